@@ -1,0 +1,1 @@
+"""Documents in, clauses out: loading, normalisation, numbering structure and responsibility units."""

@@ -1,0 +1,60 @@
+"""Errors a user can cause and fix. The CLI prints them as one line, without a traceback."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+
+class PolicyqaError(Exception):
+    """Base of every error a user can cause and fix."""
+
+
+class IngestError(PolicyqaError):
+    """A document could not be read; names the file and the problem."""
+
+    def __init__(self, path: Path | str, problem: str) -> None:
+        super().__init__(f"{path}: {problem}")
+        self.path = Path(path)
+        self.problem = problem
+
+
+class EmptyDocumentError(IngestError):
+    """The file holds no text."""
+
+
+class UnsupportedFormatError(IngestError):
+    """The file's extension is not one we read."""
+
+
+class UndecodableTextError(IngestError):
+    """Binary data, or text in an encoding we cannot detect."""
+
+
+class BrokenPdfError(IngestError):
+    """A PDF that is truncated, encrypted or has no text layer."""
+
+
+class FileTooLargeError(IngestError):
+    """The file is over the configured size limit."""
+
+
+class IndexNotFoundError(PolicyqaError):
+    """No index at the given location."""
+
+
+class IndexMismatchError(PolicyqaError):
+    """The index was built with another embedder, dimension or schema."""
+
+
+class TestSetError(PolicyqaError):
+    """A malformed test set line, printed as `path:line: problem`."""
+
+    __test__ = False  # not a pytest test class
+
+    def __init__(self, path: Path | str, line: int, problem: str) -> None:
+        super().__init__(f"{path}:{line}: {problem}")
+        self.path, self.line, self.problem = Path(path), line, problem
+
+
+class LlmError(PolicyqaError):
+    """The configured LLM endpoint is unreachable, slow or answered nonsense."""
