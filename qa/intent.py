@@ -1,0 +1,133 @@
+"""What a question asks for, from its wording alone: intent, language, figures and content terms.
+
+Intents (see ``qa.answer.INTENTS``):
+
+- ``responsibility``: 谁牵头 / 哪个部门 / 哪些部门负责 / 责任单位 / 由谁 / who leads / which department;
+- ``fact``: 多少 / 几 / 哪年 / 何时 / 目标 / how many / when / what is the target;
+- ``compare``: 各地 / 分别 / 对比 / 比较 / 哪些城市 / across cities / compare;
+- ``general``: anything else.
+
+Example:
+    >>> detect_intent("宿州市冷链物流项目由哪个部门牵头？")
+    'responsibility'
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+# Strong compare cues always mean "answer per document"; 分别 only does when the question names
+# several places, because "…分别不低于多少" is a plain fact question about one plan.
+_COMPARE_STRONG = re.compile(
+    r"各地|各城市|各市|各个城市|各文件|不同城市|不同地区|哪些城市|哪些地方|哪些地区|对比|比较|异同|区别"
+    r"|\bcompare\b|\bcomparison\b|\bacross\b|\beach (?:city|region|document|place)\b|\bdiffer",
+    re.IGNORECASE,
+)
+_COMPARE_WEAK = re.compile(r"分别|各自|\brespectively\b", re.IGNORECASE)
+
+# "负责哪些工作 / 牵头哪些任务" asks for a unit's tasks, not for a unit: checked before the cues below.
+_TASKS_OF_UNIT = re.compile(r"(?:负责|牵头|承担)(?:了)?(?:哪些|什么|何种)(?:工作|任务|事项|内容)?")
+_RESPONSIBILITY = re.compile(
+    r"谁|由何|哪个?(?:一个|几个)?(?:部门|单位|机构|机关)|哪些(?:部门|单位|机构|机关)|哪几个?(?:部门|单位)"
+    r"|责任单位|牵头单位|牵头部门|配合单位|责任部门|主管部门|负责单位|负责部门|牵头|负责"
+    r"|\bwho\b|\bwhich (?:department|agency|agencies|unit|units|office|bureau|body|bodies|organi[sz]ation)"
+    r"|\bresponsib|\bin charge\b|\blead(?:s|ing)?\b|\bled by\b",
+    re.IGNORECASE,
+)
+_FACT = re.compile(
+    r"多少|几(?:个|次|家|年|项|名|批|亿|万|公里|倍)?|哪年|哪一年|何年|何时|什么时候|哪天|日期|时间"
+    r"|目标|比例|比率|规模|数量|金额|不低于|不少于|达到|多大|多长|多久|名称|叫什么|是什么|是哪|哪里|在哪"
+    r"|\bhow (?:many|much|long|large|big)\b|\bwhen\b|\bwhat year\b|\bwhich year\b|\btarget|\bgoal"
+    r"|\bwhat (?:is|was|are|were)\b|\bwhere\b|\bpercent|\bnumber of\b|\bamount\b",
+    re.IGNORECASE,
+)
+
+# Figures in a question: years, counts, amounts. A figure the corpus never states cannot be supported.
+_FIGURE = re.compile(r"\d+(?:\.\d+)?")
+_LATIN = re.compile(r"[A-Za-z]")
+_HAN = re.compile(r"[\u4e00-\u9fff]")
+
+# Wording that says *what kind* of answer is wanted, not what it is about: removed before
+# content terms are taken, so "由哪个部门牵头" does not count as evidence for any clause.
+_QUESTION_WORDS = re.compile(
+    r"由哪个部门|由哪些部门|哪个部门|哪些部门|哪个单位|哪些单位|哪几个部门|责任单位|牵头单位|配合单位|"
+    r"主管部门|由谁|是谁|谁|牵头|负责|配合|多少|哪一年|哪年|何时|什么时候|什么|哪些|哪个|哪里|哪|"
+    r"怎么|如何|怎样|是否|有没有|分别|各自|请问|其中|提出|要求|规定|明确|安排|计划中|方案中|文件中|"
+    r"根据|按照|关于|有关|相关|主要|具体|工作|情况|内容|方面|问题|目标是|达到|吗|呢|的|了|是否|是"
+)
+_PUNCT = re.compile(r"[\s\W_]+")
+
+
+@dataclass(frozen=True, slots=True)
+class QuestionAnalysis:
+    """A question's wording, analysed once and shared by retrieval, answering and abstention."""
+
+    question: str
+    intent: str
+    english: bool
+    figures: tuple[str, ...]
+    content: str  # the question minus question words, places and punctuation
+
+
+def is_english(question: str) -> bool:
+    """True when Latin letters outnumber Han characters (answers get an English lead-in)."""
+    return len(_LATIN.findall(question)) > len(_HAN.findall(question))
+
+
+def detect_intent(question: str, *, place_count: int = 0) -> str:
+    """Classify a question by its wording.
+
+    Args:
+        question: The user's question, Chinese or English.
+        place_count: How many distinct places the question names; "分别" means compare only
+            when it names several.
+
+    Returns:
+        One of ``responsibility``, ``fact``, ``compare``, ``general``.
+    """
+    if _COMPARE_STRONG.search(question):
+        return "compare"
+    if place_count >= 2 and _COMPARE_WEAK.search(question):
+        return "compare"
+    if _RESPONSIBILITY.search(_TASKS_OF_UNIT.sub(" ", question)):
+        return "responsibility"
+    if _FACT.search(question):
+        return "fact"
+    return "general"
+
+
+def question_figures(question: str) -> tuple[str, ...]:
+    """The numbers a question states (e.g. 2025, 400), in order, without duplicates."""
+    return tuple(dict.fromkeys(_FIGURE.findall(question)))
+
+
+def content_text(question: str, *, drop: tuple[str, ...] = ()) -> str:
+    """The question minus question words, the given names (places) and punctuation.
+
+    Args:
+        question: The question (in search form, i.e. simplified, half width).
+        drop: Further strings to remove first, longest first (e.g. the places it names).
+    """
+    text = question
+    for name in sorted(drop, key=len, reverse=True):
+        text = text.replace(name, " ")
+    text = _QUESTION_WORDS.sub(" ", text)
+    return _PUNCT.sub(" ", text).strip()
+
+
+def analyse(question: str, *, places: tuple[str, ...] = ()) -> QuestionAnalysis:
+    """Analyse a question once: intent, language, figures, content terms.
+
+    Args:
+        question: The question in search form.
+        places: The place names found in it (``qa.places``); they count for the intent
+            (several places + 分别 = compare) and are removed from the content.
+    """
+    return QuestionAnalysis(
+        question=question,
+        intent=detect_intent(question, place_count=len(set(places))),
+        english=is_english(question),
+        figures=question_figures(question),
+        content=content_text(question, drop=places),
+    )

@@ -1,0 +1,175 @@
+"""Places named in a question, and which documents they point to.
+
+The gazetteer is not a hand list: its *scopes* come from the indexed documents' region fields
+(province / city / district), and any other X省 / X市 / X区 / X县 name in a question is found with
+jieba's part-of-speech tags plus a suffix rule, then checked against the whole corpus text.
+
+- a scope place (宿州市, 埇桥区, 宿迁) selects the documents whose most specific region it is;
+- a place the corpus mentions but no document is about (苏州, 上城区) must be named by the
+  supporting clause;
+- a place the corpus never mentions (郑州市) means the question cannot be answered from it.
+
+Example:
+    >>> gaz = Gazetteer(documents, corpus_text)          # doctest: +SKIP
+    >>> gaz.find("埇桥区农产品产销体系由哪些部门负责？").scopes  # doctest: +SKIP
+    ('埇桥区',)
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from ingest.model import Document
+
+# Longest first, so 浦东新区 → 浦东 and 广西壮族自治区 → 广西壮族 (still ≥ 2 characters).
+_SUFFIXES = ("特别行政区", "自治区", "自治州", "自治县", "新区", "省", "市", "区", "县")
+_LEVELS = ("district", "city", "province")
+_SUFFIX_CHARS = "省市区县"
+
+# Words that end like a place but name a kind of area, not a place: 园区, 开发区, 城市, 全市 …
+_GENERIC_ENDINGS = (
+    "园区", "新区", "开发区", "示范区", "城区", "地区", "社区", "景区", "片区", "辖区", "试验区", "功能区",
+    "集聚区", "合作区", "自贸区", "保税区", "经开区", "高新区", "库区", "山区", "市区", "县区", "校区",
+    "城市", "都市", "超市", "上市", "门市", "夜市", "股市", "楼市", "车市", "入市", "街区", "商圈区",
+    "承载区", "先行区", "实验区", "核心区", "引领区", "服务区", "生活区", "工业区", "农区", "牧区",
+)
+_GENERIC_STARTS = "各全本我该外每此两三四五六七八九十多其省市区县分地城跨州"
+_HAN_NAME = re.compile(r"^[\u4e00-\u9fff]{3,10}$")
+# "杭州市上城区", "徐州市铜山区": a district or county written after its city. jieba does not know
+# most district names (上城区 is cut 上/城区), so they are harvested from the corpus this way.
+_QUALIFIED = re.compile(r"[\u4e00-\u9fff]{2}[省市]([\u4e00-\u9fff]{2}[区县])")
+
+
+def place_stem(name: str) -> str:
+    """宿州市 → 宿州, 埇桥区 → 埇桥; a name whose stem would be one character is kept whole."""
+    for suffix in _SUFFIXES:
+        if name.endswith(suffix) and len(name) - len(suffix) >= 2:
+            return name[: -len(suffix)]
+    return name
+
+
+def _is_place_token(word: str, flag: str) -> bool:
+    """A jieba token that names a place: an ns word, or any X省/X市/X区/X县 that is not generic."""
+    if not _HAN_NAME.match(word) and not (flag == "ns" and len(word) >= 2):
+        return False
+    if word[0] in _GENERIC_STARTS or word.endswith(_GENERIC_ENDINGS):
+        return False
+    if word[-1] in _SUFFIX_CHARS and len(word) >= 3:
+        return True
+    # A bare ns stem counts only if the dictionary also knows it as a city/county/province
+    # (合肥 ↔ 合肥市): ns alone also tags rivers, regions and words like 深度.
+    return flag == "ns" and _known_with_suffix(word)
+
+
+def _known_with_suffix(stem: str) -> bool:
+    from jieba import posseg
+
+    table = posseg.dt.word_tag_tab
+    return any(table.get(stem + s) == "ns" for s in "省市县")
+
+
+@dataclass(frozen=True, slots=True)
+class PlaceMatch:
+    """The places a question names.
+
+    ``scopes``: names that are some document's region (most specific level first);
+    ``mentioned``: other places the corpus names somewhere; ``unknown``: places it never names.
+    """
+
+    scopes: tuple[str, ...] = ()
+    mentioned: tuple[str, ...] = ()
+    unknown: tuple[str, ...] = ()
+    spans: tuple[str, ...] = ()  # the literal text found (宿州, 埇桥区), to remove from content
+
+    @property
+    def names(self) -> tuple[str, ...]:
+        return self.scopes + self.mentioned + self.unknown
+
+
+class Gazetteer:
+    """Place names of an index: document scopes plus a corpus-mention check.
+
+    Args:
+        documents: The indexed documents (their province / city / district fields).
+        corpus_text: The search form of every clause, joined; "does the corpus mention X?" is
+            answered against all of it, not just against retrieved clauses.
+    """
+
+    def __init__(self, documents: Iterable[Document], corpus_text: str) -> None:
+        self._docs = list(documents)
+        self._corpus = corpus_text
+        # name or stem → (level rank, canonical name); district beats city beats province.
+        self._scope_names: dict[str, tuple[int, str]] = {}
+        for doc in self._docs:
+            for rank, name in enumerate((doc.district, doc.city, doc.province)):
+                if name:
+                    for key in {name, place_stem(name)}:
+                        self._scope_names.setdefault(key, (rank, name))
+        self._harvested = sorted(
+            {m for m in _QUALIFIED.findall(corpus_text)
+             if m[0] not in _GENERIC_STARTS and m not in _GENERIC_ENDINGS and not m.endswith("园区")} - set(self._scope_names),
+            key=len, reverse=True)
+
+    def mentions(self, name: str) -> bool:
+        """True when any clause of the corpus names the place (by full name or stem)."""
+        return name in self._corpus or place_stem(name) in self._corpus
+
+    def find(self, question: str) -> PlaceMatch:
+        """The places a question (search form) names, split into scopes / mentioned / unknown."""
+        scopes, covered = self._find_scopes(question)
+        rest = question
+        for span in covered:
+            rest = rest.replace(span, " ")
+        mentioned = [n for n in self._harvested if n in rest]
+        for name in mentioned:
+            rest = rest.replace(name, " ")
+        unknown: list[str] = []
+        for name in _place_tokens(rest):
+            (mentioned if self.mentions(name) else unknown).append(name)
+        return PlaceMatch(tuple(scopes), tuple(dict.fromkeys(mentioned)), tuple(dict.fromkeys(unknown)),
+                          spans=tuple(covered) + tuple(dict.fromkeys(mentioned + unknown)))
+
+    def _find_scopes(self, question: str) -> tuple[list[str], list[str]]:
+        """Scope names found in the question, most specific first, and the spans they cover."""
+        found: dict[str, int] = {}
+        covered: list[str] = []
+        for key in sorted(self._scope_names, key=len, reverse=True):
+            if len(key) >= 2 and key in question and not any(key in c for c in covered):
+                rank, name = self._scope_names[key]
+                found[name] = rank
+                covered.append(key)
+        return sorted(found, key=lambda n: found[n]), covered
+
+    def documents_for(self, match: PlaceMatch) -> tuple[str, ...]:
+        """Documents a question is about: those whose most specific region is a named scope.
+
+        Only the most specific named level counts (埇桥区 over 宿州市 in "宿州市埇桥区"); when no
+        document has that place as its own region, documents lying within it are used instead.
+        """
+        if not match.scopes:
+            return ()
+        ranks = {n: r for n, (r, _) in ((n, self._scope_names[n]) for n in match.scopes)}
+        best = min(ranks.values())
+        targets = {n for n, r in ranks.items() if r == best}
+        exact = [d.doc_id for d in self._docs if _own_region(d) in targets]
+        if exact:
+            return tuple(exact)
+        return tuple(d.doc_id for d in self._docs if targets & {d.province, d.city, d.district})
+
+    def region_of(self, doc_id: str) -> str:
+        """The document's full region string (安徽省宿州市埇桥区), or ''."""
+        return next((d.region for d in self._docs if d.doc_id == doc_id), "")
+
+
+def _own_region(doc: Document) -> str:
+    """A document's most specific region name (its district, else city, else province)."""
+    return doc.district or doc.city or doc.province
+
+
+def _place_tokens(text: str) -> list[str]:
+    """Place-like tokens of a short text, by jieba POS tags and the X省/市/区/县 rule."""
+    from jieba import posseg
+
+    return [w.word for w in posseg.cut(text) if _is_place_token(w.word, w.flag)]
