@@ -1,0 +1,97 @@
+"""The web app: five tabs over one shared engine. ``build_app(engine, settings) -> gr.Blocks``.
+
+Sessions share one ``AppState``. Reads (search, chat, compare, eval) take ``state.engine`` without a
+lock; writes (upload, delete, re-index) take ``state.write_lock`` so two of them never interleave.
+Whether a read during a write sees the old index is the index layer's promise (build-then-swap of
+versions), which the 文库 tab relies on rather than re-implementing.
+
+Example:
+    >>> from index.clause_index import open_default_index
+    >>> from qa.engine import QAEngine
+    >>> settings = Settings.from_env()
+    >>> app = build_app(QAEngine(open_default_index(settings), settings), settings)
+    >>> launch_app(app, host="127.0.0.1", port=7860)  # doctest: +SKIP
+"""
+
+from __future__ import annotations
+
+import threading
+from pathlib import Path
+from dataclasses import dataclass, field
+from typing import Any
+
+import gradio as gr
+
+from qa.settings import Settings
+from ui import render
+from ui.tabs import chat, compare, evaluate, library, search
+
+TITLE = "policyqa · 区域政策文件检索与问答"
+
+
+@dataclass
+class AppState:
+    """What every session shares: the engine, the settings, the write lock."""
+
+    engine: Any                    # qa.engine.QAEngine (typed loosely: the UI never subclasses it)
+    settings: Settings
+    llm: bool = False
+    write_lock: threading.Lock = field(default_factory=threading.Lock)
+
+    @property
+    def index(self) -> Any:
+        """The engine's ClauseIndex (documents, context, add, remove)."""
+        return self.engine.index
+
+    @property
+    def index_dir(self) -> Path:
+        """The index's directory; uploaded originals are kept in its ``uploads/``."""
+        return Path(getattr(self.index, "path", None) or self.settings.index_dir())
+
+
+def build_app(engine: Any, settings: Settings, *, llm: bool = False) -> gr.Blocks:
+    """Build the Blocks app (not launched).
+
+    Args:
+        engine: a ``qa.engine.QAEngine`` over an open ``ClauseIndex``.
+        settings: runtime settings (upload size limit, index directory).
+        llm: answer questions with the configured LLM instead of extractively.
+
+    Returns:
+        The ``gr.Blocks``; its ``search``, ``chat`` and ``compare`` API endpoints are public.
+    """
+    state = AppState(engine=engine, settings=settings, llm=llm)
+    with gr.Blocks(title=TITLE) as app:
+        gr.Markdown(f"## {TITLE}\n检索条款、问答（附引用）、对比各地做法、管理文库、运行评测。"
+                    " Search clauses, ask with citations, compare regions, manage documents, evaluate.")
+        with gr.Tabs():
+            with gr.Tab("检索", id="search"):
+                search_pickers = search.build(state)
+            with gr.Tab("问答", id="chat"):
+                chat.build(state)
+            with gr.Tab("对比", id="compare"):
+                compare_pickers = compare.build(state)
+            with gr.Tab("文库", id="library"):
+                library.build(state, pickers=[*search_pickers, *compare_pickers])
+            with gr.Tab("评测", id="evaluate"):
+                evaluate.build(state)
+    return app
+
+
+def launch_app(app: gr.Blocks, *, host: str = "127.0.0.1", port: int = 7860,
+               auth: list[tuple[str, str]] | None = None, settings: Settings | None = None,
+               block: bool = True) -> str:
+    """Launch on ``host:port``; returns the local URL.
+
+    Gradio's own ``max_file_size`` is a hard backstop a little above our limit, so an oversized
+    file is normally refused by ``ui.uploads`` with a message in the page, not by a toast.
+    """
+    settings = settings or Settings()
+    limit_mb = int(settings.max_file_mb) + 1
+    app.queue(default_concurrency_limit=4)
+    _, url, _ = app.launch(
+        server_name=host, server_port=port, auth=auth, prevent_thread_lock=not block,
+        max_file_size=f"{limit_mb}mb", css=render.APP_CSS, footer_links=["api"],
+        show_error=True, quiet=True, ssr_mode=False,
+    )
+    return url

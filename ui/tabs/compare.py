@@ -1,0 +1,85 @@
+"""对比 tab: a topic across documents/regions → side-by-side table (document, clause, units) + CSV.
+
+Also registers the public ``compare`` API endpoint.
+"""
+
+from __future__ import annotations
+
+import csv
+import tempfile
+from pathlib import Path
+from typing import Any
+
+import gradio as gr
+
+from ui import render
+from ui.tabs.pickers import Picker, empty_to_none, picker_choices
+
+HEADERS = ["文件 (document)", "地区 (region)", "条款 (clause)", "内容 (text)", "牵头单位 (lead)", "配合单位 (cooperating)"]
+
+
+def comparison_rows(comparison: Any) -> list[list[str]]:
+    """One table row per clause of the comparison, documents in the engine's order."""
+    rows = []
+    for clause in _clauses(comparison):
+        rows.append([clause.doc_title or clause.doc_id, clause.region, render.clause_path(clause),
+                     clause.text, "、".join(clause.leads), "、".join(clause.cooperating)])
+    return rows
+
+
+def _clauses(comparison: Any) -> list[Any]:
+    """The clauses of a Comparison, whichever way the engine groups them."""
+    for group in comparison.columns:
+        yield from (h.clause if hasattr(h, "clause") else h for h in group.hits)
+
+
+def write_csv(rows: list[list[str]], topic: str) -> str:
+    """Write the table as UTF-8 CSV with a BOM (so Excel opens Chinese correctly); returns the path."""
+    folder = Path(tempfile.mkdtemp(prefix="policyqa-compare-"))
+    from ui.uploads import safe_name
+
+    path = folder / f"{safe_name(topic)[:40] or 'compare'}-对比.csv"
+    with open(path, "w", encoding="utf-8-sig", newline="") as f:
+        writer = csv.writer(f)
+        writer.writerow(HEADERS)
+        writer.writerows(rows)
+    return str(path)
+
+
+def build(state: Any) -> list[Picker]:
+    """Lay out the tab inside the current Blocks; returns its catalogue pickers for refreshing."""
+    choices = picker_choices(state.index)
+    with gr.Row():
+        topic = gr.Textbox(label="主题 (topic)", placeholder="例如：干部挂职交流、产业园区共建", scale=4,
+                           elem_id="compare-topic")
+        button = gr.Button("对比", variant="primary", scale=1, elem_id="compare-button")
+    with gr.Row():
+        docs = gr.Dropdown(choices.documents, multiselect=True, label="文件 (documents; empty = all)")
+        regions = gr.Dropdown(choices.regions, multiselect=True, label="地区 (regions; empty = all)")
+    status = gr.HTML(elem_id="compare-status")
+    table = gr.Dataframe(headers=HEADERS, value=[], wrap=True, interactive=False, elem_id="compare-table",
+                         column_widths=["16%", "10%", "18%", "34%", "11%", "11%"])
+    download = gr.File(label="导出 CSV (export)", interactive=False, elem_id="compare-csv")
+
+    def run(t: str, d: list[str], r: list[str]):
+        if not t or not t.strip():
+            return render.message("请输入对比主题 (enter a topic)。"), [], None
+        comparison = state.engine.compare(t.strip(), doc_ids=empty_to_none(d), regions=empty_to_none(r))
+        rows = comparison_rows(comparison)
+        if not rows:
+            return render.message("所选文件中没有相关条款 (no clauses on this topic)。"), [], None
+        n_docs = len({row[0] for row in rows})
+        note = render.message(f"{len(rows)} 条条款，来自 {n_docs} 份文件 ({len(rows)} clauses, {n_docs} documents)。",
+                              kind="ok")
+        return note, rows, write_csv(rows, t.strip())
+
+    for trigger in (button.click, topic.submit):
+        trigger(run, [topic, docs, regions], [status, table, download], api_visibility="private")
+
+    def compare_api(topic: str, doc_ids: list[str] | None = None, regions: list[str] | None = None) -> dict:
+        """Compare how documents treat a topic; returns the comparison as JSON."""
+        comparison = state.engine.compare(topic, doc_ids=empty_to_none(doc_ids), regions=empty_to_none(regions))
+        return comparison.to_dict()
+
+    gr.api(compare_api, api_name="compare")
+    return [Picker(docs, "documents"), Picker(regions, "regions")]

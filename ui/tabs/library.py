@@ -1,0 +1,148 @@
+"""文库 tab: the documents with metadata and clause counts; upload, delete, re-index.
+
+Every write runs under ``state.write_lock`` (one writer at a time across sessions). Each uploaded
+file is validated, stored, parsed and added on its own: a bad file is reported in the page and the
+others still go in. Reads in other tabs keep using the live index version while a write builds the
+next one (the index layer swaps versions atomically).
+"""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+from typing import Any
+
+import gradio as gr
+
+from ingest.errors import IngestError, PolicyqaError
+from ui import render
+from ui.tabs.pickers import Picker, refresh
+from ui.uploads import ALLOWED_SUFFIXES, store_upload, uploads_dir
+
+log = logging.getLogger(__name__)
+
+HEADERS = ["文件 ID", "标题 (title)", "地区 (region)", "类型 (type)", "日期 (date)", "条款数 (clauses)", "来源 (source)"]
+
+
+def document_rows(index: Any) -> list[list[Any]]:
+    """One row per document in the index."""
+    rows = []
+    for info in index.documents():
+        d = info.document
+        rows.append([d.doc_id, d.title, d.region, d.doc_type, d.date, info.clause_count, d.source_path])
+    return rows
+
+
+def _doc_options(index: Any) -> list[tuple[str, str]]:
+    return [(f"{i.document.title}（{i.document.doc_id}）", i.document.doc_id) for i in index.documents()]
+
+
+def _ingest_config(settings: Any) -> Any:
+    from ingest.config import IngestConfig
+
+    return IngestConfig.from_megabytes(settings.max_file_mb)
+
+
+def upload_files(state: Any, paths: list[str], progress: Any) -> str:
+    """Validate, store, parse and index each file; returns the per-file report as HTML."""
+    from ingest.pipeline import parse_file
+
+    max_bytes = int(state.settings.max_file_mb * 1024 * 1024)
+    lines: list[tuple[str, str]] = []  # (kind, text)
+    with state.write_lock:
+        for i, tmp in enumerate(paths):
+            name = Path(tmp).name  # Gradio keeps the browser's file name as the temp file's name
+            progress((i, len(paths)), desc=f"索引 {name}")
+            stored: Path | None = None
+            try:
+                stored = store_upload(Path(tmp), name, state.index_dir, max_bytes=max_bytes)
+                parsed = parse_file(stored, config=_ingest_config(state.settings))
+                state.index.add([parsed], progress=False)
+            except IngestError as exc:
+                if stored is not None and stored.exists():
+                    stored.unlink()  # never keep an original the index could not take
+                lines.append(("error", f"✗ {name}: {exc.problem}"))
+                continue
+            lines.append(("ok", f"✓ {name}: 《{parsed.document.title}》 {len(parsed.clauses)} 条条款已加入索引"))
+        progress((len(paths), len(paths)), desc="完成")
+    return render.wrap("".join(f'<div class="{k}">{render.esc(t)}</div>' for k, t in lines))
+
+
+def delete_document(state: Any, doc_id: str) -> str:
+    """Remove a document from the index, and its uploaded original if it was an upload."""
+    with state.write_lock:
+        info = next((i for i in state.index.documents() if i.document.doc_id == doc_id), None)
+        if info is None:
+            return render.message(f"文库中没有 {doc_id} (no such document)。", kind="error")
+        state.index.remove(doc_id)
+        original = uploads_dir(state.index_dir) / Path(info.document.source_path).name
+        if info.document.source_path and original.is_file():
+            original.unlink()
+    return render.message(f"已删除《{info.document.title}》 (deleted)。", kind="ok")
+
+
+def build(state: Any, *, pickers: list[Picker]) -> None:
+    """Lay out the tab inside the current Blocks; ``pickers`` are refreshed after every write."""
+    table = gr.Dataframe(headers=HEADERS, value=document_rows(state.index), interactive=False, wrap=True,
+                         label="文库 (documents in the index)", elem_id="library-table")
+    with gr.Row():
+        with gr.Column(scale=3):
+            files = gr.File(file_count="multiple", label=f"上传文件 ({' '.join(ALLOWED_SUFFIXES)}; "
+                            f"≤ {state.settings.max_file_mb:g} MB)", elem_id="library-upload")
+            upload = gr.Button("上传并索引 (upload & index)", variant="primary", elem_id="library-upload-button")
+        with gr.Column(scale=2):
+            doc = gr.Dropdown(_doc_options(state.index), label="选择文件 (document)", elem_id="library-doc")
+            confirm = gr.Checkbox(label="确认删除 (confirm delete)")
+            delete = gr.Button("删除 (delete)", variant="stop", elem_id="library-delete")
+            reindex = gr.Button("重建索引 (re-index)", elem_id="library-reindex")
+    status = gr.HTML(elem_id="library-status")
+
+    def after_write():
+        return [document_rows(state.index), gr.update(choices=_doc_options(state.index), value=None),
+                *refresh(pickers, state.index)]
+
+    refresh_outputs = [table, doc, *[p.component for p in pickers]]
+
+    def on_upload(paths: list[str] | None, progress=gr.Progress(track_tqdm=True)):
+        if not paths:
+            return render.message("请先选择文件 (choose files first)。", kind="error"), None
+        return upload_files(state, list(paths), progress), None
+
+    def on_delete(doc_id: str | None, sure: bool):
+        if not doc_id:
+            return render.message("请先选择文件 (choose a document)。", kind="error"), False
+        if not sure:
+            return render.message("请勾选“确认删除” (tick confirm first)。", kind="error"), False
+        return delete_document(state, doc_id), False
+
+    def on_reindex(progress=gr.Progress(track_tqdm=True)):
+        try:
+            with state.write_lock:
+                text = reindex_all(state, progress)
+        except PolicyqaError as exc:
+            return render.message(f"重建失败：{exc}", kind="error")
+        return render.message(text, kind="ok")
+
+    upload.click(on_upload, files, [status, files], api_visibility="private").then(
+        after_write, None, refresh_outputs, api_visibility="private")
+    delete.click(on_delete, [doc, confirm], [status, confirm], api_visibility="private").then(
+        after_write, None, refresh_outputs, api_visibility="private")
+    reindex.click(on_reindex, None, status, api_visibility="private").then(
+        after_write, None, refresh_outputs, api_visibility="private")
+
+
+def reindex_all(state: Any, progress: Any) -> str:
+    """Re-read the bundled corpus and every stored upload and bring the index up to date."""
+    from ingest.catalog import bundled_corpus_dir
+    from ingest.pipeline import ingest_paths
+
+    progress(0, desc="读取文件")
+    sources = [bundled_corpus_dir()]
+    folder = uploads_dir(state.index_dir)
+    if folder.is_dir():
+        sources += sorted(p for p in folder.iterdir() if p.is_file() and not p.name.startswith("."))
+    report = ingest_paths(sources, config=_ingest_config(state.settings))
+    progress(0.5, desc="写入索引")
+    state.index.add(report.parsed, progress=False)
+    skipped = f"，跳过 {len(report.skipped)} 个" if report.skipped else ""
+    return f"已重建：{len(report.parsed)} 份文件{skipped} (re-indexed)。"
