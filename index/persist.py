@@ -1,0 +1,165 @@
+"""Index versions on disk: atomic writes, the manifest, build-then-swap through ``CURRENT``.
+
+Layout::
+
+    <index>/CURRENT              names the live version, e.g. "v-20240501T101500-123456-4242"
+    <index>/v-<stamp>/           one complete version; manifest.json is written last
+    <index>/embed-cache.sqlite   embeddings by (embedder, text sha), shared by versions
+    <index>/.write.lock          serialises writers (readers never take it)
+
+A writer builds a new ``v-<stamp>/`` beside the live one and repoints ``CURRENT`` with ``os.replace``
+of a small file; a crash at any point leaves ``CURRENT`` naming the previous, untouched version.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import logging
+import os
+import shutil
+import time
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any, Iterator
+
+from ingest.errors import IndexMismatchError, IndexNotFoundError
+
+log = logging.getLogger(__name__)
+
+SCHEMA_VERSION = 1
+CURRENT = "CURRENT"
+MANIFEST = "manifest.json"
+VERSION_PREFIX = "v-"
+
+
+@dataclass(frozen=True)
+class Manifest:
+    """What a version holds and how it was built; checked on open."""
+
+    schema_version: int
+    package_version: str
+    embedder: str
+    dim: int
+    tokenizer: str
+    faiss_kind: str
+    clause_count: int
+    documents: dict[str, str] = field(default_factory=dict)  # doc_id -> sha256 of the original text
+    passage_format: str = ""
+    created: str = ""
+
+    def to_json(self) -> bytes:
+        return json.dumps(asdict(self), ensure_ascii=False, indent=2, sort_keys=True).encode("utf-8")
+
+    @classmethod
+    def from_path(cls, path: Path) -> Manifest:
+        data: dict[str, Any] = json.loads(path.read_text(encoding="utf-8"))
+        if data.get("schema_version") != SCHEMA_VERSION:
+            raise IndexMismatchError(
+                f"{path}: index schema {data.get('schema_version')!r}, this policyqa reads "
+                f"{SCHEMA_VERSION}; rebuild it with `policyqa ingest`")
+        names = cls.__dataclass_fields__
+        return cls(**{k: v for k, v in data.items() if k in names})
+
+
+def package_version() -> str:
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version("policyqa")
+    except PackageNotFoundError:
+        return "0+unknown"
+
+
+def atomic_write_bytes(path: Path, data: bytes) -> None:
+    """Write a file so readers see the old content or the new, never a torn one."""
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    with open(tmp, "wb") as f:
+        f.write(data)
+        f.flush()
+        os.fsync(f.fileno())
+    os.replace(tmp, path)
+    _fsync_dir(path.parent)
+
+
+def _fsync_dir(directory: Path) -> None:
+    # The rename itself is only durable once the directory entry is on disk.
+    with contextlib.suppress(OSError):
+        fd = os.open(directory, os.O_RDONLY)
+        try:
+            os.fsync(fd)
+        finally:
+            os.close(fd)
+
+
+def current_version(root: Path) -> Path | None:
+    """The live version directory, or None when the index has never been built."""
+    pointer = root / CURRENT
+    if not pointer.is_file():
+        return None
+    name = pointer.read_text(encoding="utf-8").strip()
+    vdir = root / name
+    if not name.startswith(VERSION_PREFIX) or not (vdir / MANIFEST).is_file():
+        raise IndexNotFoundError(f"{pointer} names {name!r}, which is not a complete index version")
+    return vdir
+
+
+def require_current(root: Path) -> Path:
+    """Like ``current_version`` but raises ``IndexNotFoundError`` with a fix when absent."""
+    vdir = current_version(root)
+    if vdir is None:
+        raise IndexNotFoundError(f"no index at {root}; build one with `policyqa ingest PATH --index {root}`")
+    return vdir
+
+
+def new_version_dir(root: Path) -> Path:
+    """A fresh, empty ``v-<stamp>`` directory; the stamp sorts by time and is unique per process."""
+    stamp = time.strftime("%Y%m%dT%H%M%S", time.gmtime())
+    vdir = root / f"{VERSION_PREFIX}{stamp}-{time.time_ns() % 1_000_000:06d}-{os.getpid()}"
+    vdir.mkdir(parents=True)
+    return vdir
+
+
+def commit_version(root: Path, vdir: Path, manifest: Manifest) -> None:
+    """Write the manifest last, then repoint CURRENT; then drop versions older than the previous one."""
+    previous = current_version(root)
+    atomic_write_bytes(vdir / MANIFEST, manifest.to_json())
+    atomic_write_bytes(root / CURRENT, (vdir.name + "\n").encode("utf-8"))
+    keep = {vdir.name} | ({previous.name} if previous else set())
+    collect_garbage(root, keep)
+
+
+def collect_garbage(root: Path, keep: set[str]) -> None:
+    """Remove version directories not in ``keep``: old versions and crashed, half-built ones.
+
+    Only called under the write lock, so no other writer is building one of them.
+    """
+    for child in root.glob(f"{VERSION_PREFIX}*"):
+        if child.is_dir() and child.name not in keep:
+            log.debug("removing old index version %s", child)
+            shutil.rmtree(child, ignore_errors=True)
+
+
+@contextlib.contextmanager
+def write_lock(root: Path) -> Iterator[None]:
+    """Exclusive lock for writers (add, remove); released by the OS if the process dies."""
+    import fcntl
+
+    root.mkdir(parents=True, exist_ok=True)
+    with open(root / ".write.lock", "a+b") as handle:
+        fcntl.flock(handle.fileno(), fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle.fileno(), fcntl.LOCK_UN)
+
+
+def check_embedder(manifest: Manifest, root: Path, name: str, dim: int | None) -> None:
+    """Raise ``IndexMismatchError`` naming both embedders when the index was built with another one."""
+    if manifest.embedder != name:
+        raise IndexMismatchError(
+            f"{root} was built with embedder {manifest.embedder!r} (dim {manifest.dim}) but opened with "
+            f"{name!r}; use --embedder {manifest.embedder} or rebuild into another --index")
+    if dim is not None and manifest.dim != dim:
+        raise IndexMismatchError(
+            f"{root} holds {manifest.dim}-dim vectors from {manifest.embedder!r}; the embedder gives {dim}")

@@ -1,0 +1,86 @@
+"""The one jieba tokenizer, used at build time and at query time, with a user dictionary of unit and place names.
+
+A private ``jieba.Tokenizer`` (not jieba's global one), so our user words never leak into other code.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import re
+from typing import Iterable
+
+log = logging.getLogger(__name__)
+
+TOKENIZER_NAME = "jieba-search"
+
+# Function words and question words: they match everywhere and say nothing about a clause.
+_STOPWORDS = frozenset("""
+的 了 和 与 及 以及 等 在 是 对 为 由 于 从 将 把 被 并 或 而 也 都 就 之 其 各 该 这 那 此 有 要 个
+中 上 下 年 月 日 我 我们 你 他 她 它 它们 哪 哪些 哪个 哪里 哪儿 谁 什么 怎么 怎样 如何 多少 几 是否
+吗 呢 吧 啊 请问 一下 关于 方面 有关 相关 进行 开展 问 请
+a an the of in on at to for by with and or is are was were be been who what which whom whose
+how when where why does do did from as that this these those it its about into
+""".split())
+
+# Tokens made only of punctuation, symbols or spaces carry nothing.
+_JUNK = re.compile(r"^[\W_]+$", re.UNICODE)
+
+
+def is_searchable(token: str) -> bool:
+    """True for tokens worth indexing: not whitespace, punctuation or a stopword."""
+    return bool(token.strip()) and not _JUNK.match(token) and token not in _STOPWORDS
+
+
+class ClauseTokenizer:
+    """jieba in search mode (long words plus their dictionary sub-words), lower-cased, stopwords removed.
+
+    User words (unit and place names) get a frequency computed against jieba's base dictionary only
+    and jieba's total is kept fixed, so a text's tokens depend only on the user words it contains.
+    That is what lets an index re-tokenize only the clauses containing added or removed words.
+
+    Args:
+        user_words: names that must stay one token, e.g. 市发展改革委, 埇桥区 (search form).
+    """
+
+    def __init__(self, user_words: Iterable[str] = ()) -> None:
+        self.user_words = tuple(sorted({w.strip() for w in user_words if len(w.strip()) >= 2}))
+        self._jieba = None
+
+    @property
+    def signature(self) -> str:
+        """Name, jieba version and a hash of the user dictionary (recorded in the manifest)."""
+        import jieba
+
+        digest = hashlib.sha256("\n".join(self.user_words).encode("utf-8")).hexdigest()[:16]
+        return f"{TOKENIZER_NAME}/{jieba.__version__}/{digest}"
+
+    def _load(self):  # noqa: ANN202 - jieba has no type hints
+        if self._jieba is None:
+            import jieba
+
+            jieba.setLogLevel(logging.WARNING)  # its "Building prefix dict" chatter
+            tokenizer = jieba.Tokenizer()
+            tokenizer.initialize()
+            base_total = tokenizer.total
+            freqs = {w: tokenizer.suggest_freq(w, tune=False) for w in self.user_words}
+            for word, freq in freqs.items():
+                tokenizer.add_word(word, freq=max(int(freq), 1))
+            tokenizer.total = base_total
+            self._jieba = tokenizer
+        return self._jieba
+
+    def tokenize(self, text: str) -> list[str]:
+        """Tokens of a search-form text, in order, with repeats (BM25 counts term frequency)."""
+        if not text:
+            return []
+        raw = self._load().cut_for_search(text)
+        return [t for t in (tok.strip().lower() for tok in raw) if is_searchable(t)]
+
+    def tokenize_many(self, texts: Iterable[str]) -> list[list[str]]:
+        return [self.tokenize(t) for t in texts]
+
+
+def changed_words(old: Iterable[str], new: Iterable[str]) -> set[str]:
+    """User words added or removed between two dictionaries."""
+    return set(old) ^ set(new)
