@@ -1,0 +1,175 @@
+"""`policyqa ingest`, `docs`, `remove`, `search`: build, inspect and query the clause index."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+from typing import Any
+
+from ingest.errors import PolicyqaError
+from qa.settings import Settings
+
+_SEARCH_EPILOG = """examples:
+  policyqa search "冷链物流由谁牵头？" --k 5
+  policyqa search "干部挂职交流" --region 宿州 --has-responsibility --json
+  policyqa search --batch queries.jsonl --k 10 > results.jsonl   # lines {"id": ..., "query": ...}
+"""
+
+
+class BatchInputError(PolicyqaError):
+    """A malformed line of a ``search --batch`` file, printed as ``path:line: problem``."""
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    from ui.cli import add_index_option
+
+    p = sub.add_parser("ingest", help="add or update documents in the index (unchanged ones are skipped)")
+    p.add_argument("paths", nargs="+", metavar="PATH", help="files or folders (a folder may hold catalog.toml)")
+    p.add_argument("--faiss", choices=("auto", "flat", "hnsw"), default="auto",
+                   help="vector index: exact (flat), approximate (hnsw), or by size (auto, default)")
+    p.add_argument("--json", action="store_true", help="print the report as JSON")
+    add_index_option(p)
+    p.set_defaults(func=cmd_ingest)
+
+    p = sub.add_parser("docs", help="list the indexed documents")
+    p.add_argument("--json", action="store_true", help="print JSON")
+    add_index_option(p)
+    p.set_defaults(func=cmd_docs)
+
+    p = sub.add_parser("remove", help="remove a document (by id, see `policyqa docs`) from the index")
+    p.add_argument("doc_id", metavar="DOC_ID")
+    add_index_option(p)
+    p.set_defaults(func=cmd_remove)
+
+    p = sub.add_parser("search", help="hybrid (BM25 + embedding) clause search",
+                       epilog=_SEARCH_EPILOG, formatter_class=argparse.RawDescriptionHelpFormatter)
+    p.add_argument("query", nargs="?", help="the query (any script, or English)")
+    p.add_argument("--batch", metavar="FILE.jsonl", help="one {\"id\", \"query\"} per line ('-' = stdin); "
+                   "prints one JSON line per input, in order")
+    p.add_argument("--k", type=int, default=10, help="results per query (default 10)")
+    p.add_argument("--doc", action="append", default=[], metavar="DOC_ID", help="only this document (repeatable)")
+    p.add_argument("--region", action="append", default=[], help="region or title substring (repeatable)")
+    p.add_argument("--type", dest="doc_type", action="append", default=[], help="document type, e.g. 工作方案")
+    p.add_argument("--has-responsibility", action="store_true", help="only clauses naming lead/cooperating units")
+    p.add_argument("--json", action="store_true", help="print JSON")
+    add_index_option(p)
+    p.set_defaults(func=cmd_search)
+
+
+def cmd_ingest(args: argparse.Namespace, settings: Settings) -> int:
+    from index.builder import BuildOptions
+    from index.clause_index import ClauseIndex
+    from index.embedders import make_embedder
+    from ingest.config import IngestConfig
+    from ingest.pipeline import ingest_paths
+    from ui.cli import EXIT_SKIPPED, print_json
+
+    result = ingest_paths([Path(p) for p in args.paths], IngestConfig.from_megabytes(settings.max_file_mb))
+    for error in result.skipped:
+        print(f"policyqa: skipped {error}", file=sys.stderr)
+    index = ClauseIndex.open(settings.index_dir(), make_embedder(settings.embedder, settings), create=True,
+                             options=BuildOptions(faiss_kind=args.faiss))
+    report = index.add(result.parsed, progress=True)
+    summary = {"index": str(index.root), "version": report.version, "added": report.added,
+               "updated": report.updated, "unchanged": report.unchanged,
+               "skipped": [str(e) for e in result.skipped], "clauses_embedded": report.clauses_embedded,
+               "clause_count": report.clause_count}
+    if args.json:
+        print_json(summary)
+    else:
+        print(f"{index.root}: {len(report.added)} added, {len(report.updated)} updated, "
+              f"{len(report.unchanged)} unchanged, {len(result.skipped)} skipped; "
+              f"{report.clauses_embedded} clauses embedded, {report.clause_count} in the index")
+    return EXIT_SKIPPED if result.skipped else 0
+
+
+def cmd_docs(args: argparse.Namespace, settings: Settings) -> int:
+    from index.clause_index import open_default_index
+    from ui.cli import print_json
+
+    infos = open_default_index(settings).documents()
+    if args.json:
+        print_json({"documents": [{**i.document.to_dict(), "clause_count": i.clause_count} for i in infos]})
+        return 0
+    for info in infos:
+        d = info.document
+        print(f"{d.doc_id:<40} {info.clause_count:>5} clauses  {d.date:<10} {d.doc_type:<6} {d.title}")
+    return 0
+
+
+def cmd_remove(args: argparse.Namespace, settings: Settings) -> int:
+    from index.clause_index import ClauseIndex
+    from index.embedders import make_embedder
+
+    index = ClauseIndex.open(settings.index_dir(), make_embedder(settings.embedder, settings))
+    report = index.remove(args.doc_id)
+    print(f"removed {args.doc_id}; {report.clause_count} clauses left in {index.root}")
+    return 0
+
+
+def cmd_search(args: argparse.Namespace, settings: Settings) -> int:
+    from index.clause_index import open_default_index
+    from index.hybrid import Filters
+
+    if (args.query is None) == (args.batch is None):
+        raise PolicyqaError("search needs a QUERY or --batch FILE.jsonl (not both)")
+    if args.k < 1:
+        raise PolicyqaError(f"--k must be at least 1, got {args.k}")
+    batch = _read_batch(args.batch) if args.batch else None  # fail on bad input before loading anything
+    filters = Filters(doc_ids=tuple(args.doc), regions=tuple(args.region), doc_types=tuple(args.doc_type),
+                      has_responsibility=args.has_responsibility)
+    index = open_default_index(settings)
+    if batch is not None:
+        return _search_batch(index, batch, args.k, filters)
+    hits = index.search(args.query, k=args.k, filters=filters)
+    if args.json:
+        from ui.cli import print_json
+
+        print_json({"query": args.query, "results": [h.to_dict() for h in hits]})
+    else:
+        _print_hits(hits)
+    return 0
+
+
+def _read_batch(path: str) -> list[dict[str, Any]]:
+    """Every line of a batch file, validated: a JSON object with a non-empty string ``query``."""
+    handle = sys.stdin if path == "-" else None
+    try:
+        lines = (handle.read() if handle else Path(path).read_text(encoding="utf-8")).splitlines()
+    except (OSError, UnicodeDecodeError) as exc:
+        raise BatchInputError(f"{path}: cannot read: {exc}") from exc
+    records = []
+    for number, line in enumerate(lines, start=1):
+        if not line.strip():
+            continue
+        try:
+            record = json.loads(line)
+        except json.JSONDecodeError as exc:
+            raise BatchInputError(f"{path}:{number}: not valid JSON ({exc.msg})") from exc
+        if not isinstance(record, dict) or not isinstance(record.get("query"), str) or not record["query"].strip():
+            raise BatchInputError(f'{path}:{number}: expected an object with a non-empty "query" string')
+        records.append(record)
+    return records
+
+
+def _search_batch(index: Any, batch: list[dict[str, Any]], k: int, filters: Any) -> int:
+    from ui.cli import print_json
+
+    for record in batch:  # one at a time, so results stream as they come
+        hits = index.search(record["query"], k=k, filters=filters)
+        print_json({"id": record.get("id"), "query": record["query"], "results": [h.to_dict() for h in hits]})
+    return 0
+
+
+def _print_hits(hits: list[Any]) -> None:
+    if not hits:
+        print("no results")
+    for hit in hits:
+        c = hit.clause
+        units = ""
+        if c.leads or c.cooperating:
+            units = f"\n      牵头: {'、'.join(c.leads) or '—'}  配合: {'、'.join(c.cooperating) or '—'}"
+        text = c.text if len(c.text) <= 160 else c.text[:157] + "…"
+        print(f"{hit.rank:>2}. [{hit.score:.3f}] 《{c.doc_title}》 {' › '.join(c.path)}\n      {text}{units}")
