@@ -1,0 +1,223 @@
+"""Who is responsible for a clause: （责任单位：…）, （…牵头，…配合）, （…负责） -> leads, cooperating.
+
+The grammar, applied to each parenthetical of a clause (and to bare ``牵头单位：…`` labels in its text):
+
+* labelled lists — ``责任单位：A、B`` / ``牵头单位：A；配合单位：B`` / ``牵头部门：…`` / ``牵头考核单位：…``.
+  A 牵头/主办 label gives leads; 配合/协办/参与/协同 labels give cooperating; a 责任 label gives leads,
+  unless the same parenthetical also has a 牵头 label, in which case it names the cooperating units.
+* verb lists — comma-separated segments ``A、B牵头`` / ``A牵头负责`` / ``A负责`` / ``C配合`` /
+  ``D等按职责分工负责``. 牵头 makes leads; 配合 makes cooperating; 负责 makes cooperating after a
+  牵头 in the same parenthetical, otherwise leads.
+* bare trailing lists — ``（市经济信息化委、市科委）`` at the end of a clause, when every item looks
+  like the name of a unit.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+_OPEN, _CLOSE = "（(", "）)"
+_WS = re.compile(r"\s+")
+_TOP_SEPARATORS = "，,；;"
+_UNIT_SEPARATORS = "、，,；;"
+# A label such as 责任单位： 牵头部门： 牵头考核单位： 配合单位：
+_LABEL = re.compile(r"(牵头|主办|责任|配合|协办|参与|协同)[^：:，,；;、（()）]{0,4}?(单位|部门)[：:]")
+_VERB_SEGMENT = re.compile(
+    r"^(?P<units>.+?)(?:分别)?(?:按(?:照)?(?:各自)?(?:职责|职能)(?:分工)?)?(?P<verb>牵头负责|牵头|配合|负责)$"
+)
+# Words that close a unit list but are not part of any unit name.
+_UNIT_TAILS = ("等单位", "等部门", "等")
+# Suffixes of unit names (局, 委, 政府, 管委会, 海关, 公司 …); used only where no keyword says so.
+_UNIT_SUFFIX = re.compile(
+    r"(局|委|办|厅|部|府|中心|会|公司|集团|海关|行|园区|单位|部门|组|院|所|校|联|协|署|处|站|队|室|社|"
+    r"企业|机构|专班|总部|分中心|政府)$"
+)
+# Bare parentheticals with these words are explanations (以下简称…), not unit lists.
+_NOT_UNITS = re.compile(r"简称|以下|包括|含|即|指|如|年|号|稿|见|第")
+# One-character administrative pieces such as the 区 of 各县、区 belong to the unit before them.
+_ADMIN_TAIL = re.compile(r"^[县区市镇乡]$|^[县区市]（[^）]*）$")
+
+
+@dataclass(frozen=True, slots=True)
+class Responsibility:
+    """The units a clause names: ``leads`` (牵头, or every unit of a bare 责任单位 list) and
+    ``cooperating`` (配合, or 按职责分工负责 after a 牵头)."""
+
+    leads: tuple[str, ...] = ()
+    cooperating: tuple[str, ...] = ()
+
+    def __bool__(self) -> bool:
+        return bool(self.leads or self.cooperating)
+
+    def merge(self, other: Responsibility) -> Responsibility:
+        """Both lists of ``self`` followed by ``other``'s, without repeating a unit within a list."""
+        return Responsibility(_unique(self.leads + other.leads), _unique(self.cooperating + other.cooperating))
+
+
+def extract_responsibility(text: str) -> Responsibility:
+    """Leads and cooperating units named by a clause's own parentheticals and labels.
+
+    Args:
+        text: a clause's original text, e.g. ``"…建设。(市发展改革委牵头,市财政局等按职责分工负责)"``.
+
+    Returns:
+        ``Responsibility(leads=("市发展改革委",), cooperating=("市财政局",))``; empty when the text names
+        no responsible unit. Ordinary parentheses such as ``(2021-2023年)`` give nothing.
+    """
+    result = Responsibility()
+    consumed: list[tuple[int, int]] = []
+    for start, end in parenthetical_spans(text):
+        inner = _WS.sub("", text[start + 1:end - 1])
+        found = parse_parenthetical(inner, trailing=_is_trailing(text, end))
+        if found:
+            result = result.merge(found)
+            consumed.append((start, end))
+    free = "".join(" " if any(s <= i < e for s, e in consumed) else ch for i, ch in enumerate(text))
+    return result.merge(_labelled(free, in_parentheses=False))
+
+
+def parse_parenthetical(inner: str, *, trailing: bool = True) -> Responsibility:
+    """Parse the content of one parenthetical (without its brackets and whitespace).
+
+    Args:
+        inner: e.g. ``"责任单位：区商务局、区农业农村局"`` or ``"省商务厅牵头，合肥海关配合"``.
+        trailing: whether the parenthetical ends its clause; only then may a bare unit list count.
+
+    Returns:
+        The responsibility it states, or an empty ``Responsibility``.
+    """
+    if _LABEL.search(inner):
+        return _labelled(inner, in_parentheses=True)
+    verbs = _verb_list(inner)
+    if verbs:
+        return verbs
+    if trailing:
+        units = split_units(inner)
+        if units and not _NOT_UNITS.search(inner) and all(_looks_like_unit(u) for u in units):
+            return Responsibility(leads=units)
+    return Responsibility()
+
+
+def split_units(text: str) -> tuple[str, ...]:
+    """Split a list of unit names on 、，,；; and clean each name.
+
+    Whitespace, a trailing 等, and the phrases 分别按职责 / 按职责分工负责 are removed; 各县、区 stays one
+    unit, and so do names with their own parentheses such as 各县（区）人民政府.
+
+    Args:
+        text: e.g. ``"市发展改革委、市商务局,各县、区,各共建园区等"``.
+
+    Returns:
+        ``("市发展改革委", "市商务局", "各县、区", "各共建园区")``.
+    """
+    units: list[str] = []
+    for piece in _split_top(_WS.sub("", text), _UNIT_SEPARATORS):
+        name = _clean_unit(piece)
+        if not name:
+            continue
+        if units and _ADMIN_TAIL.match(name):
+            units[-1] = f"{units[-1]}、{name}"
+        else:
+            units.append(name)
+    return _unique(tuple(units))
+
+
+def parenthetical_spans(text: str) -> list[tuple[int, int]]:
+    """(start, end) of every outermost balanced parenthetical, brackets included; （ and ( mix freely."""
+    spans: list[tuple[int, int]] = []
+    depth, start = 0, 0
+    for i, ch in enumerate(text):
+        if ch in _OPEN:
+            if depth == 0:
+                start = i
+            depth += 1
+        elif ch in _CLOSE and depth:
+            depth -= 1
+            if depth == 0:
+                spans.append((start, i + 1))
+    return spans
+
+
+def _labelled(text: str, *, in_parentheses: bool) -> Responsibility:
+    labels = list(_LABEL.finditer(text))
+    if not labels:
+        return Responsibility()
+    has_lead_label = any(m.group(1) in ("牵头", "主办") for m in labels)
+    leads: list[str] = []
+    cooperating: list[str] = []
+    for i, m in enumerate(labels):
+        stop = labels[i + 1].start() if i + 1 < len(labels) else len(text)
+        value = text[m.end():stop]
+        if not in_parentheses:
+            value = re.split(r"[。\n（(）)]", value, maxsplit=1)[0]
+        units = split_units(value.rstrip("；;，,"))
+        kind = m.group(1)
+        if kind in ("牵头", "主办") or (kind == "责任" and not has_lead_label):
+            leads.extend(units)
+        else:
+            cooperating.extend(units)
+    return Responsibility(_unique(tuple(leads)), _unique(tuple(cooperating)))
+
+
+def _verb_list(inner: str) -> Responsibility:
+    segments = [s for s in _split_top(inner, _TOP_SEPARATORS) if s]
+    matches = [_VERB_SEGMENT.match(s) for s in segments]
+    if not matches or not all(matches):
+        return Responsibility()
+    lead_seen = False
+    leads: list[str] = []
+    cooperating: list[str] = []
+    for m in matches:
+        units = split_units(m.group("units"))  # type: ignore[union-attr]
+        verb = m.group("verb")  # type: ignore[union-attr]
+        if not units or not all(_looks_like_unit(u) for u in units):
+            return Responsibility()
+        if verb.startswith("牵头") or (verb == "负责" and not lead_seen):
+            leads.extend(units)
+            lead_seen = lead_seen or verb.startswith("牵头")
+        else:
+            cooperating.extend(units)
+    return Responsibility(_unique(tuple(leads)), _unique(tuple(cooperating)))
+
+
+def _clean_unit(piece: str) -> str:
+    name = piece.strip()
+    for phrase in ("按职责分工负责", "按职能分工负责", "分别按职责", "按职责分工", "按职能分工"):
+        name = name.replace(phrase, "")
+    changed = True
+    while changed:
+        changed = False
+        for tail in _UNIT_TAILS:
+            if name.endswith(tail) and len(name) > len(tail):
+                name, changed = name[: -len(tail)], True
+    return name.strip("“”\"' ")
+
+
+def _looks_like_unit(name: str) -> bool:
+    return len(name) >= 2 and bool(_UNIT_SUFFIX.search(name.split("、")[0]) or _ADMIN_TAIL.match(name[-1:]))
+
+
+def _is_trailing(text: str, end: int) -> bool:
+    # A bare unit list counts only where it closes the clause (optionally before 。 or ；).
+    return not text[end:].strip(" \t\r\n\u3000\u2003\xa0。；;.*")
+
+
+def _split_top(text: str, separators: str) -> list[str]:
+    """Split on separators outside parentheses, so 各县（区，开发区） stays whole."""
+    parts: list[str] = []
+    depth, current = 0, []
+    for ch in text:
+        depth += ch in _OPEN
+        depth -= ch in _CLOSE and depth > 0
+        if ch in separators and depth == 0:
+            parts.append("".join(current))
+            current = []
+        else:
+            current.append(ch)
+    parts.append("".join(current))
+    return [p.strip() for p in parts]
+
+
+def _unique(items: tuple[str, ...]) -> tuple[str, ...]:
+    return tuple(dict.fromkeys(items))
