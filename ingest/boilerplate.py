@@ -20,6 +20,8 @@ _DATE_STAMP = re.compile(rf"^\s*{_DATE}\s*(?:{_TIME})?\s*$")
 _BYLINE_LABEL = re.compile(r"(发表于|發表于|發表於|发布时间|發佈時間|来源|來源|作者|责任编辑|責任編輯|编辑|編輯|"
                            r"浏览次数|瀏覽次數|点击数|字号|字號)\s*[:：]")
 _SOURCE_LINE = re.compile(r"^\s*(?:" + _DATE + r"\s*(?:" + _TIME + r")?\s*)?(来源|來源)\s*[:：][^。]{0,40}$")
+# "记者 禹志强 蔡富根" / "本报记者 王某": a byline of names, not text.
+_REPORTER = re.compile(r"^\s*(?:本报|本網|本网)?(?:记者|記者|通讯员|通訊員)(?:\s*[\u4e00-\u9fff·]{2,4}){1,4}\s*$")
 _BREADCRUMB = re.compile(r"^\s*[^\s>＞»]{1,15}(?:\s*[>＞»]\s*[^\s>＞»]{1,15})*\s*[>＞»]\s*(?:[^\s>＞»]{1,15})?\s*$")
 # A footer starts at one of these short lines and runs to the end of the document.
 _FOOTER_START = re.compile(
@@ -49,7 +51,7 @@ def _is_boilerplate_line(line: str) -> bool:
         return False
     if _DATE_STAMP.match(line) or _SOURCE_LINE.match(line) or _META_LINE.match(line):
         return True
-    if _META_HEADING.match(line) or _RULE.match(line) or _LINK_ONLY.match(line):
+    if _META_HEADING.match(line) or _RULE.match(line) or _LINK_ONLY.match(line) or _REPORTER.match(line):
         return True
     if len(_BYLINE_LABEL.findall(line)) >= 2 and len(line.strip()) <= 120:
         return True

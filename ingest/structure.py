@@ -79,6 +79,25 @@ def cn_to_int(numeral: str) -> int:
     return total + current
 
 
+def int_to_cn(value: int) -> str:
+    """Chinese numeral of 1–999: 11 -> 十一, 20 -> 二十, 105 -> 一百零五."""
+    digits = "零一二三四五六七八九"
+    hundreds, rest = divmod(value, 100)
+    tens, ones = divmod(rest, 10)
+    out = f"{digits[hundreds]}百" if hundreds else ""
+    if tens:
+        out += ("" if tens == 1 and not hundreds else digits[tens]) + "十"
+    elif hundreds and ones:
+        out += "零"
+    return out + (digits[ones] if ones else "")
+
+
+def _numeral(style: str, value: int) -> str:
+    if style == "circled":
+        return chr(ord("①") + value - 1)
+    return int_to_cn(value) if style in ("cn_dun", "cn_paren", "chapter", "section", "article") else str(value)
+
+
 def _label(style: str, raw: str) -> str:
     # Parentheses are written full width in labels so ids do not depend on the source's half/full width.
     return {"cn_paren": f"（{raw}）", "ar_paren": f"（{raw}）", "chapter": f"第{raw}章",
@@ -110,7 +129,8 @@ def accept_markers(candidates: list[Marker]) -> list[Marker]:
         del stack[level:]
         stack.append((style, cand.value))
         last[style] = cand.value
-        accepted.append(Marker(cand.start, cand.end, style, cand.value, cand.label, level))
+        label = cand.label if style == cand.style else _label(style, _numeral(style, cand.value))
+        accepted.append(Marker(cand.start, cand.end, style, cand.value, label, level))
     return accepted
 
 
