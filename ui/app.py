@@ -1,9 +1,11 @@
 """The web app: five tabs over one shared engine. ``build_app(engine, settings) -> gr.Blocks``.
 
-Sessions share one ``AppState``. Reads (search, chat, compare, eval) take ``state.engine`` without a
-lock; writes (upload, delete, re-index) take ``state.write_lock`` so two of them never interleave.
-Whether a read during a write sees the old index is the index layer's promise (build-then-swap of
-versions), which the 文库 tab relies on rather than re-implementing.
+Sessions share one ``AppState``. Reads (search, chat, compare, eval) use ``state.engine``; writes
+(upload, delete, re-index) go through ``state.writing()``, which holds the app's write lock and hands
+out a *second* ``ClauseIndex`` on the same directory with its own embedder. The reading index locks
+itself for the whole of a write, so writing through it would stall every search for the length of a
+re-index; with a separate writer, searches keep answering from the live version while the next one
+is built beside it, and the reader follows ``CURRENT`` (``refresh``) once the writer has committed.
 
 Example:
     >>> from index.clause_index import open_default_index
@@ -15,7 +17,9 @@ Example:
 
 from __future__ import annotations
 
+import contextlib
 import threading
+from collections.abc import Iterator
 from pathlib import Path
 from dataclasses import dataclass, field
 from typing import Any
@@ -37,6 +41,7 @@ class AppState:
     settings: Settings
     llm: bool = False
     write_lock: threading.Lock = field(default_factory=threading.Lock)
+    _writer: Any = None            # ClauseIndex used only for writes, opened on first write
 
     @property
     def index(self) -> Any:
@@ -46,7 +51,23 @@ class AppState:
     @property
     def index_dir(self) -> Path:
         """The index's directory; uploaded originals are kept in its ``uploads/``."""
-        return Path(getattr(self.index, "path", None) or self.settings.index_dir())
+        return Path(self.index.root)
+
+    @contextlib.contextmanager
+    def writing(self) -> Iterator[Any]:
+        """Hold the write lock and yield the writer index; readers follow its commit afterwards."""
+        with self.write_lock:
+            if self._writer is None:
+                from index.clause_index import ClauseIndex
+                from index.embedders import make_embedder
+
+                self._writer = ClauseIndex.open(
+                    self.index_dir, make_embedder(self.settings.embedder, self.settings), create=True,
+                    fusion=self.index.fusion, options=self.index.options, cache_path=self.index.cache_path)
+            try:
+                yield self._writer
+            finally:
+                self.index.refresh()  # a brief lock on the reader: swap to the committed version
 
 
 def build_app(engine: Any, settings: Settings, *, llm: bool = False) -> gr.Blocks:

@@ -171,17 +171,19 @@ def answer_html(answer: Any) -> str:
     """An Answer as chat-message HTML: text, unit tags, numbered citations (or the abstention)."""
     if answer.abstained:
         related = "".join(
-            f"<li>[{c.n}] 《{esc(c.clause.doc_title)}》 {esc(clause_path(c.clause))}</li>" for c in answer.related
+            f'<div class="cite">[{c.n}] 《{esc(c.clause.doc_title)}》 {esc(clause_path(c.clause))}</div>'
+            for c in answer.related
         )
-        rel = f"<div>相关条款 (related clauses):<ol>{related}</ol></div>" if related else ""
+        rel = f'<div class="meta">相关条款 (related clauses):</div>{related}' if related else ""
         return (f'<div class="pqa"><div class="abstain">⚠ {esc(answer.text) or "语料中未找到依据。"}'
                 f"</div>{rel}</div>")
     cites = "".join(
-        f'<li>[{c.n}] 《{esc(c.clause.doc_title)}》 {esc(clause_path(c.clause))}</li>' for c in answer.citations
+        f'<div class="cite">[{c.n}] 《{esc(c.clause.doc_title)}》 {esc(clause_path(c.clause))}</div>'
+        for c in answer.citations
     )
     text = esc(answer.text).replace("\n", "<br>")
     return (f'<div class="pqa"><div>{text}</div>{unit_tags(answer.leads, answer.cooperating)}'
-            f'<div class="meta">引用 (citations):</div><ol class="cites">{cites}</ol></div>')
+            f'<div class="meta">引用 (citations):</div><div class="cites">{cites}</div></div>')
 
 
 def failures_html(rows: Sequence[dict[str, Any]]) -> str:
@@ -192,6 +194,7 @@ def failures_html(rows: Sequence[dict[str, Any]]) -> str:
     for r in rows:
         items.append(
             f'<div class="card"><div class="doc-title">{esc(r.get("id", ""))} {esc(r.get("question", ""))}</div>'
+            f'<div class="meta">未通过 (failed): {esc(r.get("failed", ""))}</div>'
             f'<div class="meta">期望 (expected): {esc(r.get("expected", ""))}</div>'
             f'<div class="meta">实际 (got): {esc(r.get("got", ""))}</div></div>'
         )

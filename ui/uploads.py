@@ -1,6 +1,7 @@
 """Upload validation for the 文库 tab: type and size limits, sanitised names, storage under the index.
 
-A browser-supplied file name is untrusted: it may hold ``../``, a Windows path, control characters
+An upload is staged under ``uploads/.staging/``, parsed and indexed from there, and only then moved
+into ``uploads/``: a file the index refused never replaces a good one. A browser-supplied file name is untrusted: it may hold ``../``, a Windows path, control characters
 or a thousand characters. We keep only its last component's safe characters and never join the raw
 name onto a path. Cheap content checks (empty, binary text, wrong magic bytes) run here so a bad
 file is refused before the ingest layer is asked to parse it; deeper problems (a PDF that opens but
@@ -9,7 +10,6 @@ is broken) come back from ingest as its own ``IngestError``.
 
 from __future__ import annotations
 
-import hashlib
 import os
 import re
 import shutil
@@ -31,6 +31,7 @@ _MAX_NAME_CHARS = 100
 _UNSAFE = re.compile(r"[^\w.\-（）()·]+", re.UNICODE)
 _MAGIC = {".pdf": b"%PDF", ".docx": b"PK\x03\x04"}
 _TEXT_SUFFIXES = (".txt", ".md", ".html", ".htm")
+_STAGING = ".staging"
 
 
 def safe_name(name: str) -> str:
@@ -100,31 +101,45 @@ def uploads_dir(index_dir: Path) -> Path:
     return Path(index_dir) / UPLOADS_DIRNAME
 
 
-def store_upload(src: Path, original_name: str, index_dir: Path, *, max_bytes: int) -> Path:
-    """Validate ``src`` and copy it into the uploads folder; returns the stored path.
+def stage_upload(src: Path, original_name: str, index_dir: Path, *, max_bytes: int) -> Path:
+    """Validate ``src`` and copy it to ``<index>/uploads/.staging/<safe name>``; returns that path.
 
-    The same name with different content gets a short content hash appended, so an upload never
-    overwrites another document's original. The copy is written to a temp file and renamed, so a
-    crash leaves either nothing or the whole file.
+    The staged file already has its final name, because the ingest layer derives the document id
+    from it; ``commit_upload`` moves it into ``uploads/`` once the index has taken it, and
+    ``discard_upload`` drops it otherwise, so a bad re-upload never destroys the good original.
     """
     name = validate_upload(Path(src), original_name, max_bytes=max_bytes)
-    folder = uploads_dir(index_dir)
-    folder.mkdir(parents=True, exist_ok=True)
-    digest = _sha256(Path(src))
-    dest = folder / name
-    if dest.exists() and _sha256(dest) != digest:
-        dest = folder / f"{dest.stem}-{digest[:8]}{dest.suffix}"
-    if dest.resolve().parent != folder.resolve():  # belt and braces: never write outside uploads/
+    staging = uploads_dir(index_dir) / _STAGING
+    staging.mkdir(parents=True, exist_ok=True)
+    dest = staging / name
+    if dest.resolve().parent != staging.resolve():  # belt and braces: never write outside uploads/
         raise UnsupportedFormatError(name, "非法文件名 (unsafe file name)")
-    tmp = folder / f".{dest.name}.{os.getpid()}.tmp"
+    tmp = staging / f".{name}.{os.getpid()}.tmp"
     shutil.copyfile(src, tmp)
     os.replace(tmp, dest)
     return dest
 
 
-def _sha256(path: Path) -> str:
-    h = hashlib.sha256()
-    with open(path, "rb") as f:
-        for chunk in iter(lambda: f.read(1 << 20), b""):
-            h.update(chunk)
-    return h.hexdigest()
+def commit_upload(staged: Path) -> Path:
+    """Move a staged upload into ``uploads/``, replacing an earlier file of the same name."""
+    final = staged.parent.parent / staged.name
+    os.replace(staged, final)
+    return final
+
+
+def discard_upload(staged: Path) -> None:
+    """Drop a staged upload the index did not take."""
+    staged.unlink(missing_ok=True)
+
+
+def store_upload(src: Path, original_name: str, index_dir: Path, *, max_bytes: int) -> Path:
+    """Validate and store in one step (no index in between); returns the stored path."""
+    return commit_upload(stage_upload(src, original_name, index_dir, max_bytes=max_bytes))
+
+
+def stored_uploads(index_dir: Path) -> list[Path]:
+    """The originals kept in ``uploads/`` (what a re-index reads besides the bundled corpus)."""
+    folder = uploads_dir(index_dir)
+    if not folder.is_dir():
+        return []
+    return sorted(p for p in folder.iterdir() if p.is_file() and not p.name.startswith("."))

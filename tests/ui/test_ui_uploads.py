@@ -14,7 +14,17 @@ from ingest.errors import (
     UndecodableTextError,
     UnsupportedFormatError,
 )
-from ui.uploads import ALLOWED_SUFFIXES, safe_name, store_upload, uploads_dir, validate_upload
+from ui.uploads import (
+    ALLOWED_SUFFIXES,
+    commit_upload,
+    discard_upload,
+    safe_name,
+    stage_upload,
+    store_upload,
+    stored_uploads,
+    uploads_dir,
+    validate_upload,
+)
 
 TEXT = "宿州市冷链物流工作方案\n一、加快冷链物流项目建设。（市发展改革委牵头）\n".encode()
 
@@ -52,13 +62,17 @@ def test_traversal_name_is_stored_inside_uploads(tmp_path: Path) -> None:
     assert not (tmp_path / "outside.txt").exists()
 
 
-def test_same_name_different_content_does_not_overwrite(tmp_path: Path) -> None:
+def test_staged_upload_replaces_only_when_committed(tmp_path: Path) -> None:
     index_dir = tmp_path / "index"
     first = store_upload(_file(tmp_path, "a.txt", TEXT), "plan.txt", index_dir, max_bytes=10_000)
-    second = store_upload(_file(tmp_path, "b.txt", TEXT + b"more"), "plan.txt", index_dir, max_bytes=10_000)
-    assert first != second and first.read_bytes() == TEXT
-    again = store_upload(_file(tmp_path, "c.txt", TEXT), "plan.txt", index_dir, max_bytes=10_000)
-    assert again == first  # identical re-upload: same file, no duplicate
+    staged = stage_upload(_file(tmp_path, "b.txt", TEXT + b"v2"), "plan.txt", index_dir, max_bytes=10_000)
+    assert staged.name == "plan.txt" and staged != first
+    assert stored_uploads(index_dir) == [first] and first.read_bytes() == TEXT  # not yet replaced
+    discard_upload(staged)
+    assert first.read_bytes() == TEXT and not staged.exists()
+    staged = stage_upload(_file(tmp_path, "c.txt", TEXT + b"v3"), "plan.txt", index_dir, max_bytes=10_000)
+    assert commit_upload(staged) == first and first.read_bytes() == TEXT + b"v3"
+    assert stored_uploads(index_dir) == [first]
 
 
 def test_oversize_is_refused_and_named(tmp_path: Path) -> None:

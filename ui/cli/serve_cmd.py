@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import argparse
 import ipaddress
+import os
 import socket
 
 from ingest.errors import PolicyqaError
@@ -83,6 +84,8 @@ def cmd_serve(args: argparse.Namespace, settings) -> int:  # noqa: ANN001 (Setti
     if args.llm and not settings.llm_base_url:
         raise PolicyqaError("--llm needs POLICYQA_LLM_BASE_URL (an OpenAI-compatible endpoint)")
 
+    # Offline by default: Gradio would otherwise report usage to its servers on launch.
+    os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
     from index.clause_index import open_default_index
     from qa.engine import QAEngine
     from ui.app import build_app, launch_app

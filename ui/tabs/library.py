@@ -17,7 +17,7 @@ import gradio as gr
 from ingest.errors import IngestError, PolicyqaError
 from ui import render
 from ui.tabs.pickers import Picker, refresh
-from ui.uploads import ALLOWED_SUFFIXES, store_upload, uploads_dir
+from ui.uploads import ALLOWED_SUFFIXES, commit_upload, discard_upload, stage_upload, stored_uploads, uploads_dir
 
 log = logging.getLogger(__name__)
 
@@ -44,37 +44,50 @@ def _ingest_config(settings: Any) -> Any:
 
 
 def upload_files(state: Any, paths: list[str], progress: Any) -> str:
-    """Validate, store, parse and index each file; returns the per-file report as HTML."""
-    from ingest.pipeline import parse_file
-
+    """Validate, stage, parse and index each file; returns the per-file report as HTML."""
     max_bytes = int(state.settings.max_file_mb * 1024 * 1024)
-    lines: list[tuple[str, str]] = []  # (kind, text)
-    with state.write_lock:
+    lines: list[tuple[str, str]] = []  # (css class, text)
+    with state.writing() as writer:
         for i, tmp in enumerate(paths):
             name = Path(tmp).name  # Gradio keeps the browser's file name as the temp file's name
             progress((i, len(paths)), desc=f"索引 {name}")
-            stored: Path | None = None
-            try:
-                stored = store_upload(Path(tmp), name, state.index_dir, max_bytes=max_bytes)
-                parsed = parse_file(stored, config=_ingest_config(state.settings))
-                state.index.add([parsed], progress=False)
-            except IngestError as exc:
-                if stored is not None and stored.exists():
-                    stored.unlink()  # never keep an original the index could not take
-                lines.append(("error", f"✗ {name}: {exc.problem}"))
-                continue
-            lines.append(("ok", f"✓ {name}: 《{parsed.document.title}》 {len(parsed.clauses)} 条条款已加入索引"))
+            lines.append(_upload_one(state, writer, Path(tmp), name, max_bytes))
         progress((len(paths), len(paths)), desc="完成")
     return render.wrap("".join(f'<div class="{k}">{render.esc(t)}</div>' for k, t in lines))
 
 
+def _upload_one(state: Any, writer: Any, tmp: Path, name: str, max_bytes: int) -> tuple[str, str]:
+    from ingest.pipeline import parse_file
+
+    staged: Path | None = None
+    try:
+        staged = stage_upload(tmp, name, state.index_dir, max_bytes=max_bytes)
+        parsed = parse_file(staged, config=_ingest_config(state.settings))
+        report = writer.add([parsed], progress=True)
+    except IngestError as exc:
+        _discard(staged)
+        return "error", f"✗ {name}: {exc.problem}"
+    except Exception:  # noqa: BLE001 - one file's bug must not lose the rest of the batch
+        _discard(staged)
+        log.exception("upload of %s failed", name)  # the traceback is the bug report
+        return "error", f"✗ {name}: 内部错误，详见服务器日志 (internal error, see the server log)"
+    commit_upload(staged)
+    verb = "未变化" if not report.changed else "已加入索引"
+    return "ok", f"✓ {name}: 《{parsed.document.title}》 {len(parsed.clauses)} 条条款{verb}"
+
+
+def _discard(staged: Path | None) -> None:
+    if staged is not None:
+        discard_upload(staged)
+
+
 def delete_document(state: Any, doc_id: str) -> str:
     """Remove a document from the index, and its uploaded original if it was an upload."""
-    with state.write_lock:
-        info = next((i for i in state.index.documents() if i.document.doc_id == doc_id), None)
+    with state.writing() as writer:
+        info = next((i for i in writer.documents() if i.document.doc_id == doc_id), None)
         if info is None:
             return render.message(f"文库中没有 {doc_id} (no such document)。", kind="error")
-        state.index.remove(doc_id)
+        writer.remove(doc_id)
         original = uploads_dir(state.index_dir) / Path(info.document.source_path).name
         if info.document.source_path and original.is_file():
             original.unlink()
@@ -91,7 +104,7 @@ def build(state: Any, *, pickers: list[Picker]) -> None:
                             f"≤ {state.settings.max_file_mb:g} MB)", elem_id="library-upload")
             upload = gr.Button("上传并索引 (upload & index)", variant="primary", elem_id="library-upload-button")
         with gr.Column(scale=2):
-            doc = gr.Dropdown(_doc_options(state.index), label="选择文件 (document)", elem_id="library-doc")
+            doc = gr.Dropdown(_doc_options(state.index), value=None, label="选择文件 (document)", elem_id="library-doc")
             confirm = gr.Checkbox(label="确认删除 (confirm delete)")
             delete = gr.Button("删除 (delete)", variant="stop", elem_id="library-delete")
             reindex = gr.Button("重建索引 (re-index)", elem_id="library-reindex")
@@ -117,8 +130,8 @@ def build(state: Any, *, pickers: list[Picker]) -> None:
 
     def on_reindex(progress=gr.Progress(track_tqdm=True)):
         try:
-            with state.write_lock:
-                text = reindex_all(state, progress)
+            with state.writing() as writer:
+                text = reindex_all(state, writer, progress)
         except PolicyqaError as exc:
             return render.message(f"重建失败：{exc}", kind="error")
         return render.message(text, kind="ok")
@@ -131,18 +144,15 @@ def build(state: Any, *, pickers: list[Picker]) -> None:
         after_write, None, refresh_outputs, api_visibility="private")
 
 
-def reindex_all(state: Any, progress: Any) -> str:
+def reindex_all(state: Any, writer: Any, progress: Any) -> str:
     """Re-read the bundled corpus and every stored upload and bring the index up to date."""
     from ingest.catalog import bundled_corpus_dir
     from ingest.pipeline import ingest_paths
 
     progress(0, desc="读取文件")
-    sources = [bundled_corpus_dir()]
-    folder = uploads_dir(state.index_dir)
-    if folder.is_dir():
-        sources += sorted(p for p in folder.iterdir() if p.is_file() and not p.name.startswith("."))
+    sources = [bundled_corpus_dir(), *stored_uploads(state.index_dir)]
     report = ingest_paths(sources, config=_ingest_config(state.settings))
     progress(0.5, desc="写入索引")
-    state.index.add(report.parsed, progress=False)
+    writer.add(report.parsed, progress=True)
     skipped = f"，跳过 {len(report.skipped)} 个" if report.skipped else ""
     return f"已重建：{len(report.parsed)} 份文件{skipped} (re-indexed)。"

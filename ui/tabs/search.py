@@ -10,7 +10,7 @@ from typing import Any
 import gradio as gr
 
 from ui import render
-from ui.tabs.pickers import Picker, empty_to_none, picker_choices
+from ui.tabs.pickers import Picker, picker_choices
 
 CONTEXT_BEFORE, CONTEXT_AFTER = 2, 2
 
@@ -19,14 +19,13 @@ def _filters(doc_ids: list[str] | None, regions: list[str] | None, doc_types: li
              has_responsibility: bool) -> Any:
     from index.hybrid import Filters
 
-    return Filters(doc_ids=empty_to_none(doc_ids), regions=empty_to_none(regions),
-                   doc_types=empty_to_none(doc_types), has_responsibility=True if has_responsibility else None)
+    return Filters(doc_ids=tuple(doc_ids or ()), regions=tuple(regions or ()),
+                   doc_types=tuple(doc_types or ()), has_responsibility=bool(has_responsibility))
 
 
 def hit_to_dict(hit: Any) -> dict[str, Any]:
-    """A Hit as JSON: rank, score, matched terms and the clause."""
-    return {"rank": hit.rank, "score": float(hit.score), "source": hit.source,
-            "matched_terms": list(hit.matched_terms), "clause": hit.clause.to_dict()}
+    """A Hit as JSON: the index's search record plus how it was found (source, matched terms)."""
+    return {**hit.to_dict(), "source": hit.source, "matched_terms": list(hit.matched_terms)}
 
 
 def context_html(state: Any, clause_id: str | None, terms: list[str] | None = None) -> str:

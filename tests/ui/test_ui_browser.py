@@ -1,0 +1,183 @@
+"""The web app used as a person would, in headless chromium against the real server and seed index.
+
+Each test leaves a screenshot in artifacts/screenshots/. Expected facts come from the corpus text:
+宿州市推进长三角一体化发展三年行动计划 clause 五/31 reads "加快农产品产地批发市场、冷链物流等项目建设…
+(市发展改革委牵头,市商务局、…等按职责分工负责)".
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+pytestmark = [pytest.mark.browser, pytest.mark.slow]
+
+TABS = ["检索", "问答", "对比", "文库", "评测"]
+
+
+def _tab(page, name: str) -> None:  # noqa: ANN001 (playwright Page)
+    page.get_by_role("tab", name=name, exact=True).click()
+
+
+def _text(page, selector: str) -> str:  # noqa: ANN001
+    return page.locator(selector).inner_text()
+
+
+def test_five_tabs_in_order(page, screenshot) -> None:  # noqa: ANN001
+    names = [t.strip() for t in page.get_by_role("tab").all_inner_texts()]
+    assert names == TABS
+
+
+def test_chat_answers_cold_chain_lead_with_citation(page, screenshot) -> None:  # noqa: ANN001
+    _tab(page, "问答")
+    page.fill("#chat-input textarea", "宿州市冷链物流项目由哪个部门牵头？")
+    page.click("#chat-send")
+    bot = page.locator("#chatbot .cites")
+    bot.first.wait_for()
+    answer = _text(page, "#chatbot")
+    assert "市发展改革委" in answer
+    assert re.search(r"\[1\]", answer), answer
+    # The first citation opens in context: the cited clause is highlighted among its neighbours.
+    focus = page.locator("#chat-context .ctx.focus")
+    focus.wait_for()
+    assert "冷链物流" in focus.inner_text()
+    assert page.locator("#chat-context .ctx").count() >= 2
+    screenshot("chat_cold_chain")
+
+    # A second turn keeps the first; an off-corpus question is an abstention with related clauses.
+    page.fill("#chat-input textarea", "火星基地的氧气工厂由哪个部门负责？")
+    page.click("#chat-send")
+    page.locator("#chatbot .abstain").wait_for()
+    assert "市发展改革委" in _text(page, "#chatbot")  # first answer still shown
+    screenshot("chat_abstain")
+
+
+def test_search_highlights_terms_tags_and_opens_context(page, screenshot) -> None:  # noqa: ANN001
+    page.fill("#search-query textarea", "冷链物流")
+    page.click("#search-button")
+    page.locator("#search-results mark").first.wait_for()
+    marks = page.locator("#search-results mark").all_inner_texts()
+    assert any(m in ("冷链", "物流", "冷链物流", "冷鏈", "冷鏈物流") for m in marks), marks
+    assert page.locator("#search-results .tag.lead").count() >= 1
+    assert "市发展改革委" in _text(page, "#search-results")
+    assert "《" in _text(page, "#search-results .doc-title")
+    page.locator("#search-context .ctx.focus").wait_for()
+    first_focus = page.locator("#search-context .ctx.focus").inner_text()
+
+    # Open the second result in its document.
+    page.locator("#search-context-pick input").click()
+    page.get_by_role("option", name=re.compile(r"^\[2\]")).click()
+    page.wait_for_function(
+        "t => { const e = document.querySelector('#search-context .ctx.focus'); return e && e.innerText !== t; }",
+        arg=first_focus)
+    screenshot("search_cold_chain")
+
+
+def test_search_filter_has_responsibility(page, screenshot) -> None:  # noqa: ANN001
+    page.get_by_text("筛选 (filters)").click()
+    page.get_by_label("仅含责任分工 (has lead/cooperating units)").check()
+    page.fill("#search-query textarea", "干部挂职交流")
+    page.click("#search-button")
+    page.locator("#search-results .card").first.wait_for()
+    cards = page.locator("#search-results .card")
+    for i in range(cards.count()):
+        assert cards.nth(i).locator(".tag").count() >= 1
+    screenshot("search_filtered")
+
+
+def test_compare_topic_across_documents_and_export(page, screenshot) -> None:  # noqa: ANN001
+    _tab(page, "对比")
+    page.fill("#compare-topic textarea", "干部挂职交流")
+    page.click("#compare-button")
+    page.locator("#compare-status .ok").wait_for()
+    rows = page.locator("#compare-table tbody tr")
+    titles = {rows.nth(i).locator("td").first.inner_text().strip() for i in range(rows.count())}
+    assert len(titles) >= 2, titles
+    link = page.locator("#compare-csv a").first
+    link.wait_for()
+    assert ".csv" in link.inner_text() or ".csv" in (link.get_attribute("href") or "")
+    screenshot("compare")
+
+
+def _upload(page, paths: list[Path]) -> str:  # noqa: ANN001
+    page.set_input_files("#library-upload input[type=file]", [str(p) for p in paths])
+    for p in paths:
+        page.locator("#library-upload").get_by_text(p.name).first.wait_for()
+    page.click("#library-upload-button")
+    page.locator("#library-status .ok, #library-status .error").first.wait_for()
+    return _text(page, "#library-status")
+
+
+def test_upload_then_find_by_search_then_delete(page, tmp_path: Path, screenshot) -> None:  # noqa: ANN001
+    doc = tmp_path / "测试市无人机配送工作方案.txt"
+    doc.write_text(
+        "测试市无人机配送工作方案\n"
+        "一、建设低空物流网络\n"
+        "1.开通无人机配送航线，建设起降场站和智能快递柜。（市邮政管理局牵头，市交通运输局配合）\n"
+        "2.完善低空飞行安全监管。（市公安局牵头）\n", encoding="utf-8")
+    _tab(page, "文库")
+    status = _upload(page, [doc])
+    assert "✓" in status and doc.name in status, status
+    page.locator("#library-table").get_by_text("测试市无人机配送工作方案").first.wait_for()
+    screenshot("library_uploaded")
+
+    _tab(page, "检索")
+    page.fill("#search-query textarea", "无人机配送航线")
+    page.click("#search-button")
+    page.locator("#search-results .card").first.wait_for()
+    first = page.locator("#search-results .card").first.inner_text()
+    assert "测试市无人机配送工作方案" in first and "市邮政管理局" in first
+    screenshot("search_uploaded")
+
+    _tab(page, "文库")
+    page.locator("#library-doc input").click()
+    page.get_by_role("option", name=re.compile("测试市无人机配送工作方案")).click()
+    page.get_by_label("确认删除 (confirm delete)").check()
+    page.click("#library-delete")
+    page.locator("#library-status .ok").wait_for()
+    page.wait_for_function(
+        "() => !document.querySelector('#library-table').innerText.includes('测试市无人机配送工作方案')")
+
+
+def test_bad_files_show_errors_and_lose_nothing(page, tmp_path: Path, screenshot) -> None:  # noqa: ANN001
+    bad = {
+        "empty.txt": b"",
+        "binary.txt": bytes(range(256)) * 8,
+        "broken.pdf": b"%PDF-1.4\n1 0 obj\n<< /Type /Catalog",
+        "virus.exe": b"MZ\x90\x00",
+        "fake.docx": b"not a zip at all",
+    }
+    paths = []
+    for name, data in bad.items():
+        (tmp_path / name).write_bytes(data)
+        paths.append(tmp_path / name)
+    _tab(page, "文库")
+    before = page.locator("#library-table tbody tr").count()
+    status = _upload(page, paths)
+    page.wait_for_function("n => document.querySelectorAll('#library-status .error').length >= n",
+                           arg=len(bad))
+    status = _text(page, "#library-status")
+    for name in bad:
+        assert name in status, (name, status)
+    assert "✓" not in status
+    assert page.locator("#library-table tbody tr").count() == before
+    screenshot("library_bad_files")
+
+    # The app still works after the bad batch.
+    _tab(page, "检索")
+    page.fill("#search-query textarea", "冷链物流")
+    page.click("#search-button")
+    page.locator("#search-results .card").first.wait_for()
+
+
+def test_eval_tab_runs_a_small_set(page, screenshot) -> None:  # noqa: ANN001
+    _tab(page, "评测")
+    page.fill("#eval-limit input", "6")
+    page.click("#eval-run")
+    page.locator("#eval-status .ok").wait_for(timeout=150_000)
+    assert page.locator("#eval-metrics tbody tr").count() >= 2
+    page.locator("#eval-plot img, #eval-plot svg, #eval-plot canvas").first.wait_for()
+    assert page.locator("#eval-failures .card, #eval-failures .ok").count() >= 1
+    screenshot("eval")
