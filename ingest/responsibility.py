@@ -20,6 +20,7 @@ from dataclasses import dataclass
 _OPEN, _CLOSE = "（(", "）)"
 _WS = re.compile(r"\s+")
 _TOP_SEPARATORS = "，,；;"
+_STOPS = "。；;！？!?"
 _UNIT_SEPARATORS = "、，,；;"
 # A label such as 责任单位： 牵头部门： 牵头考核单位： 配合单位：
 _LABEL = re.compile(r"(牵头|主办|责任|配合|协办|参与|协同)[^：:，,；;、（()）]{0,4}?(单位|部门)[：:]")
@@ -31,7 +32,7 @@ _UNIT_TAILS = ("等单位", "等部门", "等")
 # Suffixes of unit names (局, 委, 政府, 管委会, 海关, 公司 …); used only where no keyword says so.
 _UNIT_SUFFIX = re.compile(
     r"(局|委|办|厅|部|府|中心|会|公司|集团|海关|行|园区|单位|部门|组|院|所|校|联|协|署|处|站|队|室|社|"
-    r"企业|机构|专班|总部|分中心|政府)$"
+    r"企业|机构|专班|总部|分中心|政府|区)$"
 )
 # Bare parentheticals with these words are explanations (以下简称…), not unit lists.
 _NOT_UNITS = re.compile(r"简称|以下|包括|含|即|指|如|年|号|稿|见|第")
@@ -69,7 +70,7 @@ def extract_responsibility(text: str) -> Responsibility:
     consumed: list[tuple[int, int]] = []
     for start, end in parenthetical_spans(text):
         inner = _WS.sub("", text[start + 1:end - 1])
-        found = parse_parenthetical(inner, trailing=_is_trailing(text, end))
+        found = parse_parenthetical(inner, trailing=is_sentence_final(text, start, end))
         if found:
             result = result.merge(found)
             consumed.append((start, end))
@@ -94,7 +95,8 @@ def parse_parenthetical(inner: str, *, trailing: bool = True) -> Responsibility:
         return verbs
     if trailing:
         units = split_units(inner)
-        if units and not _NOT_UNITS.search(inner) and all(_looks_like_unit(u) for u in units):
+        # Without a keyword only a list of unit-like names of 3+ characters counts: （社区） is not one.
+        if units and not _NOT_UNITS.search(inner) and all(len(u) >= 3 and _looks_like_unit(u) for u in units):
             return Responsibility(leads=units)
     return Responsibility()
 
@@ -195,12 +197,18 @@ def _clean_unit(piece: str) -> str:
 
 
 def _looks_like_unit(name: str) -> bool:
-    return len(name) >= 2 and bool(_UNIT_SUFFIX.search(name.split("、")[0]) or _ADMIN_TAIL.match(name[-1:]))
+    if len(name) < 2:
+        return False
+    head, _, tail = name.partition("、")  # 各县、区 is one unit: judge it by 各县 and 区
+    return bool(_UNIT_SUFFIX.search(head) or (tail and _ADMIN_TAIL.match(tail) and len(head) >= 2))
 
 
-def _is_trailing(text: str, end: int) -> bool:
-    # A bare unit list counts only where it closes the clause (optionally before 。 or ；).
-    return not text[end:].strip(" \t\r\n\u3000\u2003\xa0。；;.*")
+def is_sentence_final(text: str, start: int, end: int) -> bool:
+    """Whether the parenthetical ``text[start:end]`` closes a sentence: it follows a full stop
+    (``…建设。（市科委）``) or ends the text, a line or a sentence (``…建设（市科委）。``)."""
+    before = text[:start].rstrip(" \t\u3000\u2003\xa0")
+    after = text[end:].lstrip(" \t\u3000\u2003\xa0*")
+    return (not before or before[-1] in _STOPS) or (not after or after[0] in _STOPS + "\n")
 
 
 def _split_top(text: str, separators: str) -> list[str]:

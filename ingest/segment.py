@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from ingest.responsibility import extract_responsibility, parenthetical_spans
+from ingest.responsibility import is_sentence_final, parenthetical_spans, parse_parenthetical
 from ingest.structure import Block
 
 Span = tuple[int, int]
@@ -66,20 +66,42 @@ def split_blocks(original: str, masked: str, blocks: list[Block], *, max_chars: 
 
 
 def _groups(original: str, masked: str, block: Block) -> list[Span]:
-    lines = _lines(masked, block.start, block.end)
+    """Line runs of a block, cut after each responsibility parenthetical that more text follows
+    (each task keeps its own units) and wherever boilerplate interrupts the block."""
+    cuts = set(_responsibility_ends(original, block.start, block.end))
     groups: list[Span] = []
     current: Span | None = None
-    for start, end in lines:
+    for start, end in _lines(masked, block.start, block.end):
         if current and _boilerplate_between(original, masked, current[1], start):
             groups.append(current)
             current = None
-        current = (current[0], end) if current else (start, end)
-        if block.kind != "heading" and _closes_with_responsibility(original[start:end]):
+        for cut in sorted(c for c in cuts if start < c < end):
+            if original[cut:end].strip():
+                groups.append(_strip(original, current[0] if current else start, cut))
+                current, start = None, cut
+        current = (current[0], end) if current else _strip(original, start, end)
+        if end in cuts or _cut_at_line_end(cuts, original, start, end):
             groups.append(current)
             current = None
     if current:
         groups.append(current)
-    return groups
+    return [g for g in groups if g[0] < g[1]]
+
+
+def _responsibility_ends(text: str, start: int, end: int) -> list[int]:
+    ends = []
+    for s, e in parenthetical_spans(text[start:end]):
+        s, e = s + start, e + start
+        inner = "".join(text[s + 1:e - 1].split())
+        if parse_parenthetical(inner, trailing=is_sentence_final(text[:end], s, e)):
+            while e < end and text[e] in _STOPS:
+                e += 1
+            ends.append(e)
+    return ends
+
+
+def _cut_at_line_end(cuts: set[int], text: str, start: int, end: int) -> bool:
+    return any(start < c <= end and not text[c:end].strip() for c in cuts)
 
 
 def _lines(text: str, start: int, end: int) -> list[Span]:
@@ -88,11 +110,7 @@ def _lines(text: str, start: int, end: int) -> list[Span]:
     while pos < end:
         nl = text.find("\n", pos, end)
         stop = end if nl < 0 else nl
-        s, e = pos, stop
-        while s < e and text[s].isspace():
-            s += 1
-        while e > s and text[e - 1].isspace():
-            e -= 1
+        s, e = _strip(text, pos, stop)
         if s < e:
             spans.append((s, e))
         pos = stop + 1
@@ -101,14 +119,6 @@ def _lines(text: str, start: int, end: int) -> list[Span]:
 
 def _boilerplate_between(original: str, masked: str, start: int, end: int) -> bool:
     return masked[start:end].strip() == "" and original[start:end].strip() != ""
-
-
-def _closes_with_responsibility(line: str) -> bool:
-    spans = parenthetical_spans(line)
-    if not spans:
-        return False
-    last_start, last_end = spans[-1]
-    return not line[last_end:].strip(" 。；;.*\u3000") and bool(extract_responsibility(line[last_start:]))
 
 
 def sentence_chunks(text: str, span: Span, limit: int) -> list[Span]:

@@ -44,7 +44,9 @@ def cmd_parse(args: argparse.Namespace, settings: Settings) -> int:
             else:
                 _print_tree(parsed)
     except BrokenPipeError:  # `policyqa parse … | head`: the reader has all it wants
-        sys.stderr.close()
+        import os
+
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())  # no second error at exit
         return EXIT_OK
     for error in report.skipped:
         print(f"policyqa: error: {error}", file=sys.stderr)
