@@ -38,6 +38,7 @@ _UNIT_SUFFIX = re.compile(
 _NOT_UNITS = re.compile(r"简称|以下|包括|含|即|指|如|年|号|稿|见|第")
 # One-character administrative pieces such as the 区 of 各县、区 belong to the unit before them.
 _ADMIN_TAIL = re.compile(r"^[县区市镇乡]$|^[县区市]（[^）]*）$")
+_ADMIN_HEAD = re.compile(r"^[县区市镇乡](?:$|（|[^\u4e00-\u9fff]|人民政府|政府|委|直|级)")
 
 
 @dataclass(frozen=True, slots=True)
@@ -118,7 +119,7 @@ def split_units(text: str) -> tuple[str, ...]:
         name = _clean_unit(piece)
         if not name:
             continue
-        if units and _ADMIN_TAIL.match(name):
+        if units and _continues_admin_list(units[-1], name):
             units[-1] = f"{units[-1]}、{name}"
         else:
             units.append(name)
@@ -181,6 +182,13 @@ def _verb_list(inner: str) -> Responsibility:
         else:
             cooperating.extend(units)
     return Responsibility(_unique(tuple(leads)), _unique(tuple(cooperating)))
+
+
+def _continues_admin_list(previous: str, name: str) -> bool:
+    """各县、区 and 各县、市、区人民政府 are one unit: a bare level (区, 市人民政府) continues a
+    previous piece that is not yet a unit name of its own (各县)."""
+    return bool(_ADMIN_HEAD.match(name)) and not _UNIT_SUFFIX.search(previous.split("、")[-1] if
+                                                                       "、" in previous else previous)
 
 
 def _clean_unit(piece: str) -> str:

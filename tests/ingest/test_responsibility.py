@@ -1,0 +1,200 @@
+"""Responsibility extraction: golden tables typed from the documents' text, and the grammar's forms."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+from ingest.model import ParsedDocument
+from ingest.pipeline import parse_file
+from ingest.responsibility import Responsibility, extract_responsibility, split_units
+
+YRD = "suzhou-yrd-action-plan-2021"
+YQ = "yongqiao-pairing-plan-2022"
+SQ = "suqian-north-south-opinions-2020"
+
+# (document, numbering of the clause, leads, cooperating) — typed from the parentheticals in corpus/*.txt.
+SEED_TABLE: list[tuple[str, tuple[str, ...], tuple[str, ...], tuple[str, ...]]] = [
+    (YRD, ("二", "1"), ("市发展改革委",),
+     ("市委组织部", "市教育局", "市科技局", "市经信局", "市公安局", "市财政局", "市自然资源和规划局",
+      "市生态环境局", "市商务局", "市地方金融监管局", "市投资促进中心", "各县区人民政府", "市管园区管委会")),
+    (YRD, ("二", "9"), ("市地方金融监管局",), ("人行宿州市中心支行", "宿州银保监分局")),
+    (YRD, ("三", "13"), ("埇桥区人民政府", "泗县人民政府"),
+     ("市发展改革委", "市自然资源和规划局", "市住房和城乡建设局", "市生态环境局", "市交通运输局", "各县区人民政府")),
+    (YRD, ("三", "16"), ("市发展改革委",), ()),
+    (YRD, ("四", "17"), ("宿州高新区管委会", "宿州经开区管委会", "萧县人民政府"),
+     ("市发展改革委", "市科技局", "市经信局", "市数据资源局")),
+    (YRD, ("四", "19"), ("市科技局", "市发展改革委", "市经信局"), ("各县区人民政府", "各市管园区管委会")),
+    (YRD, ("四", "25"), ("市发展改革委", "市科技局", "市经信局", "市数据资源局"), ("各县区人民政府", "各市管园区管委会")),
+    (YRD, ("五", "31"), ("市发展改革委",), ("市商务局", "市农业农村局", "市交通运输局", "各县区人民政府")),
+    (YRD, ("六", "34"), ("市发展改革委",), ("有关县区人民政府",)),
+    (YRD, ("六", "38"), ("市发展改革委",), ("市交通运输局", "市商务局", "市投资促进中心", "埇桥区人民政府")),
+    (YRD, ("七", "46"), ("市发展改革委", "市商务局"),
+     ("市发展改革委", "市交通运输局", "市投资促进中心", "各县区人民政府", "市管园区管委会")),
+    (YRD, ("七", "48"), ("市商务局",), ("宿州海关",)),
+    (YRD, ("九", "57"), ("市医保局",), ()),
+    (YRD, ("九", "60"), ("市教体局",), ("市人力资源社会保障局", "市科技局")),
+    (YRD, ("九", "61"), ("市卫健委",), ("市应急局",)),
+    (YRD, ("九", "68"), ("市委政法委",), ("市公安局", "市司法局", "市应急局")),
+    (YRD, ("十", "69"), ("市委编办",), ()),
+    (YRD, ("十", "80"), ("市发展改革委",), ()),
+    (YQ, ("二", "（一）", "1"), ("区商务局", "区农业农村局", "区粮食和物资储备中心"), ()),
+    (YQ, ("二", "（一）", "2"), ("区农业农村局", "区商务局", "区投资促进中心", "埇桥区国家现代农业示范区管委会"), ()),
+    (YQ, ("二", "（二）", "5"), ("区发展改革委", "区自然资源局", "区经济和信息化局", "区财政局", "相关园区"), ()),
+    (YQ, ("二", "（三）", "7"), ("区文化和旅游局",), ()),
+    (YQ, ("二", "（四）", "12"), ("区委政法委", "区数据资源局", "市城管局埇桥分局", "市公安局埇桥分局"), ()),
+    (YQ, ("二", "（五）", "15"), ("区财政局",), ()),
+    (YQ, ("二", "（七）", "18"), ("区委组织部",), ()),
+    (YQ, ("二", "（七）", "19"),
+     ("区委组织部", "区委党校", "区人力资源社会保障局", "区科技局", "区教育体育局", "区卫生健康委"), ()),
+    (YQ, ("二", "（八）", "21"),
+     ("区营商办", "区数据资源局", "区经济和信息化局", "区商务局", "区投资促进中心", "区市场监管局"), ()),
+    (SQ, ("二", "（三）"), ("市商务局", "市发展改革委", "市工业和信息化局", "市农业农村局", "各县、区", "各共建园区"), ()),
+    (SQ, ("二", "（四）"),
+     ("市政府办公室", "市发展改革委", "市商务局", "市工业和信息化局", "市科技局", "市委台办", "市工商联", "各共建园区"), ()),
+    (SQ, ("三", "（七）"), ("市发展改革委", "市农业农村局", "各县、区", "市各功能区"), ()),
+    (SQ, ("四", "（九）"), ("市自然资源和规划局", "市发展改革委", "各县、区"), ()),
+    (SQ, ("六", "（十四）"), ("苏宿园区", "市各相关部门"), ()),
+    (SQ, ("六", "（十七）"), ("市委组织部", "各县区", "苏宿园区", "市各相关部门"), ()),
+    (SQ, ("七", "（十八）"), ("市发展改革委", "各县、区"), ()),
+    (SQ, ("七", "（二十）"), ("市发展改革委", "市商务局", "市财政局", "市自然资源和规划局", "市地方金融监督管理局"), ()),
+]
+
+
+def _clause(parsed: ParsedDocument, numbering: tuple[str, ...]):
+    found = [c for c in parsed.clauses if c.numbering == numbering and c.part == 0]
+    assert found, f"no clause {numbering} in {parsed.document.doc_id}"
+    return found[0]
+
+
+@pytest.mark.parametrize(("doc_id", "numbering", "leads", "cooperating"), SEED_TABLE,
+                         ids=[f"{d}:{'/'.join(n)}" for d, n, _, _ in SEED_TABLE])
+def test_seed_responsibility_golden(seeds, doc_id, numbering, leads, cooperating):
+    clause = _clause(seeds[doc_id], numbering)
+    assert (clause.leads, clause.cooperating) == (leads, cooperating)
+
+
+# A parenthetical with 责任单位 or 牵头: the regex is independent of the parser on purpose.
+_DUTY_PAREN = re.compile(r"[（(][^（）()]*(?:责任单位|牵头)[^（）()]*[)）]")
+
+
+@pytest.mark.parametrize("doc_id", [YRD, YQ, SQ])
+def test_every_seed_duty_parenthetical_gives_leads(seeds, doc_id):
+    parsed = seeds[doc_id]
+    found = list(_DUTY_PAREN.finditer(parsed.text))
+    assert found
+    for m in found:
+        owners = [c for c in parsed.clauses if c.start <= m.start() and m.end() <= c.end]
+        assert len(owners) == 1 and owners[0].leads, m.group(0)
+
+
+def test_seed_counts(seeds):
+    counts = {doc_id: sum(1 for c in p.clauses if c.leads) for doc_id, p in seeds.items()}
+    assert counts[YRD] == 80 and counts[YQ] == 21 and counts[SQ] == 18
+    assert counts["suzhou-hangzhou-pairing-news-2023"] == 0
+    assert counts["anhui-pairing-tasks-news-2023"] == 0
+
+
+def test_headings_inherit_nothing(seeds):
+    headings = [c for p in seeds.values() for c in p.clauses if c.kind == "heading"]
+    assert headings and not any(c.leads or c.cooperating for c in headings)
+
+
+@pytest.mark.parametrize(("text", "leads", "cooperating"), [
+    ("推进建设。（责任单位：区商务局、区农业农村局）", ("区商务局", "区农业农村局"), ()),
+    ("推进。(市发展改革委牵头,市财政局、各县区人民政府等按职责分工负责)", ("市发展改革委",), ("市财政局", "各县区人民政府")),
+    ("推进。（省商务厅牵头，合肥海关配合）", ("省商务厅",), ("合肥海关",)),
+    ("推进。(市发展改革委、市科技局分别按职责牵头,各县区人民政府等按职责分工负责)",
+     ("市发展改革委", "市科技局"), ("各县区人民政府",)),
+    ("推进。（省外办负责）", ("省外办",), ()),
+    ("推进。(市发展改革委牵头负责)", ("市发展改革委",), ()),
+    ("推进。牵头单位：市科技局；配合单位：市财政局、市教育局。", ("市科技局",), ("市财政局", "市教育局")),
+    ("推进。( 责任单位:市商务局、市发展改革委,各县、区,各共建园区)",
+     ("市商务局", "市发展改革委", "各县、区", "各共建园区"), ()),
+    ("推进。（责任单位：各县（区）人民政府、市财政局）", ("各县（区）人民政府", "市财政局"), ()),
+    ("推进。（6月底完成，牵头考核单位：市审批服务局）", ("市审批服务局",), ()),
+    ("推进。（牵头单位：市国资委；责任单位：产业集团）", ("市国资委",), ("产业集团",)),
+    ("推进。（牵头部\n\n门：市交通委、市水务局）", ("市交通委", "市水务局"), ()),
+    ("推进。（市经济信息化委、市科委）", ("市经济信息化委", "市科委"), ()),
+])
+def test_forms(text, leads, cooperating):
+    assert extract_responsibility(text) == Responsibility(leads, cooperating)
+
+
+@pytest.mark.parametrize("text", [
+    "宿州市推进长三角一体化发展三年行动计划(2021-2023年)",
+    "推进落实工作方案（征求意见稿）",
+    "《通知》（宿长三角办〔2022〕2号）等文件精神",
+    "成立领导小组（以下简称领导小组）负责统筹",
+    "各级党委（党组）要加强领导，乡镇（街道）配合落实。",
+    "加强社区（村）建设，鼓励各省（自治区、直辖市）参与。",
+    "考核范围（包括牵头单位自身）",
+    "明确责任单位和职责，高效推进各项任务。",
+    "市政府驻苏州联络处(市承接产业转移办公室)积极加强对接",
+])
+def test_ordinary_parentheses_are_not_responsibility(text):
+    assert not extract_responsibility(text)
+
+
+def test_split_units():
+    assert split_units(" 市发展改革委、市商务局,各县、区，各共建园区等 ") == (
+        "市发展改革委", "市商务局", "各县、区", "各共建园区")
+    assert split_units("各县、市、区人民政府") == ("各县、市、区人民政府",)
+
+
+def _extra(extra_dir: Path, pattern: str) -> ParsedDocument:
+    files = sorted(extra_dir.glob(pattern))
+    assert len(files) == 1, pattern
+    return parse_file(files[0])
+
+
+# (file glob under corpus-extra, a parenthetical exactly as written, leads, cooperating)
+EXTRA_TABLE = [
+    ("pkulaw-policy-samples/*6476457*", "（合肥海关负责）", ("合肥海关",), ()),
+    ("pkulaw-policy-samples/*6476457*", "（合肥海关牵头，省贸促会、省商务厅按职责分工配合）",
+     ("合肥海关",), ("省贸促会", "省商务厅")),
+    ("pkulaw-policy-samples/*6476457*",
+     "（省十大新兴产业推进组工作专班牵头单位牵头，省十大新兴产业推进组工作专班成员单位按职责分工配合）",
+     ("省十大新兴产业推进组工作专班牵头单位",), ("省十大新兴产业推进组工作专班成员单位",)),
+    ("pkulaw-policy-samples/*6476457*", "（合肥海关牵头，省港航集团、省机场集团按职责分工负责）",
+     ("合肥海关",), ("省港航集团", "省机场集团")),
+    ("pkulaw-policy-samples/*6476457*", "（省推进“三地一区”建设领导小组改革开放新高地执行小组成员单位按职责分工负责）",
+     ("省推进“三地一区”建设领导小组改革开放新高地执行小组成员单位",), ()),
+    ("pkulaw-policy-samples/*4638041*", "（责任单位：省通信管理局，省铁塔公司、各基础电信企业，各市人民政府）",
+     ("省通信管理局", "省铁塔公司", "各基础电信企业", "各市人民政府"), ()),
+    ("pkulaw-policy-samples/*4638041*", "（责任单位：各市人民政府，省经济和信息化厅）",
+     ("各市人民政府", "省经济和信息化厅"), ()),
+    ("shanghai-policy-md/*科技服务业高质量发展的若干意见》.md", "（责任单位：市科委、各相关单位、各区政府）",
+     ("市科委", "各相关单位", "各区政府"), ()),
+    ("shanghai-policy-md/*支持企业加强基础研究*", "（责任单位：市科委、市财政局、临港新片区管委会、浦东新区等相关区政府）",
+     ("市科委", "市财政局", "临港新片区管委会", "浦东新区等相关区政府"), ()),
+    ("shanghai-policy-md/*北斗*", "（牵头部门：市经济信息化委、市科委、市交通委）",
+     ("市经济信息化委", "市科委", "市交通委"), ()),
+    ("shanghai-policy-md/*脑机接口*", "（责任部门：市科委、市经济信息化委、相关区）",
+     ("市科委", "市经济信息化委", "相关区"), ()),
+    ("shanghai-policy-md/*高端医疗器械*", "（责任单位：市药品监管局、国家药监局医疗器械技术审评检查长三角分中心）",
+     ("市药品监管局", "国家药监局医疗器械技术审评检查长三角分中心"), ()),
+    ("shanghai-policy-md/*食品科技*", "（市经济信息化委、市农业农村委、市科委）",
+     ("市经济信息化委", "市农业农村委", "市科委"), ()),
+]
+
+
+@pytest.mark.corpus_extra
+@pytest.mark.parametrize(("pattern", "paren", "leads", "cooperating"), EXTRA_TABLE,
+                         ids=[f"{p.split('/')[0]}:{t[:14]}" for p, t, _, _ in EXTRA_TABLE])
+def test_extra_responsibility_golden(extra_dir, pattern, paren, leads, cooperating):
+    parsed = _extra(extra_dir, pattern)
+    owners = [c for c in parsed.clauses if paren in c.text]
+    assert owners, paren
+    for clause in owners:
+        assert (clause.leads, clause.cooperating) == (leads, cooperating)
+
+
+@pytest.mark.corpus_extra
+def test_rcep_item_with_three_tasks_gives_three_parts(extra_dir):
+    parsed = _extra(extra_dir, "pkulaw-policy-samples/*6476457*")
+    parts = [c for c in parsed.clauses if c.numbering[-1:] == ("1",) and c.numbering[:1] == ("二",)]
+    assert [(c.part, c.leads, c.cooperating) for c in parts] == [
+        (0, ("合肥海关",), ()), (1, ("省商务厅",), ("合肥海关",)), (2, ("省商务厅",), ("省农业农村厅",))]
