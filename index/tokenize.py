@@ -8,6 +8,7 @@ from __future__ import annotations
 import hashlib
 import logging
 import re
+from functools import lru_cache
 from typing import Iterable
 
 log = logging.getLogger(__name__)
@@ -59,10 +60,9 @@ class ClauseTokenizer:
         if self._jieba is None:
             import jieba
 
-            jieba.setLogLevel(logging.WARNING)  # its "Building prefix dict" chatter
+            base_freq, base_total = _base_dictionary()
             tokenizer = jieba.Tokenizer()
-            tokenizer.initialize()
-            base_total = tokenizer.total
+            tokenizer.FREQ, tokenizer.total, tokenizer.initialized = dict(base_freq), base_total, True
             freqs = {w: tokenizer.suggest_freq(w, tune=False) for w in self.user_words}
             for word, freq in freqs.items():
                 tokenizer.add_word(word, freq=max(int(freq), 1))
@@ -79,6 +79,17 @@ class ClauseTokenizer:
 
     def tokenize_many(self, texts: Iterable[str]) -> list[list[str]]:
         return [self.tokenize(t) for t in texts]
+
+
+@lru_cache(maxsize=1)
+def _base_dictionary() -> tuple[dict[str, int], int]:
+    """jieba's main dictionary, loaded once per process (about a second) and copied per tokenizer."""
+    import jieba
+
+    jieba.setLogLevel(logging.WARNING)  # its "Building prefix dict" chatter
+    base = jieba.Tokenizer()
+    base.initialize()
+    return base.FREQ, base.total
 
 
 def changed_words(old: Iterable[str], new: Iterable[str]) -> set[str]:

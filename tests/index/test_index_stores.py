@@ -1,0 +1,123 @@
+"""Store contract (one suite, subclassed per store) and oracle tests against brute force."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from index.bm25_store import Bm25Store
+from index.embedders import HashEmbedder
+from index.faiss_store import FaissStore, choose_kind, recall_at_k
+from index.tokenize import ClauseTokenizer
+from index_helpers import TEXTS_A, TEXTS_B
+
+TOK = ClauseTokenizer()
+TEXTS = TEXTS_A + TEXTS_B + ["宿迁市南北合作共建园区", "沪苏浙城市结对帮扶皖北城市", "完善港口集疏运体系建设"]
+
+
+class StoreContract:
+    """Every store: top-k unique positions in range, best first, ``allowed`` respected, self-query first.
+
+    Subclasses implement ``build(tmp_path, texts)`` and ``query(store, text, k, allowed)`` returning
+    (scores, positions).
+    """
+
+    def build(self, tmp_path: Path, texts: list[str]):  # noqa: ANN201
+        raise NotImplementedError
+
+    def query(self, store, text: str, k: int, allowed: np.ndarray | None):  # noqa: ANN001, ANN201
+        raise NotImplementedError
+
+    @pytest.fixture()
+    def store(self, tmp_path: Path):  # noqa: ANN201
+        return self.build(tmp_path, TEXTS)
+
+    def test_top_k_unique_sorted_in_range(self, store) -> None:  # noqa: ANN001
+        scores, positions = self.query(store, "港口建设", 4, None)
+        assert 0 < len(positions) <= 4 and len(set(positions.tolist())) == len(positions)
+        assert all(0 <= p < len(TEXTS) for p in positions)
+        assert list(scores) == sorted(scores, reverse=True)
+
+    def test_self_query_ranks_itself_first(self, store) -> None:  # noqa: ANN001
+        for i in (0, 4, 8):
+            _, positions = self.query(store, TEXTS[i], 3, None)
+            assert positions[0] == i
+
+    def test_allowed_positions_respected(self, store) -> None:  # noqa: ANN001
+        allowed = np.array([1, 3, 5], dtype=np.int64)
+        _, positions = self.query(store, TEXTS[0], 10, allowed)
+        assert set(positions.tolist()) <= {1, 3, 5}
+
+
+class TestFlatFaissContract(StoreContract):
+    kind = "flat"
+
+    def build(self, tmp_path: Path, texts: list[str]) -> FaissStore:
+        FaissStore.build(tmp_path, HashEmbedder().embed_passages_array(texts), self.kind)
+        return FaissStore(tmp_path, self.kind)
+
+    def query(self, store, text, k, allowed):  # noqa: ANN001, ANN201
+        return store.search(HashEmbedder().embed_query_array(text), k, allowed)
+
+
+class TestHnswFaissContract(TestFlatFaissContract):
+    kind = "hnsw"
+
+
+class TestBm25Contract(StoreContract):
+    def build(self, tmp_path: Path, texts: list[str]) -> Bm25Store:
+        Bm25Store.build(tmp_path, TOK.tokenize_many(texts))
+        return Bm25Store(tmp_path)
+
+    def query(self, store, text, k, allowed):  # noqa: ANN001, ANN201
+        scores = store.scores(TOK.tokenize(text)).scores
+        if allowed is not None:
+            scores = np.where(np.isin(np.arange(len(scores)), allowed), scores, 0)
+        order = [p for p in np.argsort(-scores, kind="stable")[:k] if scores[p] > 0]
+        return scores[order], np.array(order, dtype=np.int64)
+
+
+def test_flat_faiss_matches_numpy_argsort(tmp_path: Path) -> None:
+    rng = np.random.default_rng(7)
+    vectors = rng.normal(size=(300, 32)).astype(np.float32)
+    vectors /= np.linalg.norm(vectors, axis=1, keepdims=True)
+    FaissStore.build(tmp_path, vectors, "flat")
+    store = FaissStore(tmp_path, "flat")
+    for query in rng.normal(size=(5, 32)).astype(np.float32):
+        query = query / np.linalg.norm(query)
+        scores, positions = store.search(query, 10)
+        exact = vectors @ query
+        np.testing.assert_array_equal(positions, np.argsort(-exact, kind="stable")[:10])
+        np.testing.assert_allclose(scores, np.sort(exact)[::-1][:10], rtol=1e-5)
+
+
+def test_recall_of_hnsw_against_exact() -> None:
+    rng = np.random.default_rng(3)
+    vectors = rng.normal(size=(2000, 32)).astype(np.float32)
+    vectors /= np.linalg.norm(vectors, axis=1, keepdims=True)
+    queries = vectors[:50]
+    assert recall_at_k(vectors, queries, k=10, kind="flat") == 1.0
+    assert recall_at_k(vectors, queries, k=10, kind="hnsw") >= 0.9
+
+
+def test_bm25_scores_normalised_and_lexical_overlap_aware(tmp_path: Path) -> None:
+    tok = TOK
+    Bm25Store.build(tmp_path, tok.tokenize_many(TEXTS))
+    store = Bm25Store(tmp_path)
+    exact = store.scores(tok.tokenize(TEXTS[1]))
+    assert 0 < exact.scores.max() <= 1.0 + 1e-6 and int(np.argmax(exact.scores)) == 1
+    # half the query's terms unknown to the corpus: the best score drops
+    diluted = store.scores(tok.tokenize(TEXTS[1] + " quantum blockchain metaverse zeppelin"))
+    assert diluted.scores.max() < exact.scores.max()
+    english = store.scores(tok.tokenize("Who leads cold-chain logistics?"))
+    assert english.scores.max() == 0 and english.matched == ()
+
+
+def test_choose_kind() -> None:
+    assert choose_kind("auto", 10, threshold=100) == "flat"
+    assert choose_kind("auto", 1000, threshold=100) == "hnsw"
+    assert choose_kind("hnsw", 10) == "hnsw"
+    with pytest.raises(ValueError, match="flat"):
+        choose_kind("ivf", 10)
