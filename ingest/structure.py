@@ -33,6 +33,7 @@ _MARKER = re.compile(
     rf"|第(?P<article>[{_CN}\d]{{1,5}})条"
     r")"
 )
+_SLIPS = {"ar_dun": "cn_dun", "cn_dun": "ar_dun", "ar_paren": "cn_paren", "cn_paren": "ar_paren"}
 # Fewer accepted numbers than this and the document is read as paragraphs (a news report).
 MIN_NUMBERED = 3
 _HEADING_LINE_MAX = 40
@@ -142,9 +143,10 @@ def _place(stack: list[tuple[str, int]], last: dict[str, int], cand: Marker) -> 
     if cand.value == 1 or (cand.style in last and cand.value == last[cand.style] + 1):
         return len(stack), cand.style
     if cand.style not in last:
-        # A slip of style (2、 for 二、): the only sensible reading is the level whose next number it is.
+        # A slip of style (2、 for 二、, (2) for (二)): same punctuation, other digits, and the number
+        # that level is due next — then it can only be that level.
         for level, (style, value) in enumerate(stack):
-            if cand.value == value + 1:
+            if style == _SLIPS.get(cand.style) and cand.value == value + 1:
                 return level, style
     return None
 

@@ -1,0 +1,130 @@
+"""Loaders on real files: encodings, PDF/DOCX/HTML, and every bad input naming its file."""
+
+from __future__ import annotations
+
+import tempfile
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from ingest.config import IngestConfig
+from ingest.errors import (
+    BrokenPdfError,
+    EmptyDocumentError,
+    FileTooLargeError,
+    IngestError,
+    UndecodableTextError,
+    UnsupportedFormatError,
+)
+from ingest.loaders import supported_suffixes
+from ingest.model import ParsedDocument
+from ingest.pipeline import parse_file
+
+DATA = Path(__file__).resolve().parent.parent / "data"
+BAD = DATA / "bad"
+GOOD = DATA / "ingest"
+
+
+@pytest.mark.parametrize(("name", "error"), [
+    ("empty.txt", EmptyDocumentError),
+    ("whitespace.txt", EmptyDocumentError),
+    ("binary.txt", UndecodableTextError),
+    ("truncated.pdf", BrokenPdfError),
+    ("encrypted.pdf", BrokenPdfError),
+    ("no_text.pdf", BrokenPdfError),
+    ("broken.docx", UndecodableTextError),
+    ("unknown.xyz", UnsupportedFormatError),
+])
+def test_bad_inputs_raise_an_error_naming_the_file(name, error):
+    with pytest.raises(error) as info:
+        parse_file(BAD / name)
+    assert str(BAD / name) in str(info.value) and name in str(info.value)
+    assert "\n" not in str(info.value)
+
+
+def test_encrypted_pdf_says_so():
+    with pytest.raises(BrokenPdfError, match="encrypted"):
+        parse_file(BAD / "encrypted.pdf")
+
+
+def test_unsupported_lists_supported_suffixes():
+    with pytest.raises(UnsupportedFormatError) as info:
+        parse_file(BAD / "unknown.xyz")
+    for suffix in supported_suffixes():
+        assert suffix in str(info.value)
+
+
+def test_gbk_file_parses():
+    parsed = parse_file(BAD / "gbk.txt")
+    assert parsed.document.title == "宿州市推进结对合作帮扶工作方案"
+    by_id = {c.clause_id.split(":")[1]: c for c in parsed.clauses}
+    assert by_id["二/1"].leads == ("区商务局", "区发展改革委")
+    assert by_id["二/2"].cooperating == ("区人力资源社会保障局",)
+
+
+def test_utf8_bom_is_not_text():
+    parsed = parse_file(GOOD / "bom.txt")
+    assert parsed.clauses[0].text == "一、总体要求" and not parsed.text.startswith("\ufeff")
+
+
+def test_huge_file_refused_before_reading(tmp_path):
+    huge = tmp_path / "huge.txt"
+    with open(huge, "wb") as f:
+        f.truncate(51 * 1024 * 1024)  # sparse: no disk, no memory
+    with pytest.raises(FileTooLargeError) as info:
+        parse_file(huge)
+    assert "huge.txt" in str(info.value) and "50 MB" in str(info.value)
+    with pytest.raises(FileTooLargeError):
+        parse_file(GOOD / "bom.txt", config=IngestConfig(max_bytes=10))
+
+
+def test_pdf_keeps_page_numbers():
+    parsed = parse_file(GOOD / "two_pages.pdf")
+    pages = {c.clause_id.split(":")[1]: c.page for c in parsed.clauses}
+    assert pages["一/（一）"] == 1 and pages["二/1"] == 2 and pages["二/2"] == 2
+    two_one = next(c for c in parsed.clauses if c.numbering == ("二", "1"))
+    assert two_one.leads == ("市发展改革委",) and two_one.cooperating == ("市商务局",)
+
+
+def test_docx_paragraphs():
+    parsed = parse_file(GOOD / "plan.docx")
+    assert parsed.document.title == "某区合作帮扶工作方案"
+    assert [c.numbering for c in parsed.clauses if c.kind == "clause"] == [("一", "1"), ("一", "2")]
+    assert parsed.clauses[-1].leads == ("区委组织部",)
+
+
+def test_html_drops_script_style_nav_footer():
+    parsed = parse_file(GOOD / "page.html")
+    assert parsed.document.title == "某市推进合作实施意见"
+    text = " ".join(c.text for c in parsed.clauses)
+    for junk in ("不是正文", "color:red", "首页", "监督电话", "网站标题"):
+        assert junk not in text
+    assert parsed.clauses[-1].leads == ("市委组织部", "市人力资源社会保障局")
+
+
+def test_markdown_metadata_header_gives_title_and_date_not_clauses(tmp_path):
+    md = tmp_path / "doc.md"
+    md.write_text("# 关于印发某方案的通知\n\n**发布日期**: 2025-05-27\n**发布机构**: 上海市科学技术委员会\n"
+                  "**原文链接**: [http://x.cn/a.html](http://x.cn/a.html)\n**检索时间**: 2026-02-03 13:11:03\n\n---\n\n"
+                  "一、总体要求\n（一）坚持创新。（责任单位：市科委）\n（二）坚持协同。\n", encoding="utf-8")
+    parsed = parse_file(md)
+    assert parsed.document.title == "关于印发某方案的通知"
+    assert parsed.document.date == "2025-05-27" and parsed.document.issuer == "上海市科学技术委员会"
+    text = " ".join(c.text for c in parsed.clauses)
+    assert "检索时间" not in text and "原文链接" not in text and "发布日期" not in text
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.binary(max_size=400))
+def test_random_bytes_give_a_document_or_an_ingest_error(data):
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / "random.txt"
+        path.write_bytes(data)
+        try:
+            result = parse_file(path)
+        except IngestError as exc:
+            assert "random.txt" in str(exc)
+        else:
+            assert isinstance(result, ParsedDocument) and result.clauses

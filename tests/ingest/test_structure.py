@@ -1,0 +1,109 @@
+"""The numbering grammar: levels from the document's own nesting, inline numbering, false positives."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from ingest.loaders import RawDocument
+from ingest.pipeline import parse_raw
+from ingest.structure import accept_markers, cn_to_int, find_markers, int_to_cn
+
+YRD = "suzhou-yrd-action-plan-2021"
+
+
+def _parse(text: str):
+    return parse_raw(RawDocument(Path("t.txt"), text)).clauses
+
+
+def test_one_line_document_has_80_numbered_clauses_under_its_headings(seeds):
+    parsed = seeds[YRD]
+    assert parsed.text.count("\n") <= 2  # the seed really is one long line
+    numbered = [c for c in parsed.clauses if c.kind == "clause" and c.part == 0]
+    assert len(numbered) >= 80
+    arabic = [c for c in numbered if c.numbering[-1].isdigit()]
+    assert [int(c.numbering[-1]) for c in arabic] == list(range(1, 81))
+    tops = [c.numbering[0] for c in parsed.clauses if c.kind == "heading" and len(c.numbering) == 1]
+    assert tops == ["一", "二", "三", "四", "五", "六", "七", "八", "九", "十", "十一"]
+
+
+def test_one_line_document_paths(seeds):
+    by_id = {c.clause_id: c for c in seeds[YRD].clauses}
+    c31 = by_id[f"{YRD}:五/31"]
+    assert c31.path == ("五、实施长三角绿色农产品生产加工供应基地建设行动", "31")
+    assert "冷链物流" in c31.text and c31.text.startswith("31.加快农产品产地批发市场")
+    assert c31.leads == ("市发展改革委",)
+    assert by_id[f"{YRD}:二/1"].path == ("二、实施承接产业转移集聚区建设行动", "1")
+    assert by_id[f"{YRD}:十/80"].text.endswith("(市发展改革委牵头)")
+    assert by_id[f"{YRD}:十一/（四）"].path == ("十一、健全一体化发展协调推进机制", "（四）")
+    assert by_id[f"{YRD}:一/（一）"].text.startswith("(一)指导思想 以习近平")
+
+
+def test_three_levels_and_slipped_top_number(seeds):
+    by_id = {c.clause_id: c for c in seeds["yongqiao-pairing-plan-2022"].clauses}
+    # "2、 重点工作" stands where 二、 is due: it is the second top-level heading.
+    heading = by_id["yongqiao-pairing-plan-2022:二"]
+    assert heading.kind == "heading" and heading.text == "2、 重点工作"
+    leaf = by_id["yongqiao-pairing-plan-2022:二/（一）/1"]
+    assert leaf.path == ("2、 重点工作", "（一）推进一产“两强一增”", "1")
+    assert by_id["yongqiao-pairing-plan-2022:二/（八）/21"].kind == "clause"
+    assert by_id["yongqiao-pairing-plan-2022:三/（三）"].kind == "clause"
+
+
+def test_numbering_running_on_across_sections(seeds):
+    numbering = [c.numbering for c in seeds["suqian-north-south-opinions-2020"].clauses if c.kind == "clause"]
+    assert ("七", "（二十）") in numbering and ("二", "（三）") in numbering and len(numbering) == 20
+
+
+def test_false_positives_are_not_numbers():
+    text = ("一、总体要求 到2021年, 3.5亿元 投入, 推动“1+5+N”布局, 2022-05-08 举办第二届大会, "
+            "一、二、三产业融合。 (一)目标 到 2023. 年底 完成 1.5 万亩 二、重点任务 1.推进合作。 2.加强交流。")
+    labels = [m.label for m in accept_markers(find_markers(text))]
+    assert labels == ["一", "（一）", "二", "1", "2"]
+
+
+def test_levels_follow_the_documents_own_nesting():
+    flat = _parse("一、甲\n1.子一。\n2.子二。\n二、乙\n3.子三。\n")
+    assert [c.numbering for c in flat] == [("一",), ("一", "1"), ("一", "2"), ("二",), ("二", "3")]
+    deep = _parse("第一章 总则\n第一条 目的。\n第二条 范围：\n（一）甲；\n（二）乙。\n第二章 附则\n第三条 施行。\n")
+    assert [c.numbering for c in deep] == [
+        ("第一章",), ("第一章", "第一条"), ("第一章", "第二条"), ("第一章", "第二条", "（一）"),
+        ("第一章", "第二条", "（二）"), ("第二章",), ("第二章", "第三条")]
+    circled = _parse("一、甲\n（1）子。\n（2）子：\n①其一；\n②其二。\n二、乙\n（3）丙：①不是编号，②也不是。\n")
+    assert [c.numbering for c in circled] == [
+        ("一",), ("一", "（1）"), ("一", "（2）"), ("一", "（2）", "①"), ("一", "（2）", "②"), ("二",),
+        ("二", "（3）")]
+
+
+def test_news_report_becomes_paragraphs_under_headings(seeds):
+    parsed = seeds["suzhou-hangzhou-pairing-news-2023"]
+    kinds = {c.kind for c in parsed.clauses}
+    assert kinds == {"heading", "paragraph"}
+    para = next(c for c in parsed.clauses if "宿州市就召开宿州与杭州对接合作工作专题会" in c.text)
+    assert para.path[0] == "“全‘宿’启‘杭’” 建立健全对接机制"
+    assert all(len(c.text) <= 320 for c in parsed.clauses if c.kind == "paragraph")
+    assert not any("记者 禹志强" in c.text for c in parsed.clauses)  # byline is boilerplate
+
+
+def test_long_clause_split_at_sentence_ends_keeps_path():
+    body = "".join(f"第{i}句话讲的是合作共建的具体安排和要求。" for i in range(60))
+    clauses = _parse(f"一、总则\n1.{body}（市发展改革委牵头，市财政局配合）\n2.短句。\n3.另一句。\n")
+    parts = [c for c in clauses if c.numbering == ("一", "1")]
+    assert len(parts) > 1 and [c.part for c in parts] == list(range(len(parts)))
+    assert all(len(c.text) <= 500 for c in parts) and all(c.text.endswith(("。", "）")) for c in parts)
+    assert {c.path for c in parts} == {("一、总则", "1")}
+    assert parts[-1].text.endswith("（市发展改革委牵头，市财政局配合）")
+
+
+def test_ids_are_unique_and_stable(seeds):
+    for parsed in seeds.values():
+        ids = [c.clause_id for c in parsed.clauses]
+        assert len(ids) == len(set(ids))
+    again = _parse("一、甲\n（一）乙。\n二、丙\n（一）丁。\n附件\n一、甲\n（一）乙。\n（二）戊。\n")
+    ids = [c.clause_id for c in again]
+    assert len(ids) == len(set(ids))
+    assert ids == [c.clause_id for c in _parse("一、甲\n（一）乙。\n二、丙\n（一）丁。\n附件\n一、甲\n（一）乙。\n（二）戊。\n")]
+
+
+def test_chinese_numerals_round_trip():
+    for n in range(1, 200):
+        assert cn_to_int(int_to_cn(n)) == n
