@@ -9,6 +9,7 @@ gets the engine's own embedder, and its chunks keep whole sentences.
 from __future__ import annotations
 
 import time
+import warnings
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -47,7 +48,9 @@ class NaiveRag:
     """
 
     def __init__(self, documents: Sequence[tuple[str, str]], embedder: Any) -> None:
-        from langchain_community.vectorstores import FAISS
+        with warnings.catch_warnings():  # langchain-community announces its sunset on import
+            warnings.simplefilter("ignore", DeprecationWarning)
+            from langchain_community.vectorstores import FAISS
         from langchain_core.documents import Document
         from langchain_text_splitters import RecursiveCharacterTextSplitter
 
