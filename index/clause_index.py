@@ -22,7 +22,7 @@ import numpy as np
 from index.builder import AddReport, BuildOptions, build_version, classify
 from index.embed_cache import CACHE_NAME, EmbeddingCache
 from index.embedders import Embedder, make_embedder
-from index.hybrid import Filters, FusionParams, Hit, fuse, matched_terms, rescale_dense
+from index.hybrid import Candidates, Filters, FusionParams, Hit, matched_terms
 from index.persist import check_embedder, commit_version, current_version, new_version_dir, write_lock
 from index.version import IndexVersion
 from ingest.errors import IndexMismatchError, IndexNotFoundError, PolicyqaError
@@ -30,7 +30,7 @@ from ingest.model import Clause, Document, ParsedDocument
 from ingest.normalize import to_search_form
 
 if TYPE_CHECKING:
-    from qa.settings import Settings
+    from ingest.settings import Settings
 
 log = logging.getLogger(__name__)
 
@@ -207,14 +207,19 @@ class ClauseIndex:
                 self._query_vectors.popitem(last=False)
         return vec
 
-    def _search_one(self, live: IndexVersion, query: str, k: int, allowed: np.ndarray | None) -> list[Hit]:
-        if allowed is not None and allowed.size == 0:
-            return []
+    def candidates(self, query: str, *, allowed: np.ndarray | None = None,
+                   n: int | None = None) -> Candidates | None:
+        """Both retrievers' candidates for ``query`` with every score fusion needs (used by tuning).
+
+        Returns None when the index is empty or ``allowed`` is empty.
+        """
+        live = self._live
+        if live is None or live.manifest.clause_count == 0 or (allowed is not None and allowed.size == 0):
+            return None
         text = to_search_form(query)
-        p = self.fusion
-        n_cand = max(p.candidates, k)
+        n_cand = n or self.fusion.candidates
         tokens = live.tokenizer.tokenize(text)
-        bm25 = live.bm25.scores(tokens, oov_weight=p.oov_weight).scores
+        bm25 = live.bm25.scores(tokens, oov_weight=self.fusion.oov_weight).scores
         if allowed is not None:
             mask = np.zeros_like(bm25)
             mask[allowed] = 1.0
@@ -223,15 +228,22 @@ class ClauseIndex:
         qvec = self._query_vector(text)
         dense_top_scores, dense_top = live.faiss.search(qvec, n_cand, allowed)
         positions = np.array(sorted(set(dense_top.tolist()) | set(bm25_top.tolist())), dtype=np.int64)
-        cosines = np.asarray(live.faiss.vectors[positions], dtype=np.float32) @ qvec
         fields = live.store.fields_at(positions.tolist(), "kind", "tokens")
-        fused = fuse(positions.tolist(), rescale_dense(cosines, dense_top_scores, p.dense_floor_rank),
-                     bm25[positions], in_dense=np.isin(positions, dense_top),
-                     in_bm25=np.isin(positions, bm25_top),
-                     is_heading=[fields[q][0] == "heading" for q in positions.tolist()], params=p)[:k]
+        return Candidates(
+            positions=positions, tokens=tuple(tokens),
+            cosines=np.asarray(live.faiss.vectors[positions], dtype=np.float32) @ qvec,
+            dense_top_scores=dense_top_scores, bm25=bm25[positions],
+            in_dense=np.isin(positions, dense_top), in_bm25=np.isin(positions, bm25_top),
+            is_heading=np.array([fields[p][0] == "heading" for p in positions.tolist()], dtype=bool),
+            clause_tokens={p: fields[p][1].split("\t") for p in positions.tolist()})
+
+    def _search_one(self, live: IndexVersion, query: str, k: int, allowed: np.ndarray | None) -> list[Hit]:
+        cands = self.candidates(query, allowed=allowed, n=max(self.fusion.candidates, k))
+        if cands is None:
+            return []
+        fused = cands.fuse(self.fusion)[:k]
         clauses = live.store.clauses_at([f.pos for f in fused])
-        return [Hit(clauses[f.pos], f.score, rank, f.source,
-                    matched_terms(tokens, fields[f.pos][1].split("\t")))
+        return [Hit(clauses[f.pos], f.score, rank, f.source, matched_terms(cands.tokens, cands.clause_tokens[f.pos]))
                 for rank, f in enumerate(fused, start=1)]
 
 

@@ -1,7 +1,7 @@
 """Text embedders behind one small protocol that is also LangChain's ``Embeddings`` interface.
 
 >>> from index.embedders import make_embedder
->>> from qa.settings import Settings
+>>> from ingest.settings import Settings
 >>> emb = make_embedder("e5-small-bundled", Settings())
 >>> emb.embed_query_array("冷链物流由谁牵头？").shape
 (384,)
@@ -19,7 +19,7 @@ from langchain_core.embeddings import Embeddings
 from ingest.errors import PolicyqaError
 
 if TYPE_CHECKING:
-    from qa.settings import Settings
+    from ingest.settings import Settings
 
 log = logging.getLogger(__name__)
 
