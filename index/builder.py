@@ -30,7 +30,7 @@ from ingest.normalize import to_search_form
 log = logging.getLogger(__name__)
 
 PASSAGE_FORMATS = ("text", "path")
-DEFAULT_PASSAGE_FORMAT = "path"
+DEFAULT_PASSAGE_FORMAT = "text"  # "path" measured worse: seed hit@5 dense-only 0.895 vs 0.965 (zh)
 
 
 @dataclass

@@ -73,7 +73,10 @@ class Filters:
 
 @dataclass(frozen=True)
 class FusionParams:
-    """Fusion weights; defaults tuned on eval/testsets/seed.jsonl (see ``index.tuning``).
+    """Fusion weights; defaults tuned on eval/testsets/seed.jsonl (``python -m index.tuning --grid``).
+
+    The BM25 weight is high because its score is normalised by what the query's terms could score
+    at best: for a query with few corpus terms (English) it is near 0 and the dense order decides.
 
     Attributes:
         bm25_weight: weight of the normalised BM25 score; the dense score gets ``1 - bm25_weight``.
@@ -85,9 +88,9 @@ class FusionParams:
         candidates: how many candidates each retriever contributes (at least ``k``).
     """
 
-    bm25_weight: float = 0.35
+    bm25_weight: float = 0.8
     dense_floor_rank: int = 30
-    heading_factor: float = 0.9
+    heading_factor: float = 0.8
     oov_weight: float = 1.0
     candidates: int = 50
 
@@ -134,6 +137,29 @@ def fuse(positions: Sequence[int], dense: np.ndarray, bm25: np.ndarray, *, in_de
         fused.append(Fused(int(pos), score, source))
     fused.sort(key=lambda f: (-f.score, f.pos))
     return fused
+
+
+@dataclass(frozen=True)
+class Candidates:
+    """One query's candidates from both retrievers, with every score fusion needs.
+
+    Kept separate from ranking so fusion parameters can be tuned without re-running the model.
+    """
+
+    positions: np.ndarray          # (m,) candidate positions, unique, ascending
+    tokens: tuple[str, ...]        # the query's tokens
+    cosines: np.ndarray            # (m,) exact cosine of each candidate
+    dense_top_scores: np.ndarray   # cosines of the dense top-n (defines the rescaling)
+    bm25: np.ndarray               # (m,) normalised BM25 scores
+    in_dense: np.ndarray           # (m,) bool
+    in_bm25: np.ndarray            # (m,) bool
+    is_heading: np.ndarray         # (m,) bool
+    clause_tokens: dict[int, list[str]] = field(default_factory=dict)
+
+    def fuse(self, params: FusionParams) -> list[Fused]:
+        dense = rescale_dense(self.cosines, self.dense_top_scores, params.dense_floor_rank)
+        return fuse(self.positions.tolist(), dense, self.bm25, in_dense=self.in_dense, in_bm25=self.in_bm25,
+                    is_heading=self.is_heading, params=params)
 
 
 def matched_terms(query_tokens: Sequence[str], clause_tokens: Sequence[str]) -> tuple[str, ...]:
