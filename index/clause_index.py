@@ -85,6 +85,11 @@ class ClauseIndex:
 
     # --- life cycle ----------------------------------------------------------------------------
     @property
+    def path(self) -> Path:
+        """The index directory (same as ``root``)."""
+        return self.root
+
+    @property
     def version(self) -> str:
         """The live version's directory name ('' before the first build)."""
         return self._live.dir.name if self._live else ""

