@@ -1,0 +1,188 @@
+"""Index life cycle on hand-made documents: add/update/skip/remove, versions, mismatch, filters, crash.
+
+Uses the HashEmbedder (NOT semantic) — these tests are about plumbing, not relevance.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from index.clause_index import ClauseIndex, DocumentNotFoundError
+from index.embedders import HashEmbedder
+from index.hybrid import Filters
+from index.persist import CURRENT, MANIFEST, atomic_write_bytes
+from index_helpers import TEXTS_A, TEXTS_B, CountingHashEmbedder, make_doc
+from ingest.errors import IndexMismatchError, IndexNotFoundError
+from ingest.normalize import to_search_form
+
+HERE = Path(__file__).resolve().parent
+REPO = HERE.parent.parent
+
+
+def _docs():  # noqa: ANN202
+    return [make_doc("a", TEXTS_A, leads={0: ("市发展改革委",)}),
+            make_doc("b", TEXTS_B, city="杭州市", doc_type="新闻报道", leads={0: ("区商务局",)})]
+
+
+@pytest.fixture()
+def built(tmp_path: Path) -> tuple[ClauseIndex, CountingHashEmbedder]:
+    embedder = CountingHashEmbedder()
+    index = ClauseIndex.open(tmp_path / "idx", embedder, create=True)
+    index.add(_docs(), progress=False)
+    return index, embedder
+
+
+def test_add_reports_and_counts(built) -> None:  # noqa: ANN001
+    index, embedder = built
+    assert [i.document.doc_id for i in index.documents()] == ["a", "b"]
+    assert [i.clause_count for i in index.documents()] == [len(TEXTS_A) + 1, len(TEXTS_B) + 1]
+    assert len(index.clauses()) == len(TEXTS_A) + len(TEXTS_B) + 2
+    assert index.manifest.embedder == "hash-384" and index.manifest.dim == 384
+    assert set(index.manifest.documents) == {"a", "b"}
+
+
+def test_unchanged_skipped_changed_reembeds_only_changed_clauses(built) -> None:  # noqa: ANN001
+    index, embedder = built
+    version = index.version
+    embedder.embedded.clear()
+    report = index.add(_docs(), progress=False)
+    assert report.unchanged == ["a", "b"] and not report.changed and index.version == version
+    assert embedder.embedded == []
+    edited = TEXTS_A[:2] + ["开展干部双向挂职交流，每年选派10名干部"] + TEXTS_A[3:]
+    report = index.add([make_doc("a", edited, sha="v2")], progress=False)
+    assert report.updated == ["a"] and report.clauses_embedded == 1
+    assert embedder.embedded == [to_search_form("开展干部双向挂职交流，每年选派10名干部")]
+    assert index.version != version
+    assert index.search("每年选派10名干部", k=1)[0].clause.text == edited[2]
+
+
+def test_remove_and_unknown_document(built) -> None:  # noqa: ANN001
+    index, _ = built
+    report = index.remove("b")
+    assert report.removed == ["b"] and [i.document.doc_id for i in index.documents()] == ["a"]
+    assert all(h.clause.doc_id == "a" for h in index.search("结对帮扶", k=10))
+    with pytest.raises(DocumentNotFoundError, match="'b'.*holds: a"):
+        index.remove("b")
+    index.remove("a")
+    assert index.documents() == [] and index.search("冷链") == []
+
+
+def test_old_versions_collected_keeping_previous(built) -> None:  # noqa: ANN001
+    index, _ = built
+    for sha in ("v2", "v3", "v4"):
+        index.add([make_doc("a", TEXTS_A + [sha], sha=sha)], progress=False)
+    versions = sorted(p.name for p in index.root.glob("v-*"))
+    assert len(versions) == 2 and index.version in versions
+
+
+def test_readers_open_what_current_names(built, tmp_path: Path) -> None:  # noqa: ANN001
+    index, _ = built
+    other = ClauseIndex.open(index.root, HashEmbedder())
+    index.remove("b")
+    assert len(other.documents()) == 2  # a reader keeps its version until it refreshes
+    other.refresh()
+    assert [i.document.doc_id for i in other.documents()] == ["a"]
+
+
+def test_open_with_another_embedder_is_a_clear_error(built) -> None:  # noqa: ANN001
+    index, _ = built
+    with pytest.raises(IndexMismatchError, match=r"'hash-384'.*'hash-64'"):
+        ClauseIndex.open(index.root, HashEmbedder(64))
+
+
+def test_open_missing_index(tmp_path: Path) -> None:
+    with pytest.raises(IndexNotFoundError, match="policyqa ingest"):
+        ClauseIndex.open(tmp_path / "nothing", HashEmbedder())
+
+
+def test_manifest_schema_mismatch(built) -> None:  # noqa: ANN001
+    index, _ = built
+    manifest_path = index.root / index.version / MANIFEST
+    data = json.loads(manifest_path.read_text(encoding="utf-8"))
+    atomic_write_bytes(manifest_path, json.dumps({**data, "schema_version": 99}).encode())
+    with pytest.raises(IndexMismatchError, match="schema 99"):
+        ClauseIndex.open(index.root, HashEmbedder())
+
+
+def test_filters(built) -> None:  # noqa: ANN001
+    index, _ = built
+    assert {h.clause.doc_id for h in index.search("建设", k=20, filters=Filters(doc_ids=("b",)))} == {"b"}
+    assert {h.clause.doc_id for h in index.search("建设", k=20, filters=Filters(regions=("杭州",)))} == {"b"}
+    assert {h.clause.doc_type for h in index.search("建设", k=20, filters=Filters(doc_types=("工作方案",)))} \
+        == {"工作方案"}
+    hits = index.search("建设", k=20, filters=Filters(has_responsibility=True))
+    assert sorted(h.clause.leads for h in hits) == [("区商务局",), ("市发展改革委",)]
+    assert index.search("建设", filters=Filters(doc_ids=("nope",))) == []
+
+
+def test_hits_unique_sorted_ranked_with_matched_terms(built) -> None:  # noqa: ANN001
+    index, _ = built
+    hits = index.search("冷链物流项目建设由市发展改革委牵头", k=8)
+    assert [h.rank for h in hits] == list(range(1, len(hits) + 1))
+    assert len({h.clause.clause_id for h in hits}) == len(hits)
+    assert [h.score for h in hits] == sorted((h.score for h in hits), reverse=True)
+    assert hits[0].clause.text == TEXTS_A[0]
+    assert {"冷链", "物流", "市发展改革委"} <= set(hits[0].matched_terms)
+
+
+def test_clause_lookup_and_context(built) -> None:  # noqa: ANN001
+    index, _ = built
+    assert index.clause("a:一/2").text == TEXTS_A[1]
+    assert index.clause("a:nope") is None
+    assert [c.text for c in index.context("a:一/2", before=1, after=1)] == TEXTS_A[:3]
+    assert [c.text for c in index.context("a:一", before=2, after=1)] == ["一、总体要求", TEXTS_A[0]]
+
+
+_CRASH_SCRIPT = """
+import sys, time
+from pathlib import Path
+sys.path.insert(0, {here!r})
+from index.clause_index import ClauseIndex
+from index_helpers import CountingHashEmbedder, make_doc
+
+class SlowEmbedder(CountingHashEmbedder):
+    def _encode(self, texts, is_query):
+        Path({marker!r}).write_text("embedding")
+        time.sleep(0.2)
+        return super()._encode(texts, is_query)
+
+index = ClauseIndex.open({root!r}, SlowEmbedder())
+docs = [make_doc("c" + str(i), ["新增条款第%d条，关于产业合作与人才交流" % j for j in range(40)], sha="x")
+        for i in range(5)]
+index.add(docs, progress=False)
+print("finished")
+"""
+
+
+@pytest.mark.slow
+def test_kill_9_during_embedding_leaves_previous_index_intact(built, tmp_path: Path) -> None:  # noqa: ANN001
+    index, _ = built
+    before_current = (index.root / CURRENT).read_text()
+    before_hits = [(h.clause.clause_id, h.score) for h in index.search("冷链物流", k=5)]
+    marker = tmp_path / "embedding-started"
+    script = _CRASH_SCRIPT.format(here=str(HERE), marker=str(marker), root=str(index.root))
+    proc = subprocess.Popen([sys.executable, "-c", script], cwd=REPO, stdout=subprocess.PIPE,
+                            stderr=subprocess.PIPE)
+    deadline = time.monotonic() + 60
+    while not marker.exists() and proc.poll() is None and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert marker.exists(), proc.communicate()[1].decode(errors="replace")
+    os.kill(proc.pid, signal.SIGKILL)
+    proc.wait()
+    assert proc.returncode == -signal.SIGKILL
+    assert (index.root / CURRENT).read_text() == before_current
+    reopened = ClauseIndex.open(index.root, HashEmbedder())
+    assert [(h.clause.clause_id, h.score) for h in reopened.search("冷链物流", k=5)] == before_hits
+    assert [i.document.doc_id for i in reopened.documents()] == ["a", "b"]
+    # the half-built version is garbage on disk until the next successful write removes it
+    assert len(list(index.root.glob("v-*"))) >= 2
+    reopened.add([make_doc("d", ["新文件"])], progress=False)
+    assert len(list(index.root.glob("v-*"))) == 2
