@@ -42,6 +42,8 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--queries", type=int, default=50, help="latency queries from the seed test set")
     p.add_argument("--rounds", type=int, default=2, help="rounds over the queries for search latency")
     p.add_argument("--no-baseline", action="store_true", help="skip the naive LangChain FAISS pipeline")
+    p.add_argument("--baseline-max", type=_sizes, default=None, metavar="N",
+                   help="report the baseline as skipped (with the reason) above N clauses")
     p.add_argument("--no-tuning", action="store_true", help="skip the embedder tuning section")
     p.add_argument("--max-rss-gb", type=float, default=10.0, help="kill a worker process above this RSS")
     p.add_argument("--timeout-min", type=float, default=40.0, help="kill a worker process after this long")
@@ -64,7 +66,8 @@ def cmd_bench(args: argparse.Namespace, settings: Settings) -> int:
     options = BenchOptions(
         quick=args.quick, sizes=tuple(args.sizes) if args.sizes else None, corpora=corpora,
         embedder=settings.embedder, extra_dir=args.extra, extra_chars=args.extra_chars,
-        queries=args.queries, rounds=args.rounds, baseline=not args.no_baseline, tuning=not args.no_tuning,
+        queries=args.queries, rounds=args.rounds, baseline=not args.no_baseline,
+        baseline_max_clauses=args.baseline_max, tuning=not args.no_tuning,
         limits=Limits(max_rss_gb=args.max_rss_gb, timeout_s=args.timeout_min * 60.0), work_dir=args.work_dir)
     result = run_bench(options)
     if args.report:
