@@ -28,6 +28,8 @@ _COMPARE_WEAK = re.compile(r"分别|各自|\brespectively\b", re.IGNORECASE)
 
 # "负责哪些工作 / 牵头哪些任务" asks for a unit's tasks, not for a unit: checked before the cues below.
 _TASKS_OF_UNIT = re.compile(r"(?:负责|牵头|承担)(?:了)?(?:哪些|什么|何种)(?:工作|任务|事项|内容)?")
+# 负责同志 / 负责人 are people ("市级负责同志先后18次带队"), not a question about who is responsible.
+_NOT_RESPONSIBILITY = re.compile(_TASKS_OF_UNIT.pattern + r"|负责同志|负责人")
 _RESPONSIBILITY = re.compile(
     r"谁|由何|哪个?(?:一个|几个)?(?:部门|单位|机构|机关)|哪些(?:部门|单位|机构|机关)|哪几个?(?:部门|单位)"
     r"|责任单位|牵头单位|牵头部门|配合单位|责任部门|主管部门|负责单位|负责部门|牵头|负责"
@@ -54,7 +56,11 @@ _QUESTION_WORDS = re.compile(
     r"由哪个部门|由哪些部门|哪个部门|哪些部门|哪个单位|哪些单位|哪几个部门|责任单位|牵头单位|配合单位|"
     r"主管部门|由谁|是谁|谁|牵头|负责|配合|多少|哪一年|哪年|何时|什么时候|什么|哪些|哪个|哪里|哪|"
     r"怎么|如何|怎样|是否|有没有|分别|各自|请问|其中|提出|要求|规定|明确|安排|计划中|方案中|文件中|"
-    r"根据|按照|关于|有关|相关|主要|具体|工作|情况|内容|方面|问题|目标是|达到|吗|呢|的|了|是否|是"
+    # deictic fillers and "who handles it" colloquialisms: 这件事归谁管 / 这边是谁在抓 / 应该找谁
+    r"这件事|这些事|这项任务|这一任务|这项工作|这项|这边|应该找|应该|归\S{0,4}?管|来抓|在抓|"
+    # how-long / how-many / which-kind wording: 多久, 几条, 文号, 年份, 区别
+    r"多长时间|多久|多长|几[个条名项次家年批天月小时倍]*|文号|年份|日期|区别|不同|异同|"
+    r"根据|按照|关于|有关|相关|主要|具体|工作|情况|内容|方面|问题|目标是|达到|吗|呢|的|了|是"
 )
 _PUNCT = re.compile(r"[\s\W_]+")
 
@@ -90,7 +96,7 @@ def detect_intent(question: str, *, place_count: int = 0) -> str:
         return "compare"
     if place_count >= 2 and _COMPARE_WEAK.search(question):
         return "compare"
-    if _RESPONSIBILITY.search(_TASKS_OF_UNIT.sub(" ", question)):
+    if _RESPONSIBILITY.search(_NOT_RESPONSIBILITY.sub(" ", question)):
         return "responsibility"
     if _FACT.search(question):
         return "fact"

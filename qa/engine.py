@@ -1,0 +1,124 @@
+"""QAEngine: the one facade the CLI, the web app and the evaluation use.
+
+Example:
+    >>> from index.clause_index import open_default_index
+    >>> engine = QAEngine(open_default_index(Settings()))          # doctest: +SKIP
+    >>> answer = engine.ask("宿州市冷链物流项目由哪个部门牵头？")     # doctest: +SKIP
+    >>> answer.leads, answer.citations[0].clause.clause_id         # doctest: +SKIP
+    (('市发展改革委',), 'suzhou-yrd-action-plan-2021:五/31')
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from dataclasses import replace
+from typing import Any
+
+from index.hybrid import Filters, Hit
+from ingest.model import Clause
+from ingest.normalize import to_search_form
+from qa.answer import Answer
+from qa.compare import Comparison, comparison_answer, compare_documents
+from qa.corpus import CorpusView, DenseScorer
+from qa.extractive import ExtractiveAnswerer, QAConfig, Retrieval
+from qa.intent import analyse
+from qa.settings import Settings
+from qa.units import unit_tasks
+
+log = logging.getLogger(__name__)
+
+
+class QAEngine:
+    """Ask, search, compare and list a unit's tasks over one ``ClauseIndex``.
+
+    Args:
+        index: A ``ClauseIndex`` (``index.clause_index``).
+        settings: Runtime settings; the LLM settings are used by ``ask(..., llm=True)``.
+        config: Answering thresholds (defaults calibrated on the seed test set).
+    """
+
+    def __init__(self, index: Any, settings: Settings | None = None, *, config: QAConfig | None = None) -> None:
+        self.index = index
+        self.settings = settings or Settings()
+        self.config = config or QAConfig()
+        self._dense = DenseScorer(index.embedder)
+        self._view: CorpusView | None = None
+        self._view_version = ""
+        self._lock = threading.Lock()
+        self._chain: Any = None
+
+    # --- corpus-wide facts, rebuilt when the index changes -------------------------------------
+    @property
+    def corpus(self) -> CorpusView:
+        with self._lock:
+            version = getattr(self.index, "version", "")
+            if self._view is None or version != self._view_version:
+                self._view = CorpusView.from_index(self.index)
+                self._view_version = version
+            return self._view
+
+    @property
+    def extractive(self) -> ExtractiveAnswerer:
+        return ExtractiveAnswerer(self.corpus, self._dense, self.config)
+
+    # --- the four verbs -------------------------------------------------------------------------
+    def search(self, query: str, k: int = 10, filters: Filters | None = None) -> list[Hit]:
+        """Hybrid clause search (``ClauseIndex.search``)."""
+        return self.index.search(query, k=k, filters=filters)
+
+    def retrieve(self, question: str) -> Retrieval:
+        """Analyse a question, resolve its places to documents, and retrieve clauses."""
+        query = to_search_form(question)
+        corpus = self.corpus
+        places = corpus.gazetteer.find(query)
+        analysis = analyse(query, places=places.spans)
+        doc_ids = corpus.gazetteer.documents_for(places)
+        problem = ""
+        if places.unknown:
+            problem = f"问题提到的地点（{'、'.join(places.unknown)}）在语料中没有出现"
+        elif not analysis.english:
+            missing = corpus.vocabulary.missing_terms(analysis.content)
+            if missing:
+                problem = f"问题中的“{'”“'.join(missing)}”在语料中没有出现"
+        filters = Filters(doc_ids=doc_ids) if doc_ids else None
+        hits = self.index.search(query, k=self.config.k, filters=filters)
+        return Retrieval(question, query, analysis, places, doc_ids, tuple(hits), problem)
+
+    def ask(self, question: str, *, llm: bool = False) -> Answer:
+        """Answer a question with cited clauses (extractive; ``llm=True`` asks the LLM as well).
+
+        Args:
+            question: Chinese (Simplified or Traditional) or English.
+            llm: Use the configured OpenAI-compatible endpoint; on any failure the extractive
+                answer is returned with the error in ``flags``.
+        """
+        return self.chain(llm=llm).invoke(question)
+
+    def chain(self, *, llm: bool = False) -> Any:
+        """The LangChain Runnable behind ``ask``: retrieve | answer (| LLM)."""
+        from qa.chain import build_chain
+
+        return build_chain(self, llm=llm)
+
+    def answer_retrieval(self, r: Retrieval) -> Answer:
+        """The extractive answer for a retrieval; compare questions are answered per document."""
+        if r.analysis.intent == "compare" and not r.problem:
+            comparison = self.compare(r.query, doc_ids=r.doc_ids or None)
+            return comparison_answer(r.question, comparison)
+        return self.extractive.answer(r)
+
+    def compare(self, topic: str, *, doc_ids: tuple[str, ...] | list[str] | None = None,
+                regions: tuple[str, ...] | list[str] | None = None) -> Comparison:
+        """Per document (or region): its best clauses on ``topic``, or a note that it has none."""
+        return compare_documents(self, topic, doc_ids=tuple(doc_ids or ()), regions=tuple(regions or ()))
+
+    def unit_tasks(self, unit: str, *, doc_ids: tuple[str, ...] | list[str] | None = None) -> list[Clause]:
+        """Every clause whose leads or cooperating units include ``unit`` (the 责任分工表 view)."""
+        return unit_tasks(self.corpus, unit, doc_ids=tuple(doc_ids or ()))
+
+    def with_config(self, **changes: Any) -> QAEngine:
+        """A copy with other thresholds (calibration), sharing the index and caches."""
+        engine = QAEngine(self.index, self.settings, config=replace(self.config, **changes))
+        engine._dense, engine._view, engine._view_version = self._dense, self._view, self._view_version
+        return engine

@@ -1,0 +1,253 @@
+"""The default answerer: extractive, offline. Quotes clauses; never writes a fact of its own.
+
+Input is a ``Retrieval`` (the question analysed, its places resolved to documents, hits retrieved);
+output an ``Answer``:
+
+- responsibility: the leads and cooperating units of the best-supported clause that has them
+  (a heading's own children count: 二、（一） → its numbered clauses), from one document only;
+- fact: the sentence(s) of the top clauses that best match the question, numbers preferred
+  when it asks 多少 / 几 / 哪年;
+- general: the best clause, quoted;
+- abstain ("语料中未找到依据…"), with the nearest clauses as ``related``, when a place or key
+  term of the question is nowhere in the corpus or the best clause shares too little with it.
+
+Example:
+    >>> engine = QAEngine(index)                              # doctest: +SKIP
+    >>> engine.ask("宿州市冷链物流项目由哪个部门牵头？").leads     # doctest: +SKIP
+    ('市发展改革委',)
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from index.hybrid import Hit
+from ingest.model import Clause
+from qa.answer import Answer, Citation
+from qa.citations import cite, reference, sentences
+from qa.corpus import CorpusView, DenseScorer
+from qa.intent import QuestionAnalysis
+from qa.places import PlaceMatch, place_stem
+
+ABSTAIN_PREFIX = "语料中未找到依据"
+_NUMBER = re.compile(r"\d|[一二三四五六七八九十百千万亿两半]+(?:个|名|次|项|家|年|条|批|倍|小时|季度|月)|每[年季月周]")
+_QUANTITY_CUES = re.compile(r"多少|几|哪年|哪一年|何时|什么时候|多久|多长|比例|比率|\bhow (?:many|much|long)\b|\bwhen\b|\byear\b|"
+                            r"\btarget|\bpercent", re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class QAConfig:
+    """Answering thresholds, calibrated on eval/testsets/seed.jsonl (see ``policyqa eval``).
+
+    Attributes:
+        min_coverage: least IDF-weighted share of the question's content bigrams the best clause
+            must hold (Chinese questions); below it the corpus does not support an answer.
+        min_cosine_en: least cosine of the best clause for a question without Han characters,
+            which has no lexical evidence at all.
+        coverage_weight: weight of lexical coverage against the dense cosine when ranking.
+        child_factor: how much a heading's child inherits of the heading's retrieval score.
+        k: hits retrieved per question.
+    """
+
+    min_coverage: float = 0.34
+    min_cosine_en: float = 0.80
+    coverage_weight: float = 0.5
+    child_factor: float = 0.9
+    k: int = 12
+
+
+@dataclass(frozen=True)
+class Retrieval:
+    """One question, analysed and retrieved, ready to answer."""
+
+    question: str
+    query: str                        # search form of the question
+    analysis: QuestionAnalysis
+    places: PlaceMatch
+    doc_ids: tuple[str, ...]          # documents the named places point to ('' = any)
+    hits: tuple[Hit, ...]
+    problem: str = ""                 # why the corpus cannot answer, found before retrieval
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """A clause considered as support, with the evidence for it."""
+
+    clause: Clause
+    support: float
+    coverage: float
+    cosine: float
+    via: Clause | None = None         # the retrieved heading this clause was reached through
+
+
+@dataclass
+class ExtractiveAnswerer:
+    """Turns a ``Retrieval`` into a cited ``Answer`` without any model but the embedder."""
+
+    corpus: CorpusView
+    dense: DenseScorer
+    config: QAConfig = field(default_factory=QAConfig)
+
+    def answer(self, r: Retrieval) -> Answer:
+        """Answer one retrieved question (see the module docstring for the rules)."""
+        if r.problem:
+            return self.abstain(r, r.problem)
+        candidates = self.rank(r, [h.clause for h in r.hits], [h.score for h in r.hits])
+        candidates = self._placed(r, candidates)
+        if not candidates:
+            return self.abstain(r, "没有与问题相关的条款")
+        problem = self.unsupported(r, candidates[0])
+        if problem:
+            return self.abstain(r, problem)
+        if r.analysis.intent == "responsibility":
+            return self._responsibility(r, candidates)
+        if r.analysis.intent == "fact":
+            return self._fact(r, candidates)
+        return self._general(r, candidates)
+
+    # --- evidence -------------------------------------------------------------------------------
+    def rank(self, r: Retrieval, clauses: list[Clause], scores: list[float]) -> list[Candidate]:
+        """Clauses ordered by support: retrieval score, lexical coverage, dense cosine."""
+        if not clauses:
+            return []
+        cosines = self.dense.similarities(r.query, [c.text for c in clauses])
+        vocab = self.corpus.vocabulary
+        out = []
+        for clause, score, cosine in zip(clauses, scores, cosines):
+            coverage = vocab.coverage(r.analysis.content, clause.search_text)
+            w = 0.0 if r.analysis.english else self.config.coverage_weight
+            out.append(Candidate(clause, (1 - w) * float(score) + w * coverage, coverage, float(cosine)))
+        out.sort(key=lambda c: -c.support)
+        return out
+
+    def unsupported(self, r: Retrieval, best: Candidate) -> str:
+        """Why the best candidate does not support an answer, or '' when it does."""
+        if r.analysis.english:
+            if best.cosine < self.config.min_cosine_en:
+                return "没有与问题足够相近的条款"
+            return ""
+        if r.analysis.content and best.coverage < self.config.min_coverage:
+            return "最相关的条款与问题的关键词重合太少"
+        missing = [f for f in r.analysis.figures if f not in best.clause.search_text]
+        if missing and not any(f in c.search_text for f in missing for c in self._context(best)):
+            return f"问题中的数字（{'、'.join(missing)}）在相关条款中没有出现"
+        return ""
+
+    def _context(self, best: Candidate) -> list[Clause]:
+        return [best.clause] + self.corpus.descendants(best.clause)
+
+    def _placed(self, r: Retrieval, candidates: list[Candidate]) -> list[Candidate]:
+        """A place no document is about (苏州, 上城区) must be named by the clause itself."""
+        if r.doc_ids or not r.places.mentioned:
+            return candidates
+        stems = [place_stem(p) for p in r.places.mentioned]
+        return [c for c in candidates if any(s in c.clause.search_text for s in stems)]
+
+    # --- answers --------------------------------------------------------------------------------
+    def _responsibility(self, r: Retrieval, candidates: list[Candidate]) -> Answer:
+        pool = self._with_children(r, candidates)
+        owners = [c for c in pool if c.clause.has_responsibility]
+        if not owners:
+            return self._general(r, candidates, note="相关条款未写明责任单位。")
+        best = owners[0]
+        c = best.clause
+        text = responsibility_sentence(c.leads, c.cooperating, english=r.analysis.english)
+        cited = cite([(c, best.support)] + ([(best.via, 0.0)] if best.via else []))
+        quote = _quote(c.text, 200)
+        body = f"{text}[1]\n依据：{reference(c)}：“{quote}”"
+        return Answer(question=r.question, text=body, intent="responsibility", leads=c.leads,
+                      cooperating=c.cooperating, citations=cited, related=self._related(r, cited))
+
+    def _with_children(self, r: Retrieval, candidates: list[Candidate]) -> list[Candidate]:
+        """Candidates plus the children of retrieved headings/sections, re-ranked together.
+
+        A heading has no responsibility of its own; the clause under it that best matches the
+        question carries the units.
+        """
+        extra: list[tuple[Clause, float, Clause]] = []
+        seen = {c.clause.clause_id for c in candidates}
+        for cand in candidates[:5]:
+            for child in self.corpus.descendants(cand.clause):
+                if child.has_responsibility and child.clause_id not in seen:
+                    seen.add(child.clause_id)
+                    extra.append((child, cand.support * self.config.child_factor, cand.clause))
+        if not extra:
+            return candidates
+        ranked = self.rank(r, [e[0] for e in extra], [e[1] for e in extra])
+        via = {e[0].clause_id: e[2] for e in extra}
+        children = [Candidate(c.clause, c.support, c.coverage, c.cosine, via[c.clause.clause_id]) for c in ranked]
+        return sorted(candidates + children, key=lambda c: -c.support)
+
+    def _fact(self, r: Retrieval, candidates: list[Candidate]) -> Answer:
+        top = candidates[:3]
+        picked = self.best_sentences(r, top)
+        if not picked:
+            return self._general(r, candidates)
+        cited = cite([(c.clause, c.support) for c in top if any(p[1] is c.clause for p in picked)])
+        number = {c.clause.clause_id: c.n for c in cited}
+        lines = [f"“{s}”[{number[cl.clause_id]}]" for s, cl in picked]
+        refs = "；".join(f"[{c.n}] {reference(c.clause)}" for c in cited)
+        lead = "According to the corpus: " if r.analysis.english else "据语料："
+        return Answer(question=r.question, text=lead + "".join(lines) + f"\n出处：{refs}", intent="fact",
+                      citations=cited, related=self._related(r, cited))
+
+    def best_sentences(self, r: Retrieval, top: list[Candidate]) -> list[tuple[str, Clause]]:
+        """The one or two sentences of ``top`` clauses that best answer the question."""
+        pool = [(s, cand) for cand in top for s in sentences(cand.clause.text) if len(s) >= 4]
+        if not pool:
+            return []
+        cos = self.dense.similarities(r.query, [s for s, _ in pool])
+        wants_number = bool(_QUANTITY_CUES.search(r.query))
+        vocab = self.corpus.vocabulary
+        scored = []
+        for (sentence, cand), cosine in zip(pool, cos):
+            lexical = 0.0 if r.analysis.english else vocab.coverage(r.analysis.content, sentence)
+            score = lexical + float(cosine) + 0.3 * cand.support
+            if wants_number and _NUMBER.search(sentence):
+                score += 0.15
+            scored.append((score, sentence, cand.clause))
+        scored.sort(key=lambda t: -t[0])
+        best = scored[:1]
+        # A second sentence only when it is nearly as good: two-part questions (多少…多长时间).
+        if len(scored) > 1 and scored[1][0] >= scored[0][0] - 0.05:
+            best.append(scored[1])
+        return [(s, c) for _, s, c in best]
+
+    def _general(self, r: Retrieval, candidates: list[Candidate], *, note: str = "") -> Answer:
+        best = candidates[0]
+        second = [c for c in candidates[1:3] if c.support >= best.support * 0.9 and c.clause.doc_id == best.clause.doc_id]
+        cited = cite([(c.clause, c.support) for c in [best] + second[:1]])
+        body = "\n".join(f"{reference(c.clause)}：“{_quote(c.clause.text, 300)}”[{c.n}]" for c in cited)
+        return Answer(question=r.question, text=(note + "\n" if note else "") + body, intent=r.analysis.intent
+                      if r.analysis.intent != "compare" else "general", leads=best.clause.leads,
+                      cooperating=best.clause.cooperating, citations=cited, related=self._related(r, cited))
+
+    def abstain(self, r: Retrieval, reason: str) -> Answer:
+        """``abstained``: no citations; the nearest clauses are listed as ``related``."""
+        related = cite([(h.clause, h.score) for h in r.hits[:3]])
+        lines = "".join(f"\n- {reference(c.clause)}" for c in related)
+        text = f"{ABSTAIN_PREFIX}：{reason}。" + (f"\n最接近的条款：{lines}" if related else "")
+        return Answer(question=r.question, text=text, intent=r.analysis.intent, abstained=True, related=related)
+
+    def _related(self, r: Retrieval, cited: tuple[Citation, ...]) -> tuple[Citation, ...]:
+        used = {c.clause.clause_id for c in cited}
+        return cite([(h.clause, h.score) for h in r.hits if h.clause.clause_id not in used][:3])
+
+
+def responsibility_sentence(leads: tuple[str, ...], cooperating: tuple[str, ...], *, english: bool = False) -> str:
+    """由A牵头，B、C等按职责分工负责 — or 责任单位：A、B for a bare list (no cooperating units)."""
+    if english:
+        parts = [f"Lead: {'、'.join(leads)}" if leads else ""]
+        if cooperating:
+            parts.append(f"cooperating: {'、'.join(cooperating)}")
+        return "; ".join(p for p in parts if p) + ". "
+    if leads and cooperating:
+        return f"由{'、'.join(leads)}牵头，{'、'.join(cooperating)}等按职责分工负责。"
+    return f"责任单位：{'、'.join(leads or cooperating)}。"
+
+
+def _quote(text: str, limit: int) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+

@@ -1,0 +1,92 @@
+"""How well the corpus, and one clause, supports a question's content: lexical evidence.
+
+Dense scores say what a question is *like*; they cannot say that 碳达峰 or 公积金 appears nowhere.
+Two lexical measures, both over the question's content (question words and places removed):
+
+- ``missing_terms``: noun-like words of the question that no clause of the corpus contains;
+- ``coverage``: the share of the question's character bigrams a clause contains, weighted by
+  inverse document frequency, so a rare bigram (冷链) counts more than a common one (建设).
+
+Character bigrams rather than jieba words, because Chinese paraphrase keeps characters but moves
+word boundaries (生产加工供应基地 / 供应基地建设).
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections import Counter
+from collections.abc import Iterable, Sequence
+
+_HAN_RUN = re.compile(r"[\u4e00-\u9fff]+")
+_ASCII_TERM = re.compile(r"[A-Za-z0-9][A-Za-z0-9.+:%-]*")
+# jieba tags of words that name a thing (nouns, noun-verbs, foreign words, unknown words);
+# a missing verb or pronoun (引入, 获得, 这些) is paraphrase, a missing noun is missing content.
+_NOUN_TAGS = ("n", "vn", "nz", "nt", "nl", "ng", "eng", "nr", "ns", "x")
+
+
+def bigrams(text: str) -> set[str]:
+    """Character bigrams of each Han run, plus whole ASCII terms (5G, G60, 1:2) in lower case."""
+    grams: set[str] = set()
+    for run in _HAN_RUN.findall(text):
+        grams.update(run[i:i + 2] for i in range(len(run) - 1))
+    grams.update(t.lower() for t in _ASCII_TERM.findall(text) if len(t) >= 2)
+    return grams
+
+
+class Vocabulary:
+    """Bigram document frequencies and the full text of a corpus (search form of every clause).
+
+    Args:
+        texts: The search form of every clause in the index.
+    """
+
+    def __init__(self, texts: Sequence[str]) -> None:
+        self._n = max(len(texts), 1)
+        self._df: Counter[str] = Counter()
+        for text in texts:
+            self._df.update(bigrams(text))
+        self._text = "\n".join(texts)
+        self._lower = self._text.lower()
+
+    def idf(self, gram: str) -> float:
+        """Smoothed inverse document frequency; a bigram the corpus lacks gets the maximum."""
+        return math.log((self._n + 1) / (self._df.get(gram, 0) + 0.5))
+
+    def contains(self, term: str) -> bool:
+        """True when some clause contains ``term`` (case-insensitive for Latin letters)."""
+        return term.lower() in self._lower
+
+    def missing_terms(self, content: str) -> list[str]:
+        """Noun-like words (2+ characters) of ``content`` that no clause contains."""
+        from jieba import posseg
+
+        missing = []
+        for token in posseg.cut(content):
+            word = token.word.strip()
+            if len(word) < 2 or not _is_term(word, token.flag):
+                continue
+            if not self.contains(word):
+                missing.append(word)
+        return list(dict.fromkeys(missing))
+
+    def coverage(self, content: str | set[str], text: str) -> float:
+        """IDF-weighted share of the content's bigrams found in ``text`` (0 when none)."""
+        wanted = bigrams(content) if isinstance(content, str) else content
+        if not wanted:
+            return 0.0
+        have = bigrams(text)
+        total = sum(self.idf(g) for g in wanted)
+        return sum(self.idf(g) for g in wanted if g in have) / total if total else 0.0
+
+
+def _is_term(word: str, flag: str) -> bool:
+    if _ASCII_TERM.fullmatch(word):
+        return not word.isdigit()  # figures are checked separately, as figures
+    return flag.startswith(_NOUN_TAGS) and _HAN_RUN.fullmatch(word) is not None
+
+
+def best_coverage(vocab: Vocabulary, content: str, texts: Iterable[str]) -> float:
+    """The highest ``coverage`` of ``content`` among ``texts`` (0 for none)."""
+    wanted = bigrams(content)
+    return max((vocab.coverage(wanted, t) for t in texts), default=0.0)
