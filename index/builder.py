@@ -17,6 +17,7 @@ from typing import Iterable, Sequence
 import numpy as np
 
 from index.bm25_store import Bm25Store
+from index.dense import save_dense, sentence_windows
 from index.clause_store import ClauseRow, ClauseStore, StoredRow, text_sha
 from index.embed_cache import EmbeddingCache, embed_with_cache
 from index.embedders import Embedder
@@ -42,6 +43,7 @@ class AddReport:
     unchanged: list[str] = field(default_factory=list)
     removed: list[str] = field(default_factory=list)
     clauses_embedded: int = 0
+    windows_embedded: int = 0                   # sentence windows of long clauses (``index.dense``)
     clause_count: int = 0
     version: str = ""
 
@@ -123,6 +125,8 @@ def build_version(vdir: Path, live: IndexVersion | None, upserts: Sequence[Parse
     vectors = np.vstack([kept_vectors, new_vectors]).astype(np.float32)
     kind = choose_kind(options.faiss_kind, len(vectors), options.hnsw_threshold)
     FaissStore.build(vdir, vectors, kind)
+    windows, owners, report.windows_embedded = _windows(live, kept_rows, new_rows, embedder, cache, progress)
+    save_dense(vdir, vectors, windows, owners)
     if len(vectors):  # bm25s cannot index an empty corpus; search returns nothing for one anyway
         Bm25Store.build(vdir, list(store.iter_tokens()))
     documents = {d.doc_id: d.sha256 for d, _ in store.documents()}
@@ -176,3 +180,39 @@ def _embed(embedder: Embedder, cache: EmbeddingCache | None, rows: Sequence[Clau
     with tqdm(total=len(texts), desc="embedding clauses", unit="clause", disable=not progress,
               leave=False) as bar:
         return embed_with_cache(embedder, texts, cache, on_progress=bar.update)
+
+
+def _windows(live: IndexVersion | None, kept_rows: Sequence[StoredRow], new_rows: Sequence[ClauseRow],
+             embedder: Embedder, cache: EmbeddingCache | None, progress: bool
+             ) -> tuple[np.ndarray, np.ndarray, int]:
+    """Sentence-window vectors of every clause and their owners (new positions): kept clauses' windows
+    are copied from the live version when it has them, the rest are embedded through the cache."""
+    old_to_new = {r.old_pos: i for i, r in enumerate(kept_rows)}
+    parts_v: list[np.ndarray] = []
+    parts_o: list[np.ndarray] = []
+    todo: list[tuple[int, str]] = []
+    copied: set[int] = set()
+    if live is not None and kept_rows:
+        vecs, owners = live.dense.window_vectors(list(old_to_new))
+        if owners.size:
+            parts_v.append(vecs)
+            parts_o.append(np.array([old_to_new[int(o)] for o in owners], dtype=np.int64))
+            copied = {old_to_new[int(o)] for o in owners}
+    for i, row in enumerate(kept_rows):
+        if i not in copied:
+            todo.extend((i, w) for w in sentence_windows(row.values["search_text"]))
+    start = len(kept_rows)
+    for i, row in enumerate(new_rows):
+        todo.extend((start + i, w) for w in sentence_windows(row.clause.search_text))
+    embedded = 0
+    if todo:
+        from tqdm import tqdm
+
+        with tqdm(total=len(todo), desc="embedding sentence windows", unit="window", disable=not progress,
+                  leave=False) as bar:
+            vecs, embedded = embed_with_cache(embedder, [w for _, w in todo], cache, on_progress=bar.update)
+        parts_v.append(vecs)
+        parts_o.append(np.array([i for i, _ in todo], dtype=np.int64))
+    if not parts_v:
+        return np.zeros((0, embedder.dim), np.float32), np.zeros(0, np.int64), 0
+    return np.vstack(parts_v).astype(np.float32), np.concatenate(parts_o), embedded

@@ -231,12 +231,11 @@ class ClauseIndex:
             bm25 = bm25 * mask
         bm25_top = _top_positive(bm25, n_cand)
         qvec = self._query_vector(text)
-        dense_top_scores, dense_top = live.faiss.search(qvec, n_cand, allowed)
+        dense_top_scores, dense_top, dense = live.dense.top(qvec, n_cand, allowed)
         positions = np.array(sorted(set(dense_top.tolist()) | set(bm25_top.tolist())), dtype=np.int64)
         fields = live.store.fields_at(positions.tolist(), "kind", "tokens")
         return Candidates(
-            positions=positions, tokens=tuple(tokens),
-            cosines=np.asarray(live.faiss.vectors[positions], dtype=np.float32) @ qvec,
+            positions=positions, tokens=tuple(tokens), cosines=dense[positions],
             dense_top_scores=dense_top_scores, bm25=bm25[positions],
             in_dense=np.isin(positions, dense_top), in_bm25=np.isin(positions, bm25_top),
             is_heading=np.array([fields[p][0] == "heading" for p in positions.tolist()], dtype=bool),

@@ -7,6 +7,7 @@ from pathlib import Path
 
 from index.bm25_store import Bm25Store
 from index.clause_store import ClauseStore
+from index.dense import DenseScorer
 from index.faiss_store import FaissStore
 from index.persist import MANIFEST, Manifest
 from index.tokenize import ClauseTokenizer
@@ -31,6 +32,10 @@ class IndexVersion:
     @cached_property
     def faiss(self) -> FaissStore:
         return FaissStore(self.dir, self.manifest.faiss_kind)
+
+    @cached_property
+    def dense(self) -> DenseScorer:
+        return DenseScorer(self.dir, self.faiss)
 
     def close(self) -> None:
         self.store.close()
