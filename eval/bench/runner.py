@@ -170,7 +170,11 @@ def _meta(options: BenchOptions) -> dict[str, Any]:
             versions[pkg] = version(pkg)
         except PackageNotFoundError:
             versions[pkg] = None
-    return {"started": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()), "cpus": os.cpu_count(),
+    import subprocess
+
+    commit = subprocess.run(["git", "-C", str(Path(__file__).resolve().parents[2]), "describe", "--always",
+                             "--dirty"], capture_output=True, text=True, check=False).stdout.strip()
+    return {"commit": commit or None, "started": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()), "cpus": os.cpu_count(),
             "machine": platform.machine(), "python": platform.python_version(), "versions": versions,
             "loadavg_start": load_average(),
             "options": {k: (str(v) if isinstance(v, Path) else v) for k, v in asdict(options).items()}}
