@@ -104,7 +104,9 @@ def run_worker(module: str, spec: dict[str, Any], limits: Limits, *,
                                     stdout=subprocess.DEVNULL, stderr=err,
                                     env={**os.environ, **(env or {})})
             reason = _watch(proc, psutil.Process(proc.pid), limits)
-        if reason is None and proc.returncode != 0:
+        if reason is None and proc.returncode < 0:
+            reason = f"worker killed by signal {-proc.returncode} (from outside the bench)"
+        elif reason is None and proc.returncode != 0:
             tail = err_path.read_text(encoding="utf-8", errors="replace").strip().splitlines()[-5:]
             reason = f"worker exited {proc.returncode}: " + " | ".join(tail)
         if reason is not None:

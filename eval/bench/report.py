@@ -101,7 +101,8 @@ def _chart(result: dict[str, Any], path: Path) -> None:
         ax.set_xscale("log")
         ax.set_xlabel("clauses (chunks for the baseline)")
         ax.set_title(title)
-        ax.legend()
+        if ax.lines:
+            ax.legend()
     fig.tight_layout()
     fig.savefig(path, dpi=100)
     plt.close(fig)
