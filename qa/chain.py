@@ -72,7 +72,7 @@ def documents_to_hits(docs: list[LcDocument], index: Any) -> list[Hit]:
 def _llm_step(engine: Any) -> Any:
     from qa.llm import LlmAnswerer
 
-    answerer = LlmAnswerer(engine.settings)
+    answerer = LlmAnswerer(engine.settings, max_tokens=getattr(engine, "llm_max_tokens", 400))
 
     def _step(answer: Answer) -> Answer:
         return answerer.answer(answer.question, answer)

@@ -21,7 +21,7 @@ from ingest.model import Clause
 from ingest.normalize import to_search_form
 from qa.answer import Answer
 from qa.citations import cite, reference
-from qa.intent import analyse
+from qa.intent import analyse, is_english
 from qa.extractive import responsibility_sentence
 
 NOTHING = "本文件未涉及该主题"
@@ -33,12 +33,14 @@ class CompareConfig:
 
     Attributes:
         min_coverage: IDF-weighted share of the topic's content bigrams a clause must hold …
-        min_cosine: … or the dense cosine it must reach instead (paraphrase, English).
+        min_cosine: … or the dense cosine it must reach instead (paraphrase).
+        min_cosine_en: the same for a topic without Han characters (no lexical evidence).
         per_document: most clauses shown per document.
     """
 
-    min_coverage: float = 0.5
-    min_cosine: float = 0.84
+    min_coverage: float = 0.35
+    min_cosine: float = 0.88
+    min_cosine_en: float = 0.78  # e5 puts English queries further from Chinese clauses
     per_document: int = 2
 
 
@@ -78,12 +80,15 @@ def compare_documents(engine: Any, topic: str, *, doc_ids: tuple[str, ...] = (),
     query = to_search_form(topic)
     places = corpus.gazetteer.find(query)
     content = analyse(query, places=places.spans).content or query
-    targets = _targets(corpus, doc_ids, regions) or list(corpus.gazetteer.documents_for(places)) or list(corpus.documents)
+    targets = (_targets(corpus, doc_ids, regions) or list(corpus.gazetteer.documents_each(places))
+               or list(corpus.documents))
     rows = []
     for doc_id in targets:
         hits = engine.index.search(query, k=4, filters=Filters(doc_ids=(doc_id,)))
         kept = _relevant(engine, query, content, hits, config)
         rows.append(CompareRow(doc_id, corpus.title(doc_id), corpus.region(doc_id), kept, "" if kept else NOTHING))
+    # Best-covered documents first; those with nothing on the topic last.
+    rows.sort(key=lambda row: -max((s for _, s in row.clauses), default=-1.0))
     return Comparison(topic, rows)
 
 
@@ -103,10 +108,13 @@ def _relevant(engine: Any, query: str, content: str, hits: list[Any], config: Co
         return []
     vocab = engine.corpus.vocabulary
     cosines = engine._dense.similarities(query, [h.clause.text for h in hits])
+    min_cosine = config.min_cosine_en if is_english(query) else config.min_cosine
     kept = []
     for hit, cosine in zip(hits, cosines):
+        if hit.clause.kind in ("heading", "preamble"):
+            continue  # a title is not an arrangement; its clauses are
         coverage = vocab.coverage(content, hit.clause.search_text)
-        if coverage >= config.min_coverage or float(cosine) >= config.min_cosine:
+        if coverage >= config.min_coverage or float(cosine) >= min_cosine:
             kept.append((hit.clause, max(coverage, float(cosine))))
     kept.sort(key=lambda t: -t[1])
     return kept[: config.per_document]

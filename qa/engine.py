@@ -23,6 +23,7 @@ from qa.compare import Comparison, comparison_answer, compare_documents
 from qa.corpus import CorpusView, DenseScorer
 from qa.extractive import ExtractiveAnswerer, QAConfig, Retrieval
 from qa.intent import analyse
+from qa.places import PlaceMatch
 from qa.settings import Settings
 from qa.units import unit_tasks
 
@@ -46,7 +47,7 @@ class QAEngine:
         self._view: CorpusView | None = None
         self._view_version = ""
         self._lock = threading.Lock()
-        self._chain: Any = None
+        self.llm_max_tokens = 400  # longest LLM reply, in tokens
 
     # --- corpus-wide facts, rebuilt when the index changes -------------------------------------
     @property
@@ -106,7 +107,20 @@ class QAEngine:
         if r.analysis.intent == "compare" and not r.problem:
             comparison = self.compare(r.query, doc_ids=r.doc_ids or None)
             return comparison_answer(r.question, comparison)
-        return self.extractive.answer(r)
+        answer = self.extractive.answer(r)
+        if answer.abstained and not r.problem and r.doc_ids:
+            return self.extractive.answer(self._beyond_scope(r))
+        return answer
+
+    def _beyond_scope(self, r: Retrieval) -> Retrieval:
+        """The same question over every document, keeping only clauses that name the place.
+
+        "埇桥—铜山省际毗邻地区新型功能区" is a task of the *city* plan that names 埇桥: when the
+        documents about a place hold no answer, a clause elsewhere naming it may.
+        """
+        hits = self.index.search(r.query, k=self.config.k)
+        places = PlaceMatch(mentioned=r.places.scopes + r.places.mentioned, spans=r.places.spans)
+        return replace(r, doc_ids=(), hits=tuple(hits), places=places)
 
     def compare(self, topic: str, *, doc_ids: tuple[str, ...] | list[str] | None = None,
                 regions: tuple[str, ...] | list[str] | None = None) -> Comparison:

@@ -87,10 +87,12 @@ class LlmAnswerer:
 
     Args:
         settings: ``llm_base_url``, ``llm_model``, ``llm_api_key`` and ``llm_timeout`` are used.
+        max_tokens: Longest reply, in tokens.
     """
 
-    def __init__(self, settings: Settings) -> None:
+    def __init__(self, settings: Settings, *, max_tokens: int = MAX_TOKENS) -> None:
         self._settings = settings
+        self._max_tokens = max_tokens
         self._model: Any = None
 
     def answer(self, question: str, extractive: Answer) -> Answer:
@@ -150,10 +152,10 @@ class LlmAnswerer:
             raise LlmError("langchain-openai is not installed: pip install 'policyqa[llm]'") from exc
         self._model = ChatOpenAI(
             base_url=s.llm_base_url, model=s.llm_model or "default", api_key=s.llm_api_key or "not-needed",
-            timeout=s.llm_timeout, max_retries=0, temperature=0, max_tokens=MAX_TOKENS,
+            timeout=s.llm_timeout, max_retries=0, temperature=0, max_tokens=self._max_tokens,
             # langchain-openai sends max_completion_tokens, which llama.cpp and older vLLM/Ollama
             # servers ignore (they then generate up to the context size): send max_tokens too.
-            extra_body={"max_tokens": MAX_TOKENS},
+            extra_body={"max_tokens": self._max_tokens},
         )
         return self._model
 

@@ -158,6 +158,14 @@ class Gazetteer:
             return tuple(exact)
         return tuple(d.doc_id for d in self._docs if targets & {d.province, d.city, d.district})
 
+    def documents_each(self, match: PlaceMatch) -> tuple[str, ...]:
+        """Documents of *every* named scope (宿州市 and 埇桥区 → the city and the district plans),
+        for questions that compare places rather than narrow down to one."""
+        out: list[str] = []
+        for name in match.scopes:
+            out += [d for d in self.documents_for(PlaceMatch(scopes=(name,))) if d not in out]
+        return tuple(out)
+
     def region_of(self, doc_id: str) -> str:
         """The document's full region string (安徽省宿州市埇桥区), or ''."""
         return next((d.region for d in self._docs if d.doc_id == doc_id), "")

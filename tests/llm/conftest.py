@@ -61,7 +61,8 @@ def llm_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     port = _free_port()
     log = tmp_path_factory.mktemp("llm") / "server.log"
     cmd = [sys.executable, "-m", "llama_cpp.server", "--model", str(model), "--host", "127.0.0.1",
-           "--port", str(port), "--n_ctx", "4096", "--n_threads", "2", "--model_alias", "gemma3-270m"]
+           "--port", str(port), "--n_ctx", "2048", "--n_threads", "1", "--chat_format", "gemma",
+           "--model_alias", "gemma3-270m"]
     with open(log, "wb") as out:
         proc = subprocess.Popen(cmd, stdout=out, stderr=subprocess.STDOUT)
     base_url = f"http://127.0.0.1:{port}/v1"

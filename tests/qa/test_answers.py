@@ -1,0 +1,80 @@
+"""End-to-end answers on the real seed index: responsibility, place, fact, English, abstention."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from qa.answer import Answer
+
+CORPUS = Path(__file__).resolve().parents[2] / "corpus"
+CITY, DISTRICT, SUQIAN = "suzhou-yrd-action-plan-2021", "yongqiao-pairing-plan-2022", "suqian-north-south-opinions-2020"
+
+
+def _cited_docs(answer: Answer) -> set[str]:
+    return {c.clause.doc_id for c in answer.citations}
+
+
+def test_cold_chain_lead_is_the_city_development_commission(engine) -> None:  # noqa: ANN001
+    # The clause, as written in the city plan: "31.加快农产品产地批发市场、冷链物流等项目建设…(市发展改革委牵头,…)"
+    text = (CORPUS / "suzhou_yrd_integration_action_plan_2021-2023.txt").read_text(encoding="utf-8")
+    assert "冷链物流等项目建设" in text and "(市发展改革委牵头,市商务局" in text
+    answer = engine.ask("宿州市冷链物流项目由哪个部门牵头？")
+    assert answer.intent == "responsibility" and not answer.abstained
+    assert answer.leads == ("市发展改革委",)
+    assert "市商务局" in answer.cooperating
+    assert answer.text.startswith("由市发展改革委牵头，市商务局")
+    first = answer.citations[0].clause
+    assert first.doc_id == CITY and "冷链物流" in first.text
+
+
+def test_district_question_is_answered_from_the_district_plan_only(engine) -> None:  # noqa: ANN001
+    answer = engine.ask("埇桥区以现有园区为基础探索共建省际产业合作园区，由谁负责？")
+    assert _cited_docs(answer) == {DISTRICT}
+    assert answer.leads == ("区发展改革委", "区自然资源局", "区经济和信息化局", "区财政局", "相关园区")
+    assert answer.text.startswith("责任单位：")
+
+
+def test_suqian_question_is_answered_from_suqian(engine) -> None:  # noqa: ANN001
+    answer = engine.ask("宿迁市与苏州两地干部交流挂职由哪些部门负责？")
+    assert _cited_docs(answer) == {SUQIAN}
+    assert "市委组织部" in answer.leads
+
+
+def test_english_responsibility_question(engine) -> None:  # noqa: ANN001
+    answer = engine.ask("Who leads the construction of cold-chain logistics and agricultural wholesale markets "
+                        "in Suzhou?")
+    assert answer.intent == "responsibility" and not answer.abstained
+    assert answer.leads == ("市发展改革委",)
+    assert answer.text.startswith("Lead: 市发展改革委")
+
+
+def test_fact_question_quotes_the_number(engine) -> None:  # noqa: ANN001
+    answer = engine.ask("宿州面向沪苏浙的农副产品及加工品年销售额目标是多少？")
+    assert answer.intent == "fact" and not answer.abstained
+    assert "400亿元" in answer.text
+    assert answer.citations[0].clause.doc_id == CITY
+
+
+def test_unmentioned_city_abstains_with_related_clauses(engine) -> None:  # noqa: ANN001
+    answer = engine.ask("淮安市南北共建园区的责任单位有哪些？")
+    assert answer.abstained and answer.text.startswith("语料中未找到依据")
+    assert not answer.citations and not answer.leads
+    assert answer.related
+
+
+def test_unmentioned_measure_abstains(engine) -> None:  # noqa: ANN001
+    answer = engine.ask("埇桥区新能源汽车充电桩建设由哪个部门负责？")
+    assert answer.abstained and answer.text.startswith("语料中未找到依据")
+
+
+def test_news_report_without_units_gives_no_leads(engine) -> None:  # noqa: ANN001
+    answer = engine.ask("宿州市首批赴杭州挂职锻炼和跟班学习的干部有多少名？")
+    assert "25名" in answer.text
+    assert not answer.leads
+
+
+def test_answer_json_shape(engine) -> None:  # noqa: ANN001
+    data = engine.ask("宿州市冷链物流项目由哪个部门牵头？").to_dict()
+    assert {"question", "answer", "abstained", "intent", "leads", "cooperating", "citations", "mode"} <= set(data)
+    assert data["mode"] == "extractive"
+    assert set(data["citations"][0]) >= {"n", "clause_id", "doc_id", "doc_title", "path", "text"}

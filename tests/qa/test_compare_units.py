@@ -1,0 +1,60 @@
+"""compare() and unit_tasks() on the real seed index."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from qa.compare import NOTHING, to_csv, to_markdown
+
+CORPUS = Path(__file__).resolve().parents[2] / "corpus"
+
+
+def test_compare_across_documents_with_an_empty_row(engine) -> None:  # noqa: ANN001
+    comparison = engine.compare("干部挂职交流")
+    with_clauses = [row for row in comparison.rows if row.clauses]
+    assert len(with_clauses) >= 2
+    assert {"yongqiao-pairing-plan-2022", "suqian-north-south-opinions-2020"} <= {r.doc_id for r in with_clauses}
+    empty = [row for row in comparison.rows if not row.clauses]
+    assert empty and all(row.note == NOTHING for row in empty)
+    assert len(comparison.rows) == len(engine.corpus.documents)
+
+
+def test_compare_restricted_to_documents(engine) -> None:  # noqa: ANN001
+    docs = ["suzhou-yrd-action-plan-2021", "suqian-north-south-opinions-2020"]
+    comparison = engine.compare("承接产业转移", doc_ids=docs)
+    assert sorted(r.doc_id for r in comparison.rows) == sorted(docs)
+    data = comparison.to_dict()
+    assert set(data) == {"topic", "rows"}
+    clause = next(c for r in data["rows"] for c in r["clauses"])
+    assert set(clause) == {"clause_id", "path", "text", "leads", "cooperating", "score"}
+    assert "承接产业转移" in to_markdown(comparison) and to_csv(comparison).startswith("doc_id,")
+
+
+def test_compare_question_is_answered_per_document(engine) -> None:  # noqa: ANN001
+    answer = engine.ask("宿州市和宿迁市在承接产业转移上分别由哪些部门牵头？")
+    assert answer.intent == "compare"
+    assert {"suzhou-yrd-action-plan-2021", "suqian-north-south-opinions-2020"} <= {
+        c.clause.doc_id for c in answer.citations}
+
+
+def test_unit_tasks_are_complete(engine) -> None:  # noqa: ANN001
+    text = (CORPUS / "yongqiao_shangcheng_pairing_work_plan_2022.txt").read_text(encoding="utf-8")
+    expected = len(re.findall(r"（责任单位：[^）]*区财政局", text))
+    assert expected == 4
+    tasks = engine.unit_tasks("埇桥区财政局")
+    assert len(tasks) == expected
+    assert all("区财政局" in c.leads + c.cooperating for c in tasks)
+    assert [c.clause_id for c in tasks] == [c.clause_id for c in engine.unit_tasks("区财政局")]
+
+
+def test_unit_tasks_match_level_and_keep_order(engine) -> None:  # noqa: ANN001
+    text = (CORPUS / "suzhou_yrd_integration_action_plan_2021-2023.txt").read_text(encoding="utf-8")
+    parens = re.findall(r"\(([^()]*(?:牵头|负责)[^()]*)\)", text)
+    expected = sum(1 for p in parens if re.search(r"(^|[,、])市财政局", p))
+    tasks = engine.unit_tasks("市财政局", doc_ids=["suzhou-yrd-action-plan-2021"])
+    assert len(tasks) == expected > 0
+    order = [c.start for c in tasks]
+    assert order == sorted(order)
+    every = engine.unit_tasks("财政局")
+    assert {c.doc_id for c in every} >= {"yongqiao-pairing-plan-2022", "suzhou-yrd-action-plan-2021"}

@@ -1,0 +1,49 @@
+"""Intent from wording, places from the documents' regions: pure functions plus the seed corpus view."""
+
+from __future__ import annotations
+
+import pytest
+
+from qa.intent import analyse, detect_intent
+
+
+@pytest.mark.parametrize(("question", "intent"), [
+    ("宿州市冷链物流项目由哪个部门牵头？", "responsibility"),
+    ("这件事归哪些部门管？责任单位是哪些", "responsibility"),
+    ("Which department leads cold-chain logistics?", "responsibility"),
+    ("宿杭携手以来，宿州市级负责同志先后多少次带队赴杭州考察对接？", "fact"),
+    ("到哪一年要形成全领域合作？", "fact"),
+    ("How many cadres were sent?", "fact"),
+    ("各地在干部挂职交流上分别怎么安排？", "compare"),
+    ("How do the documents compare on industrial parks?", "compare"),
+    ("埇桥区结对合作帮扶工作有哪些保障措施？", "general"),
+])
+def test_intent_from_wording(question: str, intent: str) -> None:
+    assert detect_intent(question) == intent
+
+
+def test_fen_bie_is_compare_only_with_several_places() -> None:
+    question = "宿州要求各县区产业发展基金规模2021年和2023年分别不低于多少？"
+    assert detect_intent(question, place_count=1) == "fact"
+    assert detect_intent("宿州市和埇桥区在养老服务合作上分别有什么安排？", place_count=2) == "compare"
+
+
+def test_content_drops_question_words_and_places() -> None:
+    a = analyse("埇桥区养老康养合作由谁负责？", places=("埇桥区",))
+    assert a.content == "养老康养合作"
+    assert a.figures == ()
+
+
+def test_places_resolve_to_the_most_specific_document(engine) -> None:  # noqa: ANN001
+    gaz = engine.corpus.gazetteer
+    assert gaz.documents_for(gaz.find("宿州市埇桥区农产品产销体系")) == ("yongqiao-pairing-plan-2022",)
+    assert "suzhou-yrd-action-plan-2021" in gaz.documents_for(gaz.find("宿州市冷链物流"))
+    assert "yongqiao-pairing-plan-2022" not in gaz.documents_for(gaz.find("宿州市冷链物流"))
+    assert gaz.documents_for(gaz.find("宿迁每年争取苏州转移项目")) == ("suqian-north-south-opinions-2020",)
+
+
+def test_places_the_corpus_never_mentions_are_unknown(engine) -> None:  # noqa: ANN001
+    gaz = engine.corpus.gazetteer
+    assert gaz.find("亳州市与哪个城市结对").unknown == ("亳州市",)
+    found = gaz.find("与杭州市上城区结对")
+    assert "上城区" in found.mentioned and not found.unknown

@@ -1,0 +1,171 @@
+"""`policyqa ask`, `compare`, `tasks`: answers with cited clauses, comparisons, a unit's tasks."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+from typing import Any, Iterator
+
+from ingest.errors import PolicyqaError
+from qa.settings import Settings
+
+_ASK_EPILOG = """examples:
+  policyqa ask "宿州市冷链物流项目由哪个部门牵头？"
+  policyqa ask "Who leads cold-chain logistics in Suzhou?" --json | jq '.citations[0]'
+  policyqa ask --batch questions.jsonl > answers.jsonl     # lines {"id": ..., "question": ...}
+  POLICYQA_LLM_BASE_URL=http://127.0.0.1:11434/v1 POLICYQA_LLM_MODEL=qwen2.5 policyqa ask "…" --llm
+"""
+_COMPARE_EPILOG = """examples:
+  policyqa compare "干部挂职交流"
+  policyqa compare "养老服务合作" --regions 宿州 埇桥 --markdown
+  policyqa compare "承接产业转移" --docs suzhou-yrd-action-plan-2021 suqian-north-south-opinions-2020 --json
+"""
+_TASKS_EPILOG = """examples:
+  policyqa tasks 市发展改革委
+  policyqa tasks 区财政局 --doc yongqiao-pairing-plan-2022 --csv > tasks.csv
+"""
+
+
+class BatchQuestionError(PolicyqaError):
+    """A malformed line of an ``ask --batch`` file, printed as ``path:line: problem``."""
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    from ui.cli import add_index_option
+
+    p = sub.add_parser("ask", help="answer a question with cited clauses", epilog=_ASK_EPILOG,
+                       formatter_class=argparse.RawDescriptionHelpFormatter)
+    p.add_argument("question", nargs="?", help="the question (Chinese or English)")
+    p.add_argument("--batch", metavar="FILE.jsonl", help="one {\"id\", \"question\"} per line ('-' = stdin); "
+                   "prints one JSON line per input, in order")
+    p.add_argument("--llm", action="store_true", help="answer with the LLM at POLICYQA_LLM_BASE_URL "
+                   "(falls back to the extractive answer on any error)")
+    p.add_argument("--json", action="store_true", help="print JSON")
+    add_index_option(p)
+    p.set_defaults(func=cmd_ask)
+
+    p = sub.add_parser("compare", help="compare documents on a topic: per document, its clauses and leads",
+                       epilog=_COMPARE_EPILOG, formatter_class=argparse.RawDescriptionHelpFormatter)
+    p.add_argument("topic")
+    p.add_argument("--docs", nargs="+", default=[], metavar="DOC_ID", help="only these documents")
+    p.add_argument("--regions", nargs="+", default=[], metavar="REGION", help="documents of these regions")
+    fmt = p.add_mutually_exclusive_group()
+    for name in ("json", "csv", "markdown"):
+        fmt.add_argument(f"--{name}", action="store_true", help=f"print {name.upper()}")
+    add_index_option(p)
+    p.set_defaults(func=cmd_compare)
+
+    p = sub.add_parser("tasks", help="every clause a unit leads or cooperates on (责任分工表)",
+                       epilog=_TASKS_EPILOG, formatter_class=argparse.RawDescriptionHelpFormatter)
+    p.add_argument("unit", help="unit name, e.g. 市发展改革委, 区财政局, 财政局")
+    p.add_argument("--doc", action="append", default=[], metavar="DOC_ID", help="only this document (repeatable)")
+    fmt = p.add_mutually_exclusive_group()
+    fmt.add_argument("--json", action="store_true", help="print JSON")
+    fmt.add_argument("--csv", action="store_true", help="print CSV")
+    add_index_option(p)
+    p.set_defaults(func=cmd_tasks)
+
+
+def _engine(settings: Settings) -> Any:
+    from index.clause_index import open_default_index
+    from qa.engine import QAEngine
+
+    return QAEngine(open_default_index(settings), settings)
+
+
+def cmd_ask(args: argparse.Namespace, settings: Settings) -> int:
+    from ui.cli import EXIT_USAGE, print_json
+
+    if bool(args.question) == bool(args.batch):
+        print("policyqa ask: give a QUESTION or --batch FILE.jsonl (not both)", file=sys.stderr)
+        return EXIT_USAGE
+    if args.batch:
+        questions = list(_read_batch(args.batch))  # every line checked before any model loads
+        engine = _engine(settings)
+        for qid, question in questions:
+            print_json({"id": qid, **engine.ask(question, llm=args.llm).to_dict()})
+        return 0
+    answer = _engine(settings).ask(args.question, llm=args.llm)
+    if args.json:
+        print_json(answer.to_dict())
+    else:
+        print(format_answer(answer))
+    return 0
+
+
+def _read_batch(path: str) -> Iterator[tuple[Any, str]]:
+    """``(id, question)`` per line; a malformed line raises ``BatchQuestionError`` naming it."""
+    name = "<stdin>" if path == "-" else path
+    try:
+        lines = sys.stdin.read().splitlines() if path == "-" else Path(path).read_text(encoding="utf-8").splitlines()
+    except (OSError, UnicodeDecodeError) as exc:
+        raise BatchQuestionError(f"{name}: cannot read: {exc}") from exc
+    for number, line in enumerate(lines, start=1):
+        if not line.strip() or line.lstrip().startswith("#"):
+            continue
+        try:
+            record = json.loads(line)
+        except json.JSONDecodeError as exc:
+            raise BatchQuestionError(f"{name}:{number}: not JSON ({exc.msg})") from exc
+        if not isinstance(record, dict) or not isinstance(record.get("question"), str) or not record["question"].strip():
+            raise BatchQuestionError(f"{name}:{number}: expected an object with a non-empty \"question\"")
+        yield record.get("id", number), record["question"]
+
+
+def format_answer(answer: Any) -> str:
+    """Readable text: the answer, then the cited clauses as [n] 《title》 path."""
+    from qa.citations import citation_list
+
+    lines = [answer.text]
+    if answer.citations:
+        lines += ["", "引用：", citation_list(answer.citations)]
+    elif answer.related:
+        lines += ["", "相关条款：", citation_list(answer.related)]
+    lines += [f"⚠ {flag}" for flag in answer.flags]
+    return "\n".join(lines)
+
+
+def cmd_compare(args: argparse.Namespace, settings: Settings) -> int:
+    from qa.compare import to_csv, to_markdown, to_text
+    from ui.cli import print_json
+
+    comparison = _engine(settings).compare(args.topic, doc_ids=args.docs or None, regions=args.regions or None)
+    if args.json:
+        print_json(comparison.to_dict())
+    elif args.csv:
+        sys.stdout.write(to_csv(comparison))
+    elif args.markdown:
+        sys.stdout.write(to_markdown(comparison))
+    else:
+        sys.stdout.write(to_text(comparison))
+    return 0
+
+
+def cmd_tasks(args: argparse.Namespace, settings: Settings) -> int:
+    import csv
+
+    from qa.citations import reference
+    from ui.cli import print_json
+
+    clauses = _engine(settings).unit_tasks(args.unit, doc_ids=args.doc or None)
+    if args.json:
+        print_json({"unit": args.unit, "tasks": [_task_record(c) for c in clauses]})
+    elif args.csv:
+        writer = csv.writer(sys.stdout)
+        writer.writerow(["doc_id", "doc_title", "clause_id", "path", "leads", "cooperating", "text"])
+        for c in clauses:
+            writer.writerow([c.doc_id, c.doc_title, c.clause_id, " ".join(c.path),
+                             "、".join(c.leads), "、".join(c.cooperating), c.text])
+    else:
+        print(f"{args.unit}：{len(clauses)} 项任务")
+        for c in clauses:
+            print(f"- {reference(c)}\n  {' '.join(c.text.split())[:160]}")
+    return 0
+
+
+def _task_record(clause: Any) -> dict[str, Any]:
+    return {"clause_id": clause.clause_id, "doc_id": clause.doc_id, "doc_title": clause.doc_title,
+            "path": list(clause.path), "text": clause.text, "leads": list(clause.leads),
+            "cooperating": list(clause.cooperating)}
