@@ -200,11 +200,12 @@ class ClauseIndex:
                 allowed = live.store.filter_positions(*filters.to_sql(to_search_form))
             return [self._search_one(live, q, k, allowed) for q in queries]
 
-    def _query_vector(self, text: str) -> np.ndarray:
+    def query_vector(self, text: str) -> np.ndarray:
+        """The query's unit vector; the last few hundred are kept, so search and answering share them."""
         vec = self._query_vectors.get(text)
         if vec is None:
             vec = self.embedder.embed_query_array(text)
-            if vec.shape[0] != self._live.manifest.dim:
+            if self._live is not None and vec.shape[0] != self._live.manifest.dim:
                 raise IndexMismatchError(f"{self.root} holds {self._live.manifest.dim}-dim vectors; "
                                          f"{self.embedder.name!r} gives {vec.shape[0]}")
             self._query_vectors[text] = vec
@@ -230,7 +231,7 @@ class ClauseIndex:
             mask[allowed] = 1.0
             bm25 = bm25 * mask
         bm25_top = _top_positive(bm25, n_cand)
-        qvec = self._query_vector(text)
+        qvec = self.query_vector(text)
         dense_top_scores, dense_top, dense = live.dense.top(qvec, n_cand, allowed)
         positions = np.array(sorted(set(dense_top.tolist()) | set(bm25_top.tolist())), dtype=np.int64)
         fields = live.store.fields_at(positions.tolist(), "kind", "tokens")

@@ -8,13 +8,16 @@ those corpus-wide facts, built once per index version.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 import numpy as np
 
+from index.embed_cache import EmbeddingCache, embed_with_cache
 from ingest.model import Clause, Document
+from ingest.normalize import to_search_form
 from qa.places import Gazetteer
 from qa.support import Vocabulary
 
@@ -72,23 +75,32 @@ class DenseScorer:
     """Cosine similarity of a query to clause or sentence texts, with the index's own embedder.
 
     Fused search scores are rescaled within each query, so they cannot say "nothing here is
-    related"; raw cosines can, once calibrated. Passage vectors are cached by text.
+    related"; raw cosines can, once calibrated. Texts are embedded in their search form through the
+    index's persistent embedding cache, so a clause costs nothing (ingest embedded it already) and a
+    sentence is embedded once, ever.
     """
 
-    def __init__(self, embedder: Any, *, cache_size: int = 4096) -> None:
+    def __init__(self, embedder: Any, *, cache_path: Path | None = None,
+                 query_vector: Callable[[str], np.ndarray] | None = None) -> None:
         self._embedder = embedder
-        self._cache: dict[str, np.ndarray] = {}
-        self._cache_size = cache_size
+        self._cache_path = cache_path
+        # The index keeps the vectors of recent queries: share them rather than embed twice.
+        self._query_vector = query_vector or embedder.embed_query_array
+
+    def _passage_vectors(self, texts: Sequence[str]) -> np.ndarray:
+        keys = [to_search_form(t) for t in texts]
+        if self._cache_path is None:
+            return embed_with_cache(self._embedder, keys, None)[0]
+        # One connection per call: answers run in the UI's worker threads, and sqlite3
+        # connections must not cross threads.
+        cache = EmbeddingCache(self._cache_path)
+        try:
+            return embed_with_cache(self._embedder, keys, cache)[0]
+        finally:
+            cache.close()
 
     def similarities(self, query: str, texts: Sequence[str]) -> np.ndarray:
         """Cosines of ``query`` (as a query) to each text (as a passage)."""
         if not texts:
             return np.zeros(0, dtype=np.float32)
-        todo = [t for t in dict.fromkeys(texts) if t not in self._cache]
-        if todo:
-            if len(self._cache) + len(todo) > self._cache_size:
-                self._cache.clear()
-            for text, vec in zip(todo, self._embedder.embed_passages_array(todo)):
-                self._cache[text] = vec
-        qvec = self._embedder.embed_query_array(query)
-        return np.array([float(self._cache[t] @ qvec) for t in texts], dtype=np.float32)
+        return (self._passage_vectors(texts) @ self._query_vector(query)).astype(np.float32)

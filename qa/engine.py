@@ -43,7 +43,8 @@ class QAEngine:
         self.index = index
         self.settings = settings or Settings()
         self.config = config or QAConfig()
-        self._dense = DenseScorer(index.embedder)
+        self._dense = DenseScorer(index.embedder, cache_path=getattr(index, "cache_path", None),
+                                  query_vector=getattr(index, "query_vector", None))
         self._view: CorpusView | None = None
         self._view_version = ""
         self._lock = threading.Lock()
