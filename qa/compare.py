@@ -131,7 +131,8 @@ def comparison_answer(question: str, comparison: Comparison) -> Answer:
             continue
         items = []
         for clause, _ in row.clauses:
-            units = responsibility_sentence(clause.leads, clause.cooperating) if clause.has_responsibility else ""
+            units = (responsibility_sentence(clause.leads, clause.cooperating, source_text=clause.text)
+                     if clause.has_responsibility else "")
             items.append(f"{' '.join(clause.path)}：“{_short(clause.text)}”{units}[{number[clause.clause_id]}]")
         parts.append(f"《{row.doc_title}》：" + "；".join(items))
     abstained = not cited
@@ -176,7 +177,7 @@ def to_text(comparison: Comparison) -> str:
         for clause, score in row.clauses:
             lines.append(f"  {reference(clause)}  ({score:.2f})\n    {_short(clause.text, 200)}")
             if clause.has_responsibility:
-                lines.append(f"    {responsibility_sentence(clause.leads, clause.cooperating)}")
+                lines.append(f"    {responsibility_sentence(clause.leads, clause.cooperating, source_text=clause.text)}")
     return "\n".join(lines) + "\n"
 
 

@@ -75,7 +75,10 @@ class QAEngine:
         corpus = self.corpus
         places = corpus.gazetteer.find(query)
         analysis = analyse(query, places=places.spans)
-        doc_ids = corpus.gazetteer.documents_for(places)
+        # A compare question names places side by side (宿州市和埇桥区): each keeps its documents.
+        # Any other question narrows to the most specific place it names.
+        resolve = corpus.gazetteer.documents_each if analysis.intent == "compare" else corpus.gazetteer.documents_for
+        doc_ids = resolve(places)
         problem = ""
         if places.unknown:
             problem = f"问题提到的地点（{'、'.join(places.unknown)}）在语料中没有出现"

@@ -24,6 +24,7 @@ from dataclasses import dataclass, field
 
 from index.hybrid import Hit
 from ingest.model import Clause
+from ingest.normalize import to_search_form
 from qa.answer import Answer, Citation
 from qa.citations import cite, reference, sentences
 from qa.corpus import CorpusView, DenseScorer
@@ -161,7 +162,7 @@ class ExtractiveAnswerer:
             return self._general(r, candidates, note="相关条款未写明责任单位。")
         best = owners[0]
         c = best.clause
-        text = responsibility_sentence(c.leads, c.cooperating, english=r.analysis.english)
+        text = responsibility_sentence(c.leads, c.cooperating, english=r.analysis.english, source_text=c.text)
         cited = cite([(c, best.support)] + ([(best.via, 0.0)] if best.via else []))
         quote = _quote(c.text, 200)
         body = f"{text}[1]\n依据：{reference(c)}：“{quote}”"
@@ -257,8 +258,10 @@ class ExtractiveAnswerer:
         return cite([(h.clause, h.score) for h in r.hits if h.clause.clause_id not in used][:3])
 
 
-def responsibility_sentence(leads: tuple[str, ...], cooperating: tuple[str, ...], *, english: bool = False) -> str:
-    """由A牵头，B、C等按职责分工负责 — or 责任单位：A、B for a bare list (no cooperating units)."""
+def responsibility_sentence(leads: tuple[str, ...], cooperating: tuple[str, ...], *, english: bool = False,
+                            source_text: str = "") -> str:
+    """由A牵头，B、C等按职责分工负责 — or 由A牵头 when the clause says so with no one cooperating
+    (``source_text`` is the clause's text), or 责任单位：A、B for a bare list."""
     if english:
         parts = [f"Lead: {'、'.join(leads)}" if leads else ""]
         if cooperating:
@@ -266,6 +269,8 @@ def responsibility_sentence(leads: tuple[str, ...], cooperating: tuple[str, ...]
         return "; ".join(p for p in parts if p) + ". "
     if leads and cooperating:
         return f"由{'、'.join(leads)}牵头，{'、'.join(cooperating)}等按职责分工负责。"
+    if leads and "牵头" in to_search_form(source_text):
+        return f"由{'、'.join(leads)}牵头。"
     return f"责任单位：{'、'.join(leads or cooperating)}。"
 
 
