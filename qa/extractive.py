@@ -148,11 +148,20 @@ class ExtractiveAnswerer:
         return ""
 
     def _placed(self, r: Retrieval, candidates: list[Candidate]) -> list[Candidate]:
-        """A place no document is about (苏州, 上城区) must be named by the clause itself."""
+        """A place no document is about (苏州, 上城区) must be named by the clause or its document.
+
+        The document's title and region count too: an uploaded 安徽省人民政府办公厅关于… has no
+        catalog region, and its clauses rarely repeat the province's name.
+        """
         if r.doc_ids or not r.places.mentioned:
             return candidates
         stems = [place_stem(p) for p in r.places.mentioned]
-        return [c for c in candidates if any(s in c.clause.search_text for s in stems)]
+
+        def names_place(clause: Clause) -> bool:
+            where = f"{clause.search_text} {to_search_form(clause.doc_title)} {clause.region}"
+            return any(s in where for s in stems)
+
+        return [c for c in candidates if names_place(c.clause)]
 
     # --- answers --------------------------------------------------------------------------------
     def _responsibility(self, r: Retrieval, candidates: list[Candidate]) -> Answer:

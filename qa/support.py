@@ -66,9 +66,16 @@ class Vocabulary:
             word = token.word.strip()
             if len(word) < 2 or not _is_term(word, token.flag):
                 continue
-            if not self.contains(word):
+            if not self._covered(word):
                 missing.append(word)
         return list(dict.fromkeys(missing))
+
+    def _covered(self, word: str) -> bool:
+        """The word, or the word less a one-character affix (最高奖 → 最高, 奖补资金 → 补资金 …),
+        occurs in some clause: jieba glues affixes to words the corpus writes apart."""
+        if self.contains(word):
+            return True
+        return len(word) >= 3 and (self.contains(word[:-1]) or self.contains(word[1:]))
 
     def coverage(self, content: str | set[str], text: str) -> float:
         """IDF-weighted share of the content's bigrams found in ``text`` (0 when none)."""
