@@ -91,8 +91,29 @@ def _centred(vectors: np.ndarray, mean: np.ndarray) -> np.ndarray:
     return out / np.maximum(norms, 1e-6)
 
 
+_CHUNK = 16_384  # rows per step of an exact scan: centred copies stay a few MB, never the whole array
+
+
+class ClauseScores:
+    """Dense scores of one query, computed on demand for the positions asked (``scores[positions]``).
+
+    Search only needs the scores of the fused candidates (a few hundred clauses), so nothing is
+    computed for, or loaded from, the rest of the memory-mapped vectors.
+    """
+
+    def __init__(self, scorer: DenseScorer, qvec: np.ndarray, known: dict[int, float]) -> None:
+        self.scorer, self.qvec, self.known = scorer, qvec, known
+
+    def __getitem__(self, positions: np.ndarray) -> np.ndarray:
+        positions = np.asarray(positions, dtype=np.int64)
+        missing = np.array([p for p in positions.tolist() if p not in self.known], dtype=np.int64)
+        if missing.size:
+            self.known.update(zip(missing.tolist(), self.scorer.scores_at(self.qvec, missing).tolist()))
+        return np.array([self.known[p] for p in positions.tolist()], dtype=np.float32)
+
+
 class DenseScorer:
-    """Per-clause dense scores of one version (loaded lazily, centred once)."""
+    """Per-clause dense scores of one version; vectors stay memory-mapped and are centred on the fly."""
 
     def __init__(self, vdir: Path, faiss) -> None:  # noqa: ANN001 - FaissStore
         self.vdir, self.faiss = vdir, faiss
@@ -101,16 +122,20 @@ class DenseScorer:
     def _load(self) -> None:
         if self._loaded:
             return
-        vectors = np.asarray(self.faiss.vectors, dtype=np.float32)
+        self.clauses = self.faiss.vectors  # memory-mapped: a 100k-clause index costs no resident copy
+        dim = self.clauses.shape[1]
         self.calibrated = (self.vdir / MEAN_FILE).exists()
-        self.mean = np.load(self.vdir / MEAN_FILE) if self.calibrated else np.zeros(vectors.shape[1], np.float32)
-        self.clauses = _centred(vectors, self.mean) if self.calibrated else vectors
+        self.mean = np.load(self.vdir / MEAN_FILE) if self.calibrated else np.zeros(dim, np.float32)
         if self.calibrated:
             self.owners = np.load(self.vdir / WINDOW_OWNERS)
-            self.windows = _centred(np.load(self.vdir / WINDOW_VECTORS), self.mean)
+            self.windows = np.load(self.vdir / WINDOW_VECTORS, mmap_mode="r")
         else:
             self.owners = np.zeros(0, dtype=np.int64)
-            self.windows = np.zeros((0, vectors.shape[1]), dtype=np.float32)
+            self.windows = np.zeros((0, dim), dtype=np.float32)
+        # Windows grouped per clause: clause p's windows are window_order[window_start[p]:window_start[p+1]]
+        # (owners are not sorted after a rebuild: kept clauses' windows come before the new ones).
+        self.window_order = np.argsort(self.owners, kind="stable")
+        self.window_start = np.searchsorted(self.owners[self.window_order], np.arange(len(self.clauses) + 1))
         self._loaded = True
 
     def window_vectors(self, positions: list[int]) -> tuple[np.ndarray, np.ndarray]:
@@ -122,30 +147,78 @@ class DenseScorer:
         raw = np.load(self.vdir / WINDOW_VECTORS, mmap_mode="r")
         return np.asarray(raw[keep], dtype=np.float32), owners[keep]
 
-    def scores(self, qvec: np.ndarray) -> np.ndarray:
-        """The dense score of every clause for the unit query vector ``qvec``."""
+    def _cosines(self, rows: np.ndarray, q: np.ndarray) -> np.ndarray:
+        """Cosines of ``rows`` (raw vectors) with the prepared query: centred first when calibrated."""
+        if not self.calibrated:
+            return np.asarray(rows, dtype=np.float32) @ q
+        return _centred(rows, self.mean) @ q
+
+    def _query(self, qvec: np.ndarray) -> np.ndarray:
+        return _centred(qvec, self.mean) if self.calibrated else np.asarray(qvec, dtype=np.float32)
+
+    def _blend(self, clause: np.ndarray, best_window: np.ndarray) -> np.ndarray:
+        blended = WINDOW_BLEND * best_window + (1.0 - WINDOW_BLEND) * clause
+        return np.where(np.isfinite(best_window), np.maximum(clause, blended), clause).astype(np.float32)
+
+    def scores_at(self, qvec: np.ndarray, positions: np.ndarray) -> np.ndarray:
+        """Dense scores of the clauses at ``positions`` only (their clause and window vectors)."""
         self._load()
-        q = _centred(qvec, self.mean) if self.calibrated else qvec
-        scores = self.clauses @ q
+        positions = np.asarray(positions, dtype=np.int64)
+        if positions.size == 0:
+            return np.zeros(0, np.float32)
+        q = self._query(qvec)
+        # Reading the rows in file order keeps the memory-mapped reads sequential.
+        order = np.argsort(positions, kind="stable")
+        clause = np.empty(positions.size, np.float32)
+        clause[order] = self._cosines(self.clauses[positions[order]], q)
+        best = np.full(positions.size, -np.inf, np.float32)
+        counts = self.window_start[positions + 1] - self.window_start[positions]
+        if self.owners.size and counts.sum():
+            local = np.repeat(np.arange(positions.size), counts)
+            within = np.arange(local.size) - np.repeat(np.cumsum(counts) - counts, counts)
+            widx = self.window_order[np.repeat(self.window_start[positions], counts) + within]
+            worder = np.argsort(widx, kind="stable")
+            wscores = np.empty(widx.size, np.float32)
+            wscores[worder] = self._cosines(self.windows[widx[worder]], q)
+            np.maximum.at(best, local, wscores)  # a few hundred windows: cheap, unlike over all of them
+        return self._blend(clause, best)
+
+    def scores(self, qvec: np.ndarray) -> np.ndarray:
+        """The dense score of every clause (an exact scan in chunks; flat versions and tools)."""
+        self._load()
+        q = self._query(qvec)
+        n = len(self.clauses)
+        clause = np.concatenate([self._cosines(self.clauses[i:i + _CHUNK], q) for i in range(0, n, _CHUNK)]
+                                or [np.zeros(0, np.float32)])
+        best = np.full(n, -np.inf, np.float32)
         if self.owners.size:
-            best = np.full_like(scores, -np.inf)
-            np.maximum.at(best, self.owners, self.windows @ q)
-            blended = WINDOW_BLEND * best + (1.0 - WINDOW_BLEND) * scores
-            scores = np.where(np.isfinite(best), np.maximum(scores, blended), scores)
-        return scores.astype(np.float32)
+            wscores = np.concatenate([self._cosines(self.windows[i:i + _CHUNK], q)
+                                      for i in range(0, len(self.windows), _CHUNK)])
+            has = np.flatnonzero(self.window_start[1:] > self.window_start[:-1])
+            # Windows sorted by owner: one max per clause over its contiguous run.
+            best[has] = np.maximum.reduceat(wscores[self.window_order], self.window_start[has])
+        return self._blend(clause, best)
 
     def top(self, qvec: np.ndarray, n: int, allowed: np.ndarray | None = None
-            ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-        """(top-n scores, their positions, every clause's score), best first; ``allowed`` restricts.
+            ) -> tuple[np.ndarray, np.ndarray, np.ndarray | ClauseScores]:
+        """(top-n scores, their positions, every clause's score on demand), best first; ``allowed`` restricts.
 
-        Flat versions scan exactly; HNSW versions rescore the ANN's raw-cosine top ``4n`` only.
+        Flat versions scan exactly; HNSW versions rescore only the ANN's raw-cosine top ``4n`` (their
+        clause and window vectors), so a query touches a few hundred rows instead of the whole corpus.
         """
-        scores = self.scores(qvec)
+        self._load()
         if self.faiss.kind == "hnsw":
             _, pool = self.faiss.search(qvec, n * HNSW_RESCORE_DEPTH, allowed)
+            pool_scores = self.scores_at(qvec, pool)
         else:
-            pool = np.arange(scores.size) if allowed is None else np.asarray(allowed, dtype=np.int64)
+            every = self.scores(qvec)
+            pool = np.arange(every.size) if allowed is None else np.asarray(allowed, dtype=np.int64)
+            if pool.size == 0:
+                return np.zeros(0, np.float32), np.zeros(0, np.int64), every
+            keep = np.argsort(-every[pool], kind="stable")[:n]
+            return every[pool[keep]], pool[keep].astype(np.int64), every
+        known = dict(zip(pool.tolist(), pool_scores.tolist()))
         if pool.size == 0:
-            return np.zeros(0, np.float32), np.zeros(0, np.int64), scores
-        order = pool[np.argsort(-scores[pool], kind="stable")[:n]]
-        return scores[order], order.astype(np.int64), scores
+            return np.zeros(0, np.float32), np.zeros(0, np.int64), ClauseScores(self, qvec, known)
+        keep = np.argsort(-pool_scores, kind="stable")[:n]
+        return pool_scores[keep], pool[keep].astype(np.int64), ClauseScores(self, qvec, known)
