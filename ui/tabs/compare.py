@@ -28,9 +28,10 @@ def comparison_rows(comparison: Any) -> list[list[str]]:
 
 
 def _clauses(comparison: Any) -> list[Any]:
-    """The clauses of a Comparison, whichever way the engine groups them."""
-    for group in comparison.columns:
-        yield from (h.clause if hasattr(h, "clause") else h for h in group.hits)
+    """The clauses of a ``qa.compare.Comparison``, document by document (rows with nothing on the
+    topic hold no clauses)."""
+    for row in comparison.rows:
+        yield from (clause for clause, _score in row.clauses)
 
 
 def write_csv(rows: list[list[str]], topic: str) -> str:
