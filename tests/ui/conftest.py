@@ -78,7 +78,15 @@ def _wait_until_up(url: str, proc: subprocess.Popen[bytes], log: Path) -> None:
 
 @pytest.fixture(scope="session")
 def server_url(ui_index_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    """URL (with trailing slash) of `policyqa serve --index <copy> --port <free>` on loopback."""
+    """URL (with trailing slash) of `policyqa serve --index <copy> --port <free>` on loopback.
+
+    ``POLICYQA_UI_TEST_URL`` points the tests at a server you already run instead (handy while
+    working on the UI; the upload tests then add to and delete from that server's index).
+    """
+    external = os.environ.get("POLICYQA_UI_TEST_URL")
+    if external:
+        yield external.rstrip("/") + "/"
+        return
     port = free_port()
     log = tmp_path_factory.mktemp("serve") / "serve.log"
     env = {k: v for k, v in os.environ.items() if not k.startswith("POLICYQA_")}

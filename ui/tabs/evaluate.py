@@ -1,10 +1,12 @@
 """评测 tab: run a bundled test set → metrics table (policyqa vs baseline), a chart, failed questions.
 
-The numbers come from ``eval.runner.run_eval``; this tab only lays them out.
+The numbers come from ``eval.runner.run_eval`` and the chart from ``eval.report``; this tab only
+lays them out.
 """
 
 from __future__ import annotations
 
+import tempfile
 from pathlib import Path
 from typing import Any
 
@@ -36,26 +38,13 @@ def _fmt(value: Any) -> Any:
     return round(value, 3) if isinstance(value, float) else value
 
 
-def metrics_figure(rows: list[list[Any]]) -> Any:
-    """Grouped bars of the numeric metrics in [0, 1], policyqa beside the baseline."""
-    import matplotlib
+def chart_png(report: Any) -> str:
+    """The eval layer's own chart (same as `policyqa eval --report`), as a PNG path for gr.Image."""
+    from eval.report import write_chart
 
-    matplotlib.use("Agg")  # no display on a server
-    import matplotlib.pyplot as plt
-
-    # Rates only (latency has another scale and is in the table).
-    numeric = [r for r in rows if isinstance(r[1], (int, float)) and not r[0].startswith("latency")]
-    fig, ax = plt.subplots(figsize=(8, 3.6), dpi=100)
-    xs = range(len(numeric))
-    ax.bar([x - 0.2 for x in xs], [r[1] for r in numeric], width=0.4, label="policyqa", color="#1f4e9c")
-    ax.bar([x + 0.2 for x in xs], [r[2] if isinstance(r[2], (int, float)) else 0 for r in numeric],
-           width=0.4, label="baseline", color="#9ca3af")
-    ax.set_xticks(list(xs), [r[0] for r in numeric], rotation=30, ha="right", fontsize=8)
-    ax.set_ylim(0, 1.05)
-    ax.legend(fontsize=8)
-    ax.grid(axis="y", alpha=0.3)
-    fig.tight_layout()
-    return fig
+    path = Path(tempfile.mkdtemp(prefix="policyqa-eval-")) / "chart.png"
+    write_chart(report.to_dict(), path)
+    return str(path)
 
 
 def failure_rows(report: Any) -> list[dict[str, Any]]:
@@ -79,15 +68,16 @@ def failure_rows(report: Any) -> list[dict[str, Any]]:
 def build(state: Any) -> None:
     """Lay out the tab inside the current Blocks."""
     sets = bundled_testsets()
+    default = "seed" if "seed" in sets else (sets[0] if sets else None)  # seed: the bundled corpus
     with gr.Row():
-        name = gr.Dropdown(sets, value=sets[0] if sets else None, label="测试集 (test set)", elem_id="eval-set")
+        name = gr.Dropdown(sets, value=default, label="测试集 (test set; seed = 内置语料 bundled corpus)", elem_id="eval-set")
         limit = gr.Number(value=0, precision=0, minimum=0, label="题目数上限 (0 = 全部; limit)",
                           elem_id="eval-limit")
         baseline = gr.Checkbox(value=True, label="同时运行基线 (also run the baseline)")
         button = gr.Button("运行评测", variant="primary", elem_id="eval-run")
     status = gr.HTML(elem_id="eval-status")
     table = gr.Dataframe(headers=METRIC_HEADERS, value=[], interactive=False, elem_id="eval-metrics")
-    plot = gr.Plot(label="指标图 (chart)", elem_id="eval-plot")
+    chart = gr.Image(label="指标图 (chart)", type="filepath", interactive=False, elem_id="eval-chart")
     failures = gr.HTML(elem_id="eval-failures")
 
     def run(set_name: str | None, n: float | None, with_baseline: bool, progress=gr.Progress(track_tqdm=True)):
@@ -111,6 +101,6 @@ def build(state: Any) -> None:
         failed = failure_rows(report)
         note = render.message(f"{set_name}: {len(cases)} 题，policyqa 失败 {len(failed)} 题 "
                               f"({len(cases)} questions, {len(failed)} failed)", kind="ok")
-        return note, rows, metrics_figure(rows), render.failures_html(failed)
+        return note, rows, chart_png(report), render.failures_html(failed)
 
-    button.click(run, [name, limit, baseline], [status, table, plot, failures], api_visibility="private")
+    button.click(run, [name, limit, baseline], [status, table, chart, failures], api_visibility="private")

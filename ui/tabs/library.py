@@ -97,7 +97,8 @@ def delete_document(state: Any, doc_id: str) -> str:
 def build(state: Any, *, pickers: list[Picker]) -> None:
     """Lay out the tab inside the current Blocks; ``pickers`` are refreshed after every write."""
     table = gr.Dataframe(headers=HEADERS, value=document_rows(state.index), interactive=False, wrap=True,
-                         label="文库 (documents in the index)", elem_id="library-table")
+                         label="文库 (documents in the index)", elem_id="library-table",
+                         column_widths=["17%", "35%", "12%", "8%", "10%", "7%", "11%"])
     with gr.Row():
         with gr.Column(scale=3):
             files = gr.File(file_count="multiple", label=f"上传文件 ({' '.join(ALLOWED_SUFFIXES)}; "
