@@ -25,6 +25,7 @@ from qa.intent import analyse, is_english
 from qa.extractive import responsibility_sentence
 
 NOTHING = "本文件未涉及该主题"
+_PER_DOC_HITS = 4  # hits judged per document (the best clauses; at most ``per_document`` are kept)
 
 
 @dataclass(frozen=True)
@@ -36,12 +37,17 @@ class CompareConfig:
         min_cosine: … or the dense cosine it must reach instead (paraphrase).
         min_cosine_en: the same for a topic without Han characters (no lexical evidence).
         per_document: most clauses shown per document.
+        pool: hits of the one unfiltered search that compares the whole library (grouped by document).
+        max_rows: rows shown when the caller named no documents and the library has more than this:
+            only documents with clauses on the topic, the best first (1,000 documents make no table).
     """
 
     min_coverage: float = 0.35
     min_cosine: float = 0.88
     min_cosine_en: float = 0.78  # e5 puts English queries further from Chinese clauses
     per_document: int = 2
+    pool: int = 200
+    max_rows: int = 12
 
 
 @dataclass(frozen=True)
@@ -80,15 +86,25 @@ def compare_documents(engine: Any, topic: str, *, doc_ids: tuple[str, ...] = (),
     query = to_search_form(topic)
     places = corpus.gazetteer.find(query)
     content = analyse(query, places=places.spans).content or query
-    targets = (_targets(corpus, doc_ids, regions) or list(corpus.gazetteer.documents_each(places))
-               or list(corpus.documents))
-    rows = []
-    for doc_id in targets:
-        hits = engine.index.search(query, k=4, filters=Filters(doc_ids=(doc_id,)))
-        kept = _relevant(engine, query, content, hits, config)
-        rows.append(CompareRow(doc_id, corpus.title(doc_id), corpus.region(doc_id), kept, "" if kept else NOTHING))
+    named = _targets(corpus, doc_ids, regions) or list(corpus.gazetteer.documents_each(places))
+    if named:
+        # A few named documents: each gets its own filtered search, so none is crowded out.
+        per_doc = {d: engine.index.search(query, k=_PER_DOC_HITS, filters=Filters(doc_ids=(d,))) for d in named}
+    else:
+        # The whole library: one search grouped by document instead of one search per document
+        # (1,000 searches at 100k clauses); a document absent from the top ``pool`` has nothing close.
+        per_doc = {d: [] for d in corpus.documents}
+        for hit in engine.index.search(query, k=config.pool):
+            group = per_doc.setdefault(hit.clause.doc_id, [])
+            if len(group) < _PER_DOC_HITS:
+                group.append(hit)
+    kept_by_doc = _relevant_all(engine, query, content, per_doc, config)
+    rows = [CompareRow(d, corpus.title(d), corpus.region(d), kept, "" if kept else NOTHING)
+            for d, kept in kept_by_doc.items()]
     # Best-covered documents first; those with nothing on the topic last.
     rows.sort(key=lambda row: -max((s for _, s in row.clauses), default=-1.0))
+    if not named and len(rows) > config.max_rows:
+        rows = [row for row in rows if row.clauses][: config.max_rows]
     return Comparison(topic, rows)
 
 
@@ -101,13 +117,24 @@ def _targets(corpus: Any, doc_ids: tuple[str, ...], regions: tuple[str, ...]) ->
             if any(w in to_search_form(d.region) or w in to_search_form(d.title) for w in wanted)]
 
 
-def _relevant(engine: Any, query: str, content: str, hits: list[Any], config: CompareConfig
-              ) -> list[tuple[Clause, float]]:
+def _relevant_all(engine: Any, query: str, content: str, per_doc: dict[str, list[Any]],
+                  config: CompareConfig) -> dict[str, list[tuple[Clause, float]]]:
+    """Per document, its hits that really are on the topic, best first, at most ``per_document``.
+
+    The cosines of every document's hits come from one batch (the answer scorer embeds each text once).
+    """
+    texts = [h.clause.text for hits in per_doc.values() for h in hits]
+    cosines = iter(engine._dense.similarities(query, texts) if texts else [])
+    return {d: _relevant(engine, query, content, hits, [next(cosines) for _ in hits], config)
+            for d, hits in per_doc.items()}
+
+
+def _relevant(engine: Any, query: str, content: str, hits: list[Any], cosines: list[Any],
+              config: CompareConfig) -> list[tuple[Clause, float]]:
     """Hits that really are on the topic, best first, at most ``per_document``."""
     if not hits:
         return []
     vocab = engine.corpus.vocabulary
-    cosines = engine._dense.similarities(query, [h.clause.text for h in hits])
     min_cosine = config.min_cosine_en if is_english(query) else config.min_cosine
     kept = []
     for hit, cosine in zip(hits, cosines):
