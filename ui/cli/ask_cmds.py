@@ -3,13 +3,11 @@
 from __future__ import annotations
 
 import argparse
-import json
 import sys
-from pathlib import Path
-from typing import Any, Iterator
+from typing import Any
 
-from ingest.errors import PolicyqaError
 from qa.settings import Settings
+from ui.cli.batch import read_batch
 
 _ASK_EPILOG = """examples:
   policyqa ask "宿州市冷链物流项目由哪个部门牵头？"
@@ -26,10 +24,6 @@ _TASKS_EPILOG = """examples:
   policyqa tasks 市发展改革委
   policyqa tasks 区财政局 --doc yongqiao-pairing-plan-2022 --csv > tasks.csv
 """
-
-
-class BatchQuestionError(PolicyqaError):
-    """A malformed line of an ``ask --batch`` file, printed as ``path:line: problem``."""
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -82,7 +76,7 @@ def cmd_ask(args: argparse.Namespace, settings: Settings) -> int:
         print("policyqa ask: give a QUESTION or --batch FILE.jsonl (not both)", file=sys.stderr)
         return EXIT_USAGE
     if args.batch:
-        questions = list(_read_batch(args.batch))  # every line checked before any model loads
+        questions = [(r.get("id", r["_line"]), r["question"]) for r in read_batch(args.batch, "question")]  # every line checked before any model loads
         engine = _engine(settings)
         for qid, question in questions:
             print_json({"id": qid, **engine.ask(question, llm=args.llm).to_dict()})
@@ -93,25 +87,6 @@ def cmd_ask(args: argparse.Namespace, settings: Settings) -> int:
     else:
         print(format_answer(answer))
     return 0
-
-
-def _read_batch(path: str) -> Iterator[tuple[Any, str]]:
-    """``(id, question)`` per line; a malformed line raises ``BatchQuestionError`` naming it."""
-    name = "<stdin>" if path == "-" else path
-    try:
-        lines = sys.stdin.read().splitlines() if path == "-" else Path(path).read_text(encoding="utf-8").splitlines()
-    except (OSError, UnicodeDecodeError) as exc:
-        raise BatchQuestionError(f"{name}: cannot read: {exc}") from exc
-    for number, line in enumerate(lines, start=1):
-        if not line.strip() or line.lstrip().startswith("#"):
-            continue
-        try:
-            record = json.loads(line)
-        except json.JSONDecodeError as exc:
-            raise BatchQuestionError(f"{name}:{number}: not JSON ({exc.msg})") from exc
-        if not isinstance(record, dict) or not isinstance(record.get("question"), str) or not record["question"].strip():
-            raise BatchQuestionError(f"{name}:{number}: expected an object with a non-empty \"question\"")
-        yield record.get("id", number), record["question"]
 
 
 def format_answer(answer: Any) -> str:

@@ -3,23 +3,19 @@
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 from pathlib import Path
 from typing import Any
 
 from ingest.errors import PolicyqaError
 from qa.settings import Settings
+from ui.cli.batch import read_batch
 
 _SEARCH_EPILOG = """examples:
   policyqa search "冷链物流由谁牵头？" --k 5
   policyqa search "干部挂职交流" --region 宿州 --has-responsibility --json
   policyqa search --batch queries.jsonl --k 10 > results.jsonl   # lines {"id": ..., "query": ...}
 """
-
-
-class BatchInputError(PolicyqaError):
-    """A malformed line of a ``search --batch`` file, printed as ``path:line: problem``."""
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -117,7 +113,7 @@ def cmd_search(args: argparse.Namespace, settings: Settings) -> int:
         raise PolicyqaError("search needs a QUERY or --batch FILE.jsonl (not both)")
     if args.k < 1:
         raise PolicyqaError(f"--k must be at least 1, got {args.k}")
-    batch = _read_batch(args.batch) if args.batch else None  # fail on bad input before loading anything
+    batch = read_batch(args.batch, "query") if args.batch else None  # fail on bad input before loading anything
     filters = Filters(doc_ids=tuple(args.doc), regions=tuple(args.region), doc_types=tuple(args.doc_type),
                       has_responsibility=args.has_responsibility)
     index = open_default_index(settings)
@@ -131,27 +127,6 @@ def cmd_search(args: argparse.Namespace, settings: Settings) -> int:
     else:
         _print_hits(hits)
     return 0
-
-
-def _read_batch(path: str) -> list[dict[str, Any]]:
-    """Every line of a batch file, validated: a JSON object with a non-empty string ``query``."""
-    handle = sys.stdin if path == "-" else None
-    try:
-        lines = (handle.read() if handle else Path(path).read_text(encoding="utf-8")).splitlines()
-    except (OSError, UnicodeDecodeError) as exc:
-        raise BatchInputError(f"{path}: cannot read: {exc}") from exc
-    records = []
-    for number, line in enumerate(lines, start=1):
-        if not line.strip():
-            continue
-        try:
-            record = json.loads(line)
-        except json.JSONDecodeError as exc:
-            raise BatchInputError(f"{path}:{number}: not valid JSON ({exc.msg})") from exc
-        if not isinstance(record, dict) or not isinstance(record.get("query"), str) or not record["query"].strip():
-            raise BatchInputError(f'{path}:{number}: expected an object with a non-empty "query" string')
-        records.append(record)
-    return records
 
 
 def _search_batch(index: Any, batch: list[dict[str, Any]], k: int, filters: Any) -> int:
