@@ -46,4 +46,9 @@ def test_chat_endpoint(client) -> None:  # noqa: ANN001
 
 def test_compare_endpoint(client) -> None:  # noqa: ANN001
     result = client.predict(topic="干部挂职交流", api_name="/compare")
-    assert isinstance(result, dict) and result
+    assert result["topic"] == "干部挂职交流"
+    covered = [row for row in result["rows"] if row["clauses"]]
+    assert len(covered) >= 2, result
+    assert all(c["text"] and "clause_id" in c for row in covered for c in row["clauses"])
+    narrowed = client.predict(topic="干部挂职交流", doc_ids=[covered[0]["doc_id"]], api_name="/compare")
+    assert [row["doc_id"] for row in narrowed["rows"]] == [covered[0]["doc_id"]]

@@ -59,6 +59,10 @@ def test_chat_answers_cold_chain_lead_with_citation(page, screenshot) -> None:  
     page.click("#chat-send")
     page.locator("#chatbot .abstain").wait_for()
     assert "市发展改革委" in _text(page, "#chatbot")  # first answer still shown
+    assert "相关" in page.locator("#chat-citation-pick input").input_value()  # related clauses open too
+    page.wait_for_function(  # the context panel has moved on from the cold-chain clause
+        "() => { const e = document.querySelector('#chat-context .ctx.focus');"
+        " return e && !e.innerText.includes('冷链物流'); }")
     screenshot("chat_abstain")
 
 

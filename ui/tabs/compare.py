@@ -5,7 +5,6 @@ Also registers the public ``compare`` API endpoint.
 
 from __future__ import annotations
 
-import csv
 import tempfile
 from pathlib import Path
 from typing import Any
@@ -19,31 +18,25 @@ HEADERS = ["文件 (document)", "地区 (region)", "条款 (clause)", "内容 (t
 
 
 def comparison_rows(comparison: Any) -> list[list[str]]:
-    """One table row per clause of the comparison, documents in the engine's order."""
+    """One table row per (document, clause); a document with nothing on the topic gets its note."""
     rows = []
-    for clause in _clauses(comparison):
-        rows.append([clause.doc_title or clause.doc_id, clause.region, render.clause_path(clause),
-                     clause.text, "、".join(clause.leads), "、".join(clause.cooperating)])
+    for row in comparison.rows:
+        if not row.clauses:
+            rows.append([row.doc_title, row.region, "", row.note, "", ""])
+        for clause, _score in row.clauses:
+            rows.append([row.doc_title, row.region, render.clause_path(clause), clause.text,
+                         "、".join(clause.leads), "、".join(clause.cooperating)])
     return rows
 
 
-def _clauses(comparison: Any) -> list[Any]:
-    """The clauses of a ``qa.compare.Comparison``, document by document (rows with nothing on the
-    topic hold no clauses)."""
-    for row in comparison.rows:
-        yield from (clause for clause, _score in row.clauses)
-
-
-def write_csv(rows: list[list[str]], topic: str) -> str:
-    """Write the table as UTF-8 CSV with a BOM (so Excel opens Chinese correctly); returns the path."""
-    folder = Path(tempfile.mkdtemp(prefix="policyqa-compare-"))
+def write_csv(comparison: Any) -> str:
+    """The qa layer's CSV, with a BOM so Excel opens the Chinese correctly; returns the file path."""
+    from qa.compare import to_csv
     from ui.uploads import safe_name
 
-    path = folder / f"{safe_name(topic)[:40] or 'compare'}-对比.csv"
-    with open(path, "w", encoding="utf-8-sig", newline="") as f:
-        writer = csv.writer(f)
-        writer.writerow(HEADERS)
-        writer.writerows(rows)
+    folder = Path(tempfile.mkdtemp(prefix="policyqa-compare-"))
+    path = folder / f"{safe_name(comparison.topic)[:40]}-对比.csv"
+    path.write_text(to_csv(comparison), encoding="utf-8-sig")
     return str(path)
 
 
@@ -66,13 +59,13 @@ def build(state: Any) -> list[Picker]:
         if not t or not t.strip():
             return render.message("请输入对比主题 (enter a topic)。"), [], None
         comparison = state.engine.compare(t.strip(), doc_ids=empty_to_none(d), regions=empty_to_none(r))
-        rows = comparison_rows(comparison)
-        if not rows:
+        covered = [row for row in comparison.rows if row.clauses]
+        if not covered:
             return render.message("所选文件中没有相关条款 (no clauses on this topic)。"), [], None
-        n_docs = len({row[0] for row in rows})
-        note = render.message(f"{len(rows)} 条条款，来自 {n_docs} 份文件 ({len(rows)} clauses, {n_docs} documents)。",
-                              kind="ok")
-        return note, rows, write_csv(rows, t.strip())
+        n_clauses = sum(len(row.clauses) for row in covered)
+        note = render.message(f"{n_clauses} 条条款，来自 {len(covered)} 份文件 "
+                              f"({n_clauses} clauses from {len(covered)} documents)。", kind="ok")
+        return note, comparison_rows(comparison), write_csv(comparison)
 
     for trigger in (button.click, topic.submit):
         trigger(run, [topic, docs, regions], [status, table, download], api_visibility="private")
