@@ -12,7 +12,8 @@ Example:
     >>> from qa.engine import QAEngine
     >>> settings = Settings.from_env()
     >>> app = build_app(QAEngine(open_default_index(settings), settings), settings)
-    >>> launch_app(app, host="127.0.0.1", port=7860)  # doctest: +SKIP
+    >>> url = launch_app(app, host="127.0.0.1", port=7860)  # doctest: +SKIP
+    >>> app.block_thread()                                  # doctest: +SKIP
 """
 
 from __future__ import annotations
@@ -100,18 +101,22 @@ def build_app(engine: Any, settings: Settings, *, llm: bool = False) -> gr.Block
 
 
 def launch_app(app: gr.Blocks, *, host: str = "127.0.0.1", port: int = 7860,
-               auth: list[tuple[str, str]] | None = None, settings: Settings | None = None,
-               block: bool = True) -> str:
-    """Launch on ``host:port``; returns the local URL.
+               auth: list[tuple[str, str]] | None = None, settings: Settings | None = None) -> str:
+    """Start serving on ``host:port`` in background threads; returns the local URL.
+
+    Call ``app.block_thread()`` to serve until Ctrl-C (what `policyqa serve` does), or
+    ``app.close()`` to stop (what an in-process test does).
 
     Gradio's own ``max_file_size`` is a hard backstop a little above our limit, so an oversized
     file is normally refused by ``ui.uploads`` with a message in the page, not by a toast.
     """
     settings = settings or Settings()
     limit_mb = int(settings.max_file_mb) + 1
-    app.queue(default_concurrency_limit=4)
+    # The index serialises searches itself and the machine may have two cores: a deeper queue
+    # only adds waiting requests holding threads.
+    app.queue(default_concurrency_limit=2)
     _, url, _ = app.launch(
-        server_name=host, server_port=port, auth=auth, prevent_thread_lock=not block,
+        server_name=host, server_port=port, auth=auth, prevent_thread_lock=True,
         max_file_size=f"{limit_mb}mb", css=render.APP_CSS, footer_links=["api"],
         show_error=True, quiet=True, ssr_mode=False,
     )

@@ -7,6 +7,7 @@ downloaded browser build); without it the browser tests skip with the reason.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
 import socket
@@ -61,19 +62,42 @@ def ui_index_dir(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPa
 
 
 def _wait_until_up(url: str, proc: subprocess.Popen[bytes], log: Path) -> None:
+    """Poll until the server answers at all (401 counts: a login-protected server is up)."""
     deadline = time.monotonic() + SERVER_START_TIMEOUT
     while time.monotonic() < deadline:
         if proc.poll() is not None:
             pytest.fail(f"policyqa serve exited with {proc.returncode}:\n{log.read_text(errors='replace')[-4000:]}")
         try:
-            with urllib.request.urlopen(url + "config", timeout=5) as response:
-                if response.status == 200:
-                    return
+            with urllib.request.urlopen(url + "config", timeout=5):
+                return
+        except urllib.error.HTTPError:
+            return
         except (urllib.error.URLError, ConnectionError, TimeoutError):
             pass
         time.sleep(0.5)
     proc.kill()
     pytest.fail(f"policyqa serve did not answer within {SERVER_START_TIMEOUT:.0f}s:\n{log.read_text()[-4000:]}")
+
+
+@contextlib.contextmanager
+def running_server(index_dir: Path, log: Path, *extra: str) -> Iterator[str]:
+    """`policyqa serve --index DIR --port <free> [extra…]` as a subprocess; yields its URL."""
+    port = free_port()
+    env = {k: v for k, v in os.environ.items() if not k.startswith("POLICYQA_")}
+    env.update(GRADIO_ANALYTICS_ENABLED="False", PYTHONUNBUFFERED="1", NO_PROXY="127.0.0.1,localhost")
+    cmd = [sys.executable, "-m", "ui.cli", "serve", "--index", str(index_dir), "--port", str(port), *extra]
+    with open(log, "wb") as out:
+        proc = subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT)
+    url = f"http://127.0.0.1:{port}/"
+    try:
+        _wait_until_up(url, proc, log)
+        yield url
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            proc.kill()
 
 
 @pytest.fixture(scope="session")
@@ -87,23 +111,14 @@ def server_url(ui_index_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> 
     if external:
         yield external.rstrip("/") + "/"
         return
-    port = free_port()
-    log = tmp_path_factory.mktemp("serve") / "serve.log"
-    env = {k: v for k, v in os.environ.items() if not k.startswith("POLICYQA_")}
-    env.update(GRADIO_ANALYTICS_ENABLED="False", PYTHONUNBUFFERED="1", NO_PROXY="127.0.0.1,localhost")
-    cmd = [sys.executable, "-m", "ui.cli", "serve", "--index", str(ui_index_dir), "--port", str(port)]
-    with open(log, "wb") as out:
-        proc = subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT)
-    url = f"http://127.0.0.1:{port}/"
-    try:
-        _wait_until_up(url, proc, log)
+    with running_server(ui_index_dir, tmp_path_factory.mktemp("serve") / "serve.log") as url:
         yield url
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            proc.kill()
+
+
+@pytest.fixture()
+def start_server(ui_index_dir: Path, tmp_path: Path):  # noqa: ANN201
+    """``with start_server(*flags) as url:`` another `policyqa serve` on the same index copy."""
+    return lambda *flags: running_server(ui_index_dir, tmp_path / "serve.log", *flags)
 
 
 @pytest.fixture(scope="session")

@@ -52,3 +52,20 @@ def test_compare_endpoint(client) -> None:  # noqa: ANN001
     assert all(c["text"] and "clause_id" in c for row in covered for c in row["clauses"])
     narrowed = client.predict(topic="干部挂职交流", doc_ids=[covered[0]["doc_id"]], api_name="/compare")
     assert [row["doc_id"] for row in narrowed["rows"]] == [covered[0]["doc_id"]]
+
+
+
+def test_auth_protects_the_app_and_the_api(start_server) -> None:  # noqa: ANN001
+    """`serve --auth USER:PASS`: the page answers 401 without the login; the API works with it."""
+    import urllib.error
+    import urllib.request
+
+    from gradio_client import Client
+
+    with start_server("--auth", "staff:s3:cret") as url:
+        with pytest.raises(urllib.error.HTTPError) as err:
+            urllib.request.urlopen(url + "config", timeout=10)
+        assert err.value.code == 401
+        client = Client(url, auth=("staff", "s3:cret"), verbose=False)
+        hits = client.predict(query="冷链物流", k=3, api_name="/search")
+        assert len(hits) == 3

@@ -88,3 +88,16 @@ def test_bad_file_in_a_batch_loses_nothing(state, tmp_path: Path) -> None:  # no
     assert "已删除" in delete_document(state, new_id)
     assert {i.document.doc_id for i in state.index.documents()} == docs_before
     assert stored_uploads(state.index_dir) == []
+
+
+def test_reindex_reads_bundled_corpus_and_stored_uploads(state, tmp_path: Path) -> None:  # noqa: ANN001
+    from ui.tabs.library import reindex_all, upload_files
+
+    doc = _doc(tmp_path, "reindex_plan.txt", "测试市夜间经济方案\n一、发展夜市。（市商务局牵头）\n")
+    assert "✓" in upload_files(state, [str(doc)], _NoProgress())
+    docs = {i.document.doc_id for i in state.index.documents()}
+    with state.writing() as writer:
+        text = reindex_all(state, writer, _NoProgress())
+    assert "已重建" in text and "跳过" not in text
+    assert {i.document.doc_id for i in state.index.documents()} == docs  # nothing lost, nothing doubled
+    assert state.engine.search("夜市", 1, None)[0].clause.doc_id == "reindex_plan"

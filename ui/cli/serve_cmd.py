@@ -13,6 +13,7 @@ import argparse
 import ipaddress
 import os
 import socket
+import sys
 
 from ingest.errors import PolicyqaError
 
@@ -93,5 +94,11 @@ def cmd_serve(args: argparse.Namespace, settings) -> int:  # noqa: ANN001 (Setti
     index = open_default_index(settings)
     engine = QAEngine(index, settings)
     app = build_app(engine, settings, llm=args.llm)
-    launch_app(app, host=args.host, port=args.port, auth=auth or None, settings=settings)
+    url = launch_app(app, host=args.host, port=args.port, auth=auth or None, settings=settings)
+    login = " (login required)" if auth else ""
+    print(f"policyqa: serving {index.root} at {url}{login}; Ctrl-C stops", file=sys.stderr, flush=True)
+    try:
+        app.block_thread()
+    finally:
+        app.close()
     return 0
