@@ -19,12 +19,11 @@ if [ "$dev" = 0 ]; then
   exit 0
 fi
 
-if ! command -v chromium >/dev/null 2>&1; then
-  if [ "$(id -u)" = 0 ]; then
-    apt-get update -qq && apt-get install -y -qq chromium >/dev/null
-  else
-    sudo apt-get update -qq && sudo apt-get install -y -qq chromium >/dev/null
-  fi
+# Debian chromium for the browser tests, and a CJK font so its screenshots show Chinese, not boxes.
+if ! command -v chromium >/dev/null 2>&1 || [ ! -d /usr/share/fonts/truetype/wqy ]; then
+  sudo=""
+  [ "$(id -u)" = 0 ] || sudo=sudo
+  $sudo apt-get update -qq && $sudo apt-get install -y -qq chromium fonts-wqy-microhei >/dev/null
 fi
 # torch first, pinned: this version is a CPU build on local disk here; a plain `torch` pulls a multi-GB CUDA build.
 $py -m pip install -q torch==2.13.0
