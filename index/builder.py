@@ -21,7 +21,7 @@ from index.dense import save_dense, sentence_windows
 from index.clause_store import ClauseRow, ClauseStore, StoredRow, text_sha
 from index.embed_cache import EmbeddingCache, embed_with_cache
 from index.embedders import Embedder
-from index.faiss_store import FaissStore, choose_kind
+from index.faiss_store import ANN_THRESHOLD, FaissStore, choose_kind
 from index.persist import Manifest, package_version
 from index.tokenize import ClauseTokenizer, changed_words
 from index.version import IndexVersion
@@ -56,7 +56,7 @@ class AddReport:
 class BuildOptions:
     passage_format: str = DEFAULT_PASSAGE_FORMAT
     faiss_kind: str = "auto"
-    hnsw_threshold: int = 50_000
+    ann_threshold: int = ANN_THRESHOLD
 
 
 def passage_text(clause: Clause, fmt: str) -> str:
@@ -123,7 +123,7 @@ def build_version(vdir: Path, live: IndexVersion | None, upserts: Sequence[Parse
 
     new_vectors, report.clauses_embedded = _embed(embedder, cache, new_rows, options, progress)
     vectors = np.vstack([kept_vectors, new_vectors]).astype(np.float32)
-    kind = choose_kind(options.faiss_kind, len(vectors), options.hnsw_threshold)
+    kind = choose_kind(options.faiss_kind, len(vectors), options.ann_threshold)
     FaissStore.build(vdir, vectors, kind)
     windows, owners, report.windows_embedded = _windows(live, kept_rows, new_rows, embedder, cache, progress)
     save_dense(vdir, vectors, windows, owners)

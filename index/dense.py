@@ -26,7 +26,7 @@ import numpy as np
 WINDOW_VECTORS, WINDOW_OWNERS, MEAN_FILE = "windows.npy", "window_owners.npy", "mean.npy"
 WINDOW_MIN, WINDOW_MAX = 40, 120
 WINDOW_BLEND = 0.5       # measured on seed.jsonl: 0.5 beats max (1.0) and 0.7 on MRR@10, same hit@5
-HNSW_RESCORE_DEPTH = 4   # HNSW searches raw cosines; it fetches this many × n to rescore
+ANN_RESCORE_DEPTH = 4    # the approximate index ranks raw cosines; it fetches this many × n to rescore
 
 _SENTENCE = re.compile(r"(?<=[。；;！？!?])")
 _SUB_SENTENCE = re.compile(r"(?<=[，,、：:])")
@@ -203,12 +203,12 @@ class DenseScorer:
             ) -> tuple[np.ndarray, np.ndarray, np.ndarray | ClauseScores]:
         """(top-n scores, their positions, every clause's score on demand), best first; ``allowed`` restricts.
 
-        Flat versions scan exactly; HNSW versions rescore only the ANN's raw-cosine top ``4n`` (their
+        Flat versions scan exactly; IVF/HNSW versions rescore only the ANN's raw-cosine top ``4n`` (their
         clause and window vectors), so a query touches a few hundred rows instead of the whole corpus.
         """
         self._load()
-        if self.faiss.kind == "hnsw":
-            _, pool = self.faiss.search(qvec, n * HNSW_RESCORE_DEPTH, allowed)
+        if self.faiss.approximate:
+            _, pool = self.faiss.search(qvec, n * ANN_RESCORE_DEPTH, allowed)
             pool_scores = self.scores_at(qvec, pool)
         else:
             every = self.scores(qvec)

@@ -68,6 +68,7 @@ def test_filters_on_the_seed_corpus(seed_index: ClauseIndex) -> None:
     assert {h.clause.doc_id for h in traditional_title} == {"anhui-pairing-tasks-news-2023"}
 
 
-def test_recall_of_hnsw_on_real_vectors(seed_index: ClauseIndex) -> None:
+def test_recall_of_approximate_indexes_on_real_vectors(seed_index: ClauseIndex) -> None:
     vectors = seed_index._live.faiss.vectors
     assert recall_at_k(vectors, vectors[::7], k=10, kind="hnsw") >= 0.95
+    assert recall_at_k(vectors, vectors[::7], k=10, kind="ivf") >= 0.95

@@ -66,6 +66,10 @@ class TestHnswFaissContract(TestFlatFaissContract):
     kind = "hnsw"
 
 
+class TestIvfFaissContract(TestFlatFaissContract):
+    kind = "ivf"
+
+
 class TestBm25Contract(StoreContract):
     def build(self, tmp_path: Path, texts: list[str]) -> Bm25Store:
         Bm25Store.build(tmp_path, TOK.tokenize_many(texts))
@@ -93,13 +97,27 @@ def test_flat_faiss_matches_numpy_argsort(tmp_path: Path) -> None:
         np.testing.assert_allclose(scores, np.sort(exact)[::-1][:10], rtol=1e-5)
 
 
-def test_recall_of_hnsw_against_exact() -> None:
+def test_recall_of_approximate_indexes_against_exact() -> None:
     rng = np.random.default_rng(3)
     vectors = rng.normal(size=(2000, 32)).astype(np.float32)
     vectors /= np.linalg.norm(vectors, axis=1, keepdims=True)
     queries = vectors[:50]
     assert recall_at_k(vectors, queries, k=10, kind="flat") == 1.0
     assert recall_at_k(vectors, queries, k=10, kind="hnsw") >= 0.9
+    assert recall_at_k(vectors, queries, k=10, kind="ivf") >= 0.9
+
+
+def test_ivf_filtered_search_is_exact_on_a_small_allowed_set(tmp_path: Path) -> None:
+    rng = np.random.default_rng(5)
+    vectors = rng.normal(size=(3000, 32)).astype(np.float32)
+    vectors /= np.linalg.norm(vectors, axis=1, keepdims=True)
+    FaissStore.build(tmp_path, vectors, "ivf")
+    store = FaissStore(tmp_path, "ivf")
+    allowed = np.arange(0, 3000, 97)  # 31 scattered rows: an IVF probe alone would miss most of them
+    scores, positions = store.search(vectors[1], 10, allowed)
+    exact = vectors[allowed] @ vectors[1]
+    np.testing.assert_array_equal(positions, allowed[np.argsort(-exact, kind="stable")[:10]])
+    np.testing.assert_allclose(scores, np.sort(exact)[::-1][:10], rtol=1e-5)
 
 
 def test_bm25_scores_normalised_and_lexical_overlap_aware(tmp_path: Path) -> None:
@@ -117,7 +135,7 @@ def test_bm25_scores_normalised_and_lexical_overlap_aware(tmp_path: Path) -> Non
 
 def test_choose_kind() -> None:
     assert choose_kind("auto", 10, threshold=100) == "flat"
-    assert choose_kind("auto", 1000, threshold=100) == "hnsw"
+    assert choose_kind("auto", 1000, threshold=100) == "ivf"
     assert choose_kind("hnsw", 10) == "hnsw"
     with pytest.raises(ValueError, match="flat"):
-        choose_kind("ivf", 10)
+        choose_kind("pq", 10)

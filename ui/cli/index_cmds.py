@@ -23,7 +23,7 @@ def register(sub: argparse._SubParsersAction) -> None:
 
     p = sub.add_parser("ingest", help="add or update documents in the index (unchanged ones are skipped)")
     p.add_argument("paths", nargs="+", metavar="PATH", help="files or folders (a folder may hold catalog.toml)")
-    p.add_argument("--faiss", choices=("auto", "flat", "hnsw"), default="auto",
+    p.add_argument("--faiss", choices=("auto", "flat", "ivf", "hnsw"), default="auto",
                    help="vector index: exact (flat), approximate (hnsw), or by size (auto, default)")
     p.add_argument("--json", action="store_true", help="print the report as JSON")
     add_index_option(p)
