@@ -22,6 +22,7 @@ from index.clause_store import ClauseRow, ClauseStore, StoredRow, text_sha
 from index.embed_cache import EmbeddingCache, embed_with_cache
 from index.embedders import Embedder
 from index.faiss_store import ANN_THRESHOLD, FaissStore, choose_kind
+from index.lexicon import build_lexicon
 from index.persist import Manifest, package_version
 from index.tokenize import ClauseTokenizer, changed_words
 from index.version import IndexVersion
@@ -129,6 +130,7 @@ def build_version(vdir: Path, live: IndexVersion | None, upserts: Sequence[Parse
     save_dense(vdir, vectors, windows, owners)
     if len(vectors):  # bm25s cannot index an empty corpus; search returns nothing for one anyway
         Bm25Store.build(vdir, list(store.iter_tokens()))
+    build_lexicon(vdir, store.iter_search_texts())
     documents = {d.doc_id: d.sha256 for d, _ in store.documents()}
     store.close()
     report.clause_count = len(vectors)
@@ -158,16 +160,15 @@ def _copy_kept(live: IndexVersion | None, kept_docs: list[tuple[Document, set[st
 
 def _new_rows(upserts: Sequence[ParsedDocument], tokenizer: ClauseTokenizer, fmt: str, store: ClauseStore,
               *, start: int, words: dict[str, set[str]]) -> list[ClauseRow]:
-    rows: list[ClauseRow] = []
+    clauses: list[tuple[int, Clause, str]] = []
     for offset, parsed in enumerate(upserts):
         document = parsed.document
         store.add_document(document, start + offset, words[document.doc_id])
         title = to_search_form(document.title)
-        for ord_, clause in enumerate(parsed.clauses):
-            clause = with_document_fields(document, clause)
-            rows.append(ClauseRow(clause, ord_, text_sha(passage_text(clause, fmt)),
-                                  tuple(tokenizer.tokenize(clause.search_text)), title))
-    return rows
+        clauses.extend((ord_, with_document_fields(document, c), title) for ord_, c in enumerate(parsed.clauses))
+    tokens = tokenizer.tokenize_many([c.search_text for _, c, _ in clauses])
+    return [ClauseRow(clause, ord_, text_sha(passage_text(clause, fmt)), tuple(toks), title)
+            for (ord_, clause, title), toks in zip(clauses, tokens)]
 
 
 def _embed(embedder: Embedder, cache: EmbeddingCache | None, rows: Sequence[ClauseRow],

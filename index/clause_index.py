@@ -23,6 +23,7 @@ from index.builder import AddReport, BuildOptions, build_version, classify
 from index.embed_cache import CACHE_NAME, EmbeddingCache
 from index.embedders import Embedder, make_embedder
 from index.hybrid import Candidates, Filters, FusionParams, Hit, matched_terms
+from index.lexicon import Lexicon
 from index.persist import check_embedder, commit_version, current_version, new_version_dir, write_lock
 from index.version import IndexVersion
 from ingest.errors import IndexMismatchError, IndexNotFoundError, PolicyqaError
@@ -177,6 +178,11 @@ class ClauseIndex:
     def clause(self, clause_id: str) -> Clause | None:
         pos = self._live.store.position_of(clause_id) if self._live else None
         return None if pos is None else self._live.store.clauses_at([pos])[pos]
+
+    @property
+    def lexicon(self) -> Lexicon | None:
+        """Corpus-wide lexical facts of the live version (``index.lexicon``); None before the first build."""
+        return self._live.lexicon if self._live else None
 
     def context(self, clause_id: str, before: int = 2, after: int = 2) -> list[Clause]:
         """The clause with up to ``before``/``after`` neighbours from its document, in reading order."""

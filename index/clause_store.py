@@ -177,6 +177,18 @@ class ClauseStore:
             (doc_id, ord_ - before, ord_ + after))
         return [Clause.from_dict(json.loads(d)) for (d,) in cur]
 
+    def any_text_contains(self, term: str) -> bool:
+        """True when some clause's search text contains ``term`` (Latin letters case-insensitive)."""
+        column = "lower(search_text)" if term.lower() != term.upper() else "search_text"
+        row = self._conn.execute(f"SELECT 1 FROM clauses WHERE instr({column}, ?) > 0 LIMIT 1",
+                                 (term.lower() if column != "search_text" else term,)).fetchone()
+        return row is not None
+
+    def iter_search_texts(self) -> Iterator[str]:
+        """Every clause's search text in position order."""
+        for (text,) in self._conn.execute("SELECT search_text FROM clauses ORDER BY pos"):
+            yield text
+
     def iter_tokens(self) -> Iterator[list[str]]:
         """Every clause's tokens in position order (to build BM25)."""
         for (tokens,) in self._conn.execute("SELECT tokens FROM clauses ORDER BY pos"):

@@ -176,11 +176,13 @@ class SentenceTransformerEmbedder(BaseEmbedder):
 class HashEmbedder(BaseEmbedder):
     """NOT SEMANTIC — for plumbing and scale tests only: hashed character uni- and bigrams.
 
-    Deterministic across processes (sha1, not Python's salted ``hash``), so texts sharing characters
-    get similar vectors and a clause's own text retrieves it.
+    Each unigram and bigram (as code points) goes through a fixed 64-bit mixer (splitmix64's
+    finaliser) to a slot and a sign; a batch is hashed in a few numpy operations, so the scale bench
+    measures the index, not this embedder. Deterministic across processes and machines; texts sharing
+    characters get similar vectors, and a clause's own text retrieves it.
     """
 
-    def __init__(self, dim: int = 384, *, batch_size: int = 64) -> None:
+    def __init__(self, dim: int = 384, *, batch_size: int = 256) -> None:
         self._dim = dim
         self.name = f"hash-{dim}"
         self.batch_size = batch_size
@@ -191,14 +193,33 @@ class HashEmbedder(BaseEmbedder):
 
     def _encode(self, texts: list[str], is_query: bool) -> np.ndarray:
         out = np.zeros((len(texts), self._dim), dtype=np.float32)
-        for row, text in enumerate(texts):
-            grams = list(text) + [text[i:i + 2] for i in range(len(text) - 1)]
-            for gram in grams:
-                digest = hashlib.sha1(gram.encode("utf-8")).digest()
-                slot = int.from_bytes(digest[:4], "little") % self._dim
-                out[row, slot] += 1.0 if digest[4] & 1 else -1.0
+        if not texts:
+            return out
+        cps = np.frombuffer("\x00".join(texts).encode("utf-32-le"), dtype=np.uint32).astype(np.uint64)
+        lengths = np.fromiter((len(t) + 1 for t in texts), dtype=np.int64, count=len(texts))
+        row = np.repeat(np.arange(len(texts), dtype=np.int64), lengths)[: cps.size]
+        real = cps != 0
+        pair = real[:-1] & real[1:]
+        keys = np.concatenate([cps[real], (cps[:-1][pair] << np.uint64(21)) | cps[1:][pair] | _BIGRAM_TAG])
+        rows = np.concatenate([row[real], row[:-1][pair]])
+        mixed = _mix64(keys)
+        slots = (mixed % np.uint64(self._dim)).astype(np.int64)
+        signs = np.where((mixed >> np.uint64(40)) & np.uint64(1), 1.0, -1.0)
+        flat = np.bincount(rows * self._dim + slots, weights=signs, minlength=len(texts) * self._dim)
+        out[:] = flat.reshape(len(texts), self._dim)
         out[~out.any(axis=1), 0] = 1.0  # empty text: any fixed unit vector
         return out
+
+
+_BIGRAM_TAG = np.uint64(1 << 62)  # bigram keys never equal a unigram's code point
+
+
+def _mix64(x: np.ndarray) -> np.ndarray:
+    """splitmix64's finaliser: a fixed, well-spread 64-bit hash of each value (wrapping arithmetic)."""
+    with np.errstate(over="ignore"):
+        x = (x ^ (x >> np.uint64(30))) * np.uint64(0xBF58476D1CE4E5B9)
+        x = (x ^ (x >> np.uint64(27))) * np.uint64(0x94D049BB133111EB)
+        return x ^ (x >> np.uint64(31))
 
 
 def _unit(vectors: np.ndarray) -> np.ndarray:

@@ -9,6 +9,7 @@ from index.bm25_store import Bm25Store
 from index.clause_store import ClauseStore
 from index.dense import DenseScorer
 from index.faiss_store import FaissStore
+from index.lexicon import Lexicon
 from index.persist import MANIFEST, Manifest
 from index.tokenize import ClauseTokenizer
 
@@ -36,6 +37,10 @@ class IndexVersion:
     @cached_property
     def dense(self) -> DenseScorer:
         return DenseScorer(self.dir, self.faiss)
+
+    @cached_property
+    def lexicon(self) -> Lexicon:
+        return Lexicon.load(self.dir, self.store.any_text_contains, self.store.iter_search_texts)
 
     def close(self) -> None:
         self.store.close()

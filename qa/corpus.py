@@ -7,60 +7,86 @@ those corpus-wide facts, built once per index version.
 
 from __future__ import annotations
 
+import threading
 from collections import defaultdict
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
 from index.embed_cache import EmbeddingCache, embed_with_cache
+from index.lexicon import Lexicon, count_lexicon
 from ingest.model import Clause, Document
 from ingest.normalize import to_search_form
 from qa.places import Gazetteer
 from qa.support import Vocabulary
 
 
-@dataclass
 class CorpusView:
-    """Corpus-wide facts of one index version.
+    """Corpus-wide facts of one index version, read from the index on demand.
+
+    Opening costs the document list only: bigram statistics and substring lookups come from the
+    version's lexicon (``index.lexicon``, counted at build), a document's clauses are read when an
+    answer needs them, and the full clause list only for the whole-corpus views (a unit's tasks).
 
     Attributes:
         documents: doc_id → Document, in index order.
-        clauses: every clause, in document and reading order.
         gazetteer: places of the documents and the corpus (``qa.places``).
-        vocabulary: bigram statistics and the full search text (``qa.support``).
+        vocabulary: bigram statistics and substring lookup (``qa.support``).
     """
 
-    documents: dict[str, Document]
-    clauses: list[Clause]
-    gazetteer: Gazetteer
-    vocabulary: Vocabulary
-    _children: dict[tuple[str, tuple[str, ...]], list[Clause]] = field(default_factory=dict)
+    def __init__(self, documents: dict[str, Document], gazetteer: Gazetteer, vocabulary: Vocabulary,
+                 clauses_of: Callable[[str | None], list[Clause]]) -> None:
+        self.documents, self.gazetteer, self.vocabulary = documents, gazetteer, vocabulary
+        self._clauses_of = clauses_of
+        self._all: list[Clause] | None = None
+        self._by_doc: dict[str, list[Clause]] = {}
+        self._children: dict[str, dict[tuple[str, ...], list[Clause]]] = {}
+        self._lock = threading.Lock()
 
     @classmethod
     def from_index(cls, index: Any) -> CorpusView:
-        """Build from a ``ClauseIndex`` (its documents and all of its clauses)."""
+        """From a ``ClauseIndex``: its documents and lexicon now, clauses when asked for."""
         documents = {info.document.doc_id: info.document for info in index.documents()}
-        clauses = index.clauses()
-        texts = [c.search_text for c in clauses]
-        view = cls(documents, clauses, Gazetteer(documents.values(), "\n".join(texts)), Vocabulary(texts))
-        children: dict[tuple[str, tuple[str, ...]], list[Clause]] = defaultdict(list)
-        for clause in clauses:
-            for depth in range(1, len(clause.numbering)):
-                children[(clause.doc_id, clause.numbering[:depth])].append(clause)
-        view._children = dict(children)
-        return view
+        lexicon = index.lexicon
+        if lexicon is None:  # nothing built yet: an empty lexicon
+            lexicon = Lexicon(count_lexicon(()), lambda _term: False)
+        return cls(documents, Gazetteer(documents.values(), lexicon), Vocabulary(lexicon), index.clauses)
+
+    @property
+    def clauses(self) -> list[Clause]:
+        """Every clause, in document and reading order (read once, on first use)."""
+        with self._lock:
+            if self._all is None:
+                self._all = self._clauses_of(None)
+            return self._all
+
+    def doc_clauses(self, doc_id: str) -> list[Clause]:
+        """One document's clauses in reading order (cached per document)."""
+        with self._lock:
+            found = self._by_doc.get(doc_id)
+        if found is None:
+            found = self._clauses_of(doc_id) if doc_id in self.documents else []
+            with self._lock:
+                if len(self._by_doc) > 256:
+                    self._by_doc.clear()
+                    self._children.clear()
+                self._by_doc[doc_id] = found
+        return found
 
     def descendants(self, clause: Clause) -> list[Clause]:
         """Clauses numbered under ``clause`` (二/（一） → 二/（一）/1, 二/（一）/2 …), in order."""
         if not clause.numbering:
             return []
-        return self._children.get((clause.doc_id, clause.numbering), [])
-
-    def doc_clauses(self, doc_id: str) -> list[Clause]:
-        return [c for c in self.clauses if c.doc_id == doc_id]
+        children = self._children.get(clause.doc_id)
+        if children is None:
+            grouped: dict[tuple[str, ...], list[Clause]] = defaultdict(list)
+            for c in self.doc_clauses(clause.doc_id):
+                for depth in range(1, len(c.numbering)):
+                    grouped[c.numbering[:depth]].append(c)
+            children = self._children[clause.doc_id] = dict(grouped)
+        return children.get(clause.numbering, [])
 
     def title(self, doc_id: str) -> str:
         doc = self.documents.get(doc_id)

@@ -10,7 +10,7 @@ jieba's part-of-speech tags plus a suffix rule, then checked against the whole c
 - a place the corpus never mentions (郑州市) means the question cannot be answered from it.
 
 Example:
-    >>> gaz = Gazetteer(documents, corpus_text)          # doctest: +SKIP
+    >>> gaz = Gazetteer(documents, index.lexicon)        # doctest: +SKIP
     >>> gaz.find("埇桥区农产品产销体系由哪些部门负责？").scopes  # doctest: +SKIP
     ('埇桥区',)
 """
@@ -20,6 +20,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import Any
 
 from ingest.model import Document
 
@@ -37,9 +38,6 @@ _GENERIC_ENDINGS = (
 )
 _GENERIC_STARTS = "各全本我该外每此两三四五六七八九十多其省市区县分地城跨州"
 _HAN_NAME = re.compile(r"^[\u4e00-\u9fff]{3,10}$")
-# "杭州市上城区", "徐州市铜山区": a district or county written after its city. jieba does not know
-# most district names (上城区 is cut 上/城区), so they are harvested from the corpus this way.
-_QUALIFIED = re.compile(r"[\u4e00-\u9fff]{2}[省市]([\u4e00-\u9fff]{2}[区县])")
 
 
 def place_stem(name: str) -> str:
@@ -93,13 +91,14 @@ class Gazetteer:
 
     Args:
         documents: The indexed documents (their province / city / district fields).
-        corpus_text: The search form of every clause, joined; "does the corpus mention X?" is
-            answered against all of it, not just against retrieved clauses.
+        lexicon: The index's ``index.lexicon.Lexicon``: "does the corpus mention X?" is answered
+            against every clause, not just the retrieved ones; district names written after their
+            city (杭州市上城区) come from its ``qualified_places`` (jieba does not know most of them).
     """
 
-    def __init__(self, documents: Iterable[Document], corpus_text: str) -> None:
+    def __init__(self, documents: Iterable[Document], lexicon: Any) -> None:
         self._docs = list(documents)
-        self._corpus = corpus_text
+        self._lexicon = lexicon
         # name or stem → (level rank, canonical name); district beats city beats province.
         self._scope_names: dict[str, tuple[int, str]] = {}
         for doc in self._docs:
@@ -108,13 +107,13 @@ class Gazetteer:
                     for key in {name, place_stem(name)}:
                         self._scope_names.setdefault(key, (rank, name))
         self._harvested = sorted(
-            {m for m in _QUALIFIED.findall(corpus_text)
+            {m for m in lexicon.qualified_places
              if m[0] not in _GENERIC_STARTS and m not in _GENERIC_ENDINGS and not m.endswith("园区")} - set(self._scope_names),
             key=len, reverse=True)
 
     def mentions(self, name: str) -> bool:
         """True when any clause of the corpus names the place (by full name or stem)."""
-        return name in self._corpus or place_stem(name) in self._corpus
+        return self._lexicon.contains(name) or self._lexicon.contains(place_stem(name))
 
     def find(self, question: str) -> PlaceMatch:
         """The places a question (search form) names, split into scopes / mentioned / unknown."""

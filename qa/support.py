@@ -14,48 +14,44 @@ word boundaries (生产加工供应基地 / 供应基地建设).
 from __future__ import annotations
 
 import math
-import re
-from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
+from typing import Any
 
-_HAN_RUN = re.compile(r"[\u4e00-\u9fff]+")
-_ASCII_TERM = re.compile(r"[A-Za-z0-9][A-Za-z0-9.+:%-]*")
+from index.lexicon import ASCII_TERM as _ASCII_TERM
+from index.lexicon import HAN_RUN as _HAN_RUN
+from index.lexicon import bigrams
 # jieba tags of words that name a thing (nouns, noun-verbs, foreign words, unknown words);
 # a missing verb or pronoun (引入, 获得, 这些) is paraphrase, a missing noun is missing content.
 _NOUN_TAGS = ("n", "vn", "nz", "nt", "nl", "ng", "eng", "nr", "ns", "x")
 
 
-def bigrams(text: str) -> set[str]:
-    """Character bigrams of each Han run, plus whole ASCII terms (5G, G60, 1:2) in lower case."""
-    grams: set[str] = set()
-    for run in _HAN_RUN.findall(text):
-        grams.update(run[i:i + 2] for i in range(len(run) - 1))
-    grams.update(t.lower() for t in _ASCII_TERM.findall(text) if len(t) >= 2)
-    return grams
+__all__ = ["Vocabulary", "best_coverage", "bigrams"]
 
 
 class Vocabulary:
-    """Bigram document frequencies and the full text of a corpus (search form of every clause).
+    """Bigram document frequencies and substring lookup over every clause of the index.
 
     Args:
-        texts: The search form of every clause in the index.
+        lexicon: The index's ``index.lexicon.Lexicon`` (counted with the version, not per start).
     """
 
-    def __init__(self, texts: Sequence[str]) -> None:
-        self._n = max(len(texts), 1)
-        self._df: Counter[str] = Counter()
-        for text in texts:
-            self._df.update(bigrams(text))
-        self._text = "\n".join(texts)
-        self._lower = self._text.lower()
+    def __init__(self, lexicon: Any) -> None:
+        self._lexicon = lexicon
+        self._n = max(lexicon.n, 1)
+        self._idf: dict[str, float] = {}
 
     def idf(self, gram: str) -> float:
         """Smoothed inverse document frequency; a bigram the corpus lacks gets the maximum."""
-        return math.log((self._n + 1) / (self._df.get(gram, 0) + 0.5))
+        value = self._idf.get(gram)
+        if value is None:
+            value = math.log((self._n + 1) / (self._lexicon.df(gram) + 0.5))
+            if len(self._idf) < 500_000:
+                self._idf[gram] = value
+        return value
 
     def contains(self, term: str) -> bool:
         """True when some clause contains ``term`` (case-insensitive for Latin letters)."""
-        return term.lower() in self._lower
+        return self._lexicon.contains(term)
 
     def missing_terms(self, content: str) -> list[str]:
         """Noun-like words (2+ characters) of ``content`` that no clause contains."""
