@@ -93,7 +93,7 @@ def _responsibility_ends(text: str, start: int, end: int) -> list[int]:
     for s, e in parenthetical_spans(text[start:end]):
         s, e = s + start, e + start
         inner = "".join(text[s + 1:e - 1].split())
-        if parse_parenthetical(inner, trailing=is_sentence_final(text[:end], s, e)):
+        if parse_parenthetical(inner, trailing=is_sentence_final(text, s, e, limit=end)):
             while e < end and text[e] in _STOPS:
                 e += 1
             ends.append(e)
