@@ -67,6 +67,9 @@ def _upload_one(state: Any, writer: Any, tmp: Path, name: str, max_bytes: int) -
     except IngestError as exc:
         _discard(staged)
         return "error", f"✗ {name}: {exc.problem}"
+    except PolicyqaError as exc:  # e.g. IndexWriteError (disk full): the index is unchanged
+        _discard(staged)
+        return "error", f"✗ {name}: {exc}"
     except Exception:  # noqa: BLE001 - one file's bug must not lose the rest of the batch
         _discard(staged)
         log.exception("upload of %s failed", name)  # the traceback is the bug report
@@ -127,7 +130,10 @@ def build(state: Any, *, pickers: list[Picker]) -> None:
             return render.message("请先选择文件 (choose a document)。", kind="error"), False
         if not sure:
             return render.message("请勾选“确认删除” (tick confirm first)。", kind="error"), False
-        return delete_document(state, doc_id), False
+        try:
+            return delete_document(state, doc_id), False
+        except PolicyqaError as exc:
+            return render.message(f"删除失败：{exc}", kind="error"), False
 
     def on_reindex(progress=gr.Progress(track_tqdm=True)):
         try:
