@@ -20,6 +20,7 @@ import logging
 import re
 from dataclasses import replace
 from typing import Any
+from urllib.parse import urlsplit, urlunsplit
 
 from ingest.errors import LlmError
 from qa.answer import Answer, Citation
@@ -119,9 +120,13 @@ class LlmAnswerer:
                        flags=extractive.flags + tuple(flags))
 
     def _complete(self, messages: list[tuple[str, str]]) -> str:
-        """One chat completion; every failure becomes an ``LlmError`` naming the endpoint."""
+        """One chat completion; every failure becomes an ``LlmError`` naming the endpoint.
+
+        Messages never carry the API key: a server may echo the Authorization header in its error
+        body, and a base URL may hold ``user:password@`` or ``?key=``; both are redacted.
+        """
         model = self._chat_model()
-        url = self._settings.llm_base_url
+        url = display_url(self._settings.llm_base_url)
         try:
             import openai
 
@@ -131,13 +136,21 @@ class LlmAnswerer:
         except openai.APITimeoutError as exc:
             raise LlmError(f"{url} did not answer within {self._settings.llm_timeout:g} s") from exc
         except openai.APIConnectionError as exc:
-            raise LlmError(f"cannot reach {url}: {exc}") from exc
+            raise LlmError(self._redact(f"cannot reach {url}: {exc}")) from None
         except openai.APIError as exc:
-            raise LlmError(f"{url} returned an error: {exc}") from exc
+            raise LlmError(self._redact(f"{url} returned an error: {exc}")) from None
         content = reply.content if isinstance(reply.content, str) else str(reply.content)
         if not content.strip():
             raise LlmError(f"{url} returned an empty answer")
         return content
+
+    def _redact(self, text: str) -> str:
+        """``text`` without the API key or the base URL's credentials (the chained exception, which
+        may hold them, is dropped with ``from None``)."""
+        secrets = [self._settings.llm_api_key, *_url_secrets(self._settings.llm_base_url)]
+        for secret in sorted((x for x in secrets if x), key=len, reverse=True):
+            text = text.replace(secret, "***")
+        return text
 
     def _chat_model(self) -> Any:
         """The ChatOpenAI client, built once; no retries, so a dead endpoint fails fast."""
@@ -158,6 +171,22 @@ class LlmAnswerer:
             extra_body={"max_tokens": self._max_tokens},
         )
         return self._model
+
+
+def display_url(url: str) -> str:
+    """The base URL as shown in messages: without ``user:password@``, query or fragment."""
+    parts = urlsplit(url)
+    host = parts.hostname or ""
+    if ":" in host:
+        host = f"[{host}]"  # IPv6
+    if parts.port:
+        host = f"{host}:{parts.port}"
+    return urlunsplit((parts.scheme, host, parts.path, "", ""))
+
+
+def _url_secrets(url: str) -> list[str]:
+    parts = urlsplit(url)
+    return [x for x in (parts.username, parts.password, parts.query, parts.fragment) if x and len(x) >= 4]
 
 
 def _with_flags(answer: Answer, *flags: str) -> Answer:
