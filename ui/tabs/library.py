@@ -17,7 +17,15 @@ import gradio as gr
 from ingest.errors import IngestError, PolicyqaError
 from ui import render
 from ui.tabs.pickers import Picker, refresh
-from ui.uploads import ALLOWED_SUFFIXES, UploadConflictError, commit_upload, discard_upload, stage_upload, stored_uploads, uploads_dir
+from ui.uploads import (
+    ALLOWED_SUFFIXES,
+    UploadConflictError,
+    commit_upload,
+    discard_upload,
+    stage_upload,
+    stored_uploads,
+    uploads_dir,
+)
 
 log = logging.getLogger(__name__)
 
