@@ -36,5 +36,5 @@ def hash_index(hash_index_template: Path, tmp_path: Path) -> Path:
 
 @pytest.fixture(scope="session")
 def big_corpus(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """30 plans × 200 clauses: enough that building a version takes long enough to be interrupted."""
-    return write_big_corpus(tmp_path_factory.mktemp("big") / "big", docs=30, clauses=200)
+    """16 plans × 150 clauses: a build takes a few seconds, long enough to be interrupted."""
+    return write_big_corpus(tmp_path_factory.mktemp("big") / "big", docs=16, clauses=150)

@@ -59,7 +59,7 @@ def test_kill_9_at_any_moment_leaves_old_or_new(hash_index: Path, big_corpus: Pa
     old, new = snapshot(hash_index).documents, snapshot(reference).documents
 
     outcomes = []
-    for fraction in (0.55, 0.8, 0.95, 1.05):
+    for fraction in (0.5, 0.95, 1.1):
         copy = tmp_path / f"kill-{fraction}"
         shutil.copytree(hash_index, copy)
         proc = start_policyqa(*_ingest_args(big_corpus, copy))
@@ -70,12 +70,18 @@ def test_kill_9_at_any_moment_leaves_old_or_new(hash_index: Path, big_corpus: Pa
         outcomes.append(seen.documents == new)
         done = run_policyqa(*_ingest_args(big_corpus, copy))
         assert done.returncode == 0 and snapshot(copy).documents == new, done.stderr[-2000:]
-    print(f"kill -9 at 55/80/95/105% of a {duration:.1f} s ingest: new version committed = {outcomes}")
+    print(f"kill -9 at 50/95/110% of a {duration:.1f} s ingest: new version committed = {outcomes}")
 
 
 def test_kill_9_during_removal(hash_index: Path, tmp_path: Path) -> None:
-    extra = write_big_corpus(tmp_path / "extra", docs=20, clauses=200, tag="删")
-    assert run_policyqa(*_ingest_args(extra, hash_index)).returncode == 0
+    from index.clause_index import ClauseIndex
+    from index.embedders import HashEmbedder
+    from ingest.pipeline import ingest_paths
+
+    extra = write_big_corpus(tmp_path / "extra", docs=16, clauses=150, tag="删")
+    writer = ClauseIndex.open(hash_index, HashEmbedder())
+    writer.add(ingest_paths([extra]).parsed, progress=False)
+    writer.close()
     before, dirs = snapshot(hash_index), version_dirs(hash_index)
     victim = "plan删_000"
     assert victim in before.documents
@@ -98,7 +104,7 @@ def test_kill_9_during_reindex_from_the_web_app(hash_index: Path, tmp_path: Path
     from ui.uploads import uploads_dir
 
     # Stored uploads the index does not hold yet: the re-index has real work to do.
-    stored = write_big_corpus(uploads_dir(hash_index), docs=20, clauses=200, tag="重")
+    stored = write_big_corpus(uploads_dir(hash_index), docs=12, clauses=150, tag="重")
     before, dirs = snapshot(hash_index), version_dirs(hash_index)
     with running_serve(hash_index, tmp_path / "serve.log", "--embedder", "hash") as (url, proc):
         with browser_page(url) as page:
@@ -113,6 +119,6 @@ def test_kill_9_during_reindex_from_the_web_app(hash_index: Path, tmp_path: Path
     done = run_policyqa("ingest", str(stored), "--index", str(hash_index), "--embedder", "hash")
     assert done.returncode == 0, done.stderr[-2000:]
     index.search("冷链物流")  # the reader follows CURRENT
-    assert len(index.documents()) == len(before.documents) + 20
+    assert len(index.documents()) == len(before.documents) + 12
     assert not half_built(hash_index, dirs)
     index.close()
