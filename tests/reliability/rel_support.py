@@ -152,7 +152,8 @@ def _wait_until_up(url: str, proc: subprocess.Popen[bytes], log: Path, timeout: 
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if proc.poll() is not None:
-            raise AssertionError(f"policyqa serve exited with {proc.returncode}:\n{log.read_text(errors='replace')[-3000:]}")
+            tail = log.read_text(errors="replace")[-3000:]
+            raise AssertionError(f"policyqa serve exited with {proc.returncode}:\n{tail}")
         try:
             with urllib.request.urlopen(url + "config", timeout=5):
                 return
