@@ -10,7 +10,9 @@
 from __future__ import annotations
 
 import logging
+import os
 import shutil
+import sqlite3
 import threading
 from collections import OrderedDict
 from dataclasses import dataclass
@@ -24,9 +26,9 @@ from index.embed_cache import CACHE_NAME, EmbeddingCache
 from index.embedders import Embedder, make_embedder
 from index.hybrid import Candidates, Filters, FusionParams, Hit, matched_terms
 from index.lexicon import Lexicon
-from index.persist import check_embedder, commit_version, current_version, new_version_dir, write_lock
+from index.persist import CURRENT, check_embedder, commit_version, current_version, new_version_dir, write_lock
 from index.version import IndexVersion
-from ingest.errors import IndexMismatchError, IndexNotFoundError, PolicyqaError
+from ingest.errors import IndexMismatchError, IndexNotFoundError, IndexWriteError, PolicyqaError
 from ingest.model import Clause, Document, ParsedDocument
 from ingest.normalize import to_search_form
 
@@ -36,6 +38,7 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 _QUERY_CACHE = 512
+_OPEN_ATTEMPTS = 5  # CURRENT re-read when the version it named was collected before we could hold it
 
 
 class DocumentNotFoundError(PolicyqaError):
@@ -49,39 +52,47 @@ class DocumentInfo:
 
 
 class ClauseIndex:
-    """A persistent, versioned hybrid (BM25 + dense) index of clauses. Use ``ClauseIndex.open``."""
+    """A persistent, versioned hybrid (BM25 + dense) index of clauses. Use ``ClauseIndex.open``.
+
+    Every search first follows ``CURRENT`` (one ``stat``), so a server sees another process's
+    ingest from its next query on; a query runs wholly on one version, the old or the new.
+    """
 
     def __init__(self, root: Path, embedder: Embedder, *, fusion: FusionParams | None = None,
-                 options: BuildOptions | None = None, cache_path: Path | None = None) -> None:
+                 options: BuildOptions | None = None, cache_path: Path | None = None,
+                 lock_timeout: float | None = None) -> None:
         self.root, self.embedder = Path(root), embedder
         self.fusion = fusion or FusionParams()
         self.options = options or BuildOptions()
         self.cache_path = cache_path or self.root / CACHE_NAME
+        self.lock_timeout = lock_timeout
         self._live: IndexVersion | None = None
+        self._current_stat: tuple[int, int] | None = None  # (inode, mtime) of CURRENT when last followed
         self._lock = threading.RLock()  # one search or write at a time: the model is not thread-safe
         self._query_vectors: OrderedDict[str, np.ndarray] = OrderedDict()
 
     @classmethod
     def open(cls, path: Path | str, embedder: Embedder, *, create: bool = False,
              fusion: FusionParams | None = None, options: BuildOptions | None = None,
-             cache_path: Path | None = None) -> ClauseIndex:
+             cache_path: Path | None = None, lock_timeout: float | None = None) -> ClauseIndex:
         """Open the live version at ``path`` (cheap: manifest and SQLite only).
 
         Args:
             create: allow a path with no index yet (``add`` builds the first version).
             cache_path: embedding cache file; defaults to ``<path>/embed-cache.sqlite``.
+            lock_timeout: seconds ``add``/``remove`` wait for another process writing this index;
+                None waits as long as it takes (saying once whom it waits for).
 
         Raises:
             IndexNotFoundError: no index at ``path`` and ``create`` is false.
             IndexMismatchError: the index was built with another embedder.
         """
-        index = cls(Path(path).expanduser(), embedder, fusion=fusion, options=options, cache_path=cache_path)
-        vdir = current_version(index.root)
-        if vdir is None and not create:
+        index = cls(Path(path).expanduser(), embedder, fusion=fusion, options=options, cache_path=cache_path,
+                    lock_timeout=lock_timeout)
+        index.refresh()
+        if index._live is None and not create:
             raise IndexNotFoundError(
                 f"no index at {index.root}; build one with `policyqa ingest PATH --index {index.root}`")
-        if vdir is not None:
-            index._switch(IndexVersion(vdir))
         return index
 
     # --- life cycle ----------------------------------------------------------------------------
@@ -101,16 +112,39 @@ class ClauseIndex:
 
     def _switch(self, live: IndexVersion) -> None:
         check_embedder(live.manifest, self.root, self.embedder.name, None)
-        old, self._live = self._live, live
-        if old is not None:
-            old.close()
+        # The old version is not closed here: another thread may be reading it (documents(),
+        # context()); it closes, and releases its reader's lock, when the last reference goes.
+        self._live = live
 
     def refresh(self) -> None:
         """Follow ``CURRENT`` if another process committed a newer version."""
         with self._lock:
-            vdir = current_version(self.root)
-            if vdir is not None and vdir.name != self.version:
-                self._switch(IndexVersion(vdir))
+            for _ in range(_OPEN_ATTEMPTS):
+                stat = self._stat_current()
+                vdir = current_version(self.root)
+                if vdir is None or vdir.name == self.version:
+                    self._current_stat = stat
+                    return
+                try:
+                    version = IndexVersion(vdir)
+                except FileNotFoundError:
+                    continue  # collected after we read CURRENT: two writes went by; read it again
+                self._switch(version)
+                self._current_stat = stat
+                return
+            raise IndexNotFoundError(f"{self.root / CURRENT} keeps naming versions that are being removed")
+
+    def _follow(self) -> None:
+        """``refresh`` when ``CURRENT`` was replaced since we last looked (a stat, no read)."""
+        if self._stat_current() != self._current_stat:
+            self.refresh()
+
+    def _stat_current(self) -> tuple[int, int] | None:
+        try:
+            st = os.stat(self.root / CURRENT)
+        except FileNotFoundError:
+            return None
+        return st.st_ino, st.st_mtime_ns
 
     def close(self) -> None:
         if self._live is not None:
@@ -123,7 +157,7 @@ class ClauseIndex:
         The new version is built beside the live one and swapped in atomically; a crash leaves the
         live version untouched.
         """
-        with self._lock, write_lock(self.root):
+        with self._lock, write_lock(self.root, timeout=self.lock_timeout):
             self.refresh()
             upserts, report = classify(self._live, parsed_docs)
             if upserts:
@@ -138,7 +172,7 @@ class ClauseIndex:
         Raises:
             DocumentNotFoundError: the index holds no such document (the message lists some that it does).
         """
-        with self._lock, write_lock(self.root):
+        with self._lock, write_lock(self.root, timeout=self.lock_timeout):
             self.refresh()
             known = list(self._live.manifest.documents) if self._live else []
             if doc_id not in known:
@@ -151,33 +185,48 @@ class ClauseIndex:
 
     def _build(self, upserts: list[ParsedDocument], removals: set[str], report: AddReport,
                progress: bool) -> None:
-        vdir = new_version_dir(self.root)
-        cache = EmbeddingCache(self.cache_path)
+        previous = self.version or "(none)"
+        vdir: Path | None = None
         try:
-            manifest = build_version(vdir, self._live, upserts, removals, self.embedder, cache,
-                                     options=self.options, report=report, progress=progress)
-        except BaseException:
+            vdir = new_version_dir(self.root)
+            cache = EmbeddingCache(self.cache_path)
+            try:
+                manifest = build_version(vdir, self._live, upserts, removals, self.embedder, cache,
+                                         options=self.options, report=report, progress=progress)
+            finally:
+                cache.close()
+            commit_version(self.root, vdir, manifest)
+        except BaseException as exc:
             # A Python-level failure cleans up; a kill -9 leaves the directory for the next GC.
-            shutil.rmtree(vdir, ignore_errors=True)
+            # (After a failed commit CURRENT still names the previous version: it is replaced last.)
+            if vdir is not None and current_version(self.root) != vdir:
+                shutil.rmtree(vdir, ignore_errors=True)
+            if isinstance(exc, (OSError, sqlite3.OperationalError)):
+                raise IndexWriteError(
+                    f"{self.root}: could not write the new index version ({_describe(exc)}); nothing was "
+                    f"changed, the index still serves version {previous}. Free some space (or fix the "
+                    "permissions) and run the command again") from exc
             raise
-        finally:
-            cache.close()
-        commit_version(self.root, vdir, manifest)
-        self._switch(IndexVersion(vdir))
+        self.refresh()
         log.info("index %s: version %s, %d clauses", self.root, vdir.name, manifest.clause_count)
 
     # --- reading -------------------------------------------------------------------------------
+    # Each reader takes ``self._live`` once: a search in another thread may follow CURRENT meanwhile,
+    # and positions from one version mean nothing in the next.
     def documents(self) -> list[DocumentInfo]:
-        if self._live is None:
+        live = self._live
+        if live is None:
             return []
-        return [DocumentInfo(d, n) for d, n in self._live.store.documents()]
+        return [DocumentInfo(d, n) for d, n in live.store.documents()]
 
     def clauses(self, doc_id: str | None = None) -> list[Clause]:
-        return self._live.store.clauses(doc_id) if self._live else []
+        live = self._live
+        return live.store.clauses(doc_id) if live else []
 
     def clause(self, clause_id: str) -> Clause | None:
-        pos = self._live.store.position_of(clause_id) if self._live else None
-        return None if pos is None else self._live.store.clauses_at([pos])[pos]
+        live = self._live
+        pos = live.store.position_of(clause_id) if live else None
+        return None if pos is None else live.store.clauses_at([pos])[pos]
 
     @property
     def lexicon(self) -> Lexicon | None:
@@ -186,8 +235,9 @@ class ClauseIndex:
 
     def context(self, clause_id: str, before: int = 2, after: int = 2) -> list[Clause]:
         """The clause with up to ``before``/``after`` neighbours from its document, in reading order."""
-        pos = self._live.store.position_of(clause_id) if self._live else None
-        return [] if pos is None else self._live.store.neighbours(pos, before, after)
+        live = self._live
+        pos = live.store.position_of(clause_id) if live else None
+        return [] if pos is None else live.store.neighbours(pos, before, after)
 
     # --- search --------------------------------------------------------------------------------
     def search(self, query: str, k: int = 10, filters: Filters | None = None) -> list[Hit]:
@@ -198,6 +248,7 @@ class ClauseIndex:
                     ) -> list[list[Hit]]:
         """``search`` for several queries (the model and stores load once)."""
         with self._lock:
+            self._follow()
             live = self._live
             if live is None or live.manifest.clause_count == 0 or k <= 0:
                 return [[] for _ in queries]
@@ -258,6 +309,13 @@ class ClauseIndex:
                 for rank, f in enumerate(fused, start=1)]
 
 
+def _describe(exc: BaseException) -> str:
+    if isinstance(exc, OSError) and exc.strerror:
+        where = f": {exc.filename}" if exc.filename else ""
+        return f"{exc.strerror}{where}"
+    return str(exc) or type(exc).__name__
+
+
 def _top_positive(scores: np.ndarray, n: int) -> np.ndarray:
     """Positions of the ``n`` highest scores above zero (unordered)."""
     positive = np.flatnonzero(scores > 0)
@@ -273,14 +331,15 @@ def open_default_index(settings: Settings, *, progress: bool = True) -> ClauseIn
     """
     embedder = make_embedder(settings.embedder, settings)
     root = settings.index_dir()
+    timeout = settings.write_lock_timeout()
     if current_version(root) is not None:
-        return ClauseIndex.open(root, embedder)
+        return ClauseIndex.open(root, embedder, lock_timeout=timeout)
     from ingest.catalog import bundled_corpus_dir
     from ingest.config import IngestConfig
     from ingest.pipeline import ingest_paths
 
     log.info("building the default index at %s from the bundled corpus", root)
-    index = ClauseIndex.open(root, embedder, create=True)
+    index = ClauseIndex.open(root, embedder, create=True, lock_timeout=timeout)
     report = ingest_paths([bundled_corpus_dir()], IngestConfig.from_megabytes(settings.max_file_mb))
     index.add(report.parsed, progress=progress)
     return index

@@ -5,10 +5,15 @@ Layout::
     <index>/CURRENT              names the live version, e.g. "v-20240501T101500-123456-4242"
     <index>/v-<stamp>/           one complete version; manifest.json is written last
     <index>/embed-cache.sqlite   embeddings by (embedder, text sha), shared by versions
-    <index>/.write.lock          serialises writers (readers never take it)
+    <index>/.write.lock          serialises writers (readers never take it); names the writer's PID
 
 A writer builds a new ``v-<stamp>/`` beside the live one and repoints ``CURRENT`` with ``os.replace``
 of a small file; a crash at any point leaves ``CURRENT`` naming the previous, untouched version.
+
+Readers hold a shared ``flock`` on the ``manifest.json`` of the version they use (``hold_version``);
+garbage collection removes only versions nobody holds, so a long-running server that has not yet
+followed ``CURRENT`` never has its version deleted under it, however many writes happen meanwhile.
+Both kinds of lock are released by the OS when a process dies, so a ``kill -9`` leaves none behind.
 """
 
 from __future__ import annotations
@@ -21,9 +26,9 @@ import shutil
 import time
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any, BinaryIO, Iterator
 
-from ingest.errors import IndexMismatchError, IndexNotFoundError
+from ingest.errors import IndexLockedError, IndexMismatchError, IndexNotFoundError
 
 log = logging.getLogger(__name__)
 
@@ -31,6 +36,8 @@ SCHEMA_VERSION = 1
 CURRENT = "CURRENT"
 MANIFEST = "manifest.json"
 VERSION_PREFIX = "v-"
+LOCK_NAME = ".write.lock"
+_LOCK_POLL_S = 0.1
 
 
 @dataclass(frozen=True)
@@ -74,11 +81,15 @@ def package_version() -> str:
 def atomic_write_bytes(path: Path, data: bytes) -> None:
     """Write a file so readers see the old content or the new, never a torn one."""
     tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    with open(tmp, "wb") as f:
-        f.write(data)
-        f.flush()
-        os.fsync(f.fileno())
-    os.replace(tmp, path)
+    try:
+        with open(tmp, "wb") as f:
+            f.write(data)
+            f.flush()
+            os.fsync(f.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        tmp.unlink(missing_ok=True)  # a full disk must not also keep the partial file
+        raise
     _fsync_dir(path.parent)
 
 
@@ -130,28 +141,110 @@ def commit_version(root: Path, vdir: Path, manifest: Manifest) -> None:
 
 
 def collect_garbage(root: Path, keep: set[str]) -> None:
-    """Remove version directories not in ``keep``: old versions and crashed, half-built ones.
+    """Remove version directories not in ``keep`` that no reader holds: old versions and crashed,
+    half-built ones (which have no manifest, so no reader can hold them).
 
     Only called under the write lock, so no other writer is building one of them.
     """
+    import fcntl
+
     for child in root.glob(f"{VERSION_PREFIX}*"):
-        if child.is_dir() and child.name not in keep:
+        if not child.is_dir() or child.name in keep:
+            continue
+        try:
+            handle = open(child / MANIFEST, "rb")
+        except FileNotFoundError:
+            shutil.rmtree(child, ignore_errors=True)
+            continue
+        except OSError as exc:  # unreadable: leave it; collecting garbage must not fail a commit
+            log.warning("cannot collect old index version %s: %s", child, exc)
+            continue
+        with handle:
+            try:
+                fcntl.flock(handle.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except BlockingIOError:
+                log.debug("keeping index version %s: a reader still uses it", child)
+                continue
             log.debug("removing old index version %s", child)
             shutil.rmtree(child, ignore_errors=True)
 
 
+def hold_version(vdir: Path) -> BinaryIO:
+    """Take a reader's shared lock on a version; garbage collection skips it until the handle closes.
+
+    Raises:
+        FileNotFoundError: the version is gone, or being removed (the caller re-reads ``CURRENT``).
+    """
+    import fcntl
+
+    handle = open(vdir / MANIFEST, "rb")
+    try:
+        fcntl.flock(handle.fileno(), fcntl.LOCK_SH | fcntl.LOCK_NB)
+    except BlockingIOError:
+        handle.close()
+        raise FileNotFoundError(f"{vdir} is being removed") from None
+    if not (vdir / MANIFEST).is_file():  # removed between our open and our lock
+        handle.close()
+        raise FileNotFoundError(f"{vdir} was removed")
+    return handle
+
+
 @contextlib.contextmanager
-def write_lock(root: Path) -> Iterator[None]:
-    """Exclusive lock for writers (add, remove); released by the OS if the process dies."""
+def write_lock(root: Path, *, timeout: float | None = None) -> Iterator[None]:
+    """Exclusive lock for writers (add, remove); released by the OS if the process dies.
+
+    Args:
+        timeout: seconds to wait for another writer; None waits as long as it takes. Either way a
+            writer that has to wait says so once, naming the PID that holds the lock.
+
+    Raises:
+        IndexLockedError: still held by another writer after ``timeout`` seconds.
+    """
     import fcntl
 
     root.mkdir(parents=True, exist_ok=True)
-    with open(root / ".write.lock", "a+b") as handle:
-        fcntl.flock(handle.fileno(), fcntl.LOCK_EX)
+    with open(root / LOCK_NAME, "a+b") as handle:
+        try:
+            fcntl.flock(handle.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            _wait_for_lock(root, handle, timeout)
+        handle.seek(0)
+        handle.truncate()
+        handle.write(f"pid {os.getpid()} since {time.strftime('%Y-%m-%d %H:%M:%S')}\n".encode())
+        handle.flush()
         try:
             yield
         finally:
+            handle.truncate(0)
             fcntl.flock(handle.fileno(), fcntl.LOCK_UN)
+
+
+def _wait_for_lock(root: Path, handle: BinaryIO, timeout: float | None) -> None:
+    import fcntl
+
+    holder = lock_holder(root)
+    limit = "" if timeout is None else f" (up to {timeout:g} s)"
+    log.warning("index %s is being written by %s; waiting for it to finish%s", root, holder, limit)
+    deadline = None if timeout is None else time.monotonic() + timeout
+    while True:
+        try:
+            fcntl.flock(handle.fileno(), fcntl.LOCK_NB | fcntl.LOCK_EX)
+            return
+        except BlockingIOError:
+            if deadline is not None and time.monotonic() >= deadline:
+                raise IndexLockedError(
+                    f"{root} is being written by {holder}; gave up after {timeout:g} s. Run the command "
+                    "again when that write has finished (or raise POLICYQA_LOCK_TIMEOUT)") from None
+            time.sleep(_LOCK_POLL_S)
+
+
+def lock_holder(root: Path) -> str:
+    """Who holds the write lock, as its holder wrote it ("pid 4242 since …"), or "another process"."""
+    try:
+        text = (root / LOCK_NAME).read_text(encoding="utf-8", errors="replace").strip()
+    except OSError:
+        text = ""
+    return text.splitlines()[0] if text else "another process"
 
 
 def check_embedder(manifest: Manifest, root: Path, name: str, dim: int | None) -> None:

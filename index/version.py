@@ -1,4 +1,8 @@
-"""One open, read-only index version: its manifest, SQLite store and lazily loaded BM25/FAISS/tokenizer."""
+"""One open, read-only index version: its manifest, SQLite store and lazily loaded BM25/FAISS/tokenizer.
+
+While it is open it holds a reader's lock on the version (``persist.hold_version``), so a writer's
+garbage collection leaves its files alone; the lock goes when it is closed or garbage-collected.
+"""
 
 from __future__ import annotations
 
@@ -10,7 +14,7 @@ from index.clause_store import ClauseStore
 from index.dense import DenseScorer
 from index.faiss_store import FaissStore
 from index.lexicon import Lexicon
-from index.persist import MANIFEST, Manifest
+from index.persist import MANIFEST, Manifest, hold_version
 from index.tokenize import ClauseTokenizer
 
 
@@ -19,8 +23,13 @@ class IndexVersion:
 
     def __init__(self, vdir: Path) -> None:
         self.dir = vdir
-        self.manifest = Manifest.from_path(vdir / MANIFEST)
-        self.store = ClauseStore.open(vdir)
+        self._hold = hold_version(vdir)  # first: from here on the files cannot be collected
+        try:
+            self.manifest = Manifest.from_path(vdir / MANIFEST)
+            self.store = ClauseStore.open(vdir)
+        except BaseException:
+            self._hold.close()
+            raise
 
     @cached_property
     def tokenizer(self) -> ClauseTokenizer:
@@ -43,4 +52,14 @@ class IndexVersion:
         return Lexicon.load(self.dir, self.store.any_text_contains, self.store.iter_search_texts)
 
     def close(self) -> None:
-        self.store.close()
+        """Close the store and release the reader's lock (idempotent)."""
+        store = self.__dict__.pop("store", None)
+        if store is not None:
+            store.close()
+        self._hold.close()
+
+    def __del__(self) -> None:
+        # A reader that followed CURRENT drops its old version without closing it (another thread
+        # may still be reading it); the last reference going away closes it here.
+        if "_hold" in self.__dict__:
+            self.close()

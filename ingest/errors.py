@@ -46,6 +46,14 @@ class IndexMismatchError(PolicyqaError):
     """The index was built with another embedder, dimension or schema."""
 
 
+class IndexLockedError(PolicyqaError):
+    """Another process is writing the index and did not finish within the lock timeout."""
+
+
+class IndexWriteError(PolicyqaError):
+    """A new index version could not be written (disk full, permissions); the live one is unchanged."""
+
+
 class TestSetError(PolicyqaError):
     """A malformed test set line, printed as `path:line: problem`."""
 

@@ -21,6 +21,7 @@ _OPEN, _CLOSE = "（(", "）)"
 _WS = re.compile(r"\s+")
 _TOP_SEPARATORS = "，,；;"
 _STOPS = "。；;！？!?"
+_PADDING = " \t\u3000\u2003\xa0"  # skipped when looking for what precedes or follows a parenthetical
 _UNIT_SEPARATORS = "、，,；;"
 # A label such as 责任单位： 牵头部门： 牵头考核单位： 配合单位：
 _LABEL = re.compile(r"(牵头|主办|责任|配合|协办|参与|协同)[^：:，,；;、（()）]{0,4}?(单位|部门)[：:]")
@@ -75,8 +76,7 @@ def extract_responsibility(text: str) -> Responsibility:
         if found:
             result = result.merge(found)
             consumed.append((start, end))
-    free = "".join(" " if any(s <= i < e for s, e in consumed) else ch for i, ch in enumerate(text))
-    return result.merge(_labelled(free, in_parentheses=False))
+    return result.merge(_labelled(_blank(text, consumed), in_parentheses=False))
 
 
 def parse_parenthetical(inner: str, *, trailing: bool = True) -> Responsibility:
@@ -211,12 +211,34 @@ def _looks_like_unit(name: str) -> bool:
     return bool(_UNIT_SUFFIX.search(head) or (tail and _ADMIN_TAIL.match(tail) and len(head) >= 2))
 
 
-def is_sentence_final(text: str, start: int, end: int) -> bool:
+def is_sentence_final(text: str, start: int, end: int, *, limit: int | None = None) -> bool:
     """Whether the parenthetical ``text[start:end]`` closes a sentence: it follows a full stop
-    (``…建设。（市科委）``) or ends the text, a line or a sentence (``…建设（市科委）。``)."""
-    before = text[:start].rstrip(" \t\u3000\u2003\xa0")
-    after = text[end:].lstrip(" \t\u3000\u2003\xa0*")
-    return (not before or before[-1] in _STOPS) or (not after or after[0] in _STOPS + "\n")
+    (``…建设。（市科委）``) or ends the text (or ``text[:limit]``), a line or a sentence
+    (``…建设（市科委）。``).
+
+    Scans from the parenthetical outwards instead of slicing ``text``: a clause with thousands of
+    parentheticals would otherwise cost time quadratic in its length.
+    """
+    limit = len(text) if limit is None else limit
+    before = start
+    while before > 0 and text[before - 1] in _PADDING:
+        before -= 1
+    if before == 0 or text[before - 1] in _STOPS:
+        return True
+    after = end
+    while after < limit and text[after] in _PADDING + "*":
+        after += 1
+    return after >= limit or text[after] in _STOPS + "\n"
+
+
+def _blank(text: str, spans: list[tuple[int, int]]) -> str:
+    """``text`` with the (sorted, disjoint) ``spans`` replaced by spaces, offsets unchanged."""
+    parts, pos = [], 0
+    for start, end in spans:
+        parts += [text[pos:start], " " * (end - start)]
+        pos = end
+    parts.append(text[pos:])
+    return "".join(parts)
 
 
 def _split_top(text: str, separators: str) -> list[str]:

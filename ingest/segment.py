@@ -10,6 +10,8 @@ sentence before it. Paragraph and preamble text is grouped per line into pieces 
 
 from __future__ import annotations
 
+import bisect
+import re
 from dataclasses import dataclass
 
 from ingest.responsibility import is_sentence_final, parenthetical_spans, parse_parenthetical
@@ -17,6 +19,7 @@ from ingest.structure import Block
 
 Span = tuple[int, int]
 _STOPS = "。！？!?；;"
+_NON_SPACE = re.compile(r"\S")
 _CLOSERS = "”’」』\"'"
 
 
@@ -67,20 +70,24 @@ def split_blocks(original: str, masked: str, blocks: list[Block], *, max_chars: 
 
 def _groups(original: str, masked: str, block: Block) -> list[Span]:
     """Line runs of a block, cut after each responsibility parenthetical that more text follows
-    (each task keeps its own units) and wherever boilerplate interrupts the block."""
-    cuts = set(_responsibility_ends(original, block.start, block.end))
+    (each task keeps its own units) and wherever boilerplate interrupts the block.
+
+    Cuts are found by bisection and text is tested with ``_NON_SPACE.search(text, pos, end)``
+    rather than slices: a 10 MB line with thousands of parentheticals stays linear.
+    """
+    cuts = sorted(set(_responsibility_ends(original, block.start, block.end)))
     groups: list[Span] = []
     current: Span | None = None
     for start, end in _lines(masked, block.start, block.end):
         if current and _boilerplate_between(original, masked, current[1], start):
             groups.append(current)
             current = None
-        for cut in sorted(c for c in cuts if start < c < end):
-            if original[cut:end].strip():
+        for cut in cuts[bisect.bisect_right(cuts, start):bisect.bisect_left(cuts, end)]:
+            if _NON_SPACE.search(original, cut, end):
                 groups.append(_strip(original, current[0] if current else start, cut))
                 current, start = None, cut
         current = (current[0], end) if current else _strip(original, start, end)
-        if end in cuts or _cut_at_line_end(cuts, original, start, end):
+        if _cut_at_line_end(cuts, original, start, end):
             groups.append(current)
             current = None
     if current:
@@ -93,15 +100,18 @@ def _responsibility_ends(text: str, start: int, end: int) -> list[int]:
     for s, e in parenthetical_spans(text[start:end]):
         s, e = s + start, e + start
         inner = "".join(text[s + 1:e - 1].split())
-        if parse_parenthetical(inner, trailing=is_sentence_final(text[:end], s, e)):
+        if parse_parenthetical(inner, trailing=is_sentence_final(text, s, e, limit=end)):
             while e < end and text[e] in _STOPS:
                 e += 1
             ends.append(e)
     return ends
 
 
-def _cut_at_line_end(cuts: set[int], text: str, start: int, end: int) -> bool:
-    return any(start < c <= end and not text[c:end].strip() for c in cuts)
+def _cut_at_line_end(cuts: list[int], text: str, start: int, end: int) -> bool:
+    """Whether a cut in ``(start, end]`` leaves only whitespace up to ``end`` (the last one decides:
+    what follows an earlier cut includes what follows the last)."""
+    i = bisect.bisect_right(cuts, end) - 1
+    return i >= 0 and cuts[i] > start and not _NON_SPACE.search(text, cuts[i], end)
 
 
 def _lines(text: str, start: int, end: int) -> list[Span]:

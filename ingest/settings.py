@@ -27,6 +27,9 @@ class Settings:
     llm_model: str = _setting("", "Model name at the LLM endpoint.")
     llm_api_key: str = _setting("", "API key for the LLM endpoint.", secret=True)
     llm_timeout: float = _setting(60.0, "Seconds before an LLM call is abandoned for the extractive answer.")
+    lock_timeout: float = _setting(
+        -1.0, "Seconds a write (ingest, remove, upload, re-index) waits while another process writes the same "
+        "index; negative waits as long as it takes, 0 fails at once.")
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] = os.environ, **overrides: Any) -> Settings:
@@ -38,6 +41,10 @@ class Settings:
                 values[f.name] = type(f.default)(raw)
         settings = cls(**values)
         return replace(settings, **{k: v for k, v in overrides.items() if v is not None})
+
+    def write_lock_timeout(self) -> float | None:
+        """``lock_timeout`` as ``ClauseIndex`` takes it: None (wait as long as it takes) when negative."""
+        return None if self.lock_timeout < 0 else self.lock_timeout
 
     def index_dir(self) -> Path:
         """Where the index lives: --index > POLICYQA_INDEX > the user's data directory."""

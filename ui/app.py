@@ -64,7 +64,8 @@ class AppState:
 
                 self._writer = ClauseIndex.open(
                     self.index_dir, make_embedder(self.settings.embedder, self.settings), create=True,
-                    fusion=self.index.fusion, options=self.index.options, cache_path=self.index.cache_path)
+                    fusion=self.index.fusion, options=self.index.options, cache_path=self.index.cache_path,
+                    lock_timeout=self.settings.write_lock_timeout())
             try:
                 yield self._writer
             finally:

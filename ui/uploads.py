@@ -21,8 +21,13 @@ from ingest.errors import (
     EmptyDocumentError,
     FileTooLargeError,
     UndecodableTextError,
+    IngestError,
     UnsupportedFormatError,
 )
+
+
+class UploadConflictError(IngestError):
+    """An upload whose document id is already taken by a different document (see the 文库 tab)."""
 
 ALLOWED_SUFFIXES: tuple[str, ...] = (".txt", ".md", ".pdf", ".docx", ".html", ".htm")
 UPLOADS_DIRNAME = "uploads"

@@ -66,7 +66,7 @@ def cmd_ingest(args: argparse.Namespace, settings: Settings) -> int:
     for error in result.skipped:
         print(f"policyqa: skipped {error}", file=sys.stderr)
     index = ClauseIndex.open(settings.index_dir(), make_embedder(settings.embedder, settings), create=True,
-                             options=BuildOptions(faiss_kind=args.faiss))
+                             options=BuildOptions(faiss_kind=args.faiss), lock_timeout=settings.write_lock_timeout())
     report = index.add(result.parsed, progress=True)
     summary = {"index": str(index.root), "version": report.version, "added": report.added,
                "updated": report.updated, "unchanged": report.unchanged,
@@ -99,7 +99,8 @@ def cmd_remove(args: argparse.Namespace, settings: Settings) -> int:
     from index.clause_index import ClauseIndex
     from index.embedders import make_embedder
 
-    index = ClauseIndex.open(settings.index_dir(), make_embedder(settings.embedder, settings))
+    index = ClauseIndex.open(settings.index_dir(), make_embedder(settings.embedder, settings),
+                             lock_timeout=settings.write_lock_timeout())
     report = index.remove(args.doc_id)
     print(f"removed {args.doc_id}; {report.clause_count} clauses left in {index.root}")
     return 0

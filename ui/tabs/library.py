@@ -17,7 +17,15 @@ import gradio as gr
 from ingest.errors import IngestError, PolicyqaError
 from ui import render
 from ui.tabs.pickers import Picker, refresh
-from ui.uploads import ALLOWED_SUFFIXES, commit_upload, discard_upload, stage_upload, stored_uploads, uploads_dir
+from ui.uploads import (
+    ALLOWED_SUFFIXES,
+    UploadConflictError,
+    commit_upload,
+    discard_upload,
+    stage_upload,
+    stored_uploads,
+    uploads_dir,
+)
 
 log = logging.getLogger(__name__)
 
@@ -63,10 +71,14 @@ def _upload_one(state: Any, writer: Any, tmp: Path, name: str, max_bytes: int) -
     try:
         staged = stage_upload(tmp, name, state.index_dir, max_bytes=max_bytes)
         parsed = parse_file(staged, config=_ingest_config(state.settings))
+        check_not_another_document(writer, parsed, uploads_dir(state.index_dir))
         report = writer.add([parsed], progress=True)
     except IngestError as exc:
         _discard(staged)
         return "error", f"✗ {name}: {exc.problem}"
+    except PolicyqaError as exc:  # e.g. IndexWriteError (disk full): the index is unchanged
+        _discard(staged)
+        return "error", f"✗ {name}: {exc}"
     except Exception:  # noqa: BLE001 - one file's bug must not lose the rest of the batch
         _discard(staged)
         log.exception("upload of %s failed", name)  # the traceback is the bug report
@@ -74,6 +86,29 @@ def _upload_one(state: Any, writer: Any, tmp: Path, name: str, max_bytes: int) -
     commit_upload(staged)
     verb = "未变化" if not report.changed else "已加入索引"
     return "ok", f"✓ {name}: 《{parsed.document.title}》 {len(parsed.clauses)} 条条款{verb}"
+
+
+def check_not_another_document(writer: Any, parsed: Any, uploads: Path) -> None:
+    """Refuse an upload whose document id belongs to a different document.
+
+    The id comes from the (sanitised) file name, so ``a/plan.txt`` and ``plan.txt`` are the same
+    upload, and uploading it again replaces that upload: that is an update. But an upload must
+    not replace a document that came from elsewhere (the bundled corpus, `policyqa ingest`) just
+    because its name slugs to the same id.
+
+    Raises:
+        UploadConflictError: the index holds a document with this id that is not this upload.
+    """
+    doc_id = parsed.document.doc_id
+    existing = next((i.document for i in writer.documents() if i.document.doc_id == doc_id), None)
+    if existing is None:
+        return
+    same_upload = existing.source_path == parsed.document.source_path and (uploads / existing.source_path).is_file()
+    if not same_upload:
+        raise UploadConflictError(
+            parsed.document.source_path,
+            f"文库中已有 ID 为 {doc_id} 的另一份文件《{existing.title}》，请改名后上传 "
+            f"(a different document already has the id {doc_id}; rename the file)")
 
 
 def _discard(staged: Path | None) -> None:
@@ -127,7 +162,10 @@ def build(state: Any, *, pickers: list[Picker]) -> None:
             return render.message("请先选择文件 (choose a document)。", kind="error"), False
         if not sure:
             return render.message("请勾选“确认删除” (tick confirm first)。", kind="error"), False
-        return delete_document(state, doc_id), False
+        try:
+            return delete_document(state, doc_id), False
+        except PolicyqaError as exc:
+            return render.message(f"删除失败：{exc}", kind="error"), False
 
     def on_reindex(progress=gr.Progress(track_tqdm=True)):
         try:
