@@ -48,6 +48,10 @@ def write_xlsx(table: Any) -> str:
     return str(table.write_xlsx(folder / f"{safe_name(table.title)[:40]}-责任分工表.xlsx"))
 
 
+def _region_note(region: str, n_units: int) -> str:
+    return render.message(f"{region}：{n_units} 个单位，请选择单位 (pick a unit)。")
+
+
 def build(state: Any, tab: Any = None) -> None:
     """Lay out the tab inside the current Blocks (``tab``: its ``gr.Tab``, to refresh on select)."""
     ledger = state.engine.ledger
@@ -58,7 +62,7 @@ def build(state: Any, tab: Any = None) -> None:
         unit = gr.Dropdown(unit_choices(ledger, first) if first else [], value=None, label="单位 (unit)",
                            elem_id="ledger-unit", scale=2)
         role = gr.Radio(ROLES, value="any", label="角色 (role)", elem_id="ledger-role", scale=1)
-    status = gr.HTML(elem_id="ledger-status")
+    status = gr.HTML(_region_note(first, len(ledger.units(region=first))) if first else "", elem_id="ledger-status")
     with gr.Row():
         with gr.Column(scale=3):
             tasks = gr.HTML(elem_id="ledger-tasks")
@@ -71,8 +75,8 @@ def build(state: Any, tab: Any = None) -> None:
     def pick_region(r: str | None):
         current = state.engine.ledger
         choices = unit_choices(current, r) if r else []
-        return gr.update(choices=choices, value=None), chart_frame(current, r or ""), render.message(
-            f"{r}：{len(choices)} 个单位，请选择单位 (pick a unit)。" if r else "请选择地区 (pick a region)。"), "", None
+        return (gr.update(choices=choices, value=None), chart_frame(current, r or ""),
+                _region_note(r, len(choices)) if r else render.message("请选择地区 (pick a region)。"), "", None)
 
     def show(r: str | None, value: str | None, role_value: str):
         if not r or not value:
@@ -91,11 +95,13 @@ def build(state: Any, tab: Any = None) -> None:
                               f"来自 {len({t.clause.doc_id for t in found})} 份文件。", kind="ok")
         return note, render.ledger_html(found, number=clause_number), write_xlsx(table) if found else None
 
-    region.change(pick_region, region, [unit, chart, status, tasks, download], api_visibility="private")
-    for trigger in (unit.change, role.change):
+    # .input (the user's own picks), not .change: pick_region clears the unit, and that must not
+    # fire show() and overwrite the region's note.
+    region.input(pick_region, region, [unit, chart, status, tasks, download], api_visibility="private")
+    for trigger in (unit.input, role.input):
         trigger(show, [region, unit, role], [status, tasks, download], api_visibility="private")
     if tab is not None:  # after an upload or delete the regions may have changed
-        tab.select(lambda r: gr.update(choices=list(state.engine.ledger.regions), value=r), region, region,
+        tab.select(lambda: gr.update(choices=list(state.engine.ledger.regions)), None, region,
                    api_visibility="private")
 
     def tasks_api(unit: str | None = None, region: str | None = None, doc_ids: list[str] | None = None,
