@@ -7,7 +7,7 @@ from typing import Any
 
 from ingest.model import Clause
 
-INTENTS = ("responsibility", "fact", "compare", "general")
+INTENTS = ("responsibility", "fact", "compare", "unit_tasks", "general")
 MODES = ("extractive", "llm")
 
 
@@ -31,7 +31,7 @@ class Answer:
     """An answer with the clauses it rests on.
 
     ``citations`` support the answer; when ``abstained`` they are empty and ``related`` holds the
-    nearest clauses. ``flags`` carries warnings, e.g. LLM sentences without a valid [n] citation.
+    nearest clauses. A ``unit_tasks`` answer cites *every* task of its ``units`` (not a top k). ``flags`` carries warnings, e.g. LLM sentences without a valid [n] citation.
     """
 
     question: str
@@ -44,6 +44,8 @@ class Answer:
     related: tuple[Citation, ...] = ()
     mode: str = "extractive"
     flags: tuple[str, ...] = ()
+    units: tuple[tuple[str, str], ...] = ()  # unit_tasks: the (region, name) of each unit asked about
+    role: str = ""                           # unit_tasks: lead / cooperating / any
 
     def __post_init__(self) -> None:
         if self.intent not in INTENTS:
@@ -58,4 +60,5 @@ class Answer:
             "citations": [c.to_dict() for c in self.citations],
             "related": [c.to_dict() for c in self.related],
             "mode": self.mode, "flags": list(self.flags),
+            "units": [{"region": r, "name": n} for r, n in self.units], "role": self.role,
         }

@@ -40,6 +40,11 @@ def sentences(text: str) -> list[str]:
     return [p for p in parts if p]
 
 
+def without_duty(text: str) -> str:
+    """Clause text on one line, without its trailing responsibility parenthetical (a task as such)."""
+    return _TRAILING_PAREN.sub("", " ".join(text.split())).strip()
+
+
 def citation_list(citations: Sequence[Citation]) -> str:
     """Text lines ``[n] 《title》 path`` for the end of a text answer."""
     return "\n".join(f"[{c.n}] {reference(c.clause)}" for c in citations)

@@ -20,12 +20,14 @@ from ingest.model import Clause
 from ingest.normalize import to_search_form
 from qa.answer import Answer
 from qa.compare import Comparison, comparison_answer, compare_documents
+from qa.duty_table import DutyTable, table_title
 from qa.corpus import CorpusView, DenseScorer
 from qa.extractive import ExtractiveAnswerer, QAConfig, Retrieval
 from qa.intent import analyse
 from qa.places import PlaceMatch
 from qa.settings import Settings
-from qa.units import unit_tasks
+from qa.intent import detect_intent
+from qa.ledger import Ledger
 
 log = logging.getLogger(__name__)
 
@@ -47,6 +49,7 @@ class QAEngine:
                                   query_vector=getattr(index, "query_vector", None))
         self._view: CorpusView | None = None
         self._view_version = ""
+        self._ledger: Ledger | None = None
         self._lock = threading.Lock()
         self.llm_max_tokens = 400  # longest LLM reply, in tokens
 
@@ -59,6 +62,15 @@ class QAEngine:
                 self._view = CorpusView.from_index(self.index)
                 self._view_version = version
             return self._view
+
+    @property
+    def ledger(self) -> Ledger:
+        """Every unit and its tasks (``qa.ledger``), rebuilt with the corpus view."""
+        corpus = self.corpus
+        with self._lock:
+            if self._ledger is None or self._ledger.corpus is not corpus:
+                self._ledger = Ledger(corpus)
+            return self._ledger
 
     @property
     def extractive(self) -> ExtractiveAnswerer:
@@ -107,7 +119,17 @@ class QAEngine:
         return build_chain(self, llm=llm)
 
     def answer_retrieval(self, r: Retrieval) -> Answer:
-        """The extractive answer for a retrieval; compare questions are answered per document."""
+        """The extractive answer for a retrieval; compare questions are answered per document,
+        a unit's tasks from the ledger (all of them, not the retrieved k)."""
+        if r.analysis.intent == "unit_tasks":
+            from qa.ledger_answer import unit_tasks_answer
+
+            answer = unit_tasks_answer(self.ledger, r)
+            if answer is not None:
+                return answer
+            # No unit the ledger knows: answer as the question would be without the task wording.
+            fallback = detect_intent(r.query, place_count=len(set(r.places.spans)), unit_tasks=False)
+            r = replace(r, analysis=replace(r.analysis, intent=fallback))
         if r.analysis.intent == "compare" and not r.problem:
             comparison = self.compare(r.query, doc_ids=r.doc_ids or None)
             return comparison_answer(r.question, comparison)
@@ -131,12 +153,37 @@ class QAEngine:
         """Per document (or region): its best clauses on ``topic``, or a note that it has none."""
         return compare_documents(self, topic, doc_ids=tuple(doc_ids or ()), regions=tuple(regions or ()))
 
-    def unit_tasks(self, unit: str, *, doc_ids: tuple[str, ...] | list[str] | None = None) -> list[Clause]:
-        """Every clause whose leads or cooperating units include ``unit`` (the 责任分工表 view)."""
-        return unit_tasks(self.corpus, unit, doc_ids=tuple(doc_ids or ()))
+    def unit_tasks(self, unit: str, *, doc_ids: tuple[str, ...] | list[str] | None = None,
+                   region: str | None = None, role: str = "any") -> list[Clause]:
+        """Every clause whose leads or cooperating units include ``unit`` (the 责任分工表 view).
+
+        Raises:
+            UnknownUnitError / UnknownRegionError / UnknownDocumentError: with near names.
+        """
+        ledger = self.ledger
+        units = ledger.resolve(unit, region=region or "")
+        return [t.clause for t in ledger.tasks(units, doc_ids=tuple(doc_ids or ()), role=role)]
+
+    def duty_table(self, unit: str | None = None, *, doc_ids: tuple[str, ...] | list[str] | None = None,
+                   region: str | None = None, role: str = "any") -> DutyTable:
+        """The 责任分工表 of a unit, of a region's units, or (no unit) of whole documents.
+
+        Args:
+            unit: A unit name (市发改委, 埇桥区财政局 …); None: every clause with units.
+            doc_ids: Only these documents.
+            region: The unit's region (宿州, 宿迁市 …); without ``unit``, every unit of it.
+            role: lead, cooperating or any.
+        """
+        ledger = self.ledger
+        units = ledger.resolve(unit, region=region or "") if unit else ()
+        tasks = ledger.tasks(units, doc_ids=tuple(doc_ids or ()), region=region or "", role=role)
+        scope = ledger.region_name(region) if region else "、".join(
+            self.corpus.title(d) for d in doc_ids or ())
+        return DutyTable(table_title(units, role, scope=scope), units, role, tuple(tasks))
 
     def with_config(self, **changes: Any) -> QAEngine:
         """A copy with other thresholds (calibration), sharing the index and caches."""
         engine = QAEngine(self.index, self.settings, config=replace(self.config, **changes))
         engine._dense, engine._view, engine._view_version = self._dense, self._view, self._view_version
+        engine._ledger = self._ledger
         return engine

@@ -5,6 +5,8 @@ Intents (see ``qa.answer.INTENTS``):
 - ``responsibility``: 谁牵头 / 哪个部门 / 哪些部门负责 / 责任单位 / 由谁 / who leads / which department;
 - ``fact``: 多少 / 几 / 哪年 / 何时 / 目标 / how many / when / what is the target;
 - ``compare``: 各地 / 分别 / 对比 / 比较 / 哪些城市 / across cities / compare;
+- ``unit_tasks``: the inverse question, a unit's tasks: 市发改委牵头哪些任务 / 财政局要承担哪些工作 /
+  宿州海关参与了哪些任务 / which tasks does … lead (answered from the ledger, ``qa.ledger_answer``);
 - ``general``: anything else.
 
 Example:
@@ -27,7 +29,11 @@ _COMPARE_STRONG = re.compile(
 _COMPARE_WEAK = re.compile(r"分别|各自|\brespectively\b", re.IGNORECASE)
 
 # "负责哪些工作 / 牵头哪些任务" asks for a unit's tasks, not for a unit: checked before the cues below.
-_TASKS_OF_UNIT = re.compile(r"(?:负责|牵头|承担)(?:了)?(?:哪些|什么|何种)(?:工作|任务|事项|内容)?")
+_TASKS_OF_UNIT = re.compile(
+    r"(?:负责|牵头|承担|参与|参加|配合|协助)(?:了|的)?(?:哪些|什么|何种|哪几[项个条])(?:工作|任务|事项|内容)?"
+    r"|\b(?:which|what) (?:tasks|work|duties|responsibilities|measures|items)\b"
+    r"|\btasks? (?:of|for|assigned to|led by)\b|\bwhat (?:does|do|did) .{2,80}\b(?:lead|take part in|"
+    r"participate in|cooperate on|work on|handle)\b", re.IGNORECASE)
 # 负责同志 / 负责人 are people ("市级负责同志先后18次带队"), not a question about who is responsible.
 _NOT_RESPONSIBILITY = re.compile(_TASKS_OF_UNIT.pattern + r"|负责同志|负责人")
 _RESPONSIBILITY = re.compile(
@@ -81,21 +87,25 @@ def is_english(question: str) -> bool:
     return len(_LATIN.findall(question)) > len(_HAN.findall(question))
 
 
-def detect_intent(question: str, *, place_count: int = 0) -> str:
+def detect_intent(question: str, *, place_count: int = 0, unit_tasks: bool = True) -> str:
     """Classify a question by its wording.
 
     Args:
         question: The user's question, Chinese or English.
         place_count: How many distinct places the question names; "分别" means compare only
             when it names several.
+        unit_tasks: Recognise the inverse question; ``False`` gives the intent to fall back on
+            when the question names no unit the ledger knows.
 
     Returns:
-        One of ``responsibility``, ``fact``, ``compare``, ``general``.
+        One of ``responsibility``, ``fact``, ``compare``, ``unit_tasks``, ``general``.
     """
     if _COMPARE_STRONG.search(question):
         return "compare"
     if place_count >= 2 and _COMPARE_WEAK.search(question):
         return "compare"
+    if unit_tasks and _TASKS_OF_UNIT.search(question):
+        return "unit_tasks"
     if _RESPONSIBILITY.search(_NOT_RESPONSIBILITY.sub(" ", question)):
         return "responsibility"
     if _FACT.search(question):

@@ -108,6 +108,9 @@ class LlmAnswerer:
         """
         if extractive.abstained:
             return _with_flags(extractive, "llm not asked: the corpus holds no supporting clause")
+        if extractive.intent == "unit_tasks":
+            # The list must stay complete; a model given the first few clauses would shorten it.
+            return _with_flags(extractive, "llm not asked: a unit's tasks are listed in full from the ledger")
         citations = (extractive.citations or extractive.related)[:MAX_CLAUSES]
         try:
             raw = self._complete(build_messages(question, citations))

@@ -1,4 +1,4 @@
-"""The web app: five tabs over one shared engine. ``build_app(engine, settings) -> gr.Blocks``.
+"""The web app: six tabs over one shared engine. ``build_app(engine, settings) -> gr.Blocks``.
 
 Sessions share one ``AppState``. Reads (search, chat, compare, eval) use ``state.engine``; writes
 (upload, delete, re-index) go through ``state.writing()``, which holds the app's write lock and hands
@@ -29,7 +29,7 @@ import gradio as gr
 
 from qa.settings import Settings
 from ui import render
-from ui.tabs import chat, compare, evaluate, library, search
+from ui.tabs import chat, compare, evaluate, ledger, library, search
 
 TITLE = "policyqa · 区域政策文件检索与问答"
 
@@ -81,12 +81,13 @@ def build_app(engine: Any, settings: Settings, *, llm: bool = False) -> gr.Block
         llm: answer questions with the configured LLM instead of extractively.
 
     Returns:
-        The ``gr.Blocks``; its ``search``, ``chat`` and ``compare`` API endpoints are public.
+        The ``gr.Blocks``; its ``search``, ``chat``, ``compare``, ``tasks`` and ``units`` API endpoints are public.
     """
     state = AppState(engine=engine, settings=settings, llm=llm)
     with gr.Blocks(title=TITLE) as app:
-        gr.Markdown(f"## {TITLE}\n检索条款、问答（附引用）、对比各地做法、管理文库、运行评测。"
-                    " Search clauses, ask with citations, compare regions, manage documents, evaluate.")
+        gr.Markdown(f"## {TITLE}\n检索条款、问答（附引用）、对比各地做法、各单位责任清单、管理文库、运行评测。"
+                    " Search clauses, ask with citations, compare regions, list a unit's tasks, manage documents,"
+                    " evaluate.")
         with gr.Tabs():
             with gr.Tab("检索", id="search"):
                 search_pickers = search.build(state)
@@ -94,6 +95,8 @@ def build_app(engine: Any, settings: Settings, *, llm: bool = False) -> gr.Block
                 chat.build(state)
             with gr.Tab("对比", id="compare"):
                 compare_pickers = compare.build(state)
+            with gr.Tab("责任清单", id="ledger") as ledger_tab:
+                ledger.build(state, ledger_tab)
             with gr.Tab("文库", id="library"):
                 library.build(state, pickers=[*search_pickers, *compare_pickers])
             with gr.Tab("评测", id="evaluate"):

@@ -34,6 +34,10 @@ APP_CSS = """
 .pqa .error { border: 1px solid #fca5a5; background: #fef2f2; color: #991b1b; padding: 8px 12px; border-radius: 8px; }
 .pqa .ok { border: 1px solid #86efac; background: #f0fdf4; color: #166534; padding: 8px 12px; border-radius: 8px; }
 .pqa .empty { color: #6b7280; font-style: italic; }
+.pqa .ledger-doc { margin: 12px 0 4px; }
+.pqa .ledger-role { font-weight: 600; margin: 6px 0 2px; color: #1f4e9c; }
+.pqa .task { border-left: 3px solid #d9dde3; padding: 4px 10px; margin: 4px 0; }
+.pqa .task .num { font-weight: 600; margin-right: 6px; }
 """
 
 
@@ -184,6 +188,35 @@ def answer_html(answer: Any) -> str:
     text = esc(answer.text).replace("\n", "<br>")
     return (f'<div class="pqa"><div>{text}</div>{unit_tags(answer.leads, answer.cooperating)}'
             f'<div class="meta">引用 (citations):</div><div class="cites">{cites}</div></div>')
+
+
+def ledger_html(tasks: Sequence[Any], *, number: Any = None) -> str:
+    """A unit's tasks (``qa.ledger.Task``) grouped by document, then by role (牵头 before 配合).
+
+    ``number(clause) -> str`` gives the clause number shown (default: its last numbering part).
+    """
+    if not tasks:
+        return message("没有任务 (no tasks)。")
+    number = number or (lambda c: c.numbering[-1] if c.numbering else "")
+    parts: list[str] = []
+    docs = list(dict.fromkeys(t.clause.doc_id for t in tasks))
+    for doc_id in docs:
+        in_doc = [t for t in tasks if t.clause.doc_id == doc_id]
+        title = in_doc[0].clause.doc_title or doc_id
+        parts.append(f'<div class="ledger-doc" data-doc-id="{esc(doc_id)}"><span class="doc-title">《{esc(title)}》</span>'
+                     f'<span class="meta"> {len(in_doc)} 项</span></div>')
+        for role, label in (("lead", "牵头 (lead)"), ("cooperating", "配合 (cooperating)"), ("", "")):
+            group = [t for t in in_doc if t.role == role]
+            if not group:
+                continue
+            if label:
+                parts.append(f'<div class="ledger-role" data-role="{esc(role)}">{esc(label)} · {len(group)}</div>')
+            for t in group:
+                c = t.clause
+                parts.append(f'<div class="task" data-clause-id="{esc(c.clause_id)}">'
+                             f'<span class="num">{esc(number(c))}</span>{esc(t.task_text)}'
+                             f"{unit_tags(c.leads, c.cooperating)}</div>")
+    return wrap("".join(parts))
 
 
 def failures_html(rows: Sequence[dict[str, Any]]) -> str:

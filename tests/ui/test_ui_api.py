@@ -1,4 +1,4 @@
-"""The named API endpoints (search, chat, compare) through gradio_client against the running server."""
+"""The named API endpoints (search, chat, compare, tasks, units) through gradio_client against the running server."""
 
 from __future__ import annotations
 
@@ -15,9 +15,8 @@ def client(server_url: str):  # noqa: ANN201
 
 def test_endpoints_are_named(client) -> None:  # noqa: ANN001
     named = set(client.view_api(print_info=False, return_format="dict")["named_endpoints"])
-    assert {"/search", "/chat", "/compare"} <= named
-    # The UI's own event handlers are private: scripts see only the documented three.
-    assert named == {"/search", "/chat", "/compare"}
+    # The UI's own event handlers are private: scripts see only the documented five.
+    assert named == {"/search", "/chat", "/compare", "/tasks", "/units"}
 
 
 def test_search_endpoint(client) -> None:  # noqa: ANN001
@@ -52,6 +51,31 @@ def test_compare_endpoint(client) -> None:  # noqa: ANN001
     assert all(c["text"] and "clause_id" in c for row in covered for c in row["clauses"])
     narrowed = client.predict(topic="干部挂职交流", doc_ids=[covered[0]["doc_id"]], api_name="/compare")
     assert [row["doc_id"] for row in narrowed["rows"]] == [covered[0]["doc_id"]]
+
+
+
+def test_tasks_endpoint(client) -> None:  # noqa: ANN001
+    result = client.predict(unit="宿州海关", api_name="/tasks")
+    assert [u["label"] for u in result["units"]] == ["宿州海关"]
+    assert [t["clause_id"].split(":")[1] for t in result["tasks"]] == ["七/44", "七/45", "七/48"]
+    whole = client.predict(doc_ids=["yongqiao-pairing-plan-2022"], api_name="/tasks")
+    assert len(whole["tasks"]) == 21 and whole["units"] == []
+    led = client.predict(unit="市发改委", region="宿迁", role="lead", api_name="/tasks")
+    assert len(led["tasks"]) == 14 and {t["doc_id"] for t in led["tasks"]} == {"suqian-north-south-opinions-2020"}
+
+
+def test_tasks_endpoint_unknown_unit_names_near_ones(client) -> None:  # noqa: ANN001
+    from gradio_client.exceptions import AppError
+
+    with pytest.raises(AppError, match="市发展改革委"):
+        client.predict(unit="市发改局", api_name="/tasks")
+
+
+def test_units_endpoint(client) -> None:  # noqa: ANN001
+    units = client.predict(region="埇桥", api_name="/units")
+    assert units and {u["region"] for u in units} == {"埇桥区"}
+    finance = next(u for u in units if u["name"] == "区财政局")
+    assert (finance["leads"], finance["cooperating"]) == (4, 0)
 
 
 

@@ -14,7 +14,7 @@ import pytest
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
-TABS = ["检索", "问答", "对比", "文库", "评测"]
+TABS = ["检索", "问答", "对比", "责任清单", "文库", "评测"]
 
 
 def _tab(page, name: str) -> None:  # noqa: ANN001 (playwright Page)
@@ -33,7 +33,7 @@ def _table(page, selector: str) -> list[list[str]]:  # noqa: ANN001
               .filter(cells => cells.length > 0)""", selector)
 
 
-def test_five_tabs_in_order(page, screenshot) -> None:  # noqa: ANN001
+def test_six_tabs_in_order(page, screenshot) -> None:  # noqa: ANN001
     names = [t.strip() for t in page.get_by_role("tab").all_inner_texts()]
     assert names == TABS
 
@@ -113,6 +113,46 @@ def test_compare_topic_across_documents_and_export(page, screenshot) -> None:  #
     link.wait_for()
     assert ".csv" in link.inner_text() or ".csv" in (link.get_attribute("href") or "")
     screenshot("compare")
+
+
+def _pick(page, dropdown: str, option) -> None:  # noqa: ANN001
+    page.locator(f"{dropdown} input").click()
+    page.get_by_role("option", name=option).click()
+    page.get_by_role("listbox").wait_for(state="hidden")
+
+
+def test_ledger_unit_tasks_chart_and_xlsx(page, tmp_path: Path, screenshot) -> None:  # noqa: ANN001
+    """宿州市 → 市文化和旅游局: plan clauses 64–66 (牵头) and 12, 30 (配合), from the text's parentheticals."""
+    from openpyxl import load_workbook
+
+    _tab(page, "责任清单")
+    _pick(page, "#ledger-region", re.compile(r"^宿州市$"))
+    page.locator("#ledger-status").get_by_text("个单位").wait_for()
+    _pick(page, "#ledger-unit", re.compile(r"^市文化和旅游局"))
+    page.locator("#ledger-status .ok").wait_for()
+    assert "5 项任务" in _text(page, "#ledger-status")
+    roles = page.locator("#ledger-tasks .ledger-role").all_inner_texts()
+    assert [r.split(" ")[0] for r in roles] == ["牵头", "配合"]
+    ids = page.eval_on_selector_all("#ledger-tasks .task", "els => els.map(e => e.dataset.clauseId)")
+    assert sorted(i.split(":")[1] for i in ids) == sorted(["九/64", "九/65", "九/66", "三/12", "五/30"])
+    assert page.locator("#ledger-chart").count() == 1
+    link = page.locator("#ledger-xlsx a").first
+    link.wait_for()
+    href = link.get_attribute("href") or ""
+    assert ".xlsx" in href
+    response = page.request.get(href)
+    assert response.ok
+    path = tmp_path / "download.xlsx"
+    path.write_bytes(response.body())
+    rows = list(load_workbook(path).active.iter_rows(values_only=True))
+    assert rows[0][:7] == ("序号", "文件", "章节", "条款", "任务", "牵头单位", "配合单位")
+    assert sorted(r[3] for r in rows[1:]) == sorted(["九、64", "九、65", "九、66", "三、12", "五、30"])
+    screenshot("ledger_culture_bureau")
+
+    # 牵头 only: the two cooperating tasks go.
+    page.get_by_label("牵头 (lead)").check()
+    page.wait_for_function("() => document.querySelectorAll('#ledger-tasks .task').length === 3")
+    assert "3 项任务" in _text(page, "#ledger-status")
 
 
 def _upload(page, paths: list[Path]) -> str:  # noqa: ANN001

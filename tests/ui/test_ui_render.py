@@ -51,3 +51,17 @@ def test_context_view_highlights_only_the_focus() -> None:
 
 def test_message_escapes() -> None:
     assert "<img" not in render.message('<img src=x onerror="alert(1)">', kind="error")
+
+
+def test_ledger_html_groups_by_document_then_role_and_escapes() -> None:
+    from qa.ledger import Task
+
+    lead = Task(_clause("加快<冷链>建设。(市发展改革委牵头)"), "加快<冷链>建设。(市发展改革委牵头)", "lead")
+    coop = Task(_clause("共建园区。", numbering=("五", "32")), "共建园区。", "cooperating")
+    other = Task(_clause("挂职交流。", doc_id="doc-2", doc_title="宿迁"), "挂职交流。", "lead")
+    html = render.ledger_html([coop, lead, other])
+    assert "<script>" not in html and "&lt;冷链&gt;" in html
+    assert "牵头)" not in html  # the task is shown without its unit parenthetical: the tags carry the units
+    assert html.index('data-doc-id="doc-1"') < html.index('data-role="lead"') < html.index('data-role="cooperating"')
+    assert html.index('data-role="cooperating"') < html.index('data-doc-id="doc-2"')
+    assert render.ledger_html([]).count("没有任务") == 1

@@ -21,6 +21,7 @@ _COMMAND_MODULES = (
     "ui.cli.parse_cmd",
     "ui.cli.index_cmds",
     "ui.cli.ask_cmds",
+    "ui.cli.ledger_cmds",
     "ui.cli.eval_cmd",
     "ui.cli.bench_cmd",
     "ui.cli.serve_cmd",
@@ -32,6 +33,7 @@ _EPILOG = """examples:
   policyqa ask "冷链物流由谁牵头？" --json
   policyqa search "干部挂职交流" --k 5
   policyqa compare "干部挂职交流" --markdown
+  policyqa tasks --unit 市发改委 --region 宿州 --xlsx 宿州-发改委.xlsx
   policyqa ingest my_docs/ || echo "exit $?"        # 3: some files skipped, each listed on stderr
   policyqa eval --report report/
 """

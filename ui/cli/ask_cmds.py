@@ -1,4 +1,4 @@
-"""`policyqa ask`, `compare`, `tasks`: answers with cited clauses, comparisons, a unit's tasks."""
+"""`policyqa ask`, `compare`: answers with cited clauses, comparisons (a unit's tasks: ``ledger_cmds``)."""
 
 from __future__ import annotations
 
@@ -19,10 +19,6 @@ _COMPARE_EPILOG = """examples:
   policyqa compare "干部挂职交流"
   policyqa compare "养老服务合作" --regions 宿州 埇桥 --markdown
   policyqa compare "承接产业转移" --docs suzhou-yrd-action-plan-2021 suqian-north-south-opinions-2020 --json
-"""
-_TASKS_EPILOG = """examples:
-  policyqa tasks 市发展改革委
-  policyqa tasks 区财政局 --doc yongqiao-pairing-plan-2022 --csv > tasks.csv
 """
 
 
@@ -51,18 +47,8 @@ def register(sub: argparse._SubParsersAction) -> None:
     add_index_option(p)
     p.set_defaults(func=cmd_compare)
 
-    p = sub.add_parser("tasks", help="every clause a unit leads or cooperates on (责任分工表)",
-                       epilog=_TASKS_EPILOG, formatter_class=argparse.RawDescriptionHelpFormatter)
-    p.add_argument("unit", help="unit name, e.g. 市发展改革委, 区财政局, 财政局")
-    p.add_argument("--doc", action="append", default=[], metavar="DOC_ID", help="only this document (repeatable)")
-    fmt = p.add_mutually_exclusive_group()
-    fmt.add_argument("--json", action="store_true", help="print JSON")
-    fmt.add_argument("--csv", action="store_true", help="print CSV")
-    add_index_option(p)
-    p.set_defaults(func=cmd_tasks)
 
-
-def _engine(settings: Settings) -> Any:
+def open_engine(settings: Settings) -> Any:
     from index.clause_index import open_default_index
     from qa.engine import QAEngine
 
@@ -77,11 +63,11 @@ def cmd_ask(args: argparse.Namespace, settings: Settings) -> int:
         return EXIT_USAGE
     if args.batch:
         questions = [(r.get("id", r["_line"]), r["question"]) for r in read_batch(args.batch, "question")]  # every line checked before any model loads
-        engine = _engine(settings)
+        engine = open_engine(settings)
         for qid, question in questions:
             print_json({"id": qid, **engine.ask(question, llm=args.llm).to_dict()})
         return 0
-    answer = _engine(settings).ask(args.question, llm=args.llm)
+    answer = open_engine(settings).ask(args.question, llm=args.llm)
     if args.json:
         print_json(answer.to_dict())
     else:
@@ -106,7 +92,7 @@ def cmd_compare(args: argparse.Namespace, settings: Settings) -> int:
     from qa.compare import to_csv, to_markdown, to_text
     from ui.cli import print_json
 
-    comparison = _engine(settings).compare(args.topic, doc_ids=args.docs or None, regions=args.regions or None)
+    comparison = open_engine(settings).compare(args.topic, doc_ids=args.docs or None, regions=args.regions or None)
     if args.json:
         print_json(comparison.to_dict())
     elif args.csv:
@@ -116,31 +102,3 @@ def cmd_compare(args: argparse.Namespace, settings: Settings) -> int:
     else:
         sys.stdout.write(to_text(comparison))
     return 0
-
-
-def cmd_tasks(args: argparse.Namespace, settings: Settings) -> int:
-    import csv
-
-    from qa.citations import reference
-    from ui.cli import print_json
-
-    clauses = _engine(settings).unit_tasks(args.unit, doc_ids=args.doc or None)
-    if args.json:
-        print_json({"unit": args.unit, "tasks": [_task_record(c) for c in clauses]})
-    elif args.csv:
-        writer = csv.writer(sys.stdout)
-        writer.writerow(["doc_id", "doc_title", "clause_id", "path", "leads", "cooperating", "text"])
-        for c in clauses:
-            writer.writerow([c.doc_id, c.doc_title, c.clause_id, " ".join(c.path),
-                             "、".join(c.leads), "、".join(c.cooperating), c.text])
-    else:
-        print(f"{args.unit}：{len(clauses)} 项任务")
-        for c in clauses:
-            print(f"- {reference(c)}\n  {' '.join(c.text.split())[:160]}")
-    return 0
-
-
-def _task_record(clause: Any) -> dict[str, Any]:
-    return {"clause_id": clause.clause_id, "doc_id": clause.doc_id, "doc_title": clause.doc_title,
-            "path": list(clause.path), "text": clause.text, "leads": list(clause.leads),
-            "cooperating": list(clause.cooperating)}

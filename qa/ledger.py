@@ -1,0 +1,282 @@
+"""The responsibility ledger: every unit of the index and every clause it leads or cooperates on.
+
+A unit is its name scoped by a region: 宿州's 市委组织部 and 宿迁's 市委组织部 are two units, and
+埇桥区's 区财政局 is not 宿州's 市财政局. The region comes from the name's level and the document:
+
+- a name that starts with a place keeps it (埇桥区人民政府 in the city plan is 埇桥区's);
+- 市… is the document's city, 区…/县… its district, 省… its province;
+- any other name (宿州海关 aside, which names its place) belongs to the document's own region.
+
+Spellings are joined by ``qa.unit_names`` (市发改委 = 市发展改革委), never by similarity; a unit is
+shown as it is most often written. Lists are complete: the ledger reads every clause, not a search.
+
+Example:
+    >>> ledger = Ledger(engine.corpus)                               # doctest: +SKIP
+    >>> [u.label for u in ledger.resolve("宿州市发改委")]              # doctest: +SKIP
+    ['宿州市 市发展改革委']
+    >>> len(ledger.tasks(ledger.resolve("埇桥区财政局")))               # doctest: +SKIP
+    4
+"""
+
+from __future__ import annotations
+
+import difflib
+from collections import Counter, defaultdict
+from dataclasses import dataclass
+
+from ingest.errors import UnknownDocumentError, UnknownRegionError, UnknownUnitError
+from ingest.model import Clause, Document
+from qa.citations import without_duty
+from qa.corpus import CorpusView
+from qa.places import place_stem
+from qa.unit_names import UnitNames, fold
+
+ROLES = ("lead", "cooperating", "any")
+ROLE_ZH = {"lead": "牵头", "cooperating": "配合", "any": "参与"}
+
+UnitId = tuple[str, str, str]  # (region, level, key)
+
+
+@dataclass(frozen=True, slots=True)
+class Unit:
+    """One unit: region (宿州市), level (市, or ''), key (发展改革委) and how documents write it."""
+
+    region: str
+    level: str
+    key: str
+    name: str                       # the most frequent spelling, e.g. 市发展改革委
+    spellings: tuple[str, ...]      # every spelling seen, most frequent first
+    leads: int = 0                  # clauses it leads (牵头)
+    cooperating: int = 0            # clauses it cooperates on (配合), and does not also lead
+
+    @property
+    def uid(self) -> UnitId:
+        return (self.region, self.level, self.key)
+
+    @property
+    def total(self) -> int:
+        return self.leads + self.cooperating
+
+    @property
+    def label(self) -> str:
+        """宿州市 市发展改革委; a name that already says its place is shown alone (宿州海关)."""
+        stem = place_stem(self.region)
+        return self.name if not self.region or self.name.startswith(stem) else f"{self.region} {self.name}"
+
+    def to_dict(self) -> dict[str, object]:
+        return {"region": self.region, "name": self.name, "label": self.label, "spellings": list(self.spellings),
+                "leads": self.leads, "cooperating": self.cooperating, "total": self.total}
+
+
+@dataclass(frozen=True, slots=True)
+class Task:
+    """One row of the 责任分工表: a clause (all of its parts) with its units.
+
+    ``role`` is the queried units' role in it (lead wins over cooperating), '' in a whole-table view.
+    """
+
+    clause: Clause                  # the clause's first part: what is cited
+    text: str                       # the whole clause text, every part
+    role: str = ""
+
+    @property
+    def task_text(self) -> str:
+        """The task without its trailing responsibility parenthetical (that is in the unit columns)."""
+        return without_duty(self.text)
+
+
+@dataclass(frozen=True, slots=True)
+class _Row:
+    task: Task
+    leads: tuple[UnitId, ...]
+    cooperating: tuple[UnitId, ...]
+
+
+class Ledger:
+    """Units and their tasks over one corpus view (built once per index version).
+
+    Args:
+        corpus: The index's ``CorpusView``.
+        names: The alias table (default: the bundled ``corpus/unit_names.toml``).
+    """
+
+    def __init__(self, corpus: CorpusView, names: UnitNames | None = None) -> None:
+        self.corpus = corpus
+        self.names = names or UnitNames.bundled()
+        self.places = tuple(sorted({n for d in corpus.documents.values()
+                                    for n in (d.province, d.city, d.district) if n}, key=len, reverse=True))
+        self._rows: list[_Row] = []
+        self._forms: dict[str, set[UnitId]] | None = None
+        spellings: dict[UnitId, Counter[str]] = defaultdict(Counter)
+        for first, parts in _clause_groups(corpus.clauses):
+            doc = corpus.documents.get(first.doc_id)
+            ids = {}
+            for name in first.leads + first.cooperating:
+                ids[name] = self.identify(name, doc)
+                spellings[ids[name]][name] += 1
+            leads = tuple(dict.fromkeys(ids[n] for n in first.leads))
+            coop = tuple(dict.fromkeys(ids[n] for n in first.cooperating if ids[n] not in leads))
+            text = "".join(p.text for p in parts)
+            self._rows.append(_Row(Task(first, text), leads, coop))
+        counts = Counter((u, "lead") for r in self._rows for u in r.leads)
+        counts.update((u, "cooperating") for r in self._rows for u in r.cooperating)
+        self._units: dict[UnitId, Unit] = {}
+        for uid, seen in spellings.items():
+            ordered = tuple(name for name, _ in seen.most_common())
+            self._units[uid] = Unit(*uid, name=ordered[0], spellings=ordered,
+                                    leads=counts[(uid, "lead")], cooperating=counts[(uid, "cooperating")])
+
+    # --- identity -------------------------------------------------------------------------------
+    def identify(self, name: str, doc: Document | None) -> UnitId:
+        """The unit a name written in ``doc`` stands for: (region, level, key)."""
+        parsed = self.names.parse(name, self.places)
+        return (parsed.place or _scope(parsed.level, doc), parsed.level, parsed.key)
+
+    @property
+    def regions(self) -> tuple[str, ...]:
+        """Regions that have units, in document order."""
+        return tuple(dict.fromkeys(u.region for u in self._units.values()))
+
+    def region_name(self, region: str) -> str:
+        """A region as the user wrote it (宿州, 宿州市, 安徽省宿州市) → its scope name (宿州市).
+
+        Raises:
+            UnknownRegionError: no unit belongs to such a region; names the regions that exist.
+        """
+        text = fold(region)
+        for scope in sorted(self.regions, key=len, reverse=True):
+            if text in (scope, place_stem(scope)) or (len(text) > len(scope) and text.endswith(scope)):
+                return scope
+        raise UnknownRegionError(region, suggestions=_near(region, self.regions) or self.regions,
+                                 hint="`policyqa units` lists every region and unit")
+
+    def check_documents(self, doc_ids: tuple[str, ...]) -> None:
+        """Raise ``UnknownDocumentError`` (with near ids) for any id the index does not hold."""
+        for doc_id in doc_ids:
+            if doc_id not in self.corpus.documents:
+                ids = tuple(self.corpus.documents)
+                raise UnknownDocumentError(doc_id, suggestions=_near(doc_id, ids) or ids,
+                                           hint="`policyqa docs` lists the documents")
+
+    # --- views ----------------------------------------------------------------------------------
+    def units(self, *, region: str = "") -> list[Unit]:
+        """Every unit (of one region), by region in document order, then most tasks first."""
+        scope = self.region_name(region) if region else ""
+        order = {r: i for i, r in enumerate(self.regions)}
+        units = [u for u in self._units.values() if not scope or u.region == scope]
+        return sorted(units, key=lambda u: (order[u.region], -u.total, -u.leads, u.name))
+
+    def unit(self, uid: UnitId) -> Unit:
+        return self._units[uid]
+
+    def resolve(self, query: str, *, region: str = "") -> tuple[Unit, ...]:
+        """The units a name stands for: 市发改委 → the 市发展改革委 of every region, 宿州市发改委 → one.
+
+        ``财政局`` (no level) matches every level; a place in front or ``region`` narrows to that region.
+
+        Raises:
+            UnknownUnitError: nothing matches; suggests near names (and same-named units elsewhere).
+        """
+        parsed = self.names.parse(query, self.places)
+        scopes = {self.region_name(region)} if region else set()
+        if parsed.place:
+            if scopes and parsed.place not in scopes:
+                raise UnknownUnitError(query, f"in {region}: the name itself says {parsed.place}")
+            scopes = {parsed.place}
+        same_name = [u for u in self._units.values()
+                     if u.key == parsed.key and (not parsed.level or u.level == parsed.level)]
+        found = tuple(u for u in self.units() if u in same_name and (not scopes or u.region in scopes))
+        if found:
+            return found
+        where = f"in {'、'.join(sorted(scopes))}" if scopes else ""
+        elsewhere = tuple(u.label for u in same_name)
+        labels = tuple(dict.fromkeys(lbl for u in self._units.values() for lbl in (u.label, u.name)))
+        raise UnknownUnitError(query, where, suggestions=elsewhere or _near(query, labels),
+                               hint="`policyqa units` lists every unit with its number of tasks")
+
+    def tasks(self, units: tuple[Unit, ...] | list[Unit] = (), *, doc_ids: tuple[str, ...] = (),
+              region: str = "", role: str = "any") -> list[Task]:
+        """The 责任分工表: clauses with units, in document and reading order, each once.
+
+        Args:
+            units: Only clauses these units lead or cooperate on (default: every clause with units).
+            doc_ids: Only these documents.
+            region: Without ``units``: clauses where some unit of this region has the role.
+            role: ``lead`` (牵头), ``cooperating`` (配合) or ``any``.
+
+        Raises:
+            ValueError: an unknown role. UnknownRegionError / UnknownDocumentError: see above.
+        """
+        if role not in ROLES:
+            raise ValueError(f"role must be one of {ROLES}, got {role!r}")
+        self.check_documents(doc_ids)
+        wanted = {u.uid for u in units}
+        if not wanted and region:
+            scope = self.region_name(region)
+            wanted = {uid for uid in self._units if uid[0] == scope}
+        out = []
+        for row in self._rows:
+            if doc_ids and row.task.clause.doc_id not in doc_ids:
+                continue
+            if not wanted:
+                if row.leads or row.cooperating:
+                    out.append(row.task)
+                continue
+            task_role = ("lead" if wanted & set(row.leads) else
+                         "cooperating" if wanted & set(row.cooperating) else "")
+            if task_role and role in ("any", task_role):
+                out.append(Task(row.task.clause, row.task.text, task_role))
+        return out
+
+    def forms(self) -> dict[str, set[UnitId]]:
+        """Every way a question may write each unit (folded): spelling, level+core, place+core, core."""
+        if self._forms is None:
+            self._forms = self._make_forms()
+        return self._forms
+
+    def _make_forms(self) -> dict[str, set[UnitId]]:
+        out: dict[str, set[UnitId]] = defaultdict(set)
+        for u in self._units.values():
+            for spelling in u.spellings:
+                out[fold(spelling)].add(u.uid)
+            for variant in self.names.variants(u.key):
+                heads = {"", u.level, u.region, place_stem(u.region)} if u.region else {"", u.level}
+                for head in heads:
+                    out[head + variant].add(u.uid)
+        return dict(out)
+
+
+def _clause_groups(clauses: list[Clause]) -> list[tuple[Clause, list[Clause]]]:
+    """Clauses with their continuation parts (a long clause is split at sentences), first part first."""
+    groups: dict[tuple[str, tuple[str, ...]], list[Clause]] = {}
+    for clause in clauses:
+        if not clause.has_responsibility:
+            continue
+        # Unnumbered paragraphs share the empty numbering: each is its own row.
+        key = clause.numbering or (f"@{clause.start}",)
+        groups.setdefault((clause.doc_id, key), []).append(clause)
+    out = []
+    for parts in groups.values():
+        parts.sort(key=lambda c: (c.part, c.start))
+        out.append((parts[0], parts))
+    return out
+
+
+def _scope(level: str, doc: Document | None) -> str:
+    if doc is None:
+        return ""
+    own = doc.district or doc.city or doc.province
+    if level == "省":
+        return doc.province or own
+    if level == "市":
+        return doc.city or own
+    if level in ("区", "县"):
+        return doc.district or own
+    return own
+
+
+def _near(name: str, choices: tuple[str, ...]) -> tuple[str, ...]:
+    """Up to five choices that look like ``name`` (suggestions only: never used to match)."""
+    folded = {fold(c): c for c in choices}
+    close = difflib.get_close_matches(fold(name), list(folded), n=5, cutoff=0.5)
+    return tuple(folded[c] for c in close)

@@ -1,0 +1,172 @@
+"""The inverse question answered from the ledger: "宿州海关参与了哪些任务？" lists *all* its tasks.
+
+Retrieval returns a few similar clauses; a unit's task list must be complete, so it comes from
+``qa.ledger`` and every task is cited. The unit is found in the question by the longest of the
+ways a question may write it (市发改委, 宿州市发展改革委, 区财政局 …); places named in the question
+narrow it to that region, and a place with no such unit is said so, never answered from another
+region's unit of the same name. 牵头 / "lead" restricts to lead tasks, 配合 / "cooperate" to
+cooperating ones.
+
+Example:
+    >>> engine.ask("宿州海关参与了哪些任务？").citations   # doctest: +SKIP
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from itertools import groupby
+
+from qa.answer import Answer, Citation
+from qa.citations import shorten
+from qa.duty_table import clause_number
+from qa.extractive import ABSTAIN_PREFIX, Retrieval
+from qa.ledger import ROLE_ZH, Ledger, Task, Unit
+from qa.places import place_stem
+from qa.unit_names import fold
+
+_LEAD = re.compile(r"牵头|\blead(?:s|ing)?\b|\bled\b|\bin charge of\b", re.IGNORECASE)
+_COOPERATING = re.compile(r"配合|协助|协同|\bco-?operat|\bassist|\bsupport(?:s|ing)?\b", re.IGNORECASE)
+_ROLE_EN = {"lead": "leads", "cooperating": "cooperates on", "any": "takes part in"}
+
+
+@dataclass(frozen=True, slots=True)
+class UnitMention:
+    """The unit(s) a question names, after its places; ``absent`` says why there are none."""
+
+    written: str                       # the text of the question that named the unit
+    units: tuple[Unit, ...]
+    absent: str = ""                   # e.g. 苏州市: a named place where no such unit has tasks
+    elsewhere: tuple[Unit, ...] = ()   # units of that name in other regions
+    note: str = ""                     # how an ambiguous English place name was read
+
+
+def question_role(question: str) -> str:
+    """lead when the question says 牵头 / lead, cooperating for 配合 / cooperate, else any."""
+    lead, coop = bool(_LEAD.search(question)), bool(_COOPERATING.search(question))
+    return "lead" if lead and not coop else "cooperating" if coop and not lead else "any"
+
+
+def find_units(ledger: Ledger, r: Retrieval) -> UnitMention | None:
+    """The units a question asks about, or None when it names no unit the ledger knows."""
+    if r.analysis.english:
+        return _find_english(ledger, r.question)
+    text = fold(r.query)
+    best, best_pos = "", len(text)
+    for form in ledger.forms():
+        pos = text.find(form) if len(form) >= 2 else -1
+        if pos >= 0 and (len(form) > len(best) or (len(form) == len(best) and pos < best_pos)):
+            best, best_pos = form, pos
+    if not best:
+        return None
+    same = tuple(u for u in ledger.units() if u.uid in ledger.forms()[best])
+    scopes = set(r.places.scopes)
+    # A place inside the unit's own name (泗县 in 泗县人民政府) is part of the name, not a filter.
+    others = tuple(p for p in r.places.mentioned + r.places.unknown
+                   if p not in best and place_stem(p) not in best)
+    return _narrow(best, same, scopes, others)
+
+
+def _find_english(ledger: Ledger, question: str) -> UnitMention | None:
+    cores = ledger.names.english_cores(question)
+    if not cores:
+        return None
+    phrase, key = cores[0]
+    level = ledger.names.english_level(question)
+    same = tuple(u for u in ledger.units() if u.key == key and (not level or u.level == level))
+    if not same:
+        return None
+    scopes: set[str] = set()
+    others: list[str] = []
+    notes = []
+    for word, places in ledger.names.english_places(question).items():
+        known = [p for p in places if p in ledger.regions]
+        scopes.update(known)
+        if not known:
+            others.append(places[0])
+        elif len(places) > 1:
+            notes.append(f"“{word.title()}” read as {'、'.join(known)} "
+                         f"(the corpus has no documents of {'、'.join(p for p in places if p not in known)})")
+    mention = _narrow(phrase, same, scopes, tuple(others))
+    return mention if not notes else UnitMention(mention.written, mention.units, mention.absent,
+                                                 mention.elsewhere, "; ".join(notes))
+
+
+def _narrow(written: str, same: tuple[Unit, ...], scopes: set[str], others: tuple[str, ...]) -> UnitMention:
+    if scopes:
+        units = tuple(u for u in same if u.region in scopes)
+        absent = "" if units else "、".join(sorted(scopes))
+    elif others:
+        units, absent = (), "、".join(others)
+    else:
+        units, absent = same, ""
+    return UnitMention(written, units, absent, tuple(u for u in same if u not in units))
+
+
+def unit_tasks_answer(ledger: Ledger, r: Retrieval) -> Answer | None:
+    """The answer listing every task of the units the question names; None when it names none."""
+    mention = find_units(ledger, r)
+    if mention is None:
+        return None
+    role = question_role(r.question)
+    english = r.analysis.english
+    flags = (mention.note,) if mention.note else ()
+    if not mention.units:
+        where = "、".join(u.label for u in mention.elsewhere)
+        text = (f"{ABSTAIN_PREFIX}：{mention.absent}没有“{mention.written}”的任务记录"
+                + (f"（同名单位在：{where}）" if where else "") + "。")
+        return Answer(r.question, text, "unit_tasks", abstained=True, role=role, flags=flags)
+    per_unit = [(u, ledger.tasks((u,), role=role)) for u in mention.units]
+    if not any(tasks for _, tasks in per_unit):
+        other = [(u, ledger.tasks((u,))) for u in mention.units]
+        related = _citations([t for _, tasks in other for t in tasks])
+        text = (f"{ABSTAIN_PREFIX}：{'、'.join(u.label for u in mention.units)}没有{ROLE_ZH[role]}的任务"
+                f"（其参与的任务共 {sum(len(t) for _, t in other)} 项，见相关条款）。")
+        return Answer(r.question, text, "unit_tasks", abstained=True, related=related, role=role,
+                      units=tuple((u.region, u.name) for u in mention.units), flags=flags)
+    lines, ordered = _listing(per_unit, role, english=english)
+    return Answer(r.question, "\n".join(lines), "unit_tasks", citations=_citations(ordered), role=role,
+                  units=tuple((u.region, u.name) for u in mention.units), flags=flags)
+
+
+def _listing(per_unit: list[tuple[Unit, list[Task]]], role: str, *, english: bool) -> tuple[list[str], list[Task]]:
+    """Answer lines grouped by unit, document and role, and the tasks in the order they are numbered."""
+    lines: list[str] = []
+    ordered: list[Task] = []
+    numbers: dict[str, int] = {}  # a clause shared by two of the units keeps one number
+    if len(per_unit) > 1:
+        lines.append("The question names no region; each unit of that name:" if english
+                     else "问题未指明地区，同名单位分别列出：")
+    for unit, tasks in per_unit:
+        leads = sum(t.role == "lead" for t in tasks)
+        if english:
+            lines.append(f"{unit.label} {_ROLE_EN[role]} {len(tasks)} task(s)"
+                         + (f" (leads {leads}, cooperates on {len(tasks) - leads})" if role == "any" else "") + ":")
+        else:
+            lines.append(f"{unit.label}{ROLE_ZH[role]}的任务共 {len(tasks)} 项"
+                         + (f"（牵头 {leads} 项，配合 {len(tasks) - leads} 项）" if role == "any" else "") + "：")
+        for _, doc_tasks in groupby(tasks, key=lambda t: t.clause.doc_id):
+            doc_tasks = list(doc_tasks)
+            lines.append(f"《{doc_tasks[0].clause.doc_title or doc_tasks[0].clause.doc_id}》")
+            for task_role in ("lead", "cooperating"):
+                group = [t for t in doc_tasks if t.role == task_role]
+                if group and role == "any":
+                    lines.append(("Lead:" if task_role == "lead" else "Cooperating:") if english
+                                 else f"{ROLE_ZH[task_role]}：")
+                for t in group:
+                    if t.clause.clause_id not in numbers:
+                        ordered.append(t)
+                        numbers[t.clause.clause_id] = len(ordered)
+                    n = numbers[t.clause.clause_id]
+                    lines.append(f"[{n}] {clause_number(t.clause)} {shorten(t.task_text, 70)}")
+    return lines, ordered
+
+
+def _citations(tasks: list[Task]) -> tuple[Citation, ...]:
+    out: list[Citation] = []
+    seen: set[str] = set()
+    for t in tasks:
+        if t.clause.clause_id not in seen:
+            seen.add(t.clause.clause_id)
+            out.append(Citation(n=len(out) + 1, clause=t.clause, score=1.0))
+    return tuple(out)
