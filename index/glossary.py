@@ -25,8 +25,10 @@ _HAN = re.compile(r"[\u4e00-\u9fff]")
 _WORD = re.compile(r"[a-z0-9]+")
 _MAX_WORDS = 4
 
-# English (lower case, singular, words separated by spaces) → Chinese terms, space separated.
-# Grouped by field; keep entries general: words a reader of any Chinese policy would need.
+# English (lower case, singular, words separated by spaces) → Chinese terms, space separated;
+# a|b marks readings of an ambiguous name. Entries after "# places" are place names (they also
+# resolve a question's places to documents, `place_readings`). Grouped by field; keep entries
+# general: words a reader of any Chinese policy would need.
 _GLOSSARY_TEXT = """
 # who does what
 lead = 牵头
@@ -425,7 +427,7 @@ anqing = 安庆
 huangshan = 黄山
 chuzhou = 滁州
 fuyang = 阜阳
-suzhou = 宿州 苏州
+suzhou = 宿州|苏州
 # the province after an ambiguous city name decides it
 suzhou anhui = 宿州 安徽
 suzhou in anhui = 宿州 安徽
@@ -451,7 +453,7 @@ huaian = 淮安
 yancheng = 盐城
 yangzhou = 扬州
 zhenjiang = 镇江
-taizhou = 泰州 台州
+taizhou = 泰州|台州
 suqian = 宿迁
 hangzhou = 杭州
 ningbo = 宁波
@@ -511,19 +513,50 @@ def _key(text: str) -> tuple[str, ...]:
 
 
 @lru_cache(maxsize=1)
-def glossary() -> dict[tuple[str, ...], tuple[str, ...]]:
-    """The glossary as lemmatised word tuples → Chinese terms (parsed once)."""
-    out: dict[tuple[str, ...], tuple[str, ...]] = {}
+def _parsed() -> tuple[dict[tuple[str, ...], tuple[str, ...]], frozenset[tuple[str, ...]]]:
+    table: dict[tuple[str, ...], tuple[str, ...]] = {}
+    places: set[tuple[str, ...]] = set()
+    in_places = False
     for line in _GLOSSARY_TEXT.splitlines():
         line = line.strip()
-        if not line or line.startswith("#"):
+        if line.startswith("#"):
+            in_places = in_places or line.startswith("# places")
+            continue
+        if not line:
             continue
         english, _, chinese = line.partition("=")
         key = _key(english)
         if not key or len(key) > _MAX_WORDS or not chinese.split():
             raise ValueError(f"bad glossary line: {line!r}")
-        out[key] = tuple(dict.fromkeys(out.get(key, ()) + tuple(chinese.split())))
-    return out
+        table[key] = tuple(dict.fromkeys(table.get(key, ()) + tuple(chinese.split())))
+        if in_places:
+            places.add(key)
+    return table, frozenset(places)
+
+
+def glossary() -> dict[tuple[str, ...], tuple[str, ...]]:
+    """The glossary as lemmatised word tuples → Chinese terms (``a|b``: readings of one name)."""
+    return _parsed()[0]
+
+
+def _matches(query: str) -> list[tuple[tuple[str, ...], tuple[str, ...]]]:
+    """Glossary entries an English query names, in query order; phrases win, longest first."""
+    if not is_latin_query(query):
+        return []
+    table = glossary()
+    words = _key(query)
+    found: list[tuple[tuple[str, ...], tuple[str, ...]]] = []
+    i = 0
+    while i < len(words):
+        for n in range(min(_MAX_WORDS, len(words) - i), 0, -1):
+            key = words[i:i + n]
+            if key in table:
+                found.append((key, table[key]))
+                i += n
+                break
+        else:
+            i += 1
+    return found
 
 
 def is_latin_query(text: str) -> bool:
@@ -534,22 +567,23 @@ def is_latin_query(text: str) -> bool:
 def chinese_terms(query: str) -> str:
     """The Chinese glossary terms an English query names, in query order, once each; '' if none.
 
-    Phrases win over their words, longest first ("industrial park" → 产业园 园区, not 产业 工业 园区).
-    A query that is mostly Chinese gets '' (it needs no translation).
+    Phrases win over their words, longest first ("industrial park" → 产业园 园区, not 产业 工业 园区);
+    every reading of an ambiguous name is kept. A query that is mostly Chinese gets ''.
     """
-    if not is_latin_query(query):
-        return ""
-    table = glossary()
-    words = _key(query)
-    terms: list[str] = []
-    i = 0
-    while i < len(words):
-        for n in range(min(_MAX_WORDS, len(words) - i), 0, -1):
-            found = table.get(words[i:i + n])
-            if found:
-                terms.extend(found)
-                i += n
-                break
-        else:
-            i += 1
+    terms = [reading for _, chinese in _matches(query) for term in chinese for reading in term.split("|")]
     return " ".join(dict.fromkeys(terms))
+
+
+def place_readings(query: str) -> list[tuple[str, ...]]:
+    """The places an English query names, each as its Chinese readings (Suzhou → ('宿州', '苏州')).
+
+    Example:
+        >>> place_readings("Who leads it in Yongqiao and Suzhou?")
+        [('埇桥',), ('宿州', '苏州')]
+    """
+    places = _parsed()[1]
+    out: list[tuple[str, ...]] = []
+    for key, chinese in _matches(query):
+        if key in places:
+            out.extend(tuple(term.split("|")) for term in chinese)
+    return out

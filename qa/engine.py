@@ -22,8 +22,8 @@ from qa.answer import Answer
 from qa.compare import Comparison, comparison_answer, compare_documents
 from qa.corpus import CorpusView, DenseScorer
 from qa.extractive import ExtractiveAnswerer, QAConfig, Retrieval
-from qa.intent import analyse
-from qa.places import PlaceMatch
+from qa.intent import analyse, is_english
+from qa.places import PlaceMatch, english_places
 from qa.settings import Settings
 from qa.units import unit_tasks
 
@@ -73,7 +73,8 @@ class QAEngine:
         """Analyse a question, resolve its places to documents, and retrieve clauses."""
         query = to_search_form(question)
         corpus = self.corpus
-        places = corpus.gazetteer.find(query)
+        # An English question's places are looked up by their Chinese names (Suzhou → 宿州).
+        places = corpus.gazetteer.find(english_places(query, corpus.gazetteer) if is_english(query) else query)
         analysis = analyse(query, places=places.spans)
         # A compare question names places side by side (宿州市和埇桥区): each keeps its documents.
         # Any other question narrows to the most specific place it names.

@@ -62,6 +62,8 @@ def cmd_eval(args: argparse.Namespace, settings: Settings) -> int:
         from eval.report import markdown_table
 
         print(f"{data['testset']}: {data['questions']} questions")
+        if data.get("sample"):
+            print(f"sample: {data['sample']['rule']}")
         print(markdown_table(data))
     return 0
 
