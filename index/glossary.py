@@ -587,3 +587,11 @@ def place_readings(query: str) -> list[tuple[str, ...]]:
         if key in places:
             out.extend(tuple(term.split("|")) for term in chinese)
     return out
+
+
+def concepts(query: str) -> list[tuple[str, ...]]:
+    """The non-place glossary entries an English query names, each as its Chinese terms (any one
+    of them counts: plan → ('规划', '计划', '方案')), for checking the corpus holds the concept."""
+    places = _parsed()[1]
+    return [tuple(r for term in chinese for r in term.split("|")) for key, chinese in _matches(query)
+            if key not in places]

@@ -15,6 +15,7 @@ import threading
 from dataclasses import replace
 from typing import Any
 
+from index.glossary import concepts
 from index.hybrid import Filters, Hit
 from ingest.model import Clause
 from ingest.normalize import to_search_form
@@ -83,8 +84,10 @@ class QAEngine:
         problem = ""
         if places.unknown:
             problem = f"问题提到的地点（{'、'.join(places.unknown)}）在语料中没有出现"
-        elif not analysis.english:
-            missing = corpus.vocabulary.missing_terms(analysis.content)
+        else:
+            # An English question's concepts are checked by their glossary terms (hydrogen → 氢能).
+            missing = (corpus.vocabulary.missing_concepts(concepts(query)) if analysis.english
+                       else corpus.vocabulary.missing_terms(analysis.content))
             if missing:
                 problem = f"问题中的“{'”“'.join(missing)}”在语料中没有出现"
         filters = Filters(doc_ids=doc_ids) if doc_ids else None
