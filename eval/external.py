@@ -98,6 +98,47 @@ def load_ncp(extra_dir: Path) -> tuple[list[NcpItem], dict[str, str]]:
     return items, passages
 
 
+@dataclass(frozen=True, slots=True)
+class NcpSample:
+    """Which questions and passages an NCP run uses, and how they were chosen (printed in the report)."""
+
+    items: list[NcpItem]
+    passages: dict[str, str]
+    rule: str
+    of_questions: int
+    of_passages: int
+
+    def describe(self) -> dict[str, Any]:
+        return {"questions": len(self.items), "of_questions": self.of_questions,
+                "passages": len(self.passages), "of_passages": self.of_passages, "rule": self.rule}
+
+
+def sample_ncp(items: Sequence[NcpItem], passages: dict[str, str], *, questions: int = 0,
+               distractors: int = 0) -> NcpSample:
+    """A deterministic sample: ``questions`` items and their passages, plus ``distractors`` other passages.
+
+    Embedding every sentence window of all 593 passages (≈ 11k windows) takes the bundled
+    embedder the best part of an hour on 2 cores, so a run may index fewer. Items are taken in the
+    order of ``sha1(question id)`` and distractors in the order of ``sha1(passage id)``: the same
+    arguments give the same sample on every machine, and a sample is no easier than the whole set
+    beyond having fewer distractors (which the report states). ``questions=0`` means all.
+    """
+    if questions <= 0 or questions >= len(items):
+        return NcpSample(list(items), dict(passages), "all questions and passages", len(items), len(passages))
+    chosen = sorted(items, key=lambda it: _sha1(it.id))[:questions]
+    gold = {it.passage_id for it in chosen}
+    others = sorted((pid for pid in passages if pid not in gold), key=_sha1)[:max(distractors, 0)]
+    keep = gold | set(others)
+    rule = (f"{questions} questions, the first by sha1(question id); their {len(gold)} passages plus "
+            f"{len(others)} distractor passages, the first others by sha1(passage id)")
+    return NcpSample(chosen, {pid: t for pid, t in passages.items() if pid in keep}, rule, len(items),
+                     len(passages))
+
+
+def _sha1(text: str) -> str:
+    return hashlib.sha1(text.encode("utf-8")).hexdigest()
+
+
 def _answer_text(answer: Any) -> str:
     # The repo stores the answer as a dict, or as a Python-dict string: {'text': ..., 'span': [...]}.
     if isinstance(answer, str):
@@ -118,7 +159,8 @@ def ncp_parsed_documents(passages: dict[str, str]) -> list[ParsedDocument]:
 
 
 def run_ncp(engine: Any, items: Sequence[NcpItem], passages: dict[str, str], *, rag: Any = None,
-            progress: Callable[[str], None] | None = None) -> dict[str, Any]:
+            progress: Callable[[str], None] | None = None, sample: dict[str, Any] | None = None
+            ) -> dict[str, Any]:
     """Passage recall@1/5/10 and answer span in the top cited passage / sentence, per system.
 
     The "top sentence" is, for both systems alike, the sentence of the first cited text (engine: its first
@@ -147,8 +189,11 @@ def run_ncp(engine: Any, items: Sequence[NcpItem], passages: dict[str, str], *, 
                                                    top.text if top else "", passages, latency))
             if progress:
                 progress(f"ncp baseline: {i}/{len(items)}")
-    return {"testset": "ncp", "questions": len(items), "passages": len(passages),
-            "systems": {name: _summarize_ncp(rows) for name, rows in systems.items()}}
+    out = {"testset": "ncp", "questions": len(items), "passages": len(passages),
+           "systems": {name: _summarize_ncp(rows) for name, rows in systems.items()}}
+    if sample:
+        out["sample"] = sample
+    return out
 
 
 def _ncp_scores(item: NcpItem, ranked_docs: list[str], top_doc: str | None, top_text: str,

@@ -26,9 +26,14 @@ def markdown_report(data: dict[str, Any], *, command: str = "") -> str:
     parts = [f"# Evaluation: {data['testset']} ({data['questions']} questions)", ""]
     if command:
         parts += ["Reproduce with:", "", "```console", f"$ {command}", "```", ""]
+    if data.get("sample"):
+        parts += [f"Sample: {data['sample']['rule']} (of {data['sample']['of_questions']} questions and "
+                  f"{data['sample']['of_passages']} passages).", ""]
     parts += [markdown_table(data), ""]
     for intent, systems in data.get("by_intent", {}).items():
         parts += [f"## {intent}", "", markdown_table({"systems": systems}), ""]
+    for lang, systems in data.get("by_lang", {}).items():
+        parts += [f"## questions in {lang}", "", markdown_table({"systems": systems}), ""]
     parts.append("↓: lower is better. Latency is per question, in milliseconds.")
     return "\n".join(parts) + "\n"
 

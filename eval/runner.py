@@ -50,11 +50,12 @@ class EvalReport:
     by_intent: dict[str, dict[str, dict[str, float | None]]]
     results: dict[str, list[QuestionResult]]
     extra: dict[str, Any] = field(default_factory=dict)
+    by_lang: dict[str, dict[str, dict[str, float | None]]] = field(default_factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
         """The `policyqa eval --json` document."""
         out: dict[str, Any] = {"testset": self.testset, "questions": len(self.cases),
-                               "systems": self.systems, "by_intent": self.by_intent}
+                               "systems": self.systems, "by_intent": self.by_intent, "by_lang": self.by_lang}
         out.update(self.extra)
         return out
 
@@ -103,13 +104,20 @@ def run_eval(engine: Any, cases: Sequence[TestCase], *, baseline: bool = True, t
         for r in system_results:
             r.scores.update(score(by_id[r.case_id], r))
     systems = {name: summarize(rs) for name, rs in results.items()}
-    by_intent: dict[str, dict[str, dict[str, float | None]]] = {}
-    for intent in INTENTS:
-        ids = {c.id for c in cases if c.intent == intent}
+    by_intent = _grouped(cases, results, lambda c: c.intent, INTENTS)
+    # Per question language (zh, zh-Hant, en): cross-lingual retrieval is judged on its own rows.
+    by_lang = _grouped(cases, results, lambda c: c.lang, sorted({c.lang for c in cases}))
+    return EvalReport(testset, cases, systems, by_intent, results, by_lang=by_lang)
+
+
+def _grouped(cases: Sequence[TestCase], results: dict[str, list[QuestionResult]],
+             key: Callable[[TestCase], str], groups: Sequence[str]) -> dict[str, dict[str, dict[str, float | None]]]:
+    out: dict[str, dict[str, dict[str, float | None]]] = {}
+    for group in groups:
+        ids = {c.id for c in cases if key(c) == group}
         if ids:
-            by_intent[intent] = {name: summarize([r for r in rs if r.case_id in ids])
-                                 for name, rs in results.items()}
-    return EvalReport(testset, cases, systems, by_intent, results)
+            out[group] = {name: summarize([r for r in rs if r.case_id in ids]) for name, rs in results.items()}
+    return out
 
 
 def score(case: TestCase, r: QuestionResult) -> dict[str, float]:

@@ -15,6 +15,7 @@ import threading
 from dataclasses import replace
 from typing import Any
 
+from index.glossary import concepts
 from index.hybrid import Filters, Hit
 from ingest.model import Clause
 from ingest.normalize import to_search_form
@@ -23,8 +24,8 @@ from qa.compare import Comparison, comparison_answer, compare_documents
 from qa.duty_table import DutyTable, table_title
 from qa.corpus import CorpusView, DenseScorer
 from qa.extractive import ExtractiveAnswerer, QAConfig, Retrieval
-from qa.intent import analyse
-from qa.places import PlaceMatch
+from qa.intent import analyse, is_english
+from qa.places import PlaceMatch, english_places
 from qa.settings import Settings
 from qa.intent import detect_intent
 from qa.ledger import Ledger
@@ -85,7 +86,8 @@ class QAEngine:
         """Analyse a question, resolve its places to documents, and retrieve clauses."""
         query = to_search_form(question)
         corpus = self.corpus
-        places = corpus.gazetteer.find(query)
+        # An English question's places are looked up by their Chinese names (Suzhou → 宿州).
+        places = corpus.gazetteer.find(english_places(query, corpus.gazetteer) if is_english(query) else query)
         analysis = analyse(query, places=places.spans)
         # A compare question names places side by side (宿州市和埇桥区): each keeps its documents.
         # Any other question narrows to the most specific place it names.
@@ -94,8 +96,10 @@ class QAEngine:
         problem = ""
         if places.unknown:
             problem = f"问题提到的地点（{'、'.join(places.unknown)}）在语料中没有出现"
-        elif not analysis.english:
-            missing = corpus.vocabulary.missing_terms(analysis.content)
+        else:
+            # An English question's concepts are checked by their glossary terms (hydrogen → 氢能).
+            missing = (corpus.vocabulary.missing_concepts(concepts(query)) if analysis.english
+                       else corpus.vocabulary.missing_terms(analysis.content))
             if missing:
                 problem = f"问题中的“{'”“'.join(missing)}”在语料中没有出现"
         filters = Filters(doc_ids=doc_ids) if doc_ids else None

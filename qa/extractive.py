@@ -226,7 +226,9 @@ class ExtractiveAnswerer:
 
     def best_sentences(self, r: Retrieval, top: list[Candidate]) -> list[tuple[str, Clause]]:
         """The one or two sentences of ``top`` clauses that best answer the question."""
-        pool = [(s, cand) for cand in top for s in sentences(cand.clause.text) if len(s) >= 4]
+        # A sentence that only restates its document's title states no fact of its own.
+        pool = [(s, cand) for cand in top for s in sentences(cand.clause.text)
+                if len(s) >= 4 and not _is_title(s, cand.clause.doc_title)]
         if not pool:
             return []
         cos = self.dense.similarities(r.query, [s for s, _ in pool])
@@ -281,6 +283,14 @@ def responsibility_sentence(leads: tuple[str, ...], cooperating: tuple[str, ...]
     if leads and "牵头" in to_search_form(source_text):
         return f"由{'、'.join(leads)}牵头。"
     return f"责任单位：{'、'.join(leads or cooperating)}。"
+
+
+def _is_title(sentence: str, title: str) -> bool:
+    return bool(title) and _letters(sentence) == _letters(title)
+
+
+def _letters(text: str) -> str:
+    return re.sub(r"\W+", "", to_search_form(text))
 
 
 def _quote(text: str, limit: int) -> str:

@@ -111,6 +111,10 @@ class Gazetteer:
              if m[0] not in _GENERIC_STARTS and m not in _GENERIC_ENDINGS and not m.endswith("园区")} - set(self._scope_names),
             key=len, reverse=True)
 
+    def is_scope(self, name: str) -> bool:
+        """True when the name (or its stem) is some indexed document's region."""
+        return name in self._scope_names or place_stem(name) in self._scope_names
+
     def mentions(self, name: str) -> bool:
         """True when any clause of the corpus names the place (by full name or stem)."""
         return self._lexicon.contains(name) or self._lexicon.contains(place_stem(name))
@@ -168,6 +172,23 @@ class Gazetteer:
     def region_of(self, doc_id: str) -> str:
         """The document's full region string (安徽省宿州市埇桥区), or ''."""
         return next((d.region for d in self._docs if d.doc_id == doc_id), "")
+
+
+def english_places(question: str, gazetteer: Gazetteer) -> str:
+    """The Chinese names of the places an English question names, for ``Gazetteer.find``.
+
+    Names come from the glossary (`index.glossary.place_readings`). Of an ambiguous name's readings
+    (Suzhou: 宿州 or 苏州) the one some document is about wins, else one the corpus mentions, else
+    the first, which ``find`` then reports as unknown, as it would a Chinese question's 郑州市.
+    """
+    from index.glossary import place_readings
+
+    names = []
+    for readings in place_readings(question):
+        known = ([r for r in readings if gazetteer.is_scope(r)] or [r for r in readings if gazetteer.mentions(r)]
+                 or list(readings))
+        names.append(known[0])
+    return " ".join(dict.fromkeys(names))
 
 
 def _own_region(doc: Document) -> str:

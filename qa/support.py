@@ -66,6 +66,21 @@ class Vocabulary:
                 missing.append(word)
         return list(dict.fromkeys(missing))
 
+    def missing_concepts(self, concepts: Iterable[tuple[str, ...]]) -> list[str]:
+        """For an English question: the noun-like concepts (each given as its Chinese terms, from
+        `index.glossary.concepts`) of which no clause holds any term; each named by its first term."""
+        from jieba import posseg
+
+        missing = []
+        for terms in concepts:
+            first = terms[0] if terms else ""
+            flags = [t.flag for t in posseg.cut(first)]
+            if len(first) < 2 or len(flags) != 1 or not _is_term(first, flags[0]):
+                continue
+            if not any(self._covered(t) for t in terms):
+                missing.append(first)
+        return list(dict.fromkeys(missing))
+
     def _covered(self, word: str) -> bool:
         """The word, or the word less a one-character affix (最高奖 → 最高, 奖补资金 → 补资金 …),
         occurs in some clause: jieba glues affixes to words the corpus writes apart."""

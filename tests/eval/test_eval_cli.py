@@ -49,6 +49,8 @@ def test_eval_json_has_both_systems_and_every_metric(subset: Path, tmp_path_fact
     assert data["systems"]["baseline"]["lead_exact"] == 0.0  # it names no units
     assert data["systems"]["baseline"]["abstain_recall"] == 0.0  # and never abstains
     assert set(data["by_intent"]) == {c.intent for c in load_testset(subset)}
+    assert set(data["by_lang"]) == {c.lang for c in load_testset(subset)}
+    assert "## questions in en" in (report_dir / "report.md").read_text(encoding="utf-8")
     assert {p.name for p in report_dir.iterdir()} >= {"report.json", "report.md", "chart.png", "failures.jsonl"}
 
 

@@ -73,6 +73,22 @@ def test_ncp_loader_reads_all_questions_and_unique_passages(extra_dir: Path) -> 
 
 
 @pytest.mark.corpus_extra
+def test_ncp_sample_is_deterministic_and_holds_its_gold_passages(extra_dir: Path) -> None:
+    from eval.external import load_ncp, sample_ncp
+
+    items, passages = load_ncp(extra_dir)
+    first = sample_ncp(items, passages, questions=40, distractors=25)
+    again = sample_ncp(list(reversed(items)), dict(reversed(list(passages.items()))), questions=40, distractors=25)
+    assert [i.id for i in first.items] == [i.id for i in again.items] and set(first.passages) == set(again.passages)
+    gold = {i.passage_id for i in first.items}
+    assert len(first.items) == 40 and gold <= set(first.passages)
+    assert len(first.passages) == len(gold) + 25
+    assert first.describe()["of_questions"] == 658 and "sha1" in first.describe()["rule"]
+    whole = sample_ncp(items, passages, questions=0)
+    assert len(whole.items) == 658 and whole.passages == passages
+
+
+@pytest.mark.corpus_extra
 def test_extra_files_parse_and_map_to_doc_ids(extra_dir: Path) -> None:
     from eval.external import extra_parsed_documents, with_doc_ids
     from eval.testset import load_testset

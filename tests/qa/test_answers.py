@@ -48,6 +48,16 @@ def test_english_responsibility_question(engine) -> None:  # noqa: ANN001
     assert answer.text.startswith("Lead: 市发展改革委")
 
 
+def test_english_question_on_a_concept_the_corpus_lacks_abstains(engine) -> None:  # noqa: ANN001
+    answer = engine.ask("Which bureau leads semiconductor chip projects in Suzhou?")
+    assert answer.abstained and "半导体" in answer.text and not answer.citations
+
+
+def test_english_question_about_a_district_cites_its_plan(engine) -> None:  # noqa: ANN001
+    answer = engine.ask("Which units are responsible for the agricultural product sales system in Yongqiao District?")
+    assert not answer.abstained and answer.citations[0].clause.doc_id == "yongqiao-pairing-plan-2022"
+
+
 def test_fact_question_quotes_the_number(engine) -> None:  # noqa: ANN001
     answer = engine.ask("宿州面向沪苏浙的农副产品及加工品年销售额目标是多少？")
     assert answer.intent == "fact" and not answer.abstained

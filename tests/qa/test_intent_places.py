@@ -47,3 +47,18 @@ def test_places_the_corpus_never_mentions_are_unknown(engine) -> None:  # noqa: 
     assert gaz.find("亳州市与哪个城市结对").unknown == ("亳州市",)
     found = gaz.find("与杭州市上城区结对")
     assert "上城区" in found.mentioned and not found.unknown
+
+
+def test_english_places_resolve_like_their_chinese_names(engine) -> None:  # noqa: ANN001
+    from qa.places import english_places
+
+    gaz = engine.corpus.gazetteer
+    # Suzhou is 宿州 or 苏州: the reading some document is about wins; a province decides it.
+    assert english_places("Who leads cold-chain logistics in Suzhou?", gaz) == "宿州"
+    assert english_places("industries transferred from Suzhou in Jiangsu to Suqian", gaz) == "苏州 江苏 宿迁"
+    both = gaz.find(english_places("How do the Suzhou city plan and the Suqian opinions differ?", gaz))
+    assert set(gaz.documents_each(both)) >= {"suzhou-yrd-action-plan-2021", "suqian-north-south-opinions-2020"}
+    assert gaz.documents_for(gaz.find(english_places("elderly care in Yongqiao District", gaz))) == (
+        "yongqiao-pairing-plan-2022",)
+    assert gaz.find(english_places("Which city is Bozhou paired with?", gaz)).unknown == ("亳州",)
+    assert english_places("宿州市冷链物流", gaz) == ""

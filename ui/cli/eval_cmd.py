@@ -14,7 +14,8 @@ _EPILOG = """examples:
   policyqa eval --json | jq '.systems.policyqa'
   policyqa eval --report report/                  # report.json, report.md, chart.png, failures.jsonl/md
   policyqa eval --testset extra_responsibility    # Anhui/Shanghai policies from ../shared/corpus-extra
-  policyqa eval --testset ncp --limit 200         # external NCP epidemic-policy QA (passage recall)
+  policyqa eval --testset ncp                     # external NCP epidemic-policy QA: 100-question sample
+  policyqa eval --testset ncp --sample 0          # all 658 questions over all 593 passages (about an hour)
   policyqa eval --testset my_questions.jsonl --no-baseline
 """
 
@@ -30,6 +31,10 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--report", metavar="DIR", help="write report.json, report.md, chart.png and the failures")
     p.add_argument("--no-baseline", action="store_true", help="skip the naive LangChain RAG baseline")
     p.add_argument("--limit", type=int, default=0, metavar="N", help="only the first N questions")
+    p.add_argument("--sample", type=int, default=100, metavar="N",
+                   help="ncp only: N questions chosen by sha1 of their id, 0 = all (default: 100)")
+    p.add_argument("--distractors", type=int, default=100, metavar="M",
+                   help="ncp only: M further passages indexed beside the sample's own (default: 100)")
     p.add_argument("--extra-dir", metavar="DIR", help="corpus-extra folder (default: ../shared/corpus-extra)")
     add_index_option(p)
     p.set_defaults(func=cmd_eval)
@@ -57,6 +62,8 @@ def cmd_eval(args: argparse.Namespace, settings: Settings) -> int:
         from eval.report import markdown_table
 
         print(f"{data['testset']}: {data['questions']} questions")
+        if data.get("sample"):
+            print(f"sample: {data['sample']['rule']}")
         print(markdown_table(data))
     return 0
 
@@ -87,15 +94,17 @@ def _eval_testset(args: argparse.Namespace, settings: Settings, extra_dir: Path)
 
 def _eval_ncp(args: argparse.Namespace, settings: Settings, extra_dir: Path) -> dict[str, Any]:
     from eval.baseline import NaiveRag
-    from eval.external import load_ncp, ncp_parsed_documents, run_ncp
+    from eval.external import load_ncp, ncp_parsed_documents, run_ncp, sample_ncp
 
-    items, passages = load_ncp(extra_dir)
+    sample = sample_ncp(*load_ncp(extra_dir), questions=args.sample, distractors=args.distractors)
+    items, passages = sample.items, sample.passages
     if args.limit:
         items = items[: args.limit]
     parsed = ncp_parsed_documents(passages)
     index = _separate_index(settings, "ncp", parsed)
     rag = None if args.no_baseline else NaiveRag(list(passages.items()), index.embedder)
-    return run_ncp(_engine(index, settings), items, passages, rag=rag, progress=_progress())
+    return run_ncp(_engine(index, settings), items, passages, rag=rag, progress=_progress(),
+                   sample=sample.describe())
 
 
 def _separate_index(settings: Settings, name: str, parsed: list) -> Any:

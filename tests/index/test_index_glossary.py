@@ -1,0 +1,46 @@
+"""The English → Chinese policy glossary that lets BM25 and the embedder see an English query."""
+
+from __future__ import annotations
+
+import pytest
+
+from index.clause_index import ClauseIndex, expand_query
+from index.glossary import chinese_terms, glossary, is_latin_query
+
+
+def test_glossary_parses_and_every_entry_has_chinese() -> None:
+    table = glossary()
+    assert len(table) > 300
+    assert all(1 <= len(key) <= 4 and terms for key, terms in table.items())
+
+
+def test_phrases_win_over_their_words_and_plurals_are_singular() -> None:
+    assert chinese_terms("industrial parks") == "产业园 园区"
+    assert chinese_terms("Which bureaus lead cold-chain logistics?") == "局 牵头 冷链 物流"
+
+
+def test_a_province_after_an_ambiguous_city_decides_it() -> None:
+    assert "宿州" in chinese_terms("Suzhou") and "苏州" in chinese_terms("Suzhou")
+    jiangsu = chinese_terms("industries transferred from Suzhou, Jiangsu").split()
+    assert "苏州" in jiangsu and "宿州" not in jiangsu
+
+
+@pytest.mark.parametrize("query", ["宿州市冷链物流由谁牵头？", "冷链物流 cold chain 项目建设的牵头单位", ""])
+def test_chinese_queries_are_left_alone(query: str) -> None:
+    assert not is_latin_query(query) and chinese_terms(query) == "" and expand_query(query) == query
+
+
+def test_unknown_words_give_no_terms() -> None:
+    assert chinese_terms("Lorem ipsum dolor sit amet") == ""
+    assert expand_query("lorem ipsum") == "lorem ipsum"
+
+
+def test_english_query_keeps_its_words_and_gains_the_terms() -> None:
+    expanded = expand_query("who leads elderly care")
+    assert expanded.startswith("who leads elderly care ") and "养老" in expanded and "牵头" in expanded
+
+
+def test_english_query_ranks_the_chinese_clause_near_the_top(seed_index: ClauseIndex) -> None:
+    hits = seed_index.search("Which unit is responsible for building wholesale markets for agricultural products?",
+                             k=3)
+    assert any("批发市场" in h.clause.search_text for h in hits), [h.clause.text[:30] for h in hits]
