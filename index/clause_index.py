@@ -280,7 +280,7 @@ class ClauseIndex:
         live = self._live
         if live is None or live.manifest.clause_count == 0 or (allowed is not None and allowed.size == 0):
             return None
-        text = expand_query(to_search_form(query))
+        text = expand_query(to_search_form(query), live.lexicon)
         n_cand = n or self.fusion.candidates
         tokens = live.tokenizer.tokenize(text)
         bm25 = live.bm25.scores(tokens, oov_weight=self.fusion.oov_weight).scores
@@ -317,7 +317,7 @@ def _describe(exc: BaseException) -> str:
     return str(exc) or type(exc).__name__
 
 
-def expand_query(text: str) -> str:
+def expand_query(text: str, lexicon: Lexicon | None = None) -> str:
     """The query (in search form) both retrievers see: an English one gets its glossary terms appended.
 
     An English query's own words occur in no Chinese clause, so BM25 alone would fade out and
@@ -325,9 +325,12 @@ def expand_query(text: str) -> str:
     vocabulary (`index.glossary`) appended, BM25 matches them and the embedder is anchored on them;
     the English words stay, still carrying what the glossary does not know (on the seed set's
     English questions: hit@5 0.64 → 1.0 against either side alone seeing the terms, 0.82–0.91).
-    Other queries are unchanged.
+    Other queries are unchanged, and so is any query over a corpus that holds none of the terms (an
+    English corpus): only terms some clause contains are appended (``lexicon``, when given).
     """
     terms = chinese_terms(text)
+    if terms and lexicon is not None:
+        terms = " ".join(t for t in terms.split() if lexicon.contains(t))
     return f"{text} {terms}" if terms else text
 
 

@@ -67,6 +67,8 @@ def embed_with_cache(embedder: Embedder, texts: Sequence[str], cache: EmbeddingC
         (n, dim) float32 unit vectors in input order, and how many distinct texts were embedded.
     """
     dim = embedder.dim
+    if not getattr(embedder, "cache_worthy", True):
+        cache = None  # cheaper to recompute than to store and look up (the hash embedder)
     shas = [text_sha(t) for t in texts]
     known = cache.get_many(embedder.name, shas, dim) if cache else {}
     missing = list(dict.fromkeys(s for s in shas if s not in known))

@@ -182,6 +182,8 @@ class HashEmbedder(BaseEmbedder):
     characters get similar vectors, and a clause's own text retrieves it.
     """
 
+    cache_worthy = False  # hashing a text is cheaper than a cache lookup: never stored in the cache
+
     def __init__(self, dim: int = 384, *, batch_size: int = 256) -> None:
         self._dim = dim
         self.name = f"hash-{dim}"

@@ -10,6 +10,8 @@ from index.embedders import HashEmbedder
 class CountingHashEmbedder(HashEmbedder):
     """HashEmbedder (NOT semantic) that counts the passages it embeds, to check the cache."""
 
+    cache_worthy = True  # the plain HashEmbedder skips the cache; these tests are about the cache
+
     def __init__(self) -> None:
         super().__init__()
         self.embedded: list[str] = []
