@@ -166,8 +166,8 @@ def _new_rows(upserts: Sequence[ParsedDocument], tokenizer: ClauseTokenizer, fmt
         store.add_document(document, start + offset, words[document.doc_id])
         title = to_search_form(document.title)
         clauses.extend((ord_, with_document_fields(document, c), title) for ord_, c in enumerate(parsed.clauses))
-    tokens = tokenizer.tokenize_many([c.search_text for _, c, _ in clauses])
-    return [ClauseRow(clause, ord_, text_sha(passage_text(clause, fmt)), tuple(toks), title)
+    tokens = tokenizer.token_strings([c.search_text for _, c, _ in clauses])
+    return [ClauseRow(clause, ord_, text_sha(passage_text(clause, fmt)), toks, title)
             for (ord_, clause, title), toks in zip(clauses, tokens)]
 
 

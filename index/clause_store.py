@@ -9,6 +9,7 @@ from __future__ import annotations
 import hashlib
 import json
 import sqlite3
+import sys
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Iterable, Iterator, Sequence
@@ -47,13 +48,13 @@ class ClauseRow:
     clause: Clause
     ord: int
     text_sha: str          # sha of the passage text that was embedded
-    tokens: tuple[str, ...]
+    tokens: str            # tab-joined tokens (``ClauseTokenizer.token_strings``)
     title_search: str      # the document title in search form, for the region filter
 
     def values(self) -> tuple[Any, ...]:
         c = self.clause
         return (c.clause_id, c.doc_id, self.ord, c.kind, int(c.has_responsibility), c.region,
-                c.doc_type, self.title_search, self.text_sha, "\t".join(self.tokens), c.search_text,
+                c.doc_type, self.title_search, self.text_sha, self.tokens, c.search_text,
                 json.dumps(c.to_dict(), ensure_ascii=False))
 
 
@@ -190,9 +191,10 @@ class ClauseStore:
             yield text
 
     def iter_tokens(self) -> Iterator[list[str]]:
-        """Every clause's tokens in position order (to build BM25)."""
+        """Every clause's tokens in position order (to build BM25), interned: the same word in a million
+        clauses is one string object, not a million."""
         for (tokens,) in self._conn.execute("SELECT tokens FROM clauses ORDER BY pos"):
-            yield tokens.split("\t") if tokens else []
+            yield [sys.intern(t) for t in tokens.split("\t")] if tokens else []
 
     def filter_positions(self, where: str, args: Iterable[Any]) -> np.ndarray:
         """Positions matching a SQL condition over the clause columns (built by ``hybrid.Filters``)."""

@@ -78,6 +78,11 @@ class ClauseTokenizer:
         raw = self._load().cut_for_search(text)
         return [t for t in (tok.strip().lower() for tok in raw) if is_searchable(t)]
 
+    def token_strings(self, texts: Iterable[str], *, workers: int | None = None) -> list[str]:
+        """Each text's tokens joined by tabs, as the clause store keeps them: a million clauses'
+        token lists would hold a Python string per token (gigabytes); one string per clause does not."""
+        return ["\t".join(tokens) for tokens in self.tokenize_many(texts, workers=workers)]
+
     def tokenize_many(self, texts: Iterable[str], *, workers: int | None = None) -> list[list[str]]:
         """``tokenize`` for many texts, in order; large batches run in worker processes.
 
