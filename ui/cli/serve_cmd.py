@@ -93,6 +93,9 @@ def cmd_serve(args: argparse.Namespace, settings) -> int:  # noqa: ANN001 (Setti
 
     index = open_default_index(settings)
     engine = QAEngine(index, settings)
+    # Warm up before taking requests: the model, jieba's dictionaries and the corpus view load on the
+    # first question otherwise, and the first clients of a fresh server would wait for them.
+    engine.ask("谁牵头？")
     app = build_app(engine, settings, llm=args.llm)
     url = launch_app(app, host=args.host, port=args.port, auth=auth or None, settings=settings)
     login = " (login required)" if auth else ""
