@@ -85,6 +85,13 @@ def save_dense(vdir: Path, vectors: np.ndarray, windows: np.ndarray, owners: np.
     np.save(vdir / WINDOW_OWNERS, np.asarray(owners, dtype=np.int64))
 
 
+def _centred_norms(vectors: np.ndarray, mean: np.ndarray) -> np.ndarray:
+    """‖v − mean‖ of every row (at least 1e-6, as ``_centred`` divides)."""
+    parts = [np.linalg.norm(np.asarray(vectors[i:i + _CHUNK], np.float32) - mean, axis=1)
+             for i in range(0, len(vectors), _CHUNK)]
+    return np.maximum(np.concatenate(parts) if parts else np.zeros(0, np.float32), 1e-6).astype(np.float32)
+
+
 def _centred(vectors: np.ndarray, mean: np.ndarray) -> np.ndarray:
     out = np.asarray(vectors, dtype=np.float32) - mean
     norms = np.linalg.norm(out, axis=-1, keepdims=True)
@@ -136,6 +143,7 @@ class DenseScorer:
         # (owners are not sorted after a rebuild: kept clauses' windows come before the new ones).
         self.window_order = np.argsort(self.owners, kind="stable")
         self.window_start = np.searchsorted(self.owners[self.window_order], np.arange(len(self.clauses) + 1))
+        self._scan_norms: tuple[np.ndarray, np.ndarray] | None = None
         self._loaded = True
 
     def window_vectors(self, positions: list[int]) -> tuple[np.ndarray, np.ndarray]:
@@ -188,16 +196,31 @@ class DenseScorer:
         self._load()
         q = self._query(qvec)
         n = len(self.clauses)
-        clause = np.concatenate([self._cosines(self.clauses[i:i + _CHUNK], q) for i in range(0, n, _CHUNK)]
-                                or [np.zeros(0, np.float32)])
+        clause = self._scan(self.clauses, q, 0)
         best = np.full(n, -np.inf, np.float32)
         if self.owners.size:
-            wscores = np.concatenate([self._cosines(self.windows[i:i + _CHUNK], q)
-                                      for i in range(0, len(self.windows), _CHUNK)])
+            wscores = self._scan(self.windows, q, 1)
             has = np.flatnonzero(self.window_start[1:] > self.window_start[:-1])
             # Windows sorted by owner: one max per clause over its contiguous run.
             best[has] = np.maximum.reduceat(wscores[self.window_order], self.window_start[has])
         return self._blend(clause, best)
+
+    def _scan(self, rows: np.ndarray, q: np.ndarray, which: int) -> np.ndarray:
+        """Cosines of every row with the prepared query, in one matrix-vector product per chunk.
+
+        Centring is algebra rather than a copy: (v − m)·q / ‖v − m‖, with each row's ‖v − m‖ computed
+        once per version (the first scan) and ``m·q`` once per query.
+        """
+        if len(rows) == 0:
+            return np.zeros(0, np.float32)
+        if not self.calibrated:
+            return np.concatenate([np.asarray(rows[i:i + _CHUNK], np.float32) @ q
+                                   for i in range(0, len(rows), _CHUNK)])
+        if self._scan_norms is None:
+            self._scan_norms = (_centred_norms(self.clauses, self.mean), _centred_norms(self.windows, self.mean))
+        shift = float(self.mean @ q)
+        raw = np.concatenate([np.asarray(rows[i:i + _CHUNK], np.float32) @ q for i in range(0, len(rows), _CHUNK)])
+        return ((raw - shift) / self._scan_norms[which]).astype(np.float32)
 
     def top(self, qvec: np.ndarray, n: int, allowed: np.ndarray | None = None
             ) -> tuple[np.ndarray, np.ndarray, np.ndarray | ClauseScores]:
