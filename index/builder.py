@@ -12,17 +12,18 @@ import dataclasses
 import logging
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Iterable, Sequence
+from typing import Callable, Iterable, Iterator, Sequence
 
 import numpy as np
 
 from index.bm25_store import Bm25Store
-from index.dense import save_dense, sentence_windows
+from index.dense import WINDOW_OWNERS, WINDOW_VECTORS, save_mean, sentence_windows
 from index.clause_store import ClauseRow, ClauseStore, StoredRow, text_sha
 from index.embed_cache import EmbeddingCache, embed_with_cache
 from index.embedders import Embedder
-from index.faiss_store import ANN_THRESHOLD, FaissStore, choose_kind
+from index.faiss_store import ANN_THRESHOLD, VECTORS_FILE, FaissStore, choose_kind
 from index.lexicon import build_lexicon
+from index.npy_writer import NpyRowWriter
 from index.persist import Manifest, package_version
 from index.tokenize import ClauseTokenizer, changed_words
 from index.version import IndexVersion
@@ -102,10 +103,19 @@ def classify(live: IndexVersion | None, docs: Sequence[ParsedDocument]) -> tuple
     return upserts, report
 
 
+BUILD_CHUNK = 20_000  # clauses parsed into rows, embedded and written at a time: bounded memory at 1M
+
+
 def build_version(vdir: Path, live: IndexVersion | None, upserts: Sequence[ParsedDocument],
                   removals: set[str], embedder: Embedder, cache: EmbeddingCache | None, *,
                   options: BuildOptions, report: AddReport, progress: bool) -> Manifest:
-    """Write a complete version (all but its manifest) into the empty ``vdir``; returns its manifest."""
+    """Write a complete version (all but its manifest) into the empty ``vdir``; returns its manifest.
+
+    Clauses stream through in chunks of about ``BUILD_CHUNK``: each chunk's rows go to SQLite and its
+    clause and window vectors to ``vectors.npy`` / ``windows.npy`` on disk before the next chunk is
+    read, so memory holds one chunk, not the corpus. FAISS, BM25 and the lexicon are then built from
+    those files and from the clause store.
+    """
     replaced = removals | {p.document.doc_id for p in upserts}
     kept_docs = [(d, words) for d, words in (live.store.documents_with_words() if live else [])
                  if d.doc_id not in replaced]
@@ -115,19 +125,32 @@ def build_version(vdir: Path, live: IndexVersion | None, upserts: Sequence[Parse
     retokenize = changed_words(live.tokenizer.user_words if live else (), tokenizer.user_words)
 
     store = ClauseStore.create(vdir)
-    kept_rows, kept_vectors = _copy_kept(live, kept_docs, store, tokenizer, retokenize, embedder.dim)
-    new_rows = _new_rows(upserts, tokenizer, options.passage_format, store, start=len(kept_docs),
-                         words=new_words)
-    store.append_stored(0, kept_rows)
-    store.append_rows(len(kept_rows), new_rows)
-    store.commit()
-
-    new_vectors, report.clauses_embedded = _embed(embedder, cache, new_rows, options, progress)
-    vectors = np.vstack([kept_vectors, new_vectors]).astype(np.float32)
+    out = _Arrays(vdir, embedder.dim)
+    try:
+        n_new = sum(len(p.clauses) for p in upserts)
+        with _bar(n_new, progress) as bar:
+            pos = _copy_kept(live, kept_docs, store, tokenizer, retokenize, out, embedder, cache, report)
+            with tokenizer.batches(n_new) as tokens_of:
+                for first, chunk in _document_chunks(upserts, BUILD_CHUNK, start=len(kept_docs)):
+                    rows = _new_rows(chunk, tokens_of, options.passage_format, store, first, new_words)
+                    store.append_rows(pos, rows)
+                    texts = [passage_text(r.clause, options.passage_format) for r in rows]
+                    vectors, embedded = embed_with_cache(embedder, texts, cache)
+                    out.vectors.append(vectors)
+                    report.clauses_embedded += embedded
+                    report.windows_embedded += _add_windows(
+                        out, [(pos + i, r.clause.search_text) for i, r in enumerate(rows)], embedder, cache)
+                    pos += len(rows)
+                    bar.update(len(rows))
+        store.commit()
+        vectors, _, _ = out.finish()
+    except BaseException:
+        out.close()
+        store.close()
+        raise
     kind = choose_kind(options.faiss_kind, len(vectors), options.ann_threshold)
-    FaissStore.build(vdir, vectors, kind)
-    windows, owners, report.windows_embedded = _windows(live, kept_rows, new_rows, embedder, cache, progress)
-    save_dense(vdir, vectors, windows, owners)
+    FaissStore.build(vdir, vectors, kind, save_vectors=False)
+    save_mean(vdir, vectors)
     if len(vectors):  # bm25s cannot index an empty corpus; search returns nothing for one anyway
         Bm25Store.build(vdir, list(store.iter_tokens()))
     build_lexicon(vdir, store.iter_search_texts())
@@ -140,80 +163,94 @@ def build_version(vdir: Path, live: IndexVersion | None, upserts: Sequence[Parse
                     passage_format=options.passage_format, created=vdir.name)
 
 
+class _Arrays:
+    """The version's vector files, written row chunk by row chunk (``index.npy_writer``)."""
+
+    def __init__(self, vdir: Path, dim: int) -> None:
+        self.vectors = NpyRowWriter(vdir / VECTORS_FILE, dim)
+        self.windows = NpyRowWriter(vdir / WINDOW_VECTORS, dim)
+        self.owners = NpyRowWriter(vdir / WINDOW_OWNERS, None, np.int64)
+
+    def finish(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        return self.vectors.finish(), self.windows.finish(), self.owners.finish()
+
+    def close(self) -> None:
+        for writer in (self.vectors, self.windows, self.owners):
+            writer.close()
+
+
+def _bar(total: int, progress: bool):  # noqa: ANN202 - a tqdm bar
+    from tqdm import tqdm
+
+    return tqdm(total=total, desc="indexing clauses", unit="clause", disable=not progress or not total,
+                leave=False)
+
+
+def _document_chunks(docs: Sequence[ParsedDocument], size: int, *, start: int
+                     ) -> Iterator[tuple[int, list[ParsedDocument]]]:
+    """Runs of whole documents of about ``size`` clauses, each with the ``ord`` of its first document."""
+    chunk: list[ParsedDocument] = []
+    clauses, first = 0, start
+    for parsed in docs:
+        chunk.append(parsed)
+        clauses += len(parsed.clauses)
+        if clauses >= size:
+            yield first, chunk
+            first, chunk, clauses = first + len(chunk), [], 0
+    if chunk:
+        yield first, chunk
+
+
 def _copy_kept(live: IndexVersion | None, kept_docs: list[tuple[Document, set[str]]], store: ClauseStore,
-               tokenizer: ClauseTokenizer, retokenize: set[str], dim: int
-               ) -> tuple[list[StoredRow], np.ndarray]:
-    rows: list[StoredRow] = []
+               tokenizer: ClauseTokenizer, retokenize: set[str], out: _Arrays, embedder: Embedder,
+               cache: EmbeddingCache | None, report: AddReport) -> int:
+    """Copy unchanged documents' rows, vectors and windows into the new version, one document at a time;
+    returns the number of clause rows copied (the first new clause's position)."""
+    pos = 0
     for ord_, (document, words) in enumerate(kept_docs):
-        store.add_document(document, ord_, words)
         assert live is not None
-        for row in live.store.stored_rows(document.doc_id):
+        store.add_document(document, ord_, words)
+        rows = live.store.stored_rows(document.doc_id)
+        for row in rows:
             text = row.values["search_text"]
             if retokenize and any(w in text for w in retokenize):
                 row.values["tokens"] = "\t".join(tokenizer.tokenize(text))
-            rows.append(row)
-    if not rows:
-        return rows, np.zeros((0, dim), dtype=np.float32)
-    assert live is not None
-    return rows, np.asarray(live.faiss.vectors[[r.old_pos for r in rows]], dtype=np.float32)
+        store.append_stored(pos, rows)
+        old = np.array([r.old_pos for r in rows], dtype=np.int64)
+        out.vectors.append(np.asarray(live.faiss.vectors[old], dtype=np.float32) if rows else
+                           np.zeros((0, embedder.dim), np.float32))
+        if live.dense.has_windows:
+            windows, local = live.dense.windows_of(old)
+            out.windows.append(windows)
+            out.owners.append(pos + local)
+        else:  # a version from before sentence windows: its clauses get theirs now
+            report.windows_embedded += _add_windows(
+                out, [(pos + i, r.values["search_text"]) for i, r in enumerate(rows)], embedder, cache)
+        pos += len(rows)
+    return pos
 
 
-def _new_rows(upserts: Sequence[ParsedDocument], tokenizer: ClauseTokenizer, fmt: str, store: ClauseStore,
-              *, start: int, words: dict[str, set[str]]) -> list[ClauseRow]:
+def _new_rows(chunk: Sequence[ParsedDocument], tokens_of: Callable[[list[str]], list[str]], fmt: str,
+              store: ClauseStore, first_ord: int, words: dict[str, set[str]]) -> list[ClauseRow]:
     clauses: list[tuple[int, Clause, str]] = []
-    for offset, parsed in enumerate(upserts):
+    for offset, parsed in enumerate(chunk):
         document = parsed.document
-        store.add_document(document, start + offset, words[document.doc_id])
+        store.add_document(document, first_ord + offset, words[document.doc_id])
         title = to_search_form(document.title)
         clauses.extend((ord_, with_document_fields(document, c), title) for ord_, c in enumerate(parsed.clauses))
-    tokens = tokenizer.token_strings([c.search_text for _, c, _ in clauses])
+    tokens = tokens_of([c.search_text for _, c, _ in clauses])
     return [ClauseRow(clause, ord_, text_sha(passage_text(clause, fmt)), toks, title)
             for (ord_, clause, title), toks in zip(clauses, tokens)]
 
 
-def _embed(embedder: Embedder, cache: EmbeddingCache | None, rows: Sequence[ClauseRow],
-           options: BuildOptions, progress: bool) -> tuple[np.ndarray, int]:
-    texts = [passage_text(r.clause, options.passage_format) for r in rows]
-    if not texts:
-        return np.zeros((0, embedder.dim), dtype=np.float32), 0
-    from tqdm import tqdm
-
-    with tqdm(total=len(texts), desc="embedding clauses", unit="clause", disable=not progress,
-              leave=False) as bar:
-        return embed_with_cache(embedder, texts, cache, on_progress=bar.update)
-
-
-def _windows(live: IndexVersion | None, kept_rows: Sequence[StoredRow], new_rows: Sequence[ClauseRow],
-             embedder: Embedder, cache: EmbeddingCache | None, progress: bool
-             ) -> tuple[np.ndarray, np.ndarray, int]:
-    """Sentence-window vectors of every clause and their owners (new positions): kept clauses' windows
-    are copied from the live version when it has them, the rest are embedded through the cache."""
-    old_to_new = {r.old_pos: i for i, r in enumerate(kept_rows)}
-    parts_v: list[np.ndarray] = []
-    parts_o: list[np.ndarray] = []
-    todo: list[tuple[int, str]] = []
-    copied: set[int] = set()
-    if live is not None and kept_rows:
-        vecs, owners = live.dense.window_vectors(list(old_to_new))
-        if owners.size:
-            parts_v.append(vecs)
-            parts_o.append(np.array([old_to_new[int(o)] for o in owners], dtype=np.int64))
-            copied = {old_to_new[int(o)] for o in owners}
-    for i, row in enumerate(kept_rows):
-        if i not in copied:
-            todo.extend((i, w) for w in sentence_windows(row.values["search_text"]))
-    start = len(kept_rows)
-    for i, row in enumerate(new_rows):
-        todo.extend((start + i, w) for w in sentence_windows(row.clause.search_text))
-    embedded = 0
-    if todo:
-        from tqdm import tqdm
-
-        with tqdm(total=len(todo), desc="embedding sentence windows", unit="window", disable=not progress,
-                  leave=False) as bar:
-            vecs, embedded = embed_with_cache(embedder, [w for _, w in todo], cache, on_progress=bar.update)
-        parts_v.append(vecs)
-        parts_o.append(np.array([i for i, _ in todo], dtype=np.int64))
-    if not parts_v:
-        return np.zeros((0, embedder.dim), np.float32), np.zeros(0, np.int64), 0
-    return np.vstack(parts_v).astype(np.float32), np.concatenate(parts_o), embedded
+def _add_windows(out: _Arrays, clauses: Sequence[tuple[int, str]], embedder: Embedder,
+                 cache: EmbeddingCache | None) -> int:
+    """Embed the sentence windows of ``(position, search text)`` clauses (through the cache) and append
+    them with their owners; returns how many distinct windows were embedded."""
+    todo = [(pos, w) for pos, text in clauses for w in sentence_windows(text)]
+    if not todo:
+        return 0
+    vectors, embedded = embed_with_cache(embedder, [w for _, w in todo], cache)
+    out.windows.append(vectors)
+    out.owners.append(np.array([pos for pos, _ in todo], dtype=np.int64))
+    return embedded

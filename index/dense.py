@@ -76,13 +76,14 @@ def sentence_windows(text: str, min_len: int = WINDOW_MIN, max_len: int = WINDOW
     return [] if len(out) <= 1 else out
 
 
-def save_dense(vdir: Path, vectors: np.ndarray, windows: np.ndarray, owners: np.ndarray) -> None:
-    """Write the corpus mean and the window vectors beside ``vectors.npy``."""
+def save_mean(vdir: Path, vectors: np.ndarray) -> None:
+    """Write the corpus mean of ``vectors`` (memory-mapped rows are summed in chunks)."""
     dim = vectors.shape[1]
-    mean = vectors.mean(axis=0) if len(vectors) else np.zeros(dim)
+    total = np.zeros(dim, np.float64)
+    for start in range(0, len(vectors), _CHUNK):
+        total += np.asarray(vectors[start:start + _CHUNK], np.float64).sum(axis=0)
+    mean = total / len(vectors) if len(vectors) else total
     np.save(vdir / MEAN_FILE, mean.astype(np.float32))
-    np.save(vdir / WINDOW_VECTORS, np.ascontiguousarray(windows, dtype=np.float32).reshape(-1, dim))
-    np.save(vdir / WINDOW_OWNERS, np.asarray(owners, dtype=np.int64))
 
 
 def _centred_norms(vectors: np.ndarray, mean: np.ndarray) -> np.ndarray:
@@ -146,14 +147,30 @@ class DenseScorer:
         self._scan_norms: tuple[np.ndarray, np.ndarray] | None = None
         self._loaded = True
 
-    def window_vectors(self, positions: list[int]) -> tuple[np.ndarray, np.ndarray]:
-        """Raw (uncentred) window vectors of clause ``positions`` and their owners (for rebuilds)."""
-        if not (self.vdir / WINDOW_OWNERS).exists():
-            return np.zeros((0, self.faiss.vectors.shape[1]), np.float32), np.zeros(0, np.int64)
-        owners = np.load(self.vdir / WINDOW_OWNERS)
-        keep = np.flatnonzero(np.isin(owners, positions))
-        raw = np.load(self.vdir / WINDOW_VECTORS, mmap_mode="r")
-        return np.asarray(raw[keep], dtype=np.float32), owners[keep]
+    @property
+    def has_windows(self) -> bool:
+        """False for versions built before sentence windows (their clauses' windows must be computed)."""
+        return (self.vdir / WINDOW_OWNERS).exists()
+
+    def _window_rows(self, positions: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """The windows of clause ``positions``: for each, the index in ``positions`` of its clause and its
+        row in ``windows.npy``."""
+        counts = self.window_start[positions + 1] - self.window_start[positions]
+        local = np.repeat(np.arange(positions.size), counts)
+        within = np.arange(local.size) - np.repeat(np.cumsum(counts) - counts, counts)
+        return local, self.window_order[np.repeat(self.window_start[positions], counts) + within]
+
+    def windows_of(self, positions: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """Raw (uncentred) window vectors of clause ``positions`` and, for each, the index in ``positions``
+        of its clause (for rebuilds, which copy kept clauses' windows)."""
+        self._load()
+        local, widx = self._window_rows(np.asarray(positions, dtype=np.int64))
+        if widx.size == 0:
+            return np.zeros((0, self.clauses.shape[1]), np.float32), local
+        order = np.argsort(widx, kind="stable")  # file order: sequential memory-mapped reads
+        vecs = np.empty((widx.size, self.clauses.shape[1]), np.float32)
+        vecs[order] = self.windows[widx[order]]
+        return vecs, local
 
     def _cosines(self, rows: np.ndarray, q: np.ndarray) -> np.ndarray:
         """Cosines of ``rows`` (raw vectors) with the prepared query: centred first when calibrated."""
@@ -182,9 +199,7 @@ class DenseScorer:
         best = np.full(positions.size, -np.inf, np.float32)
         counts = self.window_start[positions + 1] - self.window_start[positions]
         if self.owners.size and counts.sum():
-            local = np.repeat(np.arange(positions.size), counts)
-            within = np.arange(local.size) - np.repeat(np.cumsum(counts) - counts, counts)
-            widx = self.window_order[np.repeat(self.window_start[positions], counts) + within]
+            local, widx = self._window_rows(positions)
             worder = np.argsort(widx, kind="stable")
             wscores = np.empty(widx.size, np.float32)
             wscores[worder] = self._cosines(self.windows[widx[worder]], q)

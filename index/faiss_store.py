@@ -38,6 +38,7 @@ ANN_THRESHOLD = 50_000   # below this an exact scan is fast enough (≈ 2 ms per
 HNSW_M, HNSW_EF_CONSTRUCTION, HNSW_EF_SEARCH = 32, 200, 512
 RERANK_DEPTH = 64        # IVF candidates re-scored exactly (at least 4·k)
 EXACT_FILTER_MAX = 65_536
+_ADD_CHUNK = 65_536
 _TRAIN_PER_LIST = 32     # k-means training points per list (faiss warns below 39; 32 keeps 1M builds short)
 
 
@@ -64,7 +65,6 @@ def build_faiss(vectors: np.ndarray, kind: str):  # noqa: ANN201 - faiss has no 
     """A FAISS index over unit vectors; ``kind`` is ``flat``, ``ivf`` or ``hnsw`` (already resolved)."""
     import faiss
 
-    vectors = np.ascontiguousarray(vectors, dtype=np.float32)
     n, dim = vectors.shape
     if kind == "ivf":
         nlist = ivf_lists(n)
@@ -75,15 +75,15 @@ def build_faiss(vectors: np.ndarray, kind: str):  # noqa: ANN201 - faiss has no 
             rng = np.random.default_rng(0)
             sample = np.sort(rng.choice(n, size=min(n, nlist * _TRAIN_PER_LIST), replace=False))
             index.cp.min_points_per_centroid = 1  # our sample size is deliberate: no warning per build
-            index.train(vectors[sample])
+            index.train(np.ascontiguousarray(vectors[sample], dtype=np.float32))
         index.nprobe = ivf_probes(nlist)
     elif kind == "hnsw":
         index = faiss.IndexHNSWFlat(dim, HNSW_M, faiss.METRIC_INNER_PRODUCT)
         index.hnsw.efConstruction = HNSW_EF_CONSTRUCTION
     else:
         index = faiss.IndexFlatIP(dim)
-    if n:
-        index.add(vectors)
+    for start in range(0, n, _ADD_CHUNK):  # memory-mapped rows: only a chunk at a time is read
+        index.add(np.ascontiguousarray(vectors[start:start + _ADD_CHUNK], dtype=np.float32))
     return index
 
 
@@ -96,10 +96,12 @@ class FaissStore:
         self._vectors: np.ndarray | None = None
 
     @staticmethod
-    def build(vdir: Path, vectors: np.ndarray, kind: str) -> None:
+    def build(vdir: Path, vectors: np.ndarray, kind: str, *, save_vectors: bool = True) -> None:
+        """Write the FAISS file (and ``vectors.npy``, unless the caller already wrote it there)."""
         import faiss
 
-        np.save(vdir / VECTORS_FILE, np.ascontiguousarray(vectors, dtype=np.float32))
+        if save_vectors:
+            np.save(vdir / VECTORS_FILE, np.ascontiguousarray(vectors, dtype=np.float32))
         faiss.write_index(build_faiss(vectors, kind), str(vdir / FAISS_FILE))
 
     def _load(self):  # noqa: ANN202

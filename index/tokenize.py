@@ -9,8 +9,9 @@ import hashlib
 import logging
 import os
 import re
+from contextlib import contextmanager
 from functools import lru_cache
-from typing import Iterable
+from typing import Callable, Iterable, Iterator
 
 log = logging.getLogger(__name__)
 
@@ -81,26 +82,37 @@ class ClauseTokenizer:
     def token_strings(self, texts: Iterable[str], *, workers: int | None = None) -> list[str]:
         """Each text's tokens joined by tabs, as the clause store keeps them: a million clauses'
         token lists would hold a Python string per token (gigabytes); one string per clause does not."""
-        return ["\t".join(tokens) for tokens in self.tokenize_many(texts, workers=workers)]
+        texts = list(texts)
+        with self.batches(len(texts), workers=workers) as tokens_of:
+            return tokens_of(texts)
 
     def tokenize_many(self, texts: Iterable[str], *, workers: int | None = None) -> list[list[str]]:
-        """``tokenize`` for many texts, in order; large batches run in worker processes.
+        """``tokenize`` for many texts, in order (worker processes for large batches, see ``batches``)."""
+        return [s.split("\t") if s else [] for s in self.token_strings(texts, workers=workers)]
 
-        jieba is pure Python (about 3.5 ms for a 290-character clause here), so a big ingest spreads
-        the texts over ``workers`` processes (default: the CPU count, at most 8) once there are at
-        least ``PARALLEL_MIN`` of them. Workers are spawned, not forked (the web app ingests from a
-        thread), and each loads the same dictionary and user words, so tokens are identical.
+    @contextmanager
+    def batches(self, expected: int, *, workers: int | None = None) -> Iterator[Callable[[list[str]], list[str]]]:
+        """A ``token_strings`` for many batches of one build, sharing one set of worker processes.
+
+        jieba is pure Python (about 3.5 ms for a 290-character clause here), so when ``expected`` (the
+        texts the build will tokenize) reaches ``PARALLEL_MIN`` the texts are spread over ``workers``
+        processes (default: the CPU count, at most 8), started once for the whole build. Workers are
+        spawned, not forked (the web app ingests from a thread), and each loads the same dictionary and
+        user words, so tokens are identical to ``tokenize``'s.
         """
-        texts = list(texts)
         workers = min(os.cpu_count() or 1, 8) if workers is None else workers
-        if workers < 2 or len(texts) < PARALLEL_MIN:
-            return [self.tokenize(t) for t in texts]
+        if workers < 2 or expected < PARALLEL_MIN:
+            yield lambda texts: ["\t".join(self.tokenize(t)) for t in texts]
+            return
         import multiprocessing
 
-        chunks = [texts[i:i + _CHUNK] for i in range(0, len(texts), _CHUNK)]
         ctx = multiprocessing.get_context("spawn")
         with ctx.Pool(workers, initializer=_init_worker, initargs=(self.user_words,)) as pool:
-            return [tokens for part in pool.imap(_tokenize_chunk, chunks) for tokens in part]
+            def tokens_of(texts: list[str]) -> list[str]:
+                chunks = [texts[i:i + _CHUNK] for i in range(0, len(texts), _CHUNK)]
+                return [tokens for part in pool.imap(_tokenize_chunk, chunks) for tokens in part]
+
+            yield tokens_of
 
 
 PARALLEL_MIN = 20_000
@@ -113,9 +125,9 @@ def _init_worker(user_words: tuple[str, ...]) -> None:
     _WORKER = ClauseTokenizer(user_words)
 
 
-def _tokenize_chunk(texts: list[str]) -> list[list[str]]:
+def _tokenize_chunk(texts: list[str]) -> list[str]:
     assert _WORKER is not None
-    return [_WORKER.tokenize(t) for t in texts]
+    return ["\t".join(_WORKER.tokenize(t)) for t in texts]
 
 
 @lru_cache(maxsize=1)
