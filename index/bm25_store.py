@@ -13,9 +13,11 @@ import json
 import logging
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Sequence
+from typing import Iterable, Sequence
 
 import numpy as np
+
+from index.bm25_matrix import score_matrix
 
 log = logging.getLogger(__name__)
 
@@ -41,18 +43,16 @@ class Bm25Store:
         self._term_max: np.ndarray | None = None
 
     @staticmethod
-    def build(vdir: Path, corpus_tokens: Sequence[list[str]]) -> None:
-        """Index token lists (one per clause, in position order) and save them under ``vdir``."""
-        import bm25s
+    def build(vdir: Path, corpus_tokens: Iterable[Sequence[str]]) -> None:
+        """Index token lists (one per clause, in position order, read once) and save them under ``vdir``.
 
+        The matrix is built in chunks (``index.bm25_matrix``); bm25s saves it in its own format.
+        """
         out = vdir / BM25_DIR
         out.mkdir()
-        model = bm25s.BM25(k1=K1, b=B, method="lucene")
-        # An empty clause (only stopwords) still needs a row, so bm25s's empty token stays on.
-        model.index([list(t) for t in corpus_tokens], show_progress=False)
-        model.save(str(out))
-        indptr = np.asarray(model.scores["indptr"])
-        data = np.asarray(model.scores["data"])
+        matrix = score_matrix(corpus_tokens, vdir / "bm25-scratch", k1=K1, b=B)
+        matrix.to_bm25s(K1, B).save(str(out))
+        indptr, data = matrix.indptr, matrix.data
         term_max = np.zeros(len(indptr) - 1, dtype=np.float32)
         nonempty = indptr[1:] > indptr[:-1]
         term_max[nonempty] = np.maximum.reduceat(data, indptr[:-1][nonempty]) if data.size else 0

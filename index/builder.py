@@ -152,7 +152,7 @@ def build_version(vdir: Path, live: IndexVersion | None, upserts: Sequence[Parse
     FaissStore.build(vdir, vectors, kind, save_vectors=False)
     save_mean(vdir, vectors)
     if len(vectors):  # bm25s cannot index an empty corpus; search returns nothing for one anyway
-        Bm25Store.build(vdir, list(store.iter_tokens()))
+        Bm25Store.build(vdir, store.iter_tokens())
     build_lexicon(vdir, store.iter_search_texts())
     documents = {d.doc_id: d.sha256 for d, _ in store.documents()}
     store.close()

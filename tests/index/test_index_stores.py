@@ -139,3 +139,29 @@ def test_choose_kind() -> None:
     assert choose_kind("hnsw", 10) == "hnsw"
     with pytest.raises(ValueError, match="flat"):
         choose_kind("pq", 10)
+
+
+def test_chunked_bm25_matrix_scores_equal_bm25s_index(tmp_path: Path) -> None:
+    """index.bm25_matrix (chunked, bounded memory) against bm25s's own ``index`` on the seed corpus."""
+    import bm25s
+
+    from index.bm25_matrix import score_matrix
+    from ingest.catalog import bundled_corpus_dir
+    from ingest.pipeline import ingest_paths
+
+    corpus = [TOK.tokenize(c.search_text) for p in ingest_paths([bundled_corpus_dir()]).parsed for c in p.clauses]
+    corpus.insert(3, [])  # a clause of stopwords only keeps its row
+    reference = bm25s.BM25(k1=1.2, b=0.75, method="lucene")
+    reference.index([list(t) for t in corpus], show_progress=False)
+    # 37 documents a chunk: many chunks, and columns whose documents span several of them
+    ours = score_matrix(iter(corpus), tmp_path / "scratch", k1=1.2, b=0.75, chunk_docs=37).to_bm25s(1.2, 0.75)
+    assert not (tmp_path / "scratch").exists()
+    assert set(ours.vocab_dict) == set(reference.vocab_dict) and ours.scores["num_docs"] == len(corpus)
+    for term in [t for t in reference.vocab_dict if t]:
+        np.testing.assert_array_equal(ours.get_scores([ours.vocab_dict[term]]),
+                                      reference.get_scores([reference.vocab_dict[term]]), err_msg=term)
+    query = ["冷链", "物流", "牵头", "宿州"]
+    ours.save(str(tmp_path / "saved"))
+    loaded = bm25s.BM25.load(str(tmp_path / "saved"), mmap=True)
+    np.testing.assert_allclose(loaded.get_scores([loaded.vocab_dict[t] for t in query]),
+                               reference.get_scores([reference.vocab_dict[t] for t in query]), rtol=1e-6)
