@@ -23,7 +23,7 @@ from index.embed_cache import EmbeddingCache, embed_with_cache
 from index.embedders import Embedder
 from index.faiss_store import ANN_THRESHOLD, VECTORS_FILE, FaissStore, choose_kind
 from index.lexicon import build_lexicon
-from index.npy_writer import NpyRowWriter
+from index.npy_files import NpyRowWriter
 from index.persist import Manifest, package_version
 from index.tokenize import ClauseTokenizer, changed_words
 from index.version import IndexVersion
@@ -164,7 +164,7 @@ def build_version(vdir: Path, live: IndexVersion | None, upserts: Sequence[Parse
 
 
 class _Arrays:
-    """The version's vector files, written row chunk by row chunk (``index.npy_writer``)."""
+    """The version's vector files, written row chunk by row chunk (``index.npy_files``)."""
 
     def __init__(self, vdir: Path, dim: int) -> None:
         self.vectors = NpyRowWriter(vdir / VECTORS_FILE, dim)

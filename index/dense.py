@@ -23,6 +23,8 @@ from pathlib import Path
 
 import numpy as np
 
+from index.npy_files import RowFile
+
 WINDOW_VECTORS, WINDOW_OWNERS, MEAN_FILE = "windows.npy", "window_owners.npy", "mean.npy"
 WINDOW_MIN, WINDOW_MAX = 40, 120
 WINDOW_BLEND = 0.5       # measured on seed.jsonl: 0.5 beats max (1.0) and 0.7 on MRR@10, same hit@5
@@ -77,7 +79,7 @@ def sentence_windows(text: str, min_len: int = WINDOW_MIN, max_len: int = WINDOW
 
 
 def save_mean(vdir: Path, vectors: np.ndarray) -> None:
-    """Write the corpus mean of ``vectors`` (memory-mapped rows are summed in chunks)."""
+    """Write the corpus mean of ``vectors`` (rows on disk are summed in chunks)."""
     dim = vectors.shape[1]
     total = np.zeros(dim, np.float64)
     for start in range(0, len(vectors), _CHUNK):
@@ -106,7 +108,7 @@ class ClauseScores:
     """Dense scores of one query, computed on demand for the positions asked (``scores[positions]``).
 
     Search only needs the scores of the fused candidates (a few hundred clauses), so nothing is
-    computed for, or loaded from, the rest of the memory-mapped vectors.
+    computed for, or read from, the rest of the vectors on disk.
     """
 
     def __init__(self, scorer: DenseScorer, qvec: np.ndarray, known: dict[int, float]) -> None:
@@ -121,7 +123,7 @@ class ClauseScores:
 
 
 class DenseScorer:
-    """Per-clause dense scores of one version; vectors stay memory-mapped and are centred on the fly."""
+    """Per-clause dense scores of one version; vectors stay on disk (read by rows) and are centred on the fly."""
 
     def __init__(self, vdir: Path, faiss) -> None:  # noqa: ANN001 - FaissStore
         self.vdir, self.faiss = vdir, faiss
@@ -130,13 +132,13 @@ class DenseScorer:
     def _load(self) -> None:
         if self._loaded:
             return
-        self.clauses = self.faiss.vectors  # memory-mapped: a 100k-clause index costs no resident copy
+        self.clauses = self.faiss.vectors  # read by rows on demand: no resident copy of the corpus
         dim = self.clauses.shape[1]
         self.calibrated = (self.vdir / MEAN_FILE).exists()
         self.mean = np.load(self.vdir / MEAN_FILE) if self.calibrated else np.zeros(dim, np.float32)
         if self.calibrated:
             self.owners = np.load(self.vdir / WINDOW_OWNERS)
-            self.windows = np.load(self.vdir / WINDOW_VECTORS, mmap_mode="r")
+            self.windows = RowFile(self.vdir / WINDOW_VECTORS)
         else:
             self.owners = np.zeros(0, dtype=np.int64)
             self.windows = np.zeros((0, dim), dtype=np.float32)
@@ -167,7 +169,7 @@ class DenseScorer:
         local, widx = self._window_rows(np.asarray(positions, dtype=np.int64))
         if widx.size == 0:
             return np.zeros((0, self.clauses.shape[1]), np.float32), local
-        order = np.argsort(widx, kind="stable")  # file order: sequential memory-mapped reads
+        order = np.argsort(widx, kind="stable")  # file order: runs of rows read together
         vecs = np.empty((widx.size, self.clauses.shape[1]), np.float32)
         vecs[order] = self.windows[widx[order]]
         return vecs, local
@@ -192,7 +194,7 @@ class DenseScorer:
         if positions.size == 0:
             return np.zeros(0, np.float32)
         q = self._query(qvec)
-        # Reading the rows in file order keeps the memory-mapped reads sequential.
+        # Reading the rows in file order keeps the reads sequential.
         order = np.argsort(positions, kind="stable")
         clause = np.empty(positions.size, np.float32)
         clause[order] = self._cosines(self.clauses[positions[order]], q)

@@ -1,6 +1,6 @@
 """FAISS vectors: exact inner product on unit vectors for small corpora, IVF with 8-bit codes for large ones.
 
-``vectors.npy`` (the same unit vectors, float32, memory-mapped) is kept beside the FAISS file: it lets
+``vectors.npy`` (the same unit vectors, float32, read by rows on demand) is kept beside the FAISS file: it lets
 a new version reuse unchanged clauses' vectors without the embedding cache, it re-ranks the approximate
 candidates exactly, and it is the oracle for ``recall_at_k``.
 
@@ -28,6 +28,8 @@ import math
 from pathlib import Path
 
 import numpy as np
+
+from index.npy_files import RowFile
 
 log = logging.getLogger(__name__)
 
@@ -82,7 +84,7 @@ def build_faiss(vectors: np.ndarray, kind: str):  # noqa: ANN201 - faiss has no 
         index.hnsw.efConstruction = HNSW_EF_CONSTRUCTION
     else:
         index = faiss.IndexFlatIP(dim)
-    for start in range(0, n, _ADD_CHUNK):  # memory-mapped rows: only a chunk at a time is read
+    for start in range(0, n, _ADD_CHUNK):  # rows on disk: only a chunk at a time is read
         index.add(np.ascontiguousarray(vectors[start:start + _ADD_CHUNK], dtype=np.float32))
     return index
 
@@ -119,9 +121,9 @@ class FaissStore:
 
     @property
     def vectors(self) -> np.ndarray:
-        """All unit vectors in position order, memory-mapped."""
+        """All unit vectors in position order, read by rows on demand (``index.npy_files.RowFile``)."""
         if self._vectors is None:
-            self._vectors = np.load(self.vdir / VECTORS_FILE, mmap_mode="r")
+            self._vectors = RowFile(self.vdir / VECTORS_FILE)
         return self._vectors
 
     @property
@@ -160,7 +162,7 @@ class FaissStore:
         return faiss.SearchParameters(sel=selector)
 
     def _exact(self, query: np.ndarray, k: int, positions: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        """Exact top-k among ``positions`` (rows read in file order: sequential memory-mapped reads)."""
+        """Exact top-k among ``positions`` (rows read in file order)."""
         if positions.size == 0:
             return np.zeros(0, dtype=np.float32), np.zeros(0, dtype=np.int64)
         positions = np.sort(positions)

@@ -165,3 +165,30 @@ def test_chunked_bm25_matrix_scores_equal_bm25s_index(tmp_path: Path) -> None:
     loaded = bm25s.BM25.load(str(tmp_path / "saved"), mmap=True)
     np.testing.assert_allclose(loaded.get_scores([loaded.vocab_dict[t] for t in query]),
                                reference.get_scores([reference.vocab_dict[t] for t in query]), rtol=1e-6)
+
+
+def test_row_file_reads_exactly_what_numpy_reads(tmp_path: Path) -> None:
+    from index.npy_files import NpyRowWriter, RowFile
+
+    rng = np.random.default_rng(1)
+    parts = [rng.normal(size=(n, 8)).astype(np.float32) for n in (5, 0, 17, 1)]
+    writer = NpyRowWriter(tmp_path / "v.npy", 8)
+    for part in parts:
+        writer.append(part)
+    rows = writer.finish()
+    expected = np.load(tmp_path / "v.npy")
+    np.testing.assert_array_equal(expected, np.vstack(parts))
+    assert isinstance(rows, RowFile) and rows.shape == (23, 8) and len(rows) == 23
+    picks = np.array([22, 0, 3, 3, 4, 5, 21, 10])  # any order, repeats, runs
+    np.testing.assert_array_equal(rows[picks], expected[picks])
+    np.testing.assert_array_equal(rows[4:9], expected[4:9])
+    np.testing.assert_array_equal(rows[::7], expected[::7])
+    np.testing.assert_array_equal(rows[-1], expected[-1])
+    np.testing.assert_array_equal(np.asarray(rows), expected)
+    assert rows[np.zeros(0, np.int64)].shape == (0, 8)
+    with pytest.raises(IndexError):
+        rows[np.array([23])]
+    with open(tmp_path / "v.npy", "r+b") as handle:  # truncated under a reader: a clear error, not garbage
+        handle.truncate(handle.seek(0, 2) - 8)
+    with pytest.raises(OSError, match="short read"):
+        rows[22]
