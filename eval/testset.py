@@ -81,7 +81,7 @@ def load_testset(name_or_path: str | Path) -> list[TestCase]:
     """Load and validate a test set.
 
     Args:
-        name_or_path: a bundled name (``seed``, ``extra_responsibility``) or a path to a ``.jsonl`` file.
+        name_or_path: a bundled name (``seed``, ``extra_responsibility``, ``extra_facts``) or a path to a ``.jsonl`` file.
 
     Returns:
         The cases in file order.

@@ -56,9 +56,15 @@ def test_traditional_report_and_news_report_are_covered() -> None:
 
 
 @pytest.mark.corpus_extra
-def test_extra_set_gold_substrings_are_in_their_files(extra_dir: Path) -> None:
-    for case in load_testset("extra_responsibility"):
+@pytest.mark.parametrize("name", ["extra_responsibility", "extra_facts"])
+def test_extra_set_gold_substrings_are_in_their_files(extra_dir: Path, name: str) -> None:
+    cases = load_testset(name)
+    files = {f for c in cases for f in c.gold_files}
+    assert files and all((extra_dir / f).is_file() for f in files)
+    for case in (c for c in cases if c.answerable):
         (path,) = case.gold_files
         text = (extra_dir / path).read_text(encoding="utf-8")
         for s in case.gold_clauses:
             assert text.count(s) == 1, f"{case.id}: {s!r}"
+        for s in case.answer_contains:
+            assert s in text, f"{case.id}: answer {s!r} is not in {path}"

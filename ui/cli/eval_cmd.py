@@ -14,6 +14,7 @@ _EPILOG = """examples:
   policyqa eval --json | jq '.systems.policyqa'
   policyqa eval --report report/                  # report.json, report.md, chart.png, failures.jsonl/md
   policyqa eval --testset extra_responsibility    # Anhui/Shanghai policies from ../shared/corpus-extra
+  policyqa eval --testset extra_facts             # facts and unanswerable questions on the same policies
   policyqa eval --testset ncp                     # external NCP epidemic-policy QA: 100-question sample
   policyqa eval --testset ncp --sample 0          # all 658 questions over all 593 passages (about an hour)
   policyqa eval --testset my_questions.jsonl --no-baseline
@@ -26,7 +27,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("eval", help="evaluate answers on a test set, beside a naive-RAG baseline",
                        epilog=_EPILOG, formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("--testset", default="seed",
-                   help="bundled name (seed, extra_responsibility, ncp) or a .jsonl path (default: seed)")
+                   help="bundled name (seed, extra_responsibility, extra_facts, ncp) or a .jsonl path (default: seed)")
     p.add_argument("--json", action="store_true", help="print the report as JSON")
     p.add_argument("--report", metavar="DIR", help="write report.json, report.md, chart.png and the failures")
     p.add_argument("--no-baseline", action="store_true", help="skip the naive LangChain RAG baseline")
