@@ -5,8 +5,8 @@ output an ``Answer``:
 
 - responsibility: the leads and cooperating units of the best-supported clause that has them
   (a heading's own children count: 二、（一） → its numbered clauses), from one document only;
-- fact: the sentence(s) of the top clauses that best match the question, numbers preferred
-  when it asks 多少 / 几 / 哪年;
+- fact: the sentence(s) of the top clauses that best match the question; when it asks 多少 / 几 /
+  哪年 / how many, only sentences that state a figure, and an abstention when none of them does;
 - general: the best clause, quoted;
 - abstain ("语料中未找到依据…"), with the nearest clauses as ``related``, when a place or key
   term of the question is nowhere in the corpus or the best clause shares too little with it.
@@ -33,7 +33,12 @@ from qa.places import PlaceMatch, place_stem
 
 ABSTAIN_PREFIX = "语料中未找到依据"
 _NUMBER = re.compile(r"\d|[一二三四五六七八九十百千万亿两半]+(?:个|名|次|项|家|年|条|批|倍|小时|季度|月)|每[年季月周]")
-_QUANTITY_CUES = re.compile(r"多少|几|哪年|哪一年|何时|什么时候|多久|多长|比例|比率|\bhow (?:many|much|long)\b|\bwhen\b|\byear\b|"
+_LEADING_NUMBER = re.compile(r"^\s*[（(]?(?:\d{1,3}|[一二三四五六七八九十]{1,3})[)）.．、]")
+_DOC_TITLE = re.compile(r"(?:通知|方案|意见|措施|计划|规划|办法|决定|细则|纲要)(?:[（(][^）)]*[)）])?$")
+_SENTENCE_FINAL = re.compile(r"[。；;！？!?]$")
+_CITED_TITLE = re.compile(r"《[^《》]*》")
+_RELEVANT_SHARE = 0.8  # a figure's clause covers at least this share of the best clause's coverage
+_QUANTITY_CUES = re.compile(r"多少|(?<!哪)几|哪年|哪一年|何时|什么时候|多久|多长|比例|比率|\bhow (?:many|much|long)\b|\bwhen\b|\byear\b|"
                             r"\btarget|\bpercent", re.IGNORECASE)
 
 
@@ -203,6 +208,9 @@ class ExtractiveAnswerer:
     def _fact(self, r: Retrieval, candidates: list[Candidate]) -> Answer:
         top = candidates[:4] + self._neighbours(r, candidates[0], {c.clause.clause_id for c in candidates[:4]})
         picked = self.best_sentences(r, top)
+        if picked is None:
+            # 多少 / 几 / how many: clauses on the topic that give no figure do not answer it.
+            return self.abstain(r, "相关条款没有给出问题所问的数字")
         if not picked:
             return self._general(r, candidates)
         cited = cite([(c.clause, c.support) for c in top if any(p[1] is c.clause for p in picked)])
@@ -224,22 +232,28 @@ class ExtractiveAnswerer:
         near = [c for c in doc[max(at - 2, 0): at + 3] if c.clause_id not in seen]
         return self.rank(r, near, [0.0] * len(near)) if near else []
 
-    def best_sentences(self, r: Retrieval, top: list[Candidate]) -> list[tuple[str, Clause]]:
-        """The one or two sentences of ``top`` clauses that best answer the question."""
-        # A sentence that only restates its document's title states no fact of its own.
+    def best_sentences(self, r: Retrieval, top: list[Candidate]) -> list[tuple[str, Clause]] | None:
+        """The one or two sentences of ``top`` clauses that best answer the question; ``None`` when the
+        question asks for a figure (多少 / 几 / 哪年 / how many …) and no sentence of them states one."""
+        # A sentence that only restates a document title states no fact of its own.
         pool = [(s, cand) for cand in top for s in sentences(cand.clause.text)
                 if len(s) >= 4 and not _is_title(s, cand.clause.doc_title)]
         if not pool:
             return []
+        if _QUANTITY_CUES.search(r.query):
+            # The figure must come from a clause about what was asked: one about as relevant as the best
+            # (a 50万元 in a clause on another subsidy does not answer 海外仓奖励多少).
+            best = max((cand.coverage for _, cand in pool), default=0.0)
+            pool = [(s, cand) for s, cand in pool
+                    if _states_number(s) and cand.coverage >= _RELEVANT_SHARE * best]
+            if not pool:
+                return None
         cos = self.dense.similarities(r.query, [s for s, _ in pool])
-        wants_number = bool(_QUANTITY_CUES.search(r.query))
         vocab = self.corpus.vocabulary
         scored = []
         for (sentence, cand), cosine in zip(pool, cos):
             lexical = 0.0 if r.analysis.english else vocab.coverage(r.analysis.content, sentence)
             score = lexical + float(cosine) + 0.3 * cand.support
-            if wants_number and _NUMBER.search(sentence):
-                score += 0.15
             scored.append((score, sentence, cand.clause))
         scored.sort(key=lambda t: -t[0])
         best = scored[:1]
@@ -286,11 +300,22 @@ def responsibility_sentence(leads: tuple[str, ...], cooperating: tuple[str, ...]
 
 
 def _is_title(sentence: str, title: str) -> bool:
-    return bool(title) and _letters(sentence) == _letters(title)
+    """The sentence restates its document's title, or is a document title itself (a line naming a
+    通知 / 方案 / 计划 … with no sentence-final punctuation, such as a Markdown heading of the attachment)."""
+    if title and _letters(sentence) == _letters(title):
+        return True
+    bare = sentence.strip().strip("#*").strip()
+    return bool(_DOC_TITLE.search(bare)) and not _SENTENCE_FINAL.search(bare)
 
 
 def _letters(text: str) -> str:
-    return re.sub(r"\W+", "", to_search_form(text))
+    return re.sub(r"[\W_]+", "", to_search_form(text))
+
+
+def _states_number(sentence: str) -> bool:
+    """A figure in the sentence itself: not in its clause number (10.推动… / 一、主要目标) nor in a
+    document title it cites (《…行动方案（2025-2030年）》)."""
+    return bool(_NUMBER.search(_CITED_TITLE.sub("", _LEADING_NUMBER.sub("", sentence))))
 
 
 def _quote(text: str, limit: int) -> str:

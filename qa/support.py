@@ -82,11 +82,15 @@ class Vocabulary:
         return list(dict.fromkeys(missing))
 
     def _covered(self, word: str) -> bool:
-        """The word, or the word less a one-character affix (最高奖 → 最高, 奖补资金 → 补资金 …),
-        occurs in some clause: jieba glues affixes to words the corpus writes apart."""
+        """The word occurs in some clause, or the word less a one-character affix (最高奖 → 最高,
+        奖补资金 → 补资金 …), or, for a compound of 4+ characters, both of its halves of 2+ characters
+        (信贷政策 → 信贷 + 政策): jieba glues affixes and compounds the corpus writes apart."""
         if self.contains(word):
             return True
-        return len(word) >= 3 and (self.contains(word[:-1]) or self.contains(word[1:]))
+        if len(word) >= 3 and (self.contains(word[:-1]) or self.contains(word[1:])):
+            return True
+        return len(word) >= 4 and any(self.contains(word[:i]) and self.contains(word[i:])
+                                      for i in range(2, len(word) - 1))
 
     def coverage(self, content: str | set[str], text: str) -> float:
         """IDF-weighted share of the content's bigrams found in ``text`` (0 when none)."""

@@ -65,6 +65,30 @@ def test_fact_question_quotes_the_number(engine) -> None:  # noqa: ANN001
     assert answer.citations[0].clause.doc_id == CITY
 
 
+def test_figure_question_on_a_clause_without_the_figure_abstains(engine) -> None:  # noqa: ANN001
+    # The plan names the 蕲县港 works but gives no investment: a figure from another clause is no answer.
+    answer = engine.ask("蕲县港扩能升级工程投资多少亿元？")
+    assert answer.abstained and "没有给出问题所问的数字" in answer.text
+    assert answer.related and answer.related[0].clause.doc_id == CITY
+
+
+def test_which_ones_is_not_a_figure_question(engine) -> None:  # noqa: ANN001
+    from qa.extractive import _QUANTITY_CUES
+
+    assert _QUANTITY_CUES.search("上海现有的北斗专业产业基地是哪几个？") is None
+    assert _QUANTITY_CUES.search("新增几家企业？") and _QUANTITY_CUES.search("补贴比例是多少？")
+
+
+def test_figures_in_clause_numbers_and_cited_titles_are_not_facts() -> None:
+    from qa.extractive import _is_title, _states_number
+
+    assert not _states_number("10.推动脑机接口临床试验。")
+    assert not _states_number("现将《上海市脑机接口未来产业培育行动方案（2025-2030年）》印发给你们。")
+    assert _states_number("到2027年，新增首次获批的境内第三类医疗器械注册证超过500件。")
+    assert _is_title("**上海市支持企业加强基础研究 增强高质量发展新动能的若干措施**", "")
+    assert _is_title("# 关于印发《A》的通知", "关于印发《A》的通知") and not _is_title("制定实施方案。", "")
+
+
 def test_unmentioned_city_abstains_with_related_clauses(engine) -> None:  # noqa: ANN001
     answer = engine.ask("淮安市南北共建园区的责任单位有哪些？")
     assert answer.abstained and answer.text.startswith("语料中未找到依据")

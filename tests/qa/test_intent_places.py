@@ -62,3 +62,16 @@ def test_english_places_resolve_like_their_chinese_names(engine) -> None:  # noq
         "yongqiao-pairing-plan-2022",)
     assert gaz.find(english_places("Which city is Bozhou paired with?", gaz)).unknown == ("亳州",)
     assert english_places("宿州市冷链物流", gaz) == ""
+
+
+def test_a_compound_the_corpus_writes_apart_is_not_missing() -> None:
+    """信贷政策 is one jieba word; a corpus with 信贷 and 政策 apart still covers it (no false abstention)."""
+    from index.lexicon import Lexicon, count_lexicon
+    from qa.support import Vocabulary
+
+    def vocabulary(texts: list[str]) -> Vocabulary:
+        return Vocabulary(Lexicon(count_lexicon(texts), lambda term: any(term in t for t in texts)))
+
+    question = "企业可以纳入哪些信贷政策"
+    assert "信贷政策" not in vocabulary(["将企业纳入科技信贷支持范围。", "落实相关政策。"]).missing_terms(question)
+    assert "信贷政策" in vocabulary(["将企业纳入科技支持范围。", "落实相关政策。"]).missing_terms(question)
