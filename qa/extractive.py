@@ -39,7 +39,7 @@ _SENTENCE_FINAL = re.compile(r"[。；;！？!?]$")
 _CITED_TITLE = re.compile(r"《[^《》]*》")
 _RELEVANT_SHARE = 0.8  # a figure's clause covers at least this share of the best clause's coverage
 _QUANTITY_CUES = re.compile(r"多少|(?<!哪)几|哪年|哪一年|何时|什么时候|多久|多长|比例|比率|\bhow (?:many|much|long)\b|\bwhen\b|\byear\b|"
-                            r"\btarget|\bpercent", re.IGNORECASE)
+                            r"\bdate\b|\bsize\b|\btarget|\bpercent", re.IGNORECASE)
 
 
 @dataclass(frozen=True)

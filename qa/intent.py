@@ -46,7 +46,8 @@ _RESPONSIBILITY = re.compile(
 _FACT = re.compile(
     r"多少|几(?:个|次|家|年|项|名|批|亿|万|公里|倍)?|哪年|哪一年|何年|何时|什么时候|哪天|日期|时间"
     r"|目标|比例|比率|规模|数量|金额|不低于|不少于|达到|多大|多长|多久|名称|叫什么|是什么|是哪|哪里|在哪"
-    r"|\bhow (?:many|much|long|large|big)\b|\bwhen\b|\bwhat year\b|\bwhich year\b|\btarget|\bgoal"
+    r"|\bhow (?:many|much|long|large|big)\b|\bwhen\b|\bwhat (?:year|date|size|share|proportion)\b"
+    r"|\bwhich year\b|\bby when\b|\btarget|\bgoal"
     r"|\bwhat (?:is|was|are|were)\b|\bwhere\b|\bpercent|\bnumber of\b|\bamount\b",
     re.IGNORECASE,
 )

@@ -14,6 +14,7 @@ from qa.intent import analyse, detect_intent
     ("宿杭携手以来，宿州市级负责同志先后多少次带队赴杭州考察对接？", "fact"),
     ("到哪一年要形成全领域合作？", "fact"),
     ("How many cadres were sent?", "fact"),
+    ("Until what date are these measures valid?", "fact"),
     ("各地在干部挂职交流上分别怎么安排？", "compare"),
     ("How do the documents compare on industrial parks?", "compare"),
     ("埇桥区结对合作帮扶工作有哪些保障措施？", "general"),
