@@ -18,7 +18,7 @@ import numpy as np
 
 from index.bm25_store import Bm25Store
 from index.dense import WINDOW_OWNERS, WINDOW_VECTORS, save_mean, sentence_windows
-from index.clause_store import ClauseRow, ClauseStore, StoredRow, text_sha
+from index.clause_store import ClauseRow, ClauseStore, text_sha
 from index.embed_cache import EmbeddingCache, embed_with_cache
 from index.embedders import Embedder
 from index.faiss_store import ANN_THRESHOLD, VECTORS_FILE, FaissStore, choose_kind
@@ -144,18 +144,18 @@ def build_version(vdir: Path, live: IndexVersion | None, upserts: Sequence[Parse
                     bar.update(len(rows))
         store.commit()
         vectors, _, _ = out.finish()
+        kind = choose_kind(options.faiss_kind, len(vectors), options.ann_threshold)
+        FaissStore.build(vdir, vectors, kind, save_vectors=False)
+        save_mean(vdir, vectors)
+        if len(vectors):  # bm25s cannot index an empty corpus; search returns nothing for one anyway
+            Bm25Store.build(vdir, store.iter_tokens())
+        build_lexicon(vdir, store.iter_search_texts())
+        documents = {d.doc_id: d.sha256 for d, _ in store.documents()}
     except BaseException:
-        out.close()
-        store.close()
+        out.close()  # the caller removes the half-written version directory
         raise
-    kind = choose_kind(options.faiss_kind, len(vectors), options.ann_threshold)
-    FaissStore.build(vdir, vectors, kind, save_vectors=False)
-    save_mean(vdir, vectors)
-    if len(vectors):  # bm25s cannot index an empty corpus; search returns nothing for one anyway
-        Bm25Store.build(vdir, store.iter_tokens())
-    build_lexicon(vdir, store.iter_search_texts())
-    documents = {d.doc_id: d.sha256 for d, _ in store.documents()}
-    store.close()
+    finally:
+        store.close()
     report.clause_count = len(vectors)
     return Manifest(schema_version=1, package_version=package_version(), embedder=embedder.name,
                     dim=embedder.dim, tokenizer=tokenizer.signature, faiss_kind=kind,
