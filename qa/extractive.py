@@ -243,9 +243,9 @@ class ExtractiveAnswerer:
         if _QUANTITY_CUES.search(r.query):
             # The figure must come from a clause about what was asked: one about as relevant as the best
             # (a 50万元 in a clause on another subsidy does not answer 海外仓奖励多少).
-            best = max((cand.coverage for _, cand in pool), default=0.0)
+            most = max((cand.coverage for _, cand in pool), default=0.0)
             pool = [(s, cand) for s, cand in pool
-                    if _states_number(s) and cand.coverage >= _RELEVANT_SHARE * best]
+                    if _states_number(s) and cand.coverage >= _RELEVANT_SHARE * most]
             if not pool:
                 return None
         cos = self.dense.similarities(r.query, [s for s, _ in pool])
