@@ -102,17 +102,36 @@ class ClauseTokenizer:
         """
         workers = min(os.cpu_count() or 1, 8) if workers is None else workers
         if workers < 2 or expected < PARALLEL_MIN:
-            yield lambda texts: ["\t".join(self.tokenize(t)) for t in texts]
+            yield self._in_process
             return
         import multiprocessing
+        from concurrent.futures import ProcessPoolExecutor
+        from concurrent.futures.process import BrokenProcessPool
 
-        ctx = multiprocessing.get_context("spawn")
-        with ctx.Pool(workers, initializer=_init_worker, initargs=(self.user_words,)) as pool:
-            def tokens_of(texts: list[str]) -> list[str]:
+        pool = ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn"),
+                                   initializer=_init_worker, initargs=(self.user_words,))
+        broken = False
+
+        def tokens_of(texts: list[str]) -> list[str]:
+            nonlocal broken
+            if not broken:
                 chunks = [texts[i:i + _CHUNK] for i in range(0, len(texts), _CHUNK)]
-                return [tokens for part in pool.imap(_tokenize_chunk, chunks) for tokens in part]
+                try:
+                    return [tokens for part in pool.map(_tokenize_chunk, chunks) for tokens in part]
+                except BrokenProcessPool:
+                    # A worker could not start or died: e.g. a script that builds an index at import
+                    # time, without ``if __name__ == "__main__":``, which spawned workers re-run.
+                    log.warning("tokenizer worker processes failed; tokenizing in this process instead")
+                    broken = True
+            return self._in_process(texts)
 
+        try:
             yield tokens_of
+        finally:
+            pool.shutdown(cancel_futures=True)
+
+    def _in_process(self, texts: list[str]) -> list[str]:
+        return ["\t".join(self.tokenize(t)) for t in texts]
 
 
 PARALLEL_MIN = 20_000

@@ -46,3 +46,23 @@ def test_signature_changes_with_user_words() -> None:
 def test_tokens_are_never_empty_or_junk(text: str) -> None:
     for token in PLAIN.tokenize(text):
         assert token and token == token.strip() and is_searchable(token)
+
+
+def test_a_script_without_a_main_guard_still_tokenizes(tmp_path) -> None:  # noqa: ANN001
+    """Spawned workers re-run an unguarded script and fail to start: tokenizing falls back to the
+    calling process instead of waiting forever for them."""
+    import subprocess
+    import sys
+    import textwrap
+
+    script = tmp_path / "unguarded.py"
+    script.write_text(textwrap.dedent("""
+        from index.tokenize import PARALLEL_MIN, ClauseTokenizer
+        texts = ["加快推进长三角一体化发展", "完善冷链物流体系"] * 3
+        with ClauseTokenizer().batches(PARALLEL_MIN, workers=2) as tokens_of:
+            print(tokens_of(texts) == ["\\t".join(ClauseTokenizer().tokenize(t)) for t in texts])
+    """), encoding="utf-8")
+    done = subprocess.run([sys.executable, str(script)], cwd=tmp_path, capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert done.stdout.strip().splitlines()[-1] == "True"
+    assert "tokenizing in this process instead" in done.stderr
