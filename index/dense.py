@@ -23,6 +23,7 @@ from pathlib import Path
 
 import numpy as np
 
+from index.faiss_store import VECTORS_FILE
 from index.npy_files import RowFile
 
 WINDOW_VECTORS, WINDOW_OWNERS, MEAN_FILE = "windows.npy", "window_owners.npy", "mean.npy"
@@ -147,6 +148,7 @@ class DenseScorer:
         self.window_order = np.argsort(self.owners, kind="stable")
         self.window_start = np.searchsorted(self.owners[self.window_order], np.arange(len(self.clauses) + 1))
         self._scan_norms: tuple[np.ndarray, np.ndarray] | None = None
+        self._maps: tuple[np.ndarray, np.ndarray] | None = None
         self._loaded = True
 
     @property
@@ -212,15 +214,26 @@ class DenseScorer:
         """The dense score of every clause (an exact scan in chunks; flat versions and tools)."""
         self._load()
         q = self._query(qvec)
-        n = len(self.clauses)
-        clause = self._scan(self.clauses, q, 0)
+        clauses, windows = self._mapped()
+        n = len(clauses)
+        clause = self._scan(clauses, q, 0)
         best = np.full(n, -np.inf, np.float32)
         if self.owners.size:
-            wscores = self._scan(self.windows, q, 1)
+            wscores = self._scan(windows, q, 1)
             has = np.flatnonzero(self.window_start[1:] > self.window_start[:-1])
             # Windows sorted by owner: one max per clause over its contiguous run.
             best[has] = np.maximum.reduceat(wscores[self.window_order], self.window_start[has])
         return self._blend(clause, best)
+
+    def _mapped(self) -> tuple[np.ndarray, np.ndarray]:
+        """Clause and window vectors memory-mapped, for whole scans: they read every row in order,
+        which a map serves best (row reads by ``pread`` are for the few rows a search rescores)."""
+        if self._maps is None:
+            clauses = np.load(self.vdir / VECTORS_FILE, mmap_mode="r") if len(self.clauses) else self.clauses
+            windows = (np.load(self.vdir / WINDOW_VECTORS, mmap_mode="r") if self.calibrated and len(self.windows)
+                       else self.windows)
+            self._maps = (clauses, windows)
+        return self._maps
 
     def _scan(self, rows: np.ndarray, q: np.ndarray, which: int) -> np.ndarray:
         """Cosines of every row with the prepared query, in one matrix-vector product per chunk.
@@ -234,7 +247,7 @@ class DenseScorer:
             return np.concatenate([np.asarray(rows[i:i + _CHUNK], np.float32) @ q
                                    for i in range(0, len(rows), _CHUNK)])
         if self._scan_norms is None:
-            self._scan_norms = (_centred_norms(self.clauses, self.mean), _centred_norms(self.windows, self.mean))
+            self._scan_norms = tuple(_centred_norms(rows, self.mean) for rows in self._mapped())
         shift = float(self.mean @ q)
         raw = np.concatenate([np.asarray(rows[i:i + _CHUNK], np.float32) @ q for i in range(0, len(rows), _CHUNK)])
         return ((raw - shift) / self._scan_norms[which]).astype(np.float32)
