@@ -171,10 +171,7 @@ class DenseScorer:
         local, widx = self._window_rows(np.asarray(positions, dtype=np.int64))
         if widx.size == 0:
             return np.zeros((0, self.clauses.shape[1]), np.float32), local
-        order = np.argsort(widx, kind="stable")  # file order: runs of rows read together
-        vecs = np.empty((widx.size, self.clauses.shape[1]), np.float32)
-        vecs[order] = self.windows[widx[order]]
-        return vecs, local
+        return np.asarray(self.windows[widx], dtype=np.float32), local  # RowFile reads them in file order
 
     def _cosines(self, rows: np.ndarray, q: np.ndarray) -> np.ndarray:
         """Cosines of ``rows`` (raw vectors) with the prepared query: centred first when calibrated."""
