@@ -17,7 +17,8 @@ each such row mapped far more than its page into the process (measured on ext4 h
 ``MADV_RANDOM`` advised or not): 800 rows of a million-row file made 700 MB of it
 resident, and fifty queries 5 GB (RssFile; RssAnon stayed 0.6 GB). ``RowFile`` reads rows with
 ``os.pread`` into ordinary arrays instead: a query holds the rows it asked for and nothing else, and
-the page cache stays the kernel's to manage.
+the page cache stays the kernel's to manage. Whole scans, which read every row in order (exact search
+of a flat version, ``index.dense``), memory-map the file as before.
 """
 
 from __future__ import annotations
