@@ -111,12 +111,9 @@ def _scatter(terms: np.ndarray, docs: np.ndarray, tf: np.ndarray, idf: np.ndarra
     scores = (idf[terms].astype(np.float64) * (tf64 / (tf64 + norm[docs]))).astype(np.float32)
     order = np.argsort(terms, kind="stable")
     sorted_terms = terms[order]
-    starts = np.flatnonzero(np.concatenate(([True], sorted_terms[1:] != sorted_terms[:-1]))) \
-        if sorted_terms.size else np.zeros(0, np.int64)
-    counts = np.diff(np.append(starts, sorted_terms.size))
-    rank = np.arange(sorted_terms.size) - np.repeat(starts, counts)
-    dest = heads[sorted_terms] + rank
+    columns, starts, counts = np.unique(sorted_terms, return_index=True, return_counts=True)
+    dest = heads[sorted_terms] + np.arange(sorted_terms.size) - np.repeat(starts, counts)
     data[dest] = scores[order]
     indices[dest] = docs[order]
-    heads[sorted_terms[starts]] += counts
+    heads[columns] += counts
 

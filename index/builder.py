@@ -217,8 +217,7 @@ def _copy_kept(live: IndexVersion | None, kept_docs: list[tuple[Document, set[st
                 row.values["tokens"] = "\t".join(tokenizer.tokenize(text))
         store.append_stored(pos, rows)
         old = np.array([r.old_pos for r in rows], dtype=np.int64)
-        out.vectors.append(np.asarray(live.faiss.vectors[old], dtype=np.float32) if rows else
-                           np.zeros((0, embedder.dim), np.float32))
+        out.vectors.append(live.faiss.vectors[old])
         if live.dense.has_windows:
             windows, local = live.dense.windows_of(old)
             out.windows.append(windows)

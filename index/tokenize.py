@@ -146,7 +146,7 @@ def _init_worker(user_words: tuple[str, ...]) -> None:
 
 def _tokenize_chunk(texts: list[str]) -> list[str]:
     assert _WORKER is not None
-    return ["\t".join(_WORKER.tokenize(t)) for t in texts]
+    return _WORKER._in_process(texts)
 
 
 @lru_cache(maxsize=1)
