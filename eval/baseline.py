@@ -14,7 +14,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from eval.metrics import Passage
+from policyqa.eval.metrics import Passage
 
 CHUNK_SIZE = 750
 CHUNK_OVERLAP = 150

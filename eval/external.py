@@ -16,10 +16,10 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
-from eval import metrics as m
-from eval.testset import TestCase
-from ingest.errors import PolicyqaError
-from ingest.model import Document, ParsedDocument
+from policyqa.eval import metrics as m
+from policyqa.eval.testset import TestCase
+from policyqa.ingest.errors import PolicyqaError
+from policyqa.ingest.model import Document, ParsedDocument
 
 NCP_FOLDER = "qa-ncp-epidemic-policy"
 NCP_FILES = ("train.json", "dev.json")
@@ -47,7 +47,7 @@ def require_dir(path: Path) -> Path:
 # ---------------------------------------------------------------- corpus-extra responsibility set
 def extra_parsed_documents(cases: Sequence[TestCase], extra_dir: Path) -> list[ParsedDocument]:
     """Parse every file the cases name in ``gold_files`` (each once), with the product's own ingest."""
-    from ingest.pipeline import ingest_paths
+    from policyqa.ingest.pipeline import ingest_paths
 
     files = list(dict.fromkeys(f for c in cases for f in c.gold_files))
     paths = [require_dir(extra_dir) / f for f in files]
@@ -148,8 +148,8 @@ def _answer_text(answer: Any) -> str:
 
 def ncp_parsed_documents(passages: dict[str, str]) -> list[ParsedDocument]:
     """One Document per unique passage, parsed into clauses by the product's own pipeline."""
-    from ingest.loaders import RawDocument
-    from ingest.pipeline import parse_raw
+    from policyqa.ingest.loaders import RawDocument
+    from policyqa.ingest.pipeline import parse_raw
 
     out = []
     for pid, text in passages.items():

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ingest.normalize import to_search_form
+from policyqa.ingest.normalize import to_search_form
 
 # The metric names of `policyqa eval --json`, in display order (issue 6).
 RETRIEVAL_METRICS = ("hit@1", "hit@5", "hit@10", "mrr@10", "ndcg@10")

@@ -6,7 +6,7 @@ import json
 from pathlib import Path
 from typing import Any
 
-from eval.metrics import LOWER_IS_BETTER, METRIC_NAMES
+from policyqa.eval.metrics import LOWER_IS_BETTER, METRIC_NAMES
 
 
 def markdown_table(data: dict[str, Any]) -> str:
@@ -69,7 +69,7 @@ def write_chart(data: dict[str, Any], path: Path) -> None:
 def write_report(data: dict[str, Any], failures: list[dict[str, Any]], directory: Path, *,
                  command: str = "") -> list[Path]:
     """Write report.json, report.md, chart.png, failures.jsonl and failures.md into ``directory``."""
-    from eval.runner import write_failures
+    from policyqa.eval.runner import write_failures
 
     directory.mkdir(parents=True, exist_ok=True)
     (directory / "report.json").write_text(json.dumps(data, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")

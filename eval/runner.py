@@ -14,10 +14,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from eval import metrics as m
-from eval.baseline import NaiveRag
-from eval.metrics import Passage
-from eval.testset import INTENTS, TestCase
+from policyqa.eval import metrics as m
+from policyqa.eval.baseline import NaiveRag
+from policyqa.eval.metrics import Passage
+from policyqa.eval.testset import INTENTS, TestCase
 
 log = logging.getLogger(__name__)
 K = 10
@@ -168,8 +168,8 @@ def engine_embedder(engine: Any) -> Any:
 
 def bundled_documents() -> list[tuple[str, str]]:
     """``(doc_id, raw_text)`` of every document of the bundled seed corpus, read by the product's ingest."""
-    from ingest.catalog import bundled_corpus_dir
-    from ingest.pipeline import ingest_paths
+    from policyqa.ingest.catalog import bundled_corpus_dir
+    from policyqa.ingest.pipeline import ingest_paths
 
     return raw_documents(ingest_paths([bundled_corpus_dir()]).parsed)
 

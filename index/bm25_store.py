@@ -17,7 +17,7 @@ from typing import Iterable, Sequence
 
 import numpy as np
 
-from index.bm25_matrix import score_matrix
+from policyqa.index.bm25_matrix import score_matrix
 
 log = logging.getLogger(__name__)
 

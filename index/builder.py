@@ -16,19 +16,19 @@ from typing import Callable, Iterable, Iterator, Sequence
 
 import numpy as np
 
-from index.bm25_store import Bm25Store
-from index.dense import WINDOW_OWNERS, WINDOW_VECTORS, save_mean, sentence_windows
-from index.clause_store import ClauseRow, ClauseStore, text_sha
-from index.embed_cache import EmbeddingCache, embed_with_cache
-from index.embedders import Embedder
-from index.faiss_store import ANN_THRESHOLD, VECTORS_FILE, FaissStore, choose_kind
-from index.lexicon import build_lexicon
-from index.npy_files import NpyRowWriter
-from index.persist import Manifest, package_version
-from index.tokenize import ClauseTokenizer, changed_words
-from index.version import IndexVersion
-from ingest.model import Clause, Document, ParsedDocument
-from ingest.normalize import to_search_form
+from policyqa.index.bm25_store import Bm25Store
+from policyqa.index.dense import WINDOW_OWNERS, WINDOW_VECTORS, save_mean, sentence_windows
+from policyqa.index.clause_store import ClauseRow, ClauseStore, text_sha
+from policyqa.index.embed_cache import EmbeddingCache, embed_with_cache
+from policyqa.index.embedders import Embedder
+from policyqa.index.faiss_store import ANN_THRESHOLD, VECTORS_FILE, FaissStore, choose_kind
+from policyqa.index.lexicon import build_lexicon
+from policyqa.index.npy_files import NpyRowWriter
+from policyqa.index.persist import Manifest, package_version
+from policyqa.index.tokenize import ClauseTokenizer, changed_words
+from policyqa.index.version import IndexVersion
+from policyqa.ingest.model import Clause, Document, ParsedDocument
+from policyqa.ingest.normalize import to_search_form
 
 log = logging.getLogger(__name__)
 

@@ -21,20 +21,20 @@ from typing import TYPE_CHECKING, Sequence
 
 import numpy as np
 
-from index.builder import AddReport, BuildOptions, build_version, classify
-from index.embed_cache import CACHE_NAME, EmbeddingCache
-from index.embedders import Embedder, make_embedder
-from index.glossary import chinese_terms
-from index.hybrid import Candidates, Filters, FusionParams, Hit, matched_terms
-from index.lexicon import Lexicon
-from index.persist import CURRENT, check_embedder, commit_version, current_version, new_version_dir, write_lock
-from index.version import IndexVersion
-from ingest.errors import IndexMismatchError, IndexNotFoundError, IndexWriteError, PolicyqaError
-from ingest.model import Clause, Document, ParsedDocument
-from ingest.normalize import to_search_form
+from policyqa.index.builder import AddReport, BuildOptions, build_version, classify
+from policyqa.index.embed_cache import CACHE_NAME, EmbeddingCache
+from policyqa.index.embedders import Embedder, make_embedder
+from policyqa.index.glossary import chinese_terms
+from policyqa.index.hybrid import Candidates, Filters, FusionParams, Hit, matched_terms
+from policyqa.index.lexicon import Lexicon
+from policyqa.index.persist import CURRENT, check_embedder, commit_version, current_version, new_version_dir, write_lock
+from policyqa.index.version import IndexVersion
+from policyqa.ingest.errors import IndexMismatchError, IndexNotFoundError, IndexWriteError, PolicyqaError
+from policyqa.ingest.model import Clause, Document, ParsedDocument
+from policyqa.ingest.normalize import to_search_form
 
 if TYPE_CHECKING:
-    from ingest.settings import Settings
+    from policyqa.ingest.settings import Settings
 
 log = logging.getLogger(__name__)
 
@@ -352,9 +352,9 @@ def open_default_index(settings: Settings, *, progress: bool = True) -> ClauseIn
     timeout = settings.write_lock_timeout()
     if current_version(root) is not None:
         return ClauseIndex.open(root, embedder, lock_timeout=timeout)
-    from ingest.catalog import bundled_corpus_dir
-    from ingest.config import IngestConfig
-    from ingest.pipeline import ingest_paths
+    from policyqa.ingest.catalog import bundled_corpus_dir
+    from policyqa.ingest.config import IngestConfig
+    from policyqa.ingest.pipeline import ingest_paths
 
     log.info("building the default index at %s from the bundled corpus", root)
     index = ClauseIndex.open(root, embedder, create=True, lock_timeout=timeout)

@@ -23,8 +23,8 @@ from pathlib import Path
 
 import numpy as np
 
-from index.faiss_store import VECTORS_FILE
-from index.npy_files import RowFile
+from policyqa.index.faiss_store import VECTORS_FILE
+from policyqa.index.npy_files import RowFile
 
 WINDOW_VECTORS, WINDOW_OWNERS, MEAN_FILE = "windows.npy", "window_owners.npy", "mean.npy"
 WINDOW_MIN, WINDOW_MAX = 40, 120

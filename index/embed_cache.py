@@ -15,8 +15,8 @@ from typing import Callable, Sequence
 
 import numpy as np
 
-from index.clause_store import text_sha
-from index.embedders import Embedder
+from policyqa.index.clause_store import text_sha
+from policyqa.index.embedders import Embedder
 
 log = logging.getLogger(__name__)
 

@@ -29,7 +29,7 @@ from pathlib import Path
 
 import numpy as np
 
-from index.npy_files import RowFile
+from policyqa.index.npy_files import RowFile
 
 log = logging.getLogger(__name__)
 

@@ -17,7 +17,7 @@ from typing import Any, Sequence
 
 import numpy as np
 
-from ingest.model import Clause
+from policyqa.ingest.model import Clause
 
 
 @dataclass(frozen=True)

@@ -17,9 +17,9 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Sequence
 
-from index.clause_index import ClauseIndex
-from index.hybrid import Candidates, FusionParams
-from ingest.normalize import to_search_form
+from policyqa.index.clause_index import ClauseIndex
+from policyqa.index.hybrid import Candidates, FusionParams
+from policyqa.ingest.normalize import to_search_form
 
 log = logging.getLogger(__name__)
 
@@ -100,7 +100,7 @@ def default_grid(base: FusionParams) -> list[FusionParams]:
 
 
 def main(argv: list[str] | None = None) -> int:
-    from index.embedders import make_embedder
+    from policyqa.index.embedders import make_embedder
 
     parser = argparse.ArgumentParser(prog="python -m index.tuning", description=__doc__.split("\n")[0])
     parser.add_argument("--index", required=True)

@@ -9,13 +9,13 @@ from __future__ import annotations
 from functools import cached_property
 from pathlib import Path
 
-from index.bm25_store import Bm25Store
-from index.clause_store import ClauseStore
-from index.dense import DenseScorer
-from index.faiss_store import FaissStore
-from index.lexicon import Lexicon
-from index.persist import MANIFEST, Manifest, hold_version
-from index.tokenize import ClauseTokenizer
+from policyqa.index.bm25_store import Bm25Store
+from policyqa.index.clause_store import ClauseStore
+from policyqa.index.dense import DenseScorer
+from policyqa.index.faiss_store import FaissStore
+from policyqa.index.lexicon import Lexicon
+from policyqa.index.persist import MANIFEST, Manifest, hold_version
+from policyqa.index.tokenize import ClauseTokenizer
 
 
 class IndexVersion:

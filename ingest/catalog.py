@@ -6,7 +6,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from ingest.errors import IngestError
+from policyqa.ingest.errors import IngestError
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -22,7 +22,7 @@ _FIELDS = {"id": "doc_id", "title": "title", "issuer": "issuer", "province": "pr
 
 def bundled_corpus_dir() -> Path:
     """The packaged ``corpus/`` directory: the five seed documents and their ``catalog.toml``."""
-    import corpus
+    from policyqa import corpus
 
     return Path(corpus.__file__).resolve().parent
 

@@ -14,8 +14,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from ingest.config import IngestConfig
-from ingest.errors import (
+from policyqa.ingest.config import IngestConfig
+from policyqa.ingest.errors import (
     BrokenPdfError,
     EmptyDocumentError,
     FileTooLargeError,

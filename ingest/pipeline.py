@@ -16,16 +16,16 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ingest import boilerplate
-from ingest.catalog import CATALOG_NAME, load_catalog
-from ingest.config import IngestConfig
-from ingest.errors import EmptyDocumentError, IngestError, UnsupportedFormatError
-from ingest.loaders import RawDocument, load, supported_suffixes
-from ingest.model import Clause, Document, ParsedDocument
-from ingest.normalize import to_search_form, to_simplified
-from ingest.responsibility import Responsibility, extract_responsibility
-from ingest.segment import Piece, split_blocks
-from ingest.structure import parse_blocks
+from policyqa.ingest import boilerplate
+from policyqa.ingest.catalog import CATALOG_NAME, load_catalog
+from policyqa.ingest.config import IngestConfig
+from policyqa.ingest.errors import EmptyDocumentError, IngestError, UnsupportedFormatError
+from policyqa.ingest.loaders import RawDocument, load, supported_suffixes
+from policyqa.ingest.model import Clause, Document, ParsedDocument
+from policyqa.ingest.normalize import to_search_form, to_simplified
+from policyqa.ingest.responsibility import Responsibility, extract_responsibility
+from policyqa.ingest.segment import Piece, split_blocks
+from policyqa.ingest.structure import parse_blocks
 
 logger = logging.getLogger(__name__)
 

@@ -14,8 +14,8 @@ import bisect
 import re
 from dataclasses import dataclass
 
-from ingest.responsibility import is_sentence_final, parenthetical_spans, parse_parenthetical
-from ingest.structure import Block
+from policyqa.ingest.responsibility import is_sentence_final, parenthetical_spans, parse_parenthetical
+from policyqa.ingest.structure import Block
 
 Span = tuple[int, int]
 _STOPS = "。！？!?；;"

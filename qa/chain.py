@@ -24,9 +24,9 @@ from typing import Any
 from langchain_core.documents import Document as LcDocument
 from langchain_core.runnables import Runnable, RunnableLambda
 
-from index.hybrid import Hit
-from qa.answer import Answer
-from qa.extractive import Retrieval
+from policyqa.index.hybrid import Hit
+from policyqa.qa.answer import Answer
+from policyqa.qa.extractive import Retrieval
 
 
 def build_chain(engine: Any, *, llm: bool = False) -> Runnable:
@@ -70,7 +70,7 @@ def documents_to_hits(docs: list[LcDocument], index: Any) -> list[Hit]:
 
 
 def _llm_step(engine: Any) -> Any:
-    from qa.llm import LlmAnswerer
+    from policyqa.qa.llm import LlmAnswerer
 
     answerer = LlmAnswerer(engine.settings, max_tokens=getattr(engine, "llm_max_tokens", 400))
 

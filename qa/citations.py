@@ -5,8 +5,8 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Sequence
 
-from ingest.model import Clause
-from qa.answer import Citation
+from policyqa.ingest.model import Clause
+from policyqa.qa.answer import Citation
 
 # Sentence ends in Chinese policy text; ；also ends a sentence because clauses chain measures with it.
 _SENTENCE_END = re.compile(r"(?<=[。；;！!？?])")

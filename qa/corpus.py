@@ -15,12 +15,12 @@ from typing import Any
 
 import numpy as np
 
-from index.embed_cache import EmbeddingCache, embed_with_cache
-from index.lexicon import Lexicon, count_lexicon
-from ingest.model import Clause, Document
-from ingest.normalize import to_search_form
-from qa.places import Gazetteer
-from qa.support import Vocabulary
+from policyqa.index.embed_cache import EmbeddingCache, embed_with_cache
+from policyqa.index.lexicon import Lexicon, count_lexicon
+from policyqa.ingest.model import Clause, Document
+from policyqa.ingest.normalize import to_search_form
+from policyqa.qa.places import Gazetteer
+from policyqa.qa.support import Vocabulary
 
 
 class CorpusView:

@@ -15,20 +15,20 @@ import threading
 from dataclasses import replace
 from typing import Any
 
-from index.glossary import concepts
-from index.hybrid import Filters, Hit
-from ingest.model import Clause
-from ingest.normalize import to_search_form
-from qa.answer import Answer
-from qa.compare import Comparison, comparison_answer, compare_documents
-from qa.duty_table import DutyTable, table_title
-from qa.corpus import CorpusView, DenseScorer
-from qa.extractive import ExtractiveAnswerer, QAConfig, Retrieval
-from qa.intent import analyse, is_english
-from qa.places import PlaceMatch, english_places
-from qa.settings import Settings
-from qa.intent import detect_intent
-from qa.ledger import Ledger
+from policyqa.index.glossary import concepts
+from policyqa.index.hybrid import Filters, Hit
+from policyqa.ingest.model import Clause
+from policyqa.ingest.normalize import to_search_form
+from policyqa.qa.answer import Answer
+from policyqa.qa.compare import Comparison, comparison_answer, compare_documents
+from policyqa.qa.duty_table import DutyTable, table_title
+from policyqa.qa.corpus import CorpusView, DenseScorer
+from policyqa.qa.extractive import ExtractiveAnswerer, QAConfig, Retrieval
+from policyqa.qa.intent import analyse, is_english
+from policyqa.qa.places import PlaceMatch, english_places
+from policyqa.qa.settings import Settings
+from policyqa.qa.intent import detect_intent
+from policyqa.qa.ledger import Ledger
 
 log = logging.getLogger(__name__)
 
@@ -118,7 +118,7 @@ class QAEngine:
 
     def chain(self, *, llm: bool = False) -> Any:
         """The LangChain Runnable behind ``ask``: retrieve | answer (| LLM)."""
-        from qa.chain import build_chain
+        from policyqa.qa.chain import build_chain
 
         return build_chain(self, llm=llm)
 
@@ -126,7 +126,7 @@ class QAEngine:
         """The extractive answer for a retrieval; compare questions are answered per document,
         a unit's tasks from the ledger (all of them, not the retrieved k)."""
         if r.analysis.intent == "unit_tasks":
-            from qa.ledger_answer import unit_tasks_answer
+            from policyqa.qa.ledger_answer import unit_tasks_answer
 
             answer = unit_tasks_answer(self.ledger, r)
             if answer is not None:

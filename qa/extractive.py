@@ -22,14 +22,14 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from index.hybrid import Hit
-from ingest.model import Clause
-from ingest.normalize import to_search_form
-from qa.answer import Answer, Citation
-from qa.citations import cite, reference, sentences
-from qa.corpus import CorpusView, DenseScorer
-from qa.intent import QuestionAnalysis
-from qa.places import PlaceMatch, place_stem
+from policyqa.index.hybrid import Hit
+from policyqa.ingest.model import Clause
+from policyqa.ingest.normalize import to_search_form
+from policyqa.qa.answer import Answer, Citation
+from policyqa.qa.citations import cite, reference, sentences
+from policyqa.qa.corpus import CorpusView, DenseScorer
+from policyqa.qa.intent import QuestionAnalysis
+from policyqa.qa.places import PlaceMatch, place_stem
 
 ABSTAIN_PREFIX = "语料中未找到依据"
 _NUMBER = re.compile(r"\d|[一二三四五六七八九十百千万亿两半]+(?:个|名|次|项|家|年|条|批|倍|小时|季度|月)|每[年季月周]")

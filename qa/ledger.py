@@ -24,12 +24,12 @@ import difflib
 from collections import Counter, defaultdict
 from dataclasses import dataclass
 
-from ingest.errors import UnknownDocumentError, UnknownRegionError, UnknownUnitError
-from ingest.model import Clause, Document
-from qa.citations import without_duty
-from qa.corpus import CorpusView
-from qa.places import place_stem
-from qa.unit_names import UnitNames, fold
+from policyqa.ingest.errors import UnknownDocumentError, UnknownRegionError, UnknownUnitError
+from policyqa.ingest.model import Clause, Document
+from policyqa.qa.citations import without_duty
+from policyqa.qa.corpus import CorpusView
+from policyqa.qa.places import place_stem
+from policyqa.qa.unit_names import UnitNames, fold
 
 ROLES = ("lead", "cooperating", "any")
 ROLE_ZH = {"lead": "牵头", "cooperating": "配合", "any": "参与"}

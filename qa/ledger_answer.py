@@ -17,13 +17,13 @@ import re
 from dataclasses import dataclass
 from itertools import groupby
 
-from qa.answer import Answer, Citation
-from qa.citations import shorten
-from qa.duty_table import clause_number
-from qa.extractive import ABSTAIN_PREFIX, Retrieval
-from qa.ledger import ROLE_ZH, Ledger, Task, Unit
-from qa.places import place_stem
-from qa.unit_names import fold
+from policyqa.qa.answer import Answer, Citation
+from policyqa.qa.citations import shorten
+from policyqa.qa.duty_table import clause_number
+from policyqa.qa.extractive import ABSTAIN_PREFIX, Retrieval
+from policyqa.qa.ledger import ROLE_ZH, Ledger, Task, Unit
+from policyqa.qa.places import place_stem
+from policyqa.qa.unit_names import fold
 
 _LEAD = re.compile(r"牵头|\blead(?:s|ing)?\b|\bled\b|\bin charge of\b", re.IGNORECASE)
 _COOPERATING = re.compile(r"配合|协助|协同|\bco-?operat|\bassist|\bsupport(?:s|ing)?\b", re.IGNORECASE)

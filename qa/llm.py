@@ -22,10 +22,10 @@ from dataclasses import replace
 from typing import Any
 from urllib.parse import urlsplit, urlunsplit
 
-from ingest.errors import LlmError
-from qa.answer import Answer, Citation
-from qa.citations import reference
-from qa.settings import Settings
+from policyqa.ingest.errors import LlmError
+from policyqa.qa.answer import Answer, Citation
+from policyqa.qa.citations import reference
+from policyqa.qa.settings import Settings
 
 log = logging.getLogger(__name__)
 

@@ -22,7 +22,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from ingest.model import Document
+from policyqa.ingest.model import Document
 
 # Longest first, so 浦东新区 → 浦东 and 广西壮族自治区 → 广西壮族 (still ≥ 2 characters).
 _SUFFIXES = ("特别行政区", "自治区", "自治州", "自治县", "新区", "省", "市", "区", "县")
@@ -181,7 +181,7 @@ def english_places(question: str, gazetteer: Gazetteer) -> str:
     (Suzhou: 宿州 or 苏州) the one some document is about wins, else one the corpus mentions, else
     the first, which ``find`` then reports as unknown, as it would a Chinese question's 郑州市.
     """
-    from index.glossary import place_readings
+    from policyqa.index.glossary import place_readings
 
     names = []
     for readings in place_readings(question):

@@ -16,7 +16,7 @@ from langchain_core.documents import Document as LcDocument
 from langchain_core.retrievers import BaseRetriever
 from pydantic import ConfigDict
 
-from index.hybrid import Filters, Hit
+from policyqa.index.hybrid import Filters, Hit
 
 
 def hit_to_document(hit: Hit) -> LcDocument:

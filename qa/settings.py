@@ -1,5 +1,5 @@
 """Settings live in the lowest layer (ingest.settings) so every layer can take them; re-exported here."""
 
-from ingest.settings import ENV_PREFIX, Settings
+from policyqa.ingest.settings import ENV_PREFIX, Settings
 
 __all__ = ["ENV_PREFIX", "Settings"]

@@ -17,9 +17,9 @@ import math
 from collections.abc import Iterable
 from typing import Any
 
-from index.lexicon import ASCII_TERM as _ASCII_TERM
-from index.lexicon import HAN_RUN as _HAN_RUN
-from index.lexicon import bigrams
+from policyqa.index.lexicon import ASCII_TERM as _ASCII_TERM
+from policyqa.index.lexicon import HAN_RUN as _HAN_RUN
+from policyqa.index.lexicon import bigrams
 # jieba tags of words that name a thing (nouns, noun-verbs, foreign words, unknown words);
 # a missing verb or pronoun (引入, 获得, 这些) is paraphrase, a missing noun is missing content.
 _NOUN_TAGS = ("n", "vn", "nz", "nt", "nl", "ng", "eng", "nr", "ns", "x")

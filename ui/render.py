@@ -13,7 +13,7 @@ import html
 from collections.abc import Iterable, Sequence
 from typing import Any
 
-from ingest.model import Clause
+from policyqa.ingest.model import Clause
 
 # Scoped to .pqa so the app's CSS cannot leak into Gradio's own widgets.
 APP_CSS = """
@@ -80,7 +80,7 @@ def _search_form_aligned(text: str) -> str:
     to the original; per-character conversion keeps positions and is good enough to find terms.
     """
     try:
-        from ingest.normalize import to_search_form
+        from policyqa.ingest.normalize import to_search_form
     except ImportError:  # ingest.normalize not there yet: match on the raw text only
         return text
     whole = to_search_form(text)

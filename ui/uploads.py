@@ -16,7 +16,7 @@ import shutil
 import unicodedata
 from pathlib import Path
 
-from ingest.errors import (
+from policyqa.ingest.errors import (
     BrokenPdfError,
     EmptyDocumentError,
     FileTooLargeError,

@@ -12,13 +12,13 @@ _T0 = time.time()  # before any heavy import
 
 from typing import Any  # noqa: E402
 
-from eval.bench.measure import peak_rss_mb, worker_main  # noqa: E402
+from policyqa.eval.bench.measure import peak_rss_mb, worker_main  # noqa: E402
 
 
 def cold(spec: dict[str, Any]) -> dict[str, Any]:
     from langchain_community.vectorstores import FAISS
 
-    from index.embedders import make_embedder
+    from policyqa.index.embedders import make_embedder
 
     # The pickle is our own, written by the baseline worker a moment ago.
     store = FAISS.load_local(spec["save_dir"], make_embedder(spec["embedder"]),

@@ -11,18 +11,18 @@ import time
 from pathlib import Path
 from typing import Any
 
-from eval.bench.measure import (Limits, dir_size_mb, latency_summary, peak_rss_mb, run_worker, stride_sample,
+from policyqa.eval.bench.measure import (Limits, dir_size_mb, latency_summary, peak_rss_mb, run_worker, stride_sample,
                                 worker_main)
 
 
 def _documents(spec: dict[str, Any]) -> list[tuple[str, str]]:
     """``(doc_id, raw text)``: what a naive pipeline reads — the loaded file text, no parsing."""
     if spec["corpus"] == "scale":
-        from eval.bench.corpora import load_pool, scale_documents
+        from policyqa.eval.bench.corpora import load_pool, scale_documents
 
         docs = scale_documents(load_pool(Path(spec["pool"])), int(spec["clauses"]), seed=int(spec.get("seed", 0)))
         return [(p.document.doc_id, p.text) for p in docs]
-    from ingest.loaders import load
+    from policyqa.ingest.loaders import load
 
     files = []
     for f in map(Path, spec["files"]):
@@ -31,8 +31,8 @@ def _documents(spec: dict[str, Any]) -> list[tuple[str, str]]:
 
 
 def baseline(spec: dict[str, Any]) -> dict[str, Any]:
-    from eval.baseline import NaiveRag
-    from index.embedders import make_embedder
+    from policyqa.eval.baseline import NaiveRag
+    from policyqa.index.embedders import make_embedder
 
     queries: list[str] = spec["queries"]
     embedder = make_embedder(spec["embedder"])
@@ -76,7 +76,7 @@ def baseline(spec: dict[str, Any]) -> dict[str, Any]:
     out["index_mb"] = dir_size_mb(save_dir)
     out["build_rss_mb"] = peak_rss_mb()
     del rag
-    cold = run_worker("eval.bench.baseline_cold",
+    cold = run_worker("policyqa.eval.bench.baseline_cold",
                       {"save_dir": str(save_dir), "embedder": spec["embedder"], "query": queries[0],
                        "spawned_at": time.time()}, Limits(**spec.get("limits", {})))
     out.update(cold)

@@ -13,8 +13,8 @@ from typing import Any, Sequence
 
 import numpy as np
 
-from eval.bench.measure import dir_size_mb, peak_rss_mb, stride_sample, worker_main
-from ingest.model import ParsedDocument
+from policyqa.eval.bench.measure import dir_size_mb, peak_rss_mb, stride_sample, worker_main
+from policyqa.ingest.model import ParsedDocument
 
 _RECALL_K = 10
 _RECALL_TOLERANCE = 1e-3
@@ -24,12 +24,12 @@ _EXACT_CHUNK = 65_536  # rows of the exact scan at a time: bounded memory at 1M 
 def _parse(spec: dict[str, Any]) -> tuple[list[ParsedDocument], float, int]:
     """The corpus's documents, the seconds spent parsing (0 for scale corpora), files skipped."""
     if spec["corpus"] == "scale":
-        from eval.bench.corpora import load_pool, scale_documents
+        from policyqa.eval.bench.corpora import load_pool, scale_documents
 
         docs = list(scale_documents(load_pool(Path(spec["pool"])), int(spec["clauses"]),
                                     seed=int(spec.get("seed", 0))))
         return docs, 0.0, 0
-    from ingest.pipeline import ingest_paths
+    from policyqa.ingest.pipeline import ingest_paths
 
     start = time.perf_counter()
     report = ingest_paths([Path(f) for f in spec["files"]])
@@ -37,9 +37,9 @@ def _parse(spec: dict[str, Any]) -> tuple[list[ParsedDocument], float, int]:
 
 
 def build(spec: dict[str, Any]) -> dict[str, Any]:
-    from index.builder import BuildOptions, passage_text
-    from index.clause_index import ClauseIndex
-    from index.embedders import make_embedder
+    from policyqa.index.builder import BuildOptions, passage_text
+    from policyqa.index.clause_index import ClauseIndex
+    from policyqa.index.embedders import make_embedder
 
     docs, parse_s, skipped = _parse(spec)
     options = BuildOptions()
@@ -99,7 +99,7 @@ def build(spec: dict[str, Any]) -> dict[str, Any]:
 def _passage_sample(texts: list[str], search_texts: list[str], n: int) -> tuple[list[str], int]:
     """``n`` of the passages a build embeds (clause texts, then every clause's sentence windows) at an even
     stride, and how many there are, without holding every window (a million clauses have millions)."""
-    from index.dense import sentence_windows
+    from policyqa.index.dense import sentence_windows
 
     counts = np.fromiter((len(sentence_windows(t)) for t in search_texts), dtype=np.int64, count=len(search_texts))
     ends = np.cumsum(counts)
@@ -124,7 +124,7 @@ def ann_recall(vdir: Path, embedder: Any, queries: Sequence[str]) -> dict[str, A
     returned clause as found when its exact score is within 1e-3 of the exact 10th score (ann-benchmarks'
     definition: equal scores are not misses); ``ann_recall_strict@10`` compares position sets.
     """
-    from index.version import IndexVersion
+    from policyqa.index.version import IndexVersion
 
     version = IndexVersion(vdir)
     store = version.faiss
@@ -146,7 +146,7 @@ def ann_recall(vdir: Path, embedder: Any, queries: Sequence[str]) -> dict[str, A
         hits.append(np.count_nonzero(found >= exact_s[-1] - _RECALL_TOLERANCE) / k)
         strict.append(len(set(approx.tolist()) & set(exact.tolist())) / k)
     version.close()
-    from eval.bench.measure import percentile
+    from policyqa.eval.bench.measure import percentile
 
     return {"ann_recall@10": round(float(np.mean(hits)), 4),
             "ann_recall_strict@10": round(float(np.mean(strict)), 4), "ann_recall_queries": len(qv),

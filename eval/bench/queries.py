@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from eval.testset import load_testset
+from policyqa.eval.testset import load_testset
 
 DEFAULT_QUERIES = 50
 

@@ -17,9 +17,9 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
-from eval.bench.corpora import clause_pool, default_extra_dir, extra_files, save_pool
-from eval.bench.measure import Limits, WorkerFailed, load_average, run_worker
-from eval.bench.queries import bench_queries
+from policyqa.eval.bench.corpora import clause_pool, default_extra_dir, extra_files, save_pool
+from policyqa.eval.bench.measure import Limits, WorkerFailed, load_average, run_worker
+from policyqa.eval.bench.queries import bench_queries
 
 log = logging.getLogger(__name__)
 
@@ -81,7 +81,7 @@ class _Corpus:
 
 
 def _corpora(options: BenchOptions, pool_path: Path, extra: list[Path], extra_total: int) -> list[_Corpus]:
-    from ingest.catalog import bundled_corpus_dir
+    from policyqa.ingest.catalog import bundled_corpus_dir
 
     out = []
     if "seed" in options.corpora:
@@ -106,10 +106,10 @@ def _measure(corpus: _Corpus, queries: list[str], work: Path, options: BenchOpti
                            "loadavg_start": load_average()}
     log.info("bench: %s — building", corpus.name)
     try:
-        run.update(run_worker("eval.bench.build_worker", spec, options.limits))
+        run.update(run_worker("policyqa.eval.bench.build_worker", spec, options.limits))
         run["embedder"] = _embedder_label(corpus.embedder)
         log.info("bench: %s — serving (%d clauses)", corpus.name, run["clauses"])
-        run.update(run_worker("eval.bench.serve_worker",
+        run.update(run_worker("policyqa.eval.bench.serve_worker",
                               {"index_dir": str(index_dir), "embedder": corpus.embedder, "queries": queries,
                                "rounds": options.rounds, "spawned_at": time.time()}, options.limits))
     except WorkerFailed as exc:
@@ -130,7 +130,7 @@ def _measure_baseline(corpus: _Corpus, queries: list[str], work: Path, options: 
                                        "FAISS (flat); clauses = chunks", "loadavg_start": load_average()}
     log.info("bench: %s — naive LangChain baseline", corpus.name)
     try:
-        run.update(run_worker("eval.bench.baseline_worker", spec, options.limits))
+        run.update(run_worker("policyqa.eval.bench.baseline_worker", spec, options.limits))
         run["embedder"] = _embedder_label(corpus.embedder)
     except WorkerFailed as exc:
         run["skipped"] = exc.reason
@@ -154,8 +154,8 @@ def _baseline_or_skip(corpus: _Corpus, queries: list[str], work: Path, options: 
 
 def _parse_for_pool(extra: list[Path]) -> tuple[list[Any], list[Any]]:
     """Seed and extra documents parsed once here: the scale corpora's clause pool and tuning texts."""
-    from ingest.catalog import bundled_corpus_dir
-    from ingest.pipeline import ingest_paths
+    from policyqa.ingest.catalog import bundled_corpus_dir
+    from policyqa.ingest.pipeline import ingest_paths
 
     seed = ingest_paths([bundled_corpus_dir()]).parsed
     return seed, (ingest_paths(extra).parsed if extra else [])
@@ -182,7 +182,7 @@ def _meta(options: BenchOptions) -> dict[str, Any]:
 
 def run_bench(options: BenchOptions) -> dict[str, Any]:
     """Measure every corpus ``options`` selects; returns ``{"runs", "baseline", "embedder_tuning", "meta"}``."""
-    from index.builder import BuildOptions, passage_text
+    from policyqa.index.builder import BuildOptions, passage_text
 
     queries = bench_queries(options.queries)
     extra_dir = options.extra_dir or default_extra_dir()
@@ -217,7 +217,7 @@ def run_bench(options: BenchOptions) -> dict[str, Any]:
 
 def tune_embedder_texts(texts: list[str], queries: list[str], dups: dict[str, float],
                         limits: Limits) -> dict[str, Any]:
-    from eval.bench.tuning import tune_embedder
+    from policyqa.eval.bench.tuning import tune_embedder
 
     return tune_embedder(texts, queries, duplicates=dups, limits=limits)
 

@@ -14,7 +14,7 @@ _T0 = time.time()  # before any heavy import
 from pathlib import Path  # noqa: E402
 from typing import Any, Callable, Sequence  # noqa: E402
 
-from eval.bench.measure import latency_summary, peak_rss_mb, worker_main  # noqa: E402
+from policyqa.eval.bench.measure import latency_summary, peak_rss_mb, worker_main  # noqa: E402
 
 
 def forget_query_vectors(index: Any) -> None:
@@ -31,10 +31,10 @@ def forget_query_vectors(index: Any) -> None:
 def _engine(index: Any) -> tuple[Any, str]:
     """QAEngine over the index, or None with the reason (the qa layer may not have landed yet)."""
     try:
-        from qa.engine import QAEngine
+        from policyqa.qa.engine import QAEngine
     except ImportError as exc:
         return None, f"qa.engine unavailable: {exc}"
-    from qa.settings import Settings
+    from policyqa.qa.settings import Settings
 
     return QAEngine(index, Settings()), ""
 
@@ -51,8 +51,8 @@ def _timed(fn: Callable[[str], Any], queries: Sequence[str], rounds: int, index:
 
 
 def serve(spec: dict[str, Any]) -> dict[str, Any]:
-    from index.clause_index import ClauseIndex
-    from index.embedders import make_embedder
+    from policyqa.index.clause_index import ClauseIndex
+    from policyqa.index.embedders import make_embedder
 
     queries: list[str] = spec["queries"]
     t_open = time.time()

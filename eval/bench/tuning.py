@@ -10,7 +10,7 @@ import logging
 from dataclasses import asdict, dataclass
 from typing import Any, Sequence
 
-from eval.bench.measure import Limits, WorkerFailed, load_average, run_worker, stride_sample
+from policyqa.eval.bench.measure import Limits, WorkerFailed, load_average, run_worker, stride_sample
 
 log = logging.getLogger(__name__)
 
@@ -62,7 +62,7 @@ def tune_embedder(texts: Sequence[str], queries: Sequence[str], *, sample: int =
             env["OMP_WAIT_POLICY"] = setting.omp_wait
         row: dict[str, Any] = {"label": setting.label, "loadavg": load_average()}
         try:
-            row.update(run_worker("eval.bench.tuning_worker", spec, limits, env=env))
+            row.update(run_worker("policyqa.eval.bench.tuning_worker", spec, limits, env=env))
         except WorkerFailed as exc:
             row["skipped"] = exc.reason
         log.info("embedder tuning: %s", row)

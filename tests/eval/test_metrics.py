@@ -6,8 +6,8 @@ import math
 
 import pytest
 
-from eval import metrics as m
-from eval.metrics import Passage
+from policyqa.eval import metrics as m
+from policyqa.eval.metrics import Passage
 
 
 def test_gains_credit_each_gold_substring_once_and_fold_script_and_width() -> None:

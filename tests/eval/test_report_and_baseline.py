@@ -7,10 +7,10 @@ from pathlib import Path
 
 import pytest
 
-from eval.baseline import CHUNK_SIZE, NaiveRag
-from eval.report import markdown_report, markdown_table, write_report
-from index.embedders import HashEmbedder
-from ingest.catalog import bundled_corpus_dir
+from policyqa.eval.baseline import CHUNK_SIZE, NaiveRag
+from policyqa.eval.report import markdown_report, markdown_table, write_report
+from policyqa.index.embedders import HashEmbedder
+from policyqa.ingest.catalog import bundled_corpus_dir
 
 DATA = {
     "testset": "seed", "questions": 2,
@@ -61,7 +61,7 @@ def test_baseline_chunks_within_size_and_finds_a_chunk_by_its_own_text() -> None
 
 @pytest.mark.corpus_extra
 def test_ncp_loader_reads_all_questions_and_unique_passages(extra_dir: Path) -> None:
-    from eval.external import best_sentence, load_ncp
+    from policyqa.eval.external import best_sentence, load_ncp
 
     items, passages = load_ncp(extra_dir)
     assert len(items) == 658
@@ -74,7 +74,7 @@ def test_ncp_loader_reads_all_questions_and_unique_passages(extra_dir: Path) -> 
 
 @pytest.mark.corpus_extra
 def test_ncp_sample_is_deterministic_and_holds_its_gold_passages(extra_dir: Path) -> None:
-    from eval.external import load_ncp, sample_ncp
+    from policyqa.eval.external import load_ncp, sample_ncp
 
     items, passages = load_ncp(extra_dir)
     first = sample_ncp(items, passages, questions=40, distractors=25)
@@ -90,8 +90,8 @@ def test_ncp_sample_is_deterministic_and_holds_its_gold_passages(extra_dir: Path
 
 @pytest.mark.corpus_extra
 def test_extra_files_parse_and_map_to_doc_ids(extra_dir: Path) -> None:
-    from eval.external import extra_parsed_documents, with_doc_ids
-    from eval.testset import load_testset
+    from policyqa.eval.external import extra_parsed_documents, with_doc_ids
+    from policyqa.eval.testset import load_testset
 
     cases = load_testset("extra_responsibility")
     parsed = extra_parsed_documents(cases, extra_dir)

@@ -12,7 +12,7 @@ try:
 except ModuleNotFoundError:  # Python 3.10
     import tomli as tomllib
 
-from eval.testset import INTENTS, load_testset
+from policyqa.eval.testset import INTENTS, load_testset
 
 CORPUS = Path(__file__).resolve().parents[2] / "corpus"
 

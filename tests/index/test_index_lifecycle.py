@@ -10,13 +10,13 @@ from pathlib import Path
 
 import pytest
 
-from index.clause_index import ClauseIndex, DocumentNotFoundError
-from index.embedders import HashEmbedder
-from index.hybrid import Filters
-from index.persist import MANIFEST, atomic_write_bytes
+from policyqa.index.clause_index import ClauseIndex, DocumentNotFoundError
+from policyqa.index.embedders import HashEmbedder
+from policyqa.index.hybrid import Filters
+from policyqa.index.persist import MANIFEST, atomic_write_bytes
 from index_helpers import TEXTS_A, TEXTS_B, CountingHashEmbedder, make_doc
-from ingest.errors import IndexMismatchError, IndexNotFoundError
-from ingest.normalize import to_search_form
+from policyqa.ingest.errors import IndexMismatchError, IndexNotFoundError
+from policyqa.ingest.normalize import to_search_form
 
 
 def _docs():  # noqa: ANN202

@@ -5,9 +5,9 @@ from __future__ import annotations
 from langchain_core.documents import Document
 from langchain_core.retrievers import BaseRetriever
 
-from index.clause_index import ClauseIndex
-from index.hybrid import Filters
-from qa.retriever import ClauseRetriever
+from policyqa.index.clause_index import ClauseIndex
+from policyqa.index.hybrid import Filters
+from policyqa.qa.retriever import ClauseRetriever
 
 
 def test_retriever_returns_documents_with_search_metadata(seed_index: ClauseIndex) -> None:

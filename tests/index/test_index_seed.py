@@ -6,10 +6,10 @@ import random
 
 import pytest
 
-from index.clause_index import ClauseIndex
-from index.faiss_store import recall_at_k
-from index.hybrid import Filters
-from ingest.normalize import to_search_form
+from policyqa.index.clause_index import ClauseIndex
+from policyqa.index.faiss_store import recall_at_k
+from policyqa.index.hybrid import Filters
+from policyqa.ingest.normalize import to_search_form
 
 
 def test_seed_index_holds_the_bundled_corpus(seed_index: ClauseIndex) -> None:

@@ -13,10 +13,10 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from ingest.errors import IndexMismatchError
-from ingest.settings import Settings
-from index.clause_index import ClauseIndex
-from index.embedders import make_embedder
+from policyqa.ingest.errors import IndexMismatchError
+from policyqa.ingest.settings import Settings
+from policyqa.index.clause_index import ClauseIndex
+from policyqa.index.embedders import make_embedder
 
 from index_helpers import make_doc
 

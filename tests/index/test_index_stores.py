@@ -7,10 +7,10 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from index.bm25_store import Bm25Store
-from index.embedders import HashEmbedder
-from index.faiss_store import FaissStore, choose_kind, recall_at_k
-from index.tokenize import ClauseTokenizer
+from policyqa.index.bm25_store import Bm25Store
+from policyqa.index.embedders import HashEmbedder
+from policyqa.index.faiss_store import FaissStore, choose_kind, recall_at_k
+from policyqa.index.tokenize import ClauseTokenizer
 from index_helpers import TEXTS_A, TEXTS_B
 
 TOK = ClauseTokenizer()
@@ -145,9 +145,9 @@ def test_chunked_bm25_matrix_scores_equal_bm25s_index(tmp_path: Path) -> None:
     """index.bm25_matrix (chunked, bounded memory) against bm25s's own ``index`` on the seed corpus."""
     import bm25s
 
-    from index.bm25_matrix import score_matrix
-    from ingest.catalog import bundled_corpus_dir
-    from ingest.pipeline import ingest_paths
+    from policyqa.index.bm25_matrix import score_matrix
+    from policyqa.ingest.catalog import bundled_corpus_dir
+    from policyqa.ingest.pipeline import ingest_paths
 
     corpus = [TOK.tokenize(c.search_text) for p in ingest_paths([bundled_corpus_dir()]).parsed for c in p.clauses]
     corpus.insert(3, [])  # a clause of stopwords only keeps its row
@@ -168,7 +168,7 @@ def test_chunked_bm25_matrix_scores_equal_bm25s_index(tmp_path: Path) -> None:
 
 
 def test_row_file_reads_exactly_what_numpy_reads(tmp_path: Path) -> None:
-    from index.npy_files import NpyRowWriter, RowFile
+    from policyqa.index.npy_files import NpyRowWriter, RowFile
 
     rng = np.random.default_rng(1)
     parts = [rng.normal(size=(n, 8)).astype(np.float32) for n in (5, 0, 17, 1)]

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from hypothesis import given, settings, strategies as st
 
-from index.tokenize import ClauseTokenizer, is_searchable
-from ingest.normalize import to_search_form
+from policyqa.index.tokenize import ClauseTokenizer, is_searchable
+from policyqa.ingest.normalize import to_search_form
 
 UNITS = ["市发展改革委", "埇桥区", "市商务局", "区农业农村局"]
 PLAIN = ClauseTokenizer()  # jieba loads its dictionary once per tokenizer (~1 s)
@@ -57,7 +57,7 @@ def test_a_script_without_a_main_guard_still_tokenizes(tmp_path) -> None:  # noq
 
     script = tmp_path / "unguarded.py"
     script.write_text(textwrap.dedent("""
-        from index.tokenize import PARALLEL_MIN, ClauseTokenizer
+        from policyqa.index.tokenize import PARALLEL_MIN, ClauseTokenizer
         texts = ["加快推进长三角一体化发展", "完善冷链物流体系"] * 3
         with ClauseTokenizer().batches(PARALLEL_MIN, workers=2) as tokens_of:
             print(tokens_of(texts) == ["\\t".join(ClauseTokenizer().tokenize(t)) for t in texts])

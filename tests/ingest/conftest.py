@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from ingest.catalog import bundled_corpus_dir
-from ingest.model import ParsedDocument
-from ingest.pipeline import ingest_paths
+from policyqa.ingest.catalog import bundled_corpus_dir
+from policyqa.ingest.model import ParsedDocument
+from policyqa.ingest.pipeline import ingest_paths
 
 
 @pytest.fixture(scope="session")

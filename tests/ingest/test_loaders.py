@@ -9,8 +9,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from ingest.config import IngestConfig
-from ingest.errors import (
+from policyqa.ingest.config import IngestConfig
+from policyqa.ingest.errors import (
     BrokenPdfError,
     EmptyDocumentError,
     FileTooLargeError,
@@ -18,9 +18,9 @@ from ingest.errors import (
     UndecodableTextError,
     UnsupportedFormatError,
 )
-from ingest.loaders import supported_suffixes
-from ingest.model import ParsedDocument
-from ingest.pipeline import parse_file
+from policyqa.ingest.loaders import supported_suffixes
+from policyqa.ingest.model import ParsedDocument
+from policyqa.ingest.pipeline import parse_file
 
 DATA = Path(__file__).resolve().parent.parent / "data"
 BAD = DATA / "bad"

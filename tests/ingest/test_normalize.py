@@ -5,7 +5,7 @@ from __future__ import annotations
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from ingest.normalize import to_search_form
+from policyqa.ingest.normalize import to_search_form
 
 TRAD = "anhui-pairing-tasks-news-2023"
 

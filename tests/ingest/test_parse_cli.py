@@ -6,8 +6,8 @@ import json
 import shutil
 from pathlib import Path
 
-from ingest.catalog import bundled_corpus_dir
-from ui.cli import main
+from policyqa.ingest.catalog import bundled_corpus_dir
+from policyqa.ui.cli import main
 
 BAD = Path(__file__).resolve().parent.parent / "data" / "bad"
 

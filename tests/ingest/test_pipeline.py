@@ -9,12 +9,12 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from ingest.boilerplate import find_boilerplate
-from ingest.catalog import bundled_corpus_dir, load_catalog
-from ingest.errors import EmptyDocumentError, IngestError
-from ingest.loaders import RawDocument
-from ingest.model import Clause, ParsedDocument
-from ingest.pipeline import ingest_paths, parse_file, parse_raw
+from policyqa.ingest.boilerplate import find_boilerplate
+from policyqa.ingest.catalog import bundled_corpus_dir, load_catalog
+from policyqa.ingest.errors import EmptyDocumentError, IngestError
+from policyqa.ingest.loaders import RawDocument
+from policyqa.ingest.model import Clause, ParsedDocument
+from policyqa.ingest.pipeline import ingest_paths, parse_file, parse_raw
 
 BAD = Path(__file__).resolve().parent.parent / "data" / "bad"
 

@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from ingest.model import ParsedDocument
-from ingest.pipeline import parse_file
-from ingest.responsibility import Responsibility, extract_responsibility, split_units
+from policyqa.ingest.model import ParsedDocument
+from policyqa.ingest.pipeline import parse_file
+from policyqa.ingest.responsibility import Responsibility, extract_responsibility, split_units
 
 YRD = "suzhou-yrd-action-plan-2021"
 YQ = "yongqiao-pairing-plan-2022"

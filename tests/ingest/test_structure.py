@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from ingest.loaders import RawDocument
-from ingest.pipeline import parse_raw
-from ingest.structure import accept_markers, cn_to_int, find_markers, int_to_cn
+from policyqa.ingest.loaders import RawDocument
+from policyqa.ingest.pipeline import parse_raw
+from policyqa.ingest.structure import accept_markers, cn_to_int, find_markers, int_to_cn
 
 YRD = "suzhou-yrd-action-plan-2021"
 

@@ -7,6 +7,6 @@ import pytest
 
 @pytest.fixture(scope="session")
 def engine(seed_index):  # noqa: ANN001, ANN201 - ClauseIndex / QAEngine
-    from qa.engine import QAEngine
+    from policyqa.qa.engine import QAEngine
 
     return QAEngine(seed_index)

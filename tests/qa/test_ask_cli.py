@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from ui.cli import main
+from policyqa.ui.cli import main
 
 
 @pytest.fixture()

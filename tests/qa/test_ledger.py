@@ -8,9 +8,9 @@ from __future__ import annotations
 
 import pytest
 
-from ingest.errors import UnknownDocumentError, UnknownRegionError, UnknownUnitError
-from qa.intent import detect_intent
-from qa.unit_names import UnitNames
+from policyqa.ingest.errors import UnknownDocumentError, UnknownRegionError, UnknownUnitError
+from policyqa.qa.intent import detect_intent
+from policyqa.qa.unit_names import UnitNames
 
 YRD = "suzhou-yrd-action-plan-2021"
 YQ = "yongqiao-pairing-plan-2022"

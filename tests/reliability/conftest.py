@@ -13,9 +13,9 @@ from rel_support import CORPUS, write_big_corpus
 @pytest.fixture(scope="session")
 def hash_index_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The bundled corpus indexed with the HashEmbedder, built once; tests use copies (``hash_index``)."""
-    from index.clause_index import ClauseIndex
-    from index.embedders import HashEmbedder
-    from ingest.pipeline import ingest_paths
+    from policyqa.index.clause_index import ClauseIndex
+    from policyqa.index.embedders import HashEmbedder
+    from policyqa.ingest.pipeline import ingest_paths
 
     root = tmp_path_factory.mktemp("hash-template") / "index"
     index = ClauseIndex.open(root, HashEmbedder(), create=True)

@@ -37,7 +37,7 @@ def subprocess_env(**extra: str) -> dict[str, str]:
 
 
 def policyqa_cmd(*args: str) -> list[str]:
-    return [sys.executable, "-m", "ui.cli", *args]
+    return [sys.executable, "-m", "policyqa.ui.cli", *args]
 
 
 def run_policyqa(*args: str, env: dict[str, str] | None = None, timeout: float = 300,
@@ -75,9 +75,9 @@ class Snapshot:
 
 def snapshot(root: Path) -> Snapshot:
     """Open the index as a fresh reader would and record what it answers (fails if it cannot)."""
-    from index.clause_index import ClauseIndex
-    from index.embedders import HashEmbedder
-    from index.persist import CURRENT
+    from policyqa.index.clause_index import ClauseIndex
+    from policyqa.index.embedders import HashEmbedder
+    from policyqa.index.persist import CURRENT
 
     index = ClauseIndex.open(root, HashEmbedder())
     try:

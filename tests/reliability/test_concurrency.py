@@ -32,7 +32,7 @@ def test_two_ingests_at_once_queue_on_the_lock(hash_index: Path, tmp_path: Path)
     """Both writers start while a third holds the lock: both say whom they wait for, then both land."""
     import os
 
-    from index.persist import write_lock
+    from policyqa.index.persist import write_lock
 
     first = write_big_corpus(tmp_path / "first", docs=4, clauses=60, tag="甲")
     second = write_big_corpus(tmp_path / "second", docs=4, clauses=60, tag="乙")
@@ -65,7 +65,7 @@ def test_two_ingests_at_once_queue_on_the_lock(hash_index: Path, tmp_path: Path)
 def test_lock_timeout_fails_clearly_and_changes_nothing(hash_index: Path, tmp_path: Path) -> None:
     import os
 
-    from index.persist import write_lock
+    from policyqa.index.persist import write_lock
 
     doc = write_big_corpus(tmp_path / "doc", docs=1, clauses=5, tag="丙")
     before = snapshot(hash_index)
@@ -81,9 +81,9 @@ def test_lock_timeout_fails_clearly_and_changes_nothing(hash_index: Path, tmp_pa
 
 def test_a_readers_version_is_never_collected_under_it(hash_index: Path, tmp_path: Path) -> None:
     """A server that has not searched since three writes went by still has every file of its version."""
-    from index.clause_index import ClauseIndex
-    from index.embedders import HashEmbedder
-    from ingest.pipeline import ingest_paths
+    from policyqa.index.clause_index import ClauseIndex
+    from policyqa.index.embedders import HashEmbedder
+    from policyqa.ingest.pipeline import ingest_paths
 
     reader = ClauseIndex.open(hash_index, HashEmbedder())
     held = hash_index / reader.version

@@ -74,9 +74,9 @@ def test_kill_9_at_any_moment_leaves_old_or_new(hash_index: Path, big_corpus: Pa
 
 
 def test_kill_9_during_removal(hash_index: Path, tmp_path: Path) -> None:
-    from index.clause_index import ClauseIndex
-    from index.embedders import HashEmbedder
-    from ingest.pipeline import ingest_paths
+    from policyqa.index.clause_index import ClauseIndex
+    from policyqa.index.embedders import HashEmbedder
+    from policyqa.ingest.pipeline import ingest_paths
 
     extra = write_big_corpus(tmp_path / "extra", docs=16, clauses=150, tag="删")
     writer = ClauseIndex.open(hash_index, HashEmbedder())
@@ -99,9 +99,9 @@ def test_kill_9_during_removal(hash_index: Path, tmp_path: Path) -> None:
 @pytest.mark.browser
 def test_kill_9_during_reindex_from_the_web_app(hash_index: Path, tmp_path: Path) -> None:
     """The 文库 tab's 重建索引 button, clicked in a real browser; the server is killed mid-build."""
-    from index.clause_index import ClauseIndex
-    from index.embedders import HashEmbedder
-    from ui.uploads import uploads_dir
+    from policyqa.index.clause_index import ClauseIndex
+    from policyqa.index.embedders import HashEmbedder
+    from policyqa.ui.uploads import uploads_dir
 
     # Stored uploads the index does not hold yet: the re-index has real work to do.
     stored = write_big_corpus(uploads_dir(hash_index), docs=12, clauses=150, tag="重")

@@ -27,10 +27,10 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from ingest.config import MB, IngestConfig
-from ingest.errors import EmptyDocumentError, FileTooLargeError, IngestError
-from ingest.loaders import RawDocument, load
-from ingest.pipeline import parse_file, parse_raw
+from policyqa.ingest.config import MB, IngestConfig
+from policyqa.ingest.errors import EmptyDocumentError, FileTooLargeError, IngestError
+from policyqa.ingest.loaders import RawDocument, load
+from policyqa.ingest.pipeline import parse_file, parse_raw
 from rel_support import ROOT
 
 SMALL_BOUND_S = 5.0     # inputs of a few KB; they take milliseconds

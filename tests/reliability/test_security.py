@@ -39,8 +39,8 @@ _NAMES = st.lists(st.one_of(_NAME_PARTS, st.text(max_size=8)), max_size=12).map(
 @settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(_NAMES, st.sampled_from([".txt", ".md", ".html", ".TXT", ""]))
 def test_any_upload_name_lands_inside_uploads(name: str, suffix: str) -> None:
-    from ingest.errors import UnsupportedFormatError
-    from ui.uploads import store_upload, uploads_dir
+    from policyqa.ingest.errors import UnsupportedFormatError
+    from policyqa.ui.uploads import store_upload, uploads_dir
 
     with tempfile.TemporaryDirectory() as tmp:
         tmp_path = Path(tmp)
@@ -64,11 +64,11 @@ def test_any_upload_name_lands_inside_uploads(name: str, suffix: str) -> None:
 
 @pytest.fixture()
 def app_state(hash_index: Path):  # noqa: ANN201
-    from index.clause_index import ClauseIndex
-    from index.embedders import HashEmbedder
-    from qa.engine import QAEngine
-    from qa.settings import Settings
-    from ui.app import AppState
+    from policyqa.index.clause_index import ClauseIndex
+    from policyqa.index.embedders import HashEmbedder
+    from policyqa.qa.engine import QAEngine
+    from policyqa.qa.settings import Settings
+    from policyqa.ui.app import AppState
 
     settings = Settings(index=str(hash_index), embedder="hash")
     index = ClauseIndex.open(hash_index, HashEmbedder())
@@ -77,7 +77,7 @@ def app_state(hash_index: Path):  # noqa: ANN201
 
 
 def _upload(state, tmp_path: Path, name: str, body: str) -> str:  # noqa: ANN001
-    from ui.tabs.library import upload_files
+    from policyqa.ui.tabs.library import upload_files
 
     folder = tmp_path / f"incoming-{len(list(tmp_path.glob('incoming-*')))}"
     folder.mkdir()
@@ -87,7 +87,7 @@ def _upload(state, tmp_path: Path, name: str, body: str) -> str:  # noqa: ANN001
 
 
 def test_an_upload_cannot_replace_another_document(app_state, hash_index: Path, tmp_path: Path) -> None:  # noqa: ANN001
-    from ui.uploads import stored_uploads
+    from policyqa.ui.uploads import stored_uploads
 
     corpus_doc = "yongqiao-pairing-plan-2022"
     before = {i.document.doc_id: i.document.sha256 for i in app_state.index.documents()}
@@ -109,7 +109,7 @@ def test_an_upload_cannot_replace_another_document(app_state, hash_index: Path, 
 def test_upload_limits_in_the_page(app_state, hash_index: Path, tmp_path: Path) -> None:  # noqa: ANN001
     from dataclasses import replace
 
-    from ui.uploads import stored_uploads
+    from policyqa.ui.uploads import stored_uploads
 
     before = snapshot(hash_index)
     app_state.settings = replace(app_state.settings, max_file_mb=0.001)  # ~1 KB
@@ -130,9 +130,9 @@ _CLAUSE_TEXT = st.lists(st.one_of(st.sampled_from([
 @settings(max_examples=200, deadline=None)
 @given(st.lists(_CLAUSE_TEXT, min_size=1, max_size=4), st.text(max_size=30))
 def test_clause_text_stays_quoted_data_in_the_prompt(texts: list[str], question: str) -> None:
-    from ingest.model import Clause
-    from qa.answer import Citation
-    from qa.llm import SYSTEM_PROMPT, build_messages
+    from policyqa.ingest.model import Clause
+    from policyqa.qa.answer import Citation
+    from policyqa.qa.llm import SYSTEM_PROMPT, build_messages
 
     clauses = [Clause(doc_id="d", numbering=("一", str(i)), path=("一、", str(i)), text=t, search_text=t,
                       start=0, end=len(t), doc_title="文件") for i, t in enumerate(texts, 1)]
@@ -225,7 +225,7 @@ def test_api_key_never_printed_or_logged(hash_index: Path) -> None:
 
     shown = run_policyqa("settings", "--json", env=subprocess_env(POLICYQA_LLM_API_KEY=API_KEY))
     assert shown.returncode == 0 and API_KEY not in shown.stdout + shown.stderr
-    from qa.settings import Settings
+    from policyqa.qa.settings import Settings
 
     assert API_KEY not in repr(Settings.from_env({"POLICYQA_LLM_API_KEY": API_KEY}))
 

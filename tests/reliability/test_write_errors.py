@@ -91,12 +91,12 @@ def test_file_size_limit_hit_while_writing(hash_index: Path, big_corpus: Path) -
 
 def test_failed_commit_keeps_the_previous_version(hash_index: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """The very last step, repointing CURRENT, fails: nothing changes, nothing is left behind."""
-    from index.clause_index import ClauseIndex
-    from index.embedders import HashEmbedder
-    from index.persist import CURRENT
-    from ingest.errors import IndexWriteError
-    from ingest.loaders import RawDocument
-    from ingest.pipeline import parse_raw
+    from policyqa.index.clause_index import ClauseIndex
+    from policyqa.index.embedders import HashEmbedder
+    from policyqa.index.persist import CURRENT
+    from policyqa.ingest.errors import IndexWriteError
+    from policyqa.ingest.loaders import RawDocument
+    from policyqa.ingest.pipeline import parse_raw
 
     doc = parse_raw(RawDocument(Path("hydrogen.txt"), "测试市氢能方案\n一、建设加氢站十座。（市能源局牵头）\n"))
     before, dirs = snapshot(hash_index), version_dirs(hash_index)
@@ -123,13 +123,13 @@ def test_failed_commit_keeps_the_previous_version(hash_index: Path, monkeypatch:
 def test_upload_on_a_full_disk_is_reported_in_the_page(hash_index: Path, tmp_path: Path,
                                                         monkeypatch: pytest.MonkeyPatch) -> None:
     """The 文库 tab says why, keeps the index, and does not store the upload."""
-    from index.clause_index import ClauseIndex
-    from index.embedders import HashEmbedder
-    from qa.engine import QAEngine
-    from qa.settings import Settings
-    from ui.app import AppState
-    from ui.tabs.library import upload_files
-    from ui.uploads import stored_uploads
+    from policyqa.index.clause_index import ClauseIndex
+    from policyqa.index.embedders import HashEmbedder
+    from policyqa.qa.engine import QAEngine
+    from policyqa.qa.settings import Settings
+    from policyqa.ui.app import AppState
+    from policyqa.ui.tabs.library import upload_files
+    from policyqa.ui.uploads import stored_uploads
 
     settings = Settings(index=str(hash_index), embedder="hash")
     index = ClauseIndex.open(hash_index, HashEmbedder())

@@ -85,7 +85,7 @@ def running_server(index_dir: Path, log: Path, *extra: str) -> Iterator[str]:
     port = free_port()
     env = {k: v for k, v in os.environ.items() if not k.startswith("POLICYQA_")}
     env.update(GRADIO_ANALYTICS_ENABLED="False", PYTHONUNBUFFERED="1", NO_PROXY="127.0.0.1,localhost")
-    cmd = [sys.executable, "-m", "ui.cli", "serve", "--index", str(index_dir), "--port", str(port), *extra]
+    cmd = [sys.executable, "-m", "policyqa.ui.cli", "serve", "--index", str(index_dir), "--port", str(port), *extra]
     with open(log, "wb") as out:
         proc = subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT)
     url = f"http://127.0.0.1:{port}/"

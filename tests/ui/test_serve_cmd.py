@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from ingest.errors import PolicyqaError
-from ui.cli import build_parser
-from ui.cli.serve_cmd import check_binding, is_loopback, parse_auth
+from policyqa.ingest.errors import PolicyqaError
+from policyqa.ui.cli import build_parser
+from policyqa.ui.cli.serve_cmd import check_binding, is_loopback, parse_auth
 
 
 @pytest.mark.parametrize("host", ["127.0.0.1", "127.5.5.5", "::1", "localhost"])
@@ -34,7 +34,7 @@ def test_parse_auth() -> None:
 def test_defaults_and_cli_refusal(capsys: pytest.CaptureFixture[str]) -> None:
     args = build_parser().parse_args(["serve"])
     assert (args.host, args.port, args.llm, args.auth, args.no_auth) == ("127.0.0.1", 7860, False, [], False)
-    from ui.cli import main
+    from policyqa.ui.cli import main
 
     assert main(["serve", "--host", "0.0.0.0", "--port", "1"]) == 1  # refused before anything is opened
     assert "--auth" in capsys.readouterr().err

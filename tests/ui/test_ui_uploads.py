@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from ingest.errors import (
+from policyqa.ingest.errors import (
     BrokenPdfError,
     EmptyDocumentError,
     FileTooLargeError,
@@ -14,7 +14,7 @@ from ingest.errors import (
     UndecodableTextError,
     UnsupportedFormatError,
 )
-from ui.uploads import (
+from policyqa.ui.uploads import (
     ALLOWED_SUFFIXES,
     commit_upload,
     discard_upload,

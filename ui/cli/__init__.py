@@ -12,20 +12,20 @@ import argparse
 import importlib
 import sys
 
-from ingest.errors import PolicyqaError
-from qa.settings import Settings
+from policyqa.ingest.errors import PolicyqaError
+from policyqa.qa.settings import Settings
 
 EXIT_OK, EXIT_ERROR, EXIT_USAGE, EXIT_SKIPPED = 0, 1, 2, 3
 
 _COMMAND_MODULES = (
-    "ui.cli.parse_cmd",
-    "ui.cli.index_cmds",
-    "ui.cli.ask_cmds",
-    "ui.cli.ledger_cmds",
-    "ui.cli.eval_cmd",
-    "ui.cli.bench_cmd",
-    "ui.cli.serve_cmd",
-    "ui.cli.settings_cmd",
+    "policyqa.ui.cli.parse_cmd",
+    "policyqa.ui.cli.index_cmds",
+    "policyqa.ui.cli.ask_cmds",
+    "policyqa.ui.cli.ledger_cmds",
+    "policyqa.ui.cli.eval_cmd",
+    "policyqa.ui.cli.bench_cmd",
+    "policyqa.ui.cli.serve_cmd",
+    "policyqa.ui.cli.settings_cmd",
 )
 
 _EPILOG = """examples:

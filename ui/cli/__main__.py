@@ -1,5 +1,5 @@
 import sys
 
-from ui.cli import main
+from policyqa.ui.cli import main
 
 sys.exit(main())

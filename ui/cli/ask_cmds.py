@@ -6,8 +6,8 @@ import argparse
 import sys
 from typing import Any
 
-from qa.settings import Settings
-from ui.cli.batch import read_batch
+from policyqa.qa.settings import Settings
+from policyqa.ui.cli.batch import read_batch
 
 _ASK_EPILOG = """examples:
   policyqa ask "宿州市冷链物流项目由哪个部门牵头？"
@@ -23,7 +23,7 @@ _COMPARE_EPILOG = """examples:
 
 
 def register(sub: argparse._SubParsersAction) -> None:
-    from ui.cli import add_index_option
+    from policyqa.ui.cli import add_index_option
 
     p = sub.add_parser("ask", help="answer a question with cited clauses", epilog=_ASK_EPILOG,
                        formatter_class=argparse.RawDescriptionHelpFormatter)
@@ -49,14 +49,14 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def open_engine(settings: Settings) -> Any:
-    from index.clause_index import open_default_index
-    from qa.engine import QAEngine
+    from policyqa.index.clause_index import open_default_index
+    from policyqa.qa.engine import QAEngine
 
     return QAEngine(open_default_index(settings), settings)
 
 
 def cmd_ask(args: argparse.Namespace, settings: Settings) -> int:
-    from ui.cli import EXIT_USAGE, print_json
+    from policyqa.ui.cli import EXIT_USAGE, print_json
 
     if bool(args.question) == bool(args.batch):
         print("policyqa ask: give a QUESTION or --batch FILE.jsonl (not both)", file=sys.stderr)
@@ -77,7 +77,7 @@ def cmd_ask(args: argparse.Namespace, settings: Settings) -> int:
 
 def format_answer(answer: Any) -> str:
     """Readable text: the answer, then the cited clauses as [n] 《title》 path."""
-    from qa.citations import citation_list
+    from policyqa.qa.citations import citation_list
 
     lines = [answer.text]
     if answer.citations:
@@ -89,8 +89,8 @@ def format_answer(answer: Any) -> str:
 
 
 def cmd_compare(args: argparse.Namespace, settings: Settings) -> int:
-    from qa.compare import to_csv, to_markdown, to_text
-    from ui.cli import print_json
+    from policyqa.qa.compare import to_csv, to_markdown, to_text
+    from policyqa.ui.cli import print_json
 
     comparison = open_engine(settings).compare(args.topic, doc_ids=args.docs or None, regions=args.regions or None)
     if args.json:

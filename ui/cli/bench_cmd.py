@@ -7,7 +7,7 @@ import logging
 import sys
 from pathlib import Path
 
-from qa.settings import Settings
+from policyqa.qa.settings import Settings
 
 _EPILOG = """examples:
   policyqa bench --quick --json > bench.json         # seed, corpus-extra sample, 10k and 100k clauses
@@ -52,10 +52,10 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def cmd_bench(args: argparse.Namespace, settings: Settings) -> int:
-    from eval.bench.measure import Limits
-    from eval.bench.report import render_text, write_report
-    from eval.bench.runner import CORPORA, BenchOptions, run_bench
-    from ui.cli import EXIT_USAGE, print_json
+    from policyqa.eval.bench.measure import Limits
+    from policyqa.eval.bench.report import render_text, write_report
+    from policyqa.eval.bench.runner import CORPORA, BenchOptions, run_bench
+    from policyqa.ui.cli import EXIT_USAGE, print_json
 
     corpora = tuple(c.strip() for c in args.corpora.split(",") if c.strip())
     unknown = set(corpora) - set(CORPORA)
@@ -81,7 +81,7 @@ def cmd_bench(args: argparse.Namespace, settings: Settings) -> int:
 
 def _log_progress() -> None:
     """Progress lines on stderr (stdout carries the results)."""
-    logger = logging.getLogger("eval.bench")
+    logger = logging.getLogger("policyqa.eval.bench")
     if not logger.handlers:
         handler = logging.StreamHandler(sys.stderr)
         handler.setFormatter(logging.Formatter("%(asctime)s %(message)s", "%H:%M:%S"))

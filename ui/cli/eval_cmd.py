@@ -7,7 +7,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from qa.settings import Settings
+from policyqa.qa.settings import Settings
 
 _EPILOG = """examples:
   policyqa eval                                   # seed test set on the default index, text table
@@ -22,7 +22,7 @@ _EPILOG = """examples:
 
 
 def register(sub: argparse._SubParsersAction) -> None:
-    from ui.cli import add_index_option
+    from policyqa.ui.cli import add_index_option
 
     p = sub.add_parser("eval", help="evaluate answers on a test set, beside a naive-RAG baseline",
                        epilog=_EPILOG, formatter_class=argparse.RawDescriptionHelpFormatter)
@@ -42,7 +42,7 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def cmd_eval(args: argparse.Namespace, settings: Settings) -> int:
-    from eval.external import default_extra_dir
+    from policyqa.eval.external import default_extra_dir
 
     extra_dir = Path(args.extra_dir) if args.extra_dir else default_extra_dir()
     if args.testset == "ncp":
@@ -50,17 +50,17 @@ def cmd_eval(args: argparse.Namespace, settings: Settings) -> int:
     else:
         data, failures = _eval_testset(args, settings, extra_dir)
     if args.report:
-        from eval.report import write_report
+        from policyqa.eval.report import write_report
 
         command = "policyqa " + " ".join(a for a in sys.argv[1:]) if sys.argv[1:] else "policyqa eval"
         for path in write_report(data, failures, Path(args.report), command=command):
             print(f"wrote {path}", file=sys.stderr)
     if args.json:
-        from ui.cli import print_json
+        from policyqa.ui.cli import print_json
 
         print_json(data)
     elif not args.report:
-        from eval.report import markdown_table
+        from policyqa.eval.report import markdown_table
 
         print(f"{data['testset']}: {data['questions']} questions")
         if data.get("sample"):
@@ -70,21 +70,21 @@ def cmd_eval(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def _eval_testset(args: argparse.Namespace, settings: Settings, extra_dir: Path) -> tuple[dict[str, Any], list]:
-    from eval.runner import bundled_documents, raw_documents, run_eval
-    from eval.testset import load_testset
+    from policyqa.eval.runner import bundled_documents, raw_documents, run_eval
+    from policyqa.eval.testset import load_testset
 
     cases = load_testset(args.testset)
     if args.limit:
         cases = cases[: args.limit]
     if any(c.corpus == "extra" for c in cases):
-        from eval.external import extra_parsed_documents, with_doc_ids
+        from policyqa.eval.external import extra_parsed_documents, with_doc_ids
 
         parsed = extra_parsed_documents(cases, extra_dir)
         cases = with_doc_ids(cases, parsed)
         index = _separate_index(settings, "extra", parsed)
         docs = raw_documents(parsed)
     else:
-        from index.clause_index import open_default_index
+        from policyqa.index.clause_index import open_default_index
 
         index = open_default_index(settings)
         docs = bundled_documents() if not args.no_baseline else []
@@ -94,8 +94,8 @@ def _eval_testset(args: argparse.Namespace, settings: Settings, extra_dir: Path)
 
 
 def _eval_ncp(args: argparse.Namespace, settings: Settings, extra_dir: Path) -> dict[str, Any]:
-    from eval.baseline import NaiveRag
-    from eval.external import load_ncp, ncp_parsed_documents, run_ncp, sample_ncp
+    from policyqa.eval.baseline import NaiveRag
+    from policyqa.eval.external import load_ncp, ncp_parsed_documents, run_ncp, sample_ncp
 
     sample = sample_ncp(*load_ncp(extra_dir), questions=args.sample, distractors=args.distractors)
     items, passages = sample.items, sample.passages
@@ -110,8 +110,8 @@ def _eval_ncp(args: argparse.Namespace, settings: Settings, extra_dir: Path) -> 
 
 def _separate_index(settings: Settings, name: str, parsed: list) -> Any:
     """An index of only these documents, next to the default one, reused (unchanged docs skip) across runs."""
-    from index.clause_index import ClauseIndex
-    from index.embedders import make_embedder
+    from policyqa.index.clause_index import ClauseIndex
+    from policyqa.index.embedders import make_embedder
 
     root = settings.index_dir()
     index = ClauseIndex.open(root.with_name(f"{root.name}-eval-{name}"), make_embedder(settings.embedder, settings),
@@ -125,7 +125,7 @@ def _separate_index(settings: Settings, name: str, parsed: list) -> Any:
 
 
 def _engine(index: Any, settings: Settings) -> Any:
-    from qa.engine import QAEngine
+    from policyqa.qa.engine import QAEngine
 
     return QAEngine(index, settings)
 

@@ -7,9 +7,9 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from ingest.errors import PolicyqaError
-from qa.settings import Settings
-from ui.cli.batch import read_batch
+from policyqa.ingest.errors import PolicyqaError
+from policyqa.qa.settings import Settings
+from policyqa.ui.cli.batch import read_batch
 
 _SEARCH_EPILOG = """examples:
   policyqa search "冷链物流由谁牵头？" --k 5
@@ -19,7 +19,7 @@ _SEARCH_EPILOG = """examples:
 
 
 def register(sub: argparse._SubParsersAction) -> None:
-    from ui.cli import add_index_option
+    from policyqa.ui.cli import add_index_option
 
     p = sub.add_parser("ingest", help="add or update documents in the index (unchanged ones are skipped)")
     p.add_argument("paths", nargs="+", metavar="PATH", help="files or folders (a folder may hold catalog.toml)")
@@ -55,12 +55,12 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def cmd_ingest(args: argparse.Namespace, settings: Settings) -> int:
-    from index.builder import BuildOptions
-    from index.clause_index import ClauseIndex
-    from index.embedders import make_embedder
-    from ingest.config import IngestConfig
-    from ingest.pipeline import ingest_paths
-    from ui.cli import EXIT_SKIPPED, print_json
+    from policyqa.index.builder import BuildOptions
+    from policyqa.index.clause_index import ClauseIndex
+    from policyqa.index.embedders import make_embedder
+    from policyqa.ingest.config import IngestConfig
+    from policyqa.ingest.pipeline import ingest_paths
+    from policyqa.ui.cli import EXIT_SKIPPED, print_json
 
     result = ingest_paths([Path(p) for p in args.paths], IngestConfig.from_megabytes(settings.max_file_mb))
     for error in result.skipped:
@@ -82,8 +82,8 @@ def cmd_ingest(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def cmd_docs(args: argparse.Namespace, settings: Settings) -> int:
-    from index.clause_index import open_default_index
-    from ui.cli import print_json
+    from policyqa.index.clause_index import open_default_index
+    from policyqa.ui.cli import print_json
 
     infos = open_default_index(settings).documents()
     if args.json:
@@ -96,8 +96,8 @@ def cmd_docs(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def cmd_remove(args: argparse.Namespace, settings: Settings) -> int:
-    from index.clause_index import ClauseIndex
-    from index.embedders import make_embedder
+    from policyqa.index.clause_index import ClauseIndex
+    from policyqa.index.embedders import make_embedder
 
     index = ClauseIndex.open(settings.index_dir(), make_embedder(settings.embedder, settings),
                              lock_timeout=settings.write_lock_timeout())
@@ -107,8 +107,8 @@ def cmd_remove(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def cmd_search(args: argparse.Namespace, settings: Settings) -> int:
-    from index.clause_index import open_default_index
-    from index.hybrid import Filters
+    from policyqa.index.clause_index import open_default_index
+    from policyqa.index.hybrid import Filters
 
     if (args.query is None) == (args.batch is None):
         raise PolicyqaError("search needs a QUERY or --batch FILE.jsonl (not both)")
@@ -122,7 +122,7 @@ def cmd_search(args: argparse.Namespace, settings: Settings) -> int:
         return _search_batch(index, batch, args.k, filters)
     hits = index.search(args.query, k=args.k, filters=filters)
     if args.json:
-        from ui.cli import print_json
+        from policyqa.ui.cli import print_json
 
         print_json({"query": args.query, "results": [h.to_dict() for h in hits]})
     else:
@@ -131,7 +131,7 @@ def cmd_search(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def _search_batch(index: Any, batch: list[dict[str, Any]], k: int, filters: Any) -> int:
-    from ui.cli import print_json
+    from policyqa.ui.cli import print_json
 
     for record in batch:  # one at a time, so results stream as they come
         hits = index.search(record["query"], k=k, filters=filters)

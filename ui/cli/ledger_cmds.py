@@ -6,7 +6,7 @@ import argparse
 import sys
 from typing import Any
 
-from qa.settings import Settings
+from policyqa.qa.settings import Settings
 
 _TASKS_EPILOG = """examples:
   policyqa tasks --unit 市发改委 --region 宿州               # 宿州市 市发展改革委: every task, lead and cooperating
@@ -21,7 +21,7 @@ _UNITS_EPILOG = """examples:
 
 
 def register(sub: argparse._SubParsersAction) -> None:
-    from ui.cli import add_index_option
+    from policyqa.ui.cli import add_index_option
 
     p = sub.add_parser("tasks", help="the 责任分工表: every clause a unit leads or cooperates on",
                        epilog=_TASKS_EPILOG, formatter_class=argparse.RawDescriptionHelpFormatter,
@@ -49,9 +49,9 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def cmd_tasks(args: argparse.Namespace, settings: Settings) -> int:
-    from ingest.errors import UnknownNameError
-    from ui.cli import EXIT_USAGE, print_json
-    from ui.cli.ask_cmds import open_engine
+    from policyqa.ingest.errors import UnknownNameError
+    from policyqa.ui.cli import EXIT_USAGE, print_json
+    from policyqa.ui.cli.ask_cmds import open_engine
 
     if args.unit_arg and args.unit and args.unit_arg != args.unit:
         print("policyqa tasks: give the unit once (UNIT or --unit)", file=sys.stderr)
@@ -76,8 +76,8 @@ def cmd_tasks(args: argparse.Namespace, settings: Settings) -> int:
 
 def _tasks_text(table: Any) -> str:
     """Readable text, grouped by document: clause number, task, then its units."""
-    from qa.citations import shorten
-    from qa.ledger import ROLE_ZH
+    from policyqa.qa.citations import shorten
+    from policyqa.qa.ledger import ROLE_ZH
 
     lines = [f"{table.title}：{len(table.tasks)} 项任务"]
     document = None
@@ -93,9 +93,9 @@ def _tasks_text(table: Any) -> str:
 
 
 def cmd_units(args: argparse.Namespace, settings: Settings) -> int:
-    from ingest.errors import UnknownNameError
-    from ui.cli import print_json
-    from ui.cli.ask_cmds import open_engine
+    from policyqa.ingest.errors import UnknownNameError
+    from policyqa.ui.cli import print_json
+    from policyqa.ui.cli.ask_cmds import open_engine
 
     try:
         units = open_engine(settings).ledger.units(region=args.region or "")
@@ -124,7 +124,7 @@ def _pad(text: str, width: int) -> str:
 
 def _name_error(exc: Any, *, json_out: bool) -> int:
     """An unknown unit / region / document: one line on stderr; under --json also the error shape."""
-    from ui.cli import EXIT_ERROR, print_json
+    from policyqa.ui.cli import EXIT_ERROR, print_json
 
     if json_out:
         print_json({"ok": False, "error": str(exc), "errors": [str(exc)], "suggestions": list(exc.suggestions)})

@@ -6,7 +6,7 @@ import argparse
 import sys
 from typing import Any
 
-from qa.settings import Settings
+from policyqa.qa.settings import Settings
 
 _EPILOG = """examples:
   policyqa parse corpus/ --json | jq -c '{clause_id, leads}'
@@ -31,9 +31,9 @@ def cmd_parse(args: argparse.Namespace, settings: Settings) -> int:
     Returns:
         0 when all files parsed, 3 when some were skipped, 1 when none could be read.
     """
-    from ingest.config import IngestConfig
-    from ingest.pipeline import ingest_paths
-    from ui.cli import EXIT_ERROR, EXIT_OK, EXIT_SKIPPED, print_json
+    from policyqa.ingest.config import IngestConfig
+    from policyqa.ingest.pipeline import ingest_paths
+    from policyqa.ui.cli import EXIT_ERROR, EXIT_OK, EXIT_SKIPPED, print_json
 
     report = ingest_paths(args.paths, IngestConfig.from_megabytes(settings.max_file_mb))
     try:

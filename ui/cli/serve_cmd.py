@@ -15,7 +15,7 @@ import os
 import socket
 import sys
 
-from ingest.errors import PolicyqaError
+from policyqa.ingest.errors import PolicyqaError
 
 _EPILOG = """examples:
   policyqa serve                                        # http://127.0.0.1:7860 on the bundled corpus
@@ -26,7 +26,7 @@ _EPILOG = """examples:
 
 
 def register(sub: argparse._SubParsersAction) -> None:
-    from ui.cli import add_index_option
+    from policyqa.ui.cli import add_index_option
 
     p = sub.add_parser(
         "serve", help="run the web app (search, chat, compare, library, evaluation)",
@@ -87,9 +87,9 @@ def cmd_serve(args: argparse.Namespace, settings) -> int:  # noqa: ANN001 (Setti
 
     # Offline by default: Gradio would otherwise report usage to its servers on launch.
     os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
-    from index.clause_index import open_default_index
-    from qa.engine import QAEngine
-    from ui.app import build_app, launch_app
+    from policyqa.index.clause_index import open_default_index
+    from policyqa.qa.engine import QAEngine
+    from policyqa.ui.app import build_app, launch_app
 
     index = open_default_index(settings)
     engine = QAEngine(index, settings)

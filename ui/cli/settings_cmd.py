@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import argparse
 
-from qa.settings import Settings
+from policyqa.qa.settings import Settings
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -14,7 +14,7 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def cmd_settings(args: argparse.Namespace, settings: Settings) -> int:
-    from ui.cli import print_json
+    from policyqa.ui.cli import print_json
 
     rows = Settings.describe()
     if args.json:

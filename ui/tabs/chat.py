@@ -10,8 +10,8 @@ from typing import Any
 
 import gradio as gr
 
-from ui import render
-from ui.tabs.search import context_html
+from policyqa.ui import render
+from policyqa.ui.tabs.search import context_html
 
 EXAMPLES = ["宿州市冷链物流项目由哪个部门牵头？", "干部挂职交流有哪些安排？", "宿迁市南北合作共建园区由谁负责？"]
 

@@ -11,8 +11,8 @@ from typing import Any
 
 import gradio as gr
 
-from ui import render
-from ui.tabs.pickers import Picker, empty_to_none, picker_choices
+from policyqa.ui import render
+from policyqa.ui.tabs.pickers import Picker, empty_to_none, picker_choices
 
 HEADERS = ["文件 (document)", "地区 (region)", "条款 (clause)", "内容 (text)", "牵头单位 (lead)", "配合单位 (cooperating)"]
 
@@ -31,8 +31,8 @@ def comparison_rows(comparison: Any) -> list[list[str]]:
 
 def write_csv(comparison: Any) -> str:
     """The qa layer's CSV, with a BOM so Excel opens the Chinese correctly; returns the file path."""
-    from qa.compare import to_csv
-    from ui.uploads import safe_name
+    from policyqa.qa.compare import to_csv
+    from policyqa.ui.uploads import safe_name
 
     folder = Path(tempfile.mkdtemp(prefix="policyqa-compare-"))
     path = folder / f"{safe_name(comparison.topic)[:40]}-对比.csv"

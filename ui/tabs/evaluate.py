@@ -12,14 +12,14 @@ from typing import Any
 
 import gradio as gr
 
-from ui import render
+from policyqa.ui import render
 
 METRIC_HEADERS = ["指标 (metric)", "policyqa", "基线 (baseline)"]
 
 
 def bundled_testsets() -> list[str]:
     """Names of the test sets shipped in ``eval/testsets/`` (``seed`` etc.)."""
-    import eval as eval_pkg
+    from policyqa import eval as eval_pkg
 
     folder = Path(eval_pkg.__file__).parent / "testsets"
     return sorted(p.stem for p in folder.glob("*.jsonl"))
@@ -40,7 +40,7 @@ def _fmt(value: Any) -> Any:
 
 def chart_png(report: Any) -> str:
     """The eval layer's own chart (same as `policyqa eval --report`), as a PNG path for gr.Image."""
-    from eval.report import write_chart
+    from policyqa.eval.report import write_chart
 
     path = Path(tempfile.mkdtemp(prefix="policyqa-eval-")) / "chart.png"
     write_chart(report.to_dict(), path)
@@ -81,8 +81,8 @@ def build(state: Any) -> None:
     failures = gr.HTML(elem_id="eval-failures")
 
     def run(set_name: str | None, n: float | None, with_baseline: bool, progress=gr.Progress(track_tqdm=True)):
-        from eval.runner import run_eval
-        from eval.testset import load_testset
+        from policyqa.eval.runner import run_eval
+        from policyqa.eval.testset import load_testset
 
         if not set_name:
             return render.message("请选择测试集 (choose a test set)。", kind="error"), [], None, ""

@@ -13,8 +13,8 @@ from typing import Any
 
 import gradio as gr
 
-from ingest.errors import PolicyqaError
-from ui import render
+from policyqa.ingest.errors import PolicyqaError
+from policyqa.ui import render
 
 ROLES = [("全部 (any)", "any"), ("牵头 (lead)", "lead"), ("配合 (cooperating)", "cooperating")]
 CHART_UNITS = 25  # the chart shows the region's busiest units; the picker lists them all
@@ -42,7 +42,7 @@ def chart_frame(ledger: Any, region: str) -> Any:
 
 def write_xlsx(table: Any) -> str:
     """The table as an Excel file in a fresh temporary folder; returns its path."""
-    from ui.uploads import safe_name
+    from policyqa.ui.uploads import safe_name
 
     folder = Path(tempfile.mkdtemp(prefix="policyqa-ledger-"))
     return str(table.write_xlsx(folder / f"{safe_name(table.title)[:40]}-责任分工表.xlsx"))
@@ -85,7 +85,7 @@ def build(state: Any, tab: Any = None) -> None:
         uid = tuple(value.split("\t"))
         if len(uid) != 3 or uid not in {u.uid for u in current.units(region=r)}:
             return render.message("该单位不在所选地区 (unit not in this region)。", kind="error"), "", None
-        from qa.duty_table import DutyTable, clause_number, table_title
+        from policyqa.qa.duty_table import DutyTable, clause_number, table_title
 
         picked = (current.unit(uid),)
         found = current.tasks(picked, role=role_value)

@@ -14,10 +14,10 @@ from typing import Any
 
 import gradio as gr
 
-from ingest.errors import IngestError, PolicyqaError
-from ui import render
-from ui.tabs.pickers import Picker, refresh
-from ui.uploads import (
+from policyqa.ingest.errors import IngestError, PolicyqaError
+from policyqa.ui import render
+from policyqa.ui.tabs.pickers import Picker, refresh
+from policyqa.ui.uploads import (
     ALLOWED_SUFFIXES,
     UploadConflictError,
     commit_upload,
@@ -46,7 +46,7 @@ def _doc_options(index: Any) -> list[tuple[str, str]]:
 
 
 def _ingest_config(settings: Any) -> Any:
-    from ingest.config import IngestConfig
+    from policyqa.ingest.config import IngestConfig
 
     return IngestConfig.from_megabytes(settings.max_file_mb)
 
@@ -65,7 +65,7 @@ def upload_files(state: Any, paths: list[str], progress: Any) -> str:
 
 
 def _upload_one(state: Any, writer: Any, tmp: Path, name: str, max_bytes: int) -> tuple[str, str]:
-    from ingest.pipeline import parse_file
+    from policyqa.ingest.pipeline import parse_file
 
     staged: Path | None = None
     try:
@@ -185,8 +185,8 @@ def build(state: Any, *, pickers: list[Picker]) -> None:
 
 def reindex_all(state: Any, writer: Any, progress: Any) -> str:
     """Re-read the bundled corpus and every stored upload and bring the index up to date."""
-    from ingest.catalog import bundled_corpus_dir
-    from ingest.pipeline import ingest_paths
+    from policyqa.ingest.catalog import bundled_corpus_dir
+    from policyqa.ingest.pipeline import ingest_paths
 
     progress(0, desc="读取文件")
     sources = [bundled_corpus_dir(), *stored_uploads(state.index_dir)]

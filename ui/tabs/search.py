@@ -9,15 +9,15 @@ from typing import Any
 
 import gradio as gr
 
-from ui import render
-from ui.tabs.pickers import Picker, picker_choices
+from policyqa.ui import render
+from policyqa.ui.tabs.pickers import Picker, picker_choices
 
 CONTEXT_BEFORE, CONTEXT_AFTER = 2, 2
 
 
 def _filters(doc_ids: list[str] | None, regions: list[str] | None, doc_types: list[str] | None,
              has_responsibility: bool) -> Any:
-    from index.hybrid import Filters
+    from policyqa.index.hybrid import Filters
 
     return Filters(doc_ids=tuple(doc_ids or ()), regions=tuple(regions or ()),
                    doc_types=tuple(doc_types or ()), has_responsibility=bool(has_responsibility))
