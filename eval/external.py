@@ -18,8 +18,8 @@ from typing import Any
 
 from policyqa.eval import metrics as m
 from policyqa.eval.testset import TestCase
-from policyqa.ingest.errors import PolicyqaError
-from policyqa.ingest.model import Document, ParsedDocument
+from policyqa.errors import PolicyqaError
+from policyqa.model import Document, ParsedDocument
 
 NCP_FOLDER = "qa-ncp-epidemic-policy"
 NCP_FILES = ("train.json", "dev.json")

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import Any
 
-from policyqa.ingest.errors import TestSetError
+from policyqa.eval.errors import TestSetError
 
 TESTSET_DIR = Path(__file__).resolve().parent / "testsets"
 INTENTS = ("responsibility", "fact", "compare", "general", "unanswerable")

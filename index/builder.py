@@ -27,7 +27,7 @@ from policyqa.index.npy_files import NpyRowWriter
 from policyqa.index.persist import Manifest, package_version
 from policyqa.index.tokenize import ClauseTokenizer, changed_words
 from policyqa.index.version import IndexVersion
-from policyqa.ingest.model import Clause, Document, ParsedDocument
+from policyqa.model import Clause, Document, ParsedDocument
 from policyqa.ingest.normalize import to_search_form
 
 log = logging.getLogger(__name__)

@@ -29,12 +29,13 @@ from policyqa.index.hybrid import Candidates, Filters, FusionParams, Hit, matche
 from policyqa.index.lexicon import Lexicon
 from policyqa.index.persist import CURRENT, check_embedder, commit_version, current_version, new_version_dir, write_lock
 from policyqa.index.version import IndexVersion
-from policyqa.ingest.errors import IndexMismatchError, IndexNotFoundError, IndexWriteError, PolicyqaError
-from policyqa.ingest.model import Clause, Document, ParsedDocument
+from policyqa.errors import PolicyqaError
+from policyqa.index.errors import IndexMismatchError, IndexNotFoundError, IndexWriteError
+from policyqa.model import Clause, Document, ParsedDocument
 from policyqa.ingest.normalize import to_search_form
 
 if TYPE_CHECKING:
-    from policyqa.ingest.settings import Settings
+    from policyqa.settings import Settings
 
 log = logging.getLogger(__name__)
 

@@ -16,7 +16,7 @@ from typing import Any, Iterable, Iterator, Sequence
 
 import numpy as np
 
-from policyqa.ingest.model import Clause, Document
+from policyqa.model import Clause, Document
 
 DB_NAME = "clauses.sqlite"
 

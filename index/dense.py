@@ -1,6 +1,6 @@
 """Dense scoring of clauses: corpus-centred cosines and sentence windows.
 
-Two measured weaknesses of the 4-bit e5-small on this corpus (``python -m index.tuning``):
+Two measured weaknesses of the 4-bit e5-small on this corpus (``python -m policyqa.eval.fusion_tuning``):
 
 * **Hubness.** Every e5 vector shares a large common component, so short headings and preambles
   sit close to *any* query (for English questions they fill the dense top 5). Subtracting the corpus

@@ -16,10 +16,10 @@ from typing import TYPE_CHECKING, Any, Protocol, runtime_checkable
 import numpy as np
 from langchain_core.embeddings import Embeddings
 
-from policyqa.ingest.errors import PolicyqaError
+from policyqa.errors import PolicyqaError
 
 if TYPE_CHECKING:
-    from policyqa.ingest.settings import Settings
+    from policyqa.settings import Settings
 
 log = logging.getLogger(__name__)
 

@@ -17,7 +17,7 @@ from typing import Any, Sequence
 
 import numpy as np
 
-from policyqa.ingest.model import Clause
+from policyqa.model import Clause
 
 
 @dataclass(frozen=True)
@@ -73,7 +73,7 @@ class Filters:
 
 @dataclass(frozen=True)
 class FusionParams:
-    """Fusion weights; defaults tuned on eval/testsets/seed.jsonl (``python -m index.tuning --grid``).
+    """Fusion weights; defaults tuned on eval/testsets/seed.jsonl (``python -m policyqa.eval.fusion_tuning --grid``).
 
     The BM25 weight is high because its score is normalised by what the query's terms could score
     at best: for a query with few corpus terms (English) it is near 0 and the dense order decides.

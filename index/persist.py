@@ -28,7 +28,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any, BinaryIO, Iterator
 
-from policyqa.ingest.errors import IndexLockedError, IndexMismatchError, IndexNotFoundError
+from policyqa.index.errors import IndexLockedError, IndexMismatchError, IndexNotFoundError
 
 log = logging.getLogger(__name__)
 

@@ -1,12 +1,10 @@
-"""Errors a user can cause and fix. The CLI prints them as one line, without a traceback."""
+"""Errors of reading documents: each names the file and the problem."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
-
-class PolicyqaError(Exception):
-    """Base of every error a user can cause and fix."""
+from policyqa.errors import PolicyqaError
 
 
 class IngestError(PolicyqaError):
@@ -36,67 +34,3 @@ class BrokenPdfError(IngestError):
 
 class FileTooLargeError(IngestError):
     """The file is over the configured size limit."""
-
-
-class IndexNotFoundError(PolicyqaError):
-    """No index at the given location."""
-
-
-class IndexMismatchError(PolicyqaError):
-    """The index was built with another embedder, dimension or schema."""
-
-
-class IndexLockedError(PolicyqaError):
-    """Another process is writing the index and did not finish within the lock timeout."""
-
-
-class IndexWriteError(PolicyqaError):
-    """A new index version could not be written (disk full, permissions); the live one is unchanged."""
-
-
-class TestSetError(PolicyqaError):
-    """A malformed test set line, printed as `path:line: problem`."""
-
-    __test__ = False  # not a pytest test class
-
-    def __init__(self, path: Path | str, line: int, problem: str) -> None:
-        super().__init__(f"{path}:{line}: {problem}")
-        self.path, self.line, self.problem = Path(path), line, problem
-
-
-class LlmError(PolicyqaError):
-    """The configured LLM endpoint is unreachable, slow or answered nonsense."""
-
-
-class UnknownNameError(PolicyqaError):
-    """A unit, region or document name that is not in the index; suggests near names that are."""
-
-    kind = "name"
-
-    def __init__(self, name: str, problem: str = "", suggestions: tuple[str, ...] | list[str] = (),
-                 hint: str = "") -> None:
-        self.name, self.suggestions = name, tuple(suggestions)
-        message = f"unknown {self.kind} {name!r}" + (f" {problem}" if problem else "")
-        if self.suggestions:
-            message += f"; did you mean: {', '.join(self.suggestions)}?"
-        if hint:
-            message += f" ({hint})"
-        super().__init__(message)
-
-
-class UnknownUnitError(UnknownNameError):
-    """No unit of that name (in that region) has a task in the index."""
-
-    kind = "unit"
-
-
-class UnknownRegionError(UnknownNameError):
-    """No document's region is that place."""
-
-    kind = "region"
-
-
-class UnknownDocumentError(UnknownNameError):
-    """No indexed document has that id."""
-
-    kind = "document"

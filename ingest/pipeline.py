@@ -21,7 +21,7 @@ from policyqa.ingest.catalog import CATALOG_NAME, load_catalog
 from policyqa.ingest.config import IngestConfig
 from policyqa.ingest.errors import EmptyDocumentError, IngestError, UnsupportedFormatError
 from policyqa.ingest.loaders import RawDocument, load, supported_suffixes
-from policyqa.ingest.model import Clause, Document, ParsedDocument
+from policyqa.model import Clause, Document, ParsedDocument
 from policyqa.ingest.normalize import to_search_form, to_simplified
 from policyqa.ingest.responsibility import Responsibility, extract_responsibility
 from policyqa.ingest.segment import Piece, split_blocks

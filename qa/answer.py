@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from policyqa.ingest.model import Clause
+from policyqa.model import Clause
 
 INTENTS = ("responsibility", "fact", "compare", "unit_tasks", "general")
 MODES = ("extractive", "llm")

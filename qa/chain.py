@@ -26,7 +26,7 @@ from langchain_core.runnables import Runnable, RunnableLambda
 
 from policyqa.index.hybrid import Hit
 from policyqa.qa.answer import Answer
-from policyqa.qa.extractive import Retrieval
+from policyqa.qa.answerers.extractive import Retrieval
 
 
 def build_chain(engine: Any, *, llm: bool = False) -> Runnable:
@@ -70,7 +70,7 @@ def documents_to_hits(docs: list[LcDocument], index: Any) -> list[Hit]:
 
 
 def _llm_step(engine: Any) -> Any:
-    from policyqa.qa.llm import LlmAnswerer
+    from policyqa.qa.answerers.llm import LlmAnswerer
 
     answerer = LlmAnswerer(engine.settings, max_tokens=getattr(engine, "llm_max_tokens", 400))
 

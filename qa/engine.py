@@ -17,18 +17,18 @@ from typing import Any
 
 from policyqa.index.glossary import concepts
 from policyqa.index.hybrid import Filters, Hit
-from policyqa.ingest.model import Clause
+from policyqa.model import Clause
 from policyqa.ingest.normalize import to_search_form
 from policyqa.qa.answer import Answer
-from policyqa.qa.compare import Comparison, comparison_answer, compare_documents
-from policyqa.qa.duty_table import DutyTable, table_title
-from policyqa.qa.corpus import CorpusView, DenseScorer
-from policyqa.qa.extractive import ExtractiveAnswerer, QAConfig, Retrieval
-from policyqa.qa.intent import analyse, is_english
-from policyqa.qa.places import PlaceMatch, english_places
-from policyqa.qa.settings import Settings
-from policyqa.qa.intent import detect_intent
-from policyqa.qa.ledger import Ledger
+from policyqa.qa.answerers.compare import Comparison, comparison_answer, compare_documents
+from policyqa.qa.ledger.duty_table import DutyTable, table_title
+from policyqa.qa.question.corpus_view import CorpusView, SentenceScorer
+from policyqa.qa.answerers.extractive import ExtractiveAnswerer, QAConfig, Retrieval
+from policyqa.qa.question.intent import analyse, is_english
+from policyqa.qa.question.places import PlaceMatch, english_places
+from policyqa.settings import Settings
+from policyqa.qa.question.intent import detect_intent
+from policyqa.qa.ledger.ledger import Ledger
 
 log = logging.getLogger(__name__)
 
@@ -46,7 +46,7 @@ class QAEngine:
         self.index = index
         self.settings = settings or Settings()
         self.config = config or QAConfig()
-        self._dense = DenseScorer(index.embedder, cache_path=getattr(index, "cache_path", None),
+        self._dense = SentenceScorer(index.embedder, cache_path=getattr(index, "cache_path", None),
                                   query_vector=getattr(index, "query_vector", None))
         self._view: CorpusView | None = None
         self._view_version = ""
@@ -126,7 +126,7 @@ class QAEngine:
         """The extractive answer for a retrieval; compare questions are answered per document,
         a unit's tasks from the ledger (all of them, not the retrieved k)."""
         if r.analysis.intent == "unit_tasks":
-            from policyqa.qa.ledger_answer import unit_tasks_answer
+            from policyqa.qa.ledger.answer import unit_tasks_answer
 
             answer = unit_tasks_answer(self.ledger, r)
             if answer is not None:

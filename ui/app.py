@@ -27,7 +27,7 @@ from typing import Any
 
 import gradio as gr
 
-from policyqa.qa.settings import Settings
+from policyqa.settings import Settings
 from policyqa.ui import render
 from policyqa.ui.tabs import chat, compare, evaluate, ledger, library, search
 

@@ -13,7 +13,7 @@ import html
 from collections.abc import Iterable, Sequence
 from typing import Any
 
-from policyqa.ingest.model import Clause
+from policyqa.model import Clause
 
 # Scoped to .pqa so the app's CSS cannot leak into Gradio's own widgets.
 APP_CSS = """

@@ -20,8 +20,8 @@ from policyqa.ingest.errors import (
     BrokenPdfError,
     EmptyDocumentError,
     FileTooLargeError,
-    UndecodableTextError,
     IngestError,
+    UndecodableTextError,
     UnsupportedFormatError,
 )
 

@@ -14,7 +14,7 @@ from typing import Any, Sequence
 import numpy as np
 
 from policyqa.eval.bench.measure import dir_size_mb, peak_rss_mb, stride_sample, worker_main
-from policyqa.ingest.model import ParsedDocument
+from policyqa.model import ParsedDocument
 
 _RECALL_K = 10
 _RECALL_TOLERANCE = 1e-3

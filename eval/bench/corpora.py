@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterator, Sequence
 
-from policyqa.ingest.model import Clause, Document, ParsedDocument
+from policyqa.model import Clause, Document, ParsedDocument
 
 # Sources in corpus-extra that are question sets, not documents, and the .docx twins of the .txt
 # province reports (the same 31 texts): the 210 documents are the .txt and .md files elsewhere.

@@ -34,7 +34,7 @@ def _engine(index: Any) -> tuple[Any, str]:
         from policyqa.qa.engine import QAEngine
     except ImportError as exc:
         return None, f"qa.engine unavailable: {exc}"
-    from policyqa.qa.settings import Settings
+    from policyqa.settings import Settings
 
     return QAEngine(index, Settings()), ""
 

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from policyqa.eval.testset import INTENTS, TestCase, load_testset, parse_line
-from policyqa.ingest.errors import TestSetError
+from policyqa.eval.errors import TestSetError
 
 BAD = Path(__file__).resolve().parent.parent / "data" / "eval"
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from policyqa.ingest.model import Clause, Document, ParsedDocument
+from policyqa.model import Clause, Document, ParsedDocument
 from policyqa.ingest.normalize import to_search_form
 from policyqa.index.embedders import HashEmbedder
 

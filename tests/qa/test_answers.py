@@ -73,14 +73,14 @@ def test_figure_question_on_a_clause_without_the_figure_abstains(engine) -> None
 
 
 def test_which_ones_is_not_a_figure_question(engine) -> None:  # noqa: ANN001
-    from policyqa.qa.extractive import _QUANTITY_CUES
+    from policyqa.qa.answerers.extractive import _QUANTITY_CUES
 
     assert _QUANTITY_CUES.search("上海现有的北斗专业产业基地是哪几个？") is None
     assert _QUANTITY_CUES.search("新增几家企业？") and _QUANTITY_CUES.search("补贴比例是多少？")
 
 
 def test_figures_in_clause_numbers_and_cited_titles_are_not_facts() -> None:
-    from policyqa.qa.extractive import _is_title, _states_number
+    from policyqa.qa.answerers.extractive import _is_title, _states_number
 
     assert not _states_number("10.推动脑机接口临床试验。")
     assert not _states_number("现将《上海市脑机接口未来产业培育行动方案（2025-2030年）》印发给你们。")

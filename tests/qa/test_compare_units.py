@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from policyqa.qa.compare import NOTHING, to_csv, to_markdown
+from policyqa.qa.answerers.compare import NOTHING, to_csv, to_markdown
 
 CORPUS = Path(__file__).resolve().parents[2] / "corpus"
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from policyqa.qa.intent import analyse, detect_intent
+from policyqa.qa.question.intent import analyse, detect_intent
 
 
 @pytest.mark.parametrize(("question", "intent"), [
@@ -51,7 +51,7 @@ def test_places_the_corpus_never_mentions_are_unknown(engine) -> None:  # noqa: 
 
 
 def test_english_places_resolve_like_their_chinese_names(engine) -> None:  # noqa: ANN001
-    from policyqa.qa.places import english_places
+    from policyqa.qa.question.places import english_places
 
     gaz = engine.corpus.gazetteer
     # Suzhou is 宿州 or 苏州: the reading some document is about wins; a province decides it.
@@ -68,7 +68,7 @@ def test_english_places_resolve_like_their_chinese_names(engine) -> None:  # noq
 def test_a_compound_the_corpus_writes_apart_is_not_missing() -> None:
     """信贷政策 is one jieba word; a corpus with 信贷 and 政策 apart still covers it (no false abstention)."""
     from policyqa.index.lexicon import Lexicon, count_lexicon
-    from policyqa.qa.support import Vocabulary
+    from policyqa.qa.question.support import Vocabulary
 
     def vocabulary(texts: list[str]) -> Vocabulary:
         return Vocabulary(Lexicon(count_lexicon(texts), lambda term: any(term in t for t in texts)))

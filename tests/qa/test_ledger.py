@@ -8,9 +8,9 @@ from __future__ import annotations
 
 import pytest
 
-from policyqa.ingest.errors import UnknownDocumentError, UnknownRegionError, UnknownUnitError
-from policyqa.qa.intent import detect_intent
-from policyqa.qa.unit_names import UnitNames
+from policyqa.qa.errors import UnknownDocumentError, UnknownRegionError, UnknownUnitError
+from policyqa.qa.question.intent import detect_intent
+from policyqa.qa.ledger.unit_names import UnitNames
 
 YRD = "suzhou-yrd-action-plan-2021"
 YQ = "yongqiao-pairing-plan-2022"

@@ -67,7 +67,7 @@ def app_state(hash_index: Path):  # noqa: ANN201
     from policyqa.index.clause_index import ClauseIndex
     from policyqa.index.embedders import HashEmbedder
     from policyqa.qa.engine import QAEngine
-    from policyqa.qa.settings import Settings
+    from policyqa.settings import Settings
     from policyqa.ui.app import AppState
 
     settings = Settings(index=str(hash_index), embedder="hash")
@@ -130,9 +130,9 @@ _CLAUSE_TEXT = st.lists(st.one_of(st.sampled_from([
 @settings(max_examples=200, deadline=None)
 @given(st.lists(_CLAUSE_TEXT, min_size=1, max_size=4), st.text(max_size=30))
 def test_clause_text_stays_quoted_data_in_the_prompt(texts: list[str], question: str) -> None:
-    from policyqa.ingest.model import Clause
+    from policyqa.model import Clause
     from policyqa.qa.answer import Citation
-    from policyqa.qa.llm import SYSTEM_PROMPT, build_messages
+    from policyqa.qa.answerers.llm import SYSTEM_PROMPT, build_messages
 
     clauses = [Clause(doc_id="d", numbering=("一", str(i)), path=("一、", str(i)), text=t, search_text=t,
                       start=0, end=len(t), doc_title="文件") for i, t in enumerate(texts, 1)]
@@ -225,7 +225,7 @@ def test_api_key_never_printed_or_logged(hash_index: Path) -> None:
 
     shown = run_policyqa("settings", "--json", env=subprocess_env(POLICYQA_LLM_API_KEY=API_KEY))
     assert shown.returncode == 0 and API_KEY not in shown.stdout + shown.stderr
-    from policyqa.qa.settings import Settings
+    from policyqa.settings import Settings
 
     assert API_KEY not in repr(Settings.from_env({"POLICYQA_LLM_API_KEY": API_KEY}))
 

@@ -94,7 +94,7 @@ def test_failed_commit_keeps_the_previous_version(hash_index: Path, monkeypatch:
     from policyqa.index.clause_index import ClauseIndex
     from policyqa.index.embedders import HashEmbedder
     from policyqa.index.persist import CURRENT
-    from policyqa.ingest.errors import IndexWriteError
+    from policyqa.index.errors import IndexWriteError
     from policyqa.ingest.loaders import RawDocument
     from policyqa.ingest.pipeline import parse_raw
 
@@ -126,7 +126,7 @@ def test_upload_on_a_full_disk_is_reported_in_the_page(hash_index: Path, tmp_pat
     from policyqa.index.clause_index import ClauseIndex
     from policyqa.index.embedders import HashEmbedder
     from policyqa.qa.engine import QAEngine
-    from policyqa.qa.settings import Settings
+    from policyqa.settings import Settings
     from policyqa.ui.app import AppState
     from policyqa.ui.tabs.library import upload_files
     from policyqa.ui.uploads import stored_uploads

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from policyqa.ingest.errors import PolicyqaError
+from policyqa.errors import PolicyqaError
 from policyqa.ui.cli import build_parser
 from policyqa.ui.cli.serve_cmd import check_binding, is_loopback, parse_auth
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from policyqa.ingest.model import Clause
+from policyqa.model import Clause
 from policyqa.ui import render
 
 
@@ -54,7 +54,7 @@ def test_message_escapes() -> None:
 
 
 def test_ledger_html_groups_by_document_then_role_and_escapes() -> None:
-    from policyqa.qa.ledger import Task
+    from policyqa.qa.ledger.ledger import Task
 
     lead = Task(_clause("加快<冷链>建设。(市发展改革委牵头)"), "加快<冷链>建设。(市发展改革委牵头)", "lead")
     coop = Task(_clause("共建园区。", numbering=("五", "32")), "共建园区。", "cooperating")

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from policyqa.qa.settings import Settings
+from policyqa.settings import Settings
 
 pytestmark = pytest.mark.slow
 

@@ -12,8 +12,8 @@ import argparse
 import importlib
 import sys
 
-from policyqa.ingest.errors import PolicyqaError
-from policyqa.qa.settings import Settings
+from policyqa.errors import PolicyqaError
+from policyqa.settings import Settings
 
 EXIT_OK, EXIT_ERROR, EXIT_USAGE, EXIT_SKIPPED = 0, 1, 2, 3
 

@@ -6,7 +6,7 @@ import argparse
 import sys
 from typing import Any
 
-from policyqa.qa.settings import Settings
+from policyqa.settings import Settings
 from policyqa.ui.cli.batch import read_batch
 
 _ASK_EPILOG = """examples:
@@ -77,7 +77,7 @@ def cmd_ask(args: argparse.Namespace, settings: Settings) -> int:
 
 def format_answer(answer: Any) -> str:
     """Readable text: the answer, then the cited clauses as [n] 《title》 path."""
-    from policyqa.qa.citations import citation_list
+    from policyqa.qa.answerers.citations import citation_list
 
     lines = [answer.text]
     if answer.citations:
@@ -89,7 +89,7 @@ def format_answer(answer: Any) -> str:
 
 
 def cmd_compare(args: argparse.Namespace, settings: Settings) -> int:
-    from policyqa.qa.compare import to_csv, to_markdown, to_text
+    from policyqa.qa.answerers.compare import to_csv, to_markdown, to_text
     from policyqa.ui.cli import print_json
 
     comparison = open_engine(settings).compare(args.topic, doc_ids=args.docs or None, regions=args.regions or None)

@@ -7,7 +7,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from policyqa.ingest.errors import PolicyqaError
+from policyqa.errors import PolicyqaError
 
 
 class BatchInputError(PolicyqaError):

@@ -7,7 +7,7 @@ import logging
 import sys
 from pathlib import Path
 
-from policyqa.qa.settings import Settings
+from policyqa.settings import Settings
 
 _EPILOG = """examples:
   policyqa bench --quick --json > bench.json         # seed, corpus-extra sample, 10k and 100k clauses

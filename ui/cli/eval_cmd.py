@@ -7,7 +7,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from policyqa.qa.settings import Settings
+from policyqa.settings import Settings
 
 _EPILOG = """examples:
   policyqa eval                                   # seed test set on the default index, text table

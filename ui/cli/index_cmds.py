@@ -7,8 +7,8 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from policyqa.ingest.errors import PolicyqaError
-from policyqa.qa.settings import Settings
+from policyqa.errors import PolicyqaError
+from policyqa.settings import Settings
 from policyqa.ui.cli.batch import read_batch
 
 _SEARCH_EPILOG = """examples:

@@ -6,7 +6,7 @@ import argparse
 import sys
 from typing import Any
 
-from policyqa.qa.settings import Settings
+from policyqa.settings import Settings
 
 _TASKS_EPILOG = """examples:
   policyqa tasks --unit 市发改委 --region 宿州               # 宿州市 市发展改革委: every task, lead and cooperating
@@ -49,7 +49,7 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def cmd_tasks(args: argparse.Namespace, settings: Settings) -> int:
-    from policyqa.ingest.errors import UnknownNameError
+    from policyqa.qa.errors import UnknownNameError
     from policyqa.ui.cli import EXIT_USAGE, print_json
     from policyqa.ui.cli.ask_cmds import open_engine
 
@@ -76,8 +76,8 @@ def cmd_tasks(args: argparse.Namespace, settings: Settings) -> int:
 
 def _tasks_text(table: Any) -> str:
     """Readable text, grouped by document: clause number, task, then its units."""
-    from policyqa.qa.citations import shorten
-    from policyqa.qa.ledger import ROLE_ZH
+    from policyqa.qa.answerers.citations import shorten
+    from policyqa.qa.ledger.ledger import ROLE_ZH
 
     lines = [f"{table.title}：{len(table.tasks)} 项任务"]
     document = None
@@ -93,7 +93,7 @@ def _tasks_text(table: Any) -> str:
 
 
 def cmd_units(args: argparse.Namespace, settings: Settings) -> int:
-    from policyqa.ingest.errors import UnknownNameError
+    from policyqa.qa.errors import UnknownNameError
     from policyqa.ui.cli import print_json
     from policyqa.ui.cli.ask_cmds import open_engine
 

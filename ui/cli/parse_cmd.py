@@ -6,7 +6,7 @@ import argparse
 import sys
 from typing import Any
 
-from policyqa.qa.settings import Settings
+from policyqa.settings import Settings
 
 _EPILOG = """examples:
   policyqa parse corpus/ --json | jq -c '{clause_id, leads}'

@@ -15,7 +15,7 @@ import os
 import socket
 import sys
 
-from policyqa.ingest.errors import PolicyqaError
+from policyqa.errors import PolicyqaError
 
 _EPILOG = """examples:
   policyqa serve                                        # http://127.0.0.1:7860 on the bundled corpus

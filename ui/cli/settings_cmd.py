@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import argparse
 
-from policyqa.qa.settings import Settings
+from policyqa.settings import Settings
 
 
 def register(sub: argparse._SubParsersAction) -> None:

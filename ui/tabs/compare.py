@@ -31,7 +31,7 @@ def comparison_rows(comparison: Any) -> list[list[str]]:
 
 def write_csv(comparison: Any) -> str:
     """The qa layer's CSV, with a BOM so Excel opens the Chinese correctly; returns the file path."""
-    from policyqa.qa.compare import to_csv
+    from policyqa.qa.answerers.compare import to_csv
     from policyqa.ui.uploads import safe_name
 
     folder = Path(tempfile.mkdtemp(prefix="policyqa-compare-"))

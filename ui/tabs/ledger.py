@@ -13,7 +13,7 @@ from typing import Any
 
 import gradio as gr
 
-from policyqa.ingest.errors import PolicyqaError
+from policyqa.errors import PolicyqaError
 from policyqa.ui import render
 
 ROLES = [("全部 (any)", "any"), ("牵头 (lead)", "lead"), ("配合 (cooperating)", "cooperating")]
@@ -85,7 +85,7 @@ def build(state: Any, tab: Any = None) -> None:
         uid = tuple(value.split("\t"))
         if len(uid) != 3 or uid not in {u.uid for u in current.units(region=r)}:
             return render.message("该单位不在所选地区 (unit not in this region)。", kind="error"), "", None
-        from policyqa.qa.duty_table import DutyTable, clause_number, table_title
+        from policyqa.qa.ledger.duty_table import DutyTable, clause_number, table_title
 
         picked = (current.unit(uid),)
         found = current.tasks(picked, role=role_value)

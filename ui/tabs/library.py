@@ -14,7 +14,8 @@ from typing import Any
 
 import gradio as gr
 
-from policyqa.ingest.errors import IngestError, PolicyqaError
+from policyqa.errors import PolicyqaError
+from policyqa.ingest.errors import IngestError
 from policyqa.ui import render
 from policyqa.ui.tabs.pickers import Picker, refresh
 from policyqa.ui.uploads import (

@@ -1,6 +1,6 @@
 """Measure and tune the fusion on a test set: hit@5 and MRR@10, the model run once per query.
 
-    python -m index.tuning --index DIR --testset eval/testsets/seed.jsonl [--grid]
+    python -m policyqa.eval.fusion_tuning --index DIR --testset eval/testsets/seed.jsonl [--grid]
 
 Reads the test-set format (eval/testsets/FORMAT.md) directly: the index layer must not import eval.
 A clause is relevant when its search form contains a gold substring's search form (``gold_clauses``),
@@ -102,7 +102,7 @@ def default_grid(base: FusionParams) -> list[FusionParams]:
 def main(argv: list[str] | None = None) -> int:
     from policyqa.index.embedders import make_embedder
 
-    parser = argparse.ArgumentParser(prog="python -m index.tuning", description=__doc__.split("\n")[0])
+    parser = argparse.ArgumentParser(prog="python -m policyqa.eval.fusion_tuning", description=__doc__.split("\n")[0])
     parser.add_argument("--index", required=True)
     parser.add_argument("--embedder", default="e5-small-bundled")
     parser.add_argument("--testset", default="eval/testsets/seed.jsonl")

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Sequence
 
-from policyqa.ingest.model import Clause
+from policyqa.model import Clause
 from policyqa.qa.answer import Citation
 
 # Sentence ends in Chinese policy text; ；also ends a sentence because clauses chain measures with it.

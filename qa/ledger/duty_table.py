@@ -17,8 +17,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from policyqa.ingest.model import Clause
-from policyqa.qa.ledger import ROLE_ZH, Task, Unit
+from policyqa.model import Clause
+from policyqa.qa.ledger.ledger import ROLE_ZH, Task, Unit
 
 # (key, header, Excel column width in characters)
 _COLUMNS = (

@@ -30,7 +30,7 @@ from pathlib import Path
 from policyqa.ingest.catalog import bundled_corpus_dir
 from policyqa.ingest.errors import IngestError
 from policyqa.ingest.normalize import to_search_form
-from policyqa.qa.places import place_stem
+from policyqa.qa.question.places import place_stem
 
 if sys.version_info >= (3, 11):
     import tomllib

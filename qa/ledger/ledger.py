@@ -24,12 +24,12 @@ import difflib
 from collections import Counter, defaultdict
 from dataclasses import dataclass
 
-from policyqa.ingest.errors import UnknownDocumentError, UnknownRegionError, UnknownUnitError
-from policyqa.ingest.model import Clause, Document
-from policyqa.qa.citations import without_duty
-from policyqa.qa.corpus import CorpusView
-from policyqa.qa.places import place_stem
-from policyqa.qa.unit_names import UnitNames, fold
+from policyqa.qa.errors import UnknownDocumentError, UnknownRegionError, UnknownUnitError
+from policyqa.model import Clause, Document
+from policyqa.qa.answerers.citations import without_duty
+from policyqa.qa.question.corpus_view import CorpusView
+from policyqa.qa.question.places import place_stem
+from policyqa.qa.ledger.unit_names import UnitNames, fold
 
 ROLES = ("lead", "cooperating", "any")
 ROLE_ZH = {"lead": "牵头", "cooperating": "配合", "any": "参与"}

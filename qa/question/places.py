@@ -22,7 +22,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from policyqa.ingest.model import Document
+from policyqa.model import Document
 
 # Longest first, so 浦东新区 → 浦东 and 广西壮族自治区 → 广西壮族 (still ≥ 2 characters).
 _SUFFIXES = ("特别行政区", "自治区", "自治州", "自治县", "新区", "省", "市", "区", "县")

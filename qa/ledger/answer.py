@@ -18,12 +18,12 @@ from dataclasses import dataclass
 from itertools import groupby
 
 from policyqa.qa.answer import Answer, Citation
-from policyqa.qa.citations import shorten
-from policyqa.qa.duty_table import clause_number
-from policyqa.qa.extractive import ABSTAIN_PREFIX, Retrieval
-from policyqa.qa.ledger import ROLE_ZH, Ledger, Task, Unit
-from policyqa.qa.places import place_stem
-from policyqa.qa.unit_names import fold
+from policyqa.qa.answerers.citations import shorten
+from policyqa.qa.ledger.duty_table import clause_number
+from policyqa.qa.answerers.extractive import ABSTAIN_PREFIX, Retrieval
+from policyqa.qa.ledger.ledger import ROLE_ZH, Ledger, Task, Unit
+from policyqa.qa.question.places import place_stem
+from policyqa.qa.ledger.unit_names import fold
 
 _LEAD = re.compile(r"牵头|\blead(?:s|ing)?\b|\bled\b|\bin charge of\b", re.IGNORECASE)
 _COOPERATING = re.compile(r"配合|协助|协同|\bco-?operat|\bassist|\bsupport(?:s|ing)?\b", re.IGNORECASE)

@@ -22,10 +22,10 @@ from dataclasses import replace
 from typing import Any
 from urllib.parse import urlsplit, urlunsplit
 
-from policyqa.ingest.errors import LlmError
+from policyqa.qa.errors import LlmError
 from policyqa.qa.answer import Answer, Citation
-from policyqa.qa.citations import reference
-from policyqa.qa.settings import Settings
+from policyqa.qa.answerers.citations import reference
+from policyqa.settings import Settings
 
 log = logging.getLogger(__name__)
 

@@ -23,13 +23,13 @@ import re
 from dataclasses import dataclass, field
 
 from policyqa.index.hybrid import Hit
-from policyqa.ingest.model import Clause
+from policyqa.model import Clause
 from policyqa.ingest.normalize import to_search_form
 from policyqa.qa.answer import Answer, Citation
-from policyqa.qa.citations import cite, reference, sentences
-from policyqa.qa.corpus import CorpusView, DenseScorer
-from policyqa.qa.intent import QuestionAnalysis
-from policyqa.qa.places import PlaceMatch, place_stem
+from policyqa.qa.answerers.citations import cite, reference, sentences
+from policyqa.qa.question.corpus_view import CorpusView, SentenceScorer
+from policyqa.qa.question.intent import QuestionAnalysis
+from policyqa.qa.question.places import PlaceMatch, place_stem
 
 ABSTAIN_PREFIX = "语料中未找到依据"
 _NUMBER = re.compile(r"\d|[一二三四五六七八九十百千万亿两半]+(?:个|名|次|项|家|年|条|批|倍|小时|季度|月)|每[年季月周]")
@@ -94,7 +94,7 @@ class ExtractiveAnswerer:
     """Turns a ``Retrieval`` into a cited ``Answer`` without any model but the embedder."""
 
     corpus: CorpusView
-    dense: DenseScorer
+    dense: SentenceScorer
     config: QAConfig = field(default_factory=QAConfig)
 
     def answer(self, r: Retrieval) -> Answer:

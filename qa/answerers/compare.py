@@ -17,12 +17,12 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from policyqa.index.hybrid import Filters
-from policyqa.ingest.model import Clause
+from policyqa.model import Clause
 from policyqa.ingest.normalize import to_search_form
 from policyqa.qa.answer import Answer
-from policyqa.qa.citations import cite, reference
-from policyqa.qa.intent import analyse, is_english
-from policyqa.qa.extractive import responsibility_sentence
+from policyqa.qa.answerers.citations import cite, reference
+from policyqa.qa.question.intent import analyse, is_english
+from policyqa.qa.answerers.extractive import responsibility_sentence
 
 NOTHING = "本文件未涉及该主题"
 _PER_DOC_HITS = 4  # hits judged per document (the best clauses; at most ``per_document`` are kept)

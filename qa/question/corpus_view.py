@@ -17,10 +17,10 @@ import numpy as np
 
 from policyqa.index.embed_cache import EmbeddingCache, embed_with_cache
 from policyqa.index.lexicon import Lexicon, count_lexicon
-from policyqa.ingest.model import Clause, Document
+from policyqa.model import Clause, Document
 from policyqa.ingest.normalize import to_search_form
-from policyqa.qa.places import Gazetteer
-from policyqa.qa.support import Vocabulary
+from policyqa.qa.question.places import Gazetteer
+from policyqa.qa.question.support import Vocabulary
 
 
 class CorpusView:
@@ -97,7 +97,7 @@ class CorpusView:
         return doc.region if doc else ""
 
 
-class DenseScorer:
+class SentenceScorer:
     """Cosine similarity of a query to clause or sentence texts, with the index's own embedder.
 
     Fused search scores are rescaled within each query, so they cannot say "nothing here is

@@ -1,0 +1,21 @@
+"""Errors of opening and writing an index."""
+
+from __future__ import annotations
+
+from policyqa.errors import PolicyqaError
+
+
+class IndexNotFoundError(PolicyqaError):
+    """No index at the given location."""
+
+
+class IndexMismatchError(PolicyqaError):
+    """The index was built with another embedder, dimension or schema."""
+
+
+class IndexLockedError(PolicyqaError):
+    """Another process is writing the index and did not finish within the lock timeout."""
+
+
+class IndexWriteError(PolicyqaError):
+    """A new index version could not be written (disk full, permissions); the live one is unchanged."""

@@ -1,0 +1,1 @@
+"""Answering: the extractive answerer (default), comparison, the optional LLM answerer, citations."""

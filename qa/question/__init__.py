@@ -1,0 +1,1 @@
+"""Understanding a question: intent, places, the corpus view, and how well the corpus supports it."""
