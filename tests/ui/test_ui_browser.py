@@ -241,14 +241,42 @@ def test_bad_files_show_errors_and_lose_nothing(page, tmp_path: Path, screenshot
     page.locator("#search-results .card").first.wait_for()
 
 
-def test_eval_tab_runs_a_small_set(page, screenshot) -> None:  # noqa: ANN001
+def test_eval_tab_runs_a_staff_csv_and_offers_the_results_as_excel(page, tmp_path: Path,
+                                                                   screenshot) -> None:  # noqa: ANN001
+    from openpyxl import load_workbook
+
+    staff = tmp_path / "我们的问题.csv"
+    staff.write_text("编号,问题,牵头单位,答案,条款\n"
+                     "a1,宿州市冷链物流项目建设由哪个部门牵头？,市发展改革委,,加快农产品产地批发市场、冷链物流等项目建设\n"
+                     "a2,火星基地的氧气工厂由哪个部门负责？,,无答案,\n", encoding="utf-8-sig")
     _tab(page, "评测")
-    page.fill("#eval-limit input", "6")
+    page.set_input_files("#eval-upload input[type=file]", str(staff))
+    page.locator("#eval-upload").get_by_text(staff.stem, exact=True).first.wait_for()
     page.click("#eval-run")
     page.locator("#eval-status .ok").wait_for(timeout=150_000)
+    assert "2 题" in _text(page, "#eval-status")
     metrics = {row[0]: row for row in _table(page, "#eval-metrics")}
-    assert {"hit@10", "citation_precision"} <= set(metrics), metrics
-    assert all(row[2] != "" for name, row in metrics.items() if name.startswith("hit@"))  # baseline ran
+    assert "前 10 命中率 (hit@10)" in metrics and "无答案识别率 (abstain_recall)" in metrics, metrics
+    assert all(row[1] for row in metrics.values())  # each metric explained in one line
+    assert metrics["前 10 命中率 (hit@10)"][3] != ""  # the baseline ran
     page.locator("#eval-chart img").first.wait_for()
-    assert page.locator("#eval-failures .card, #eval-failures .ok").count() >= 1
+    link = page.locator("#eval-xlsx a").first
+    link.wait_for()
+    response = page.request.get(link.get_attribute("href") or "")
+    path = tmp_path / "results.xlsx"
+    path.write_bytes(response.body())
+    book = load_workbook(path)
+    rows = list(book["逐题结果"].iter_rows(values_only=True))
+    assert rows[0][:4] == ("编号", "问题", "题型", "结果") and [r[0] for r in rows[1:]] == ["a1", "a2"]
     screenshot("eval")
+
+
+def test_eval_refuses_a_set_whose_documents_are_not_indexed(page, screenshot) -> None:  # noqa: ANN001
+    _tab(page, "评测")
+    _pick(page, "#eval-set", "extra_facts")
+    page.click("#eval-run")
+    page.locator("#eval-status .error").wait_for()
+    status = _text(page, "#eval-status")
+    assert "不在索引中" in status and "policyqa ingest" in status, status
+    assert _table(page, "#eval-metrics") == []
+    screenshot("eval_refused")
