@@ -66,6 +66,20 @@ def test_chat_answers_cold_chain_lead_with_citation(page, screenshot) -> None:  
     screenshot("chat_abstain")
 
 
+def test_chat_follow_up_gets_the_cooperating_units_of_the_previous_clause(page, screenshot) -> None:  # noqa: ANN001
+    _tab(page, "问答")
+    page.fill("#chat-input textarea", "宿州市冷链物流项目由哪个部门牵头？")
+    page.click("#chat-send")
+    page.locator("#chatbot .cites").first.wait_for()
+    page.fill("#chat-input textarea", "那配合单位有哪些？")
+    page.click("#chat-send")
+    page.wait_for_function("() => document.querySelectorAll('#chatbot .cites').length >= 2")
+    last = page.locator("#chatbot .pqa").last.inner_text()
+    assert "理解为：" in last and "冷链物流项目的配合单位" in last, last
+    assert all(u in last for u in ("市商务局", "市农业农村局", "市交通运输局", "各县区人民政府")), last
+    screenshot("chat_follow_up")
+
+
 def test_search_highlights_terms_tags_and_opens_context(page, screenshot) -> None:  # noqa: ANN001
     page.fill("#search-query textarea", "冷链物流")
     page.click("#search-button")
