@@ -120,6 +120,8 @@ def test_compare_topic_across_documents_and_export(page, screenshot) -> None:  #
     page.click("#compare-button")
     page.locator("#compare-status .ok").wait_for()
     rows = _table(page, "#compare-table")
+    shown = int(re.search(r"(\d+) 条条款", _text(page, "#compare-status")).group(1))
+    assert len(rows) >= shown, (len(rows), shown)  # every row rendered: no inner scroll box hides some
     titles = {row[0] for row in rows}
     assert len(titles) >= 2, rows
     assert all(len(row) == 6 and row[3] for row in rows)  # document, region, clause, text, units

@@ -50,7 +50,9 @@ def build(state: Any) -> list[LiveList]:
         docs = gr.Dropdown([], multiselect=True, label="文件 (documents; empty = all)")
         regions = gr.Dropdown([], multiselect=True, label="地区 (regions; empty = all)")
     status = gr.HTML(elem_id="compare-status")
+    # Every row shows, no inner scroll box: a comparison is read across all its documents at once.
     table = gr.Dataframe(headers=HEADERS, value=[], wrap=True, interactive=False, elem_id="compare-table",
+                         max_height=100_000,
                          column_widths=["16%", "10%", "18%", "34%", "11%", "11%"])
     download = gr.File(label="导出 CSV (export)", interactive=False, elem_id="compare-csv")
 

@@ -66,7 +66,8 @@ def build(state: Any) -> list[LiveList]:
         with gr.Column(scale=2):
             chart = gr.BarPlot(chart_frame(state.engine.ledger, ""), x="单位", y="任务数", color="角色",
                                x_label_angle=-60, sort="-y", height=420, label="各单位任务数 (tasks per unit)",
-                               color_map={"牵头": "#1e40af", "配合": "#10b981"}, elem_id="ledger-chart")
+                               color_map={"牵头": "#1e40af", "配合": "#10b981"}, color_title="角色 (role)",
+                               colors_in_legend=["牵头", "配合"], elem_id="ledger-chart")
             download = gr.File(label="导出 Excel (责任分工表)", interactive=False, elem_id="ledger-xlsx")
 
     def pick_region(r: str | None):

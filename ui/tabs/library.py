@@ -81,7 +81,7 @@ def build(state: Any, *, live: list[LiveList]) -> list[LiveList]:
     Args:
         live: every other tab's lists, re-read after each write together with this tab's.
     """
-    table = gr.Dataframe(headers=HEADERS, value=[], interactive=False, wrap=True, max_height=2000,
+    table = gr.Dataframe(headers=HEADERS, value=[], interactive=False, wrap=True, max_height=100_000,
                          label="文库 (documents in the index, newest first)", elem_id="library-table",
                          column_widths=["17%", "35%", "12%", "8%", "10%", "7%", "11%"])
     with gr.Row():
