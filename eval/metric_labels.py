@@ -8,8 +8,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from policyqa.eval.metrics import METRIC_NAMES
-
 
 @dataclass(frozen=True, slots=True)
 class MetricLabel:

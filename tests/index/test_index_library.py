@@ -5,11 +5,12 @@ HashEmbedder (deterministic, labelled as such) keeps these fast: they test the w
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
-from policyqa.index.clause_index import ClauseIndex, DocumentNotFoundError
+from policyqa.index.clause_index import DocumentNotFoundError
 from policyqa.index.embedders import HashEmbedder
 from policyqa.index.library import Library, UploadFile
 from policyqa.index.uploads import stored_uploads
@@ -27,7 +28,7 @@ def _file(folder: Path, name: str, text: str) -> Path:
 
 
 @pytest.fixture()
-def library(tmp_path: Path) -> Library:
+def library(tmp_path: Path) -> Iterator[Library]:
     lib = Library(tmp_path / "index", HashEmbedder(), config=IngestConfig(max_bytes=10_000))
     yield lib
     lib.close()
@@ -78,11 +79,11 @@ def test_removing_a_catalogued_document_keeps_an_upload_of_the_same_file_name(li
 
 
 def test_writes_are_followed_by_on_write_and_rebuild_reads_uploads(tmp_path: Path) -> None:
-    reader: list[ClauseIndex] = []
-    lib = Library(tmp_path / "index", HashEmbedder(), on_write=lambda: reader.append(None))  # type: ignore[arg-type]
+    writes: list[str] = []
+    lib = Library(tmp_path / "index", HashEmbedder(), on_write=lambda: writes.append("written"))
     lib.upload([UploadFile(_file(tmp_path / "in", "x.txt", PLAN), "up_plan.txt")])
     outcome = lib.rebuild(progress=False)
     lib.close()
-    assert len(reader) == 2
+    assert writes == ["written", "written"]
     ids = set(outcome.added.added) | set(outcome.added.unchanged)
     assert "up_plan" in outcome.added.unchanged and len(ids) > 1  # the bundled corpus came in too
