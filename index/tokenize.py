@@ -13,14 +13,11 @@ from contextlib import contextmanager
 from functools import lru_cache
 from typing import Callable, Iterable, Iterator
 
-import jieba
+from policyqa.index import jieba_setup
 
 log = logging.getLogger(__name__)
 
-# jieba logs its dictionary loading ("Building prefix dict…", four lines) at DEBUG through its own
-# stderr handler, whichever of its tokenizers loads first (ours, or the global one jieba.posseg
-# uses). Its import sets that level, so it is lowered here, after the import; warnings still show.
-jieba.setLogLevel(logging.WARNING)
+jieba_setup.prepare()  # quiet, with jieba.posseg's tag table from its cache: before anyone tokenizes
 
 TOKENIZER_NAME = "jieba-search"
 
@@ -163,6 +160,8 @@ def _base_dictionary() -> tuple[dict[str, int], int]:
     It is jieba's global tokenizer's dictionary: ``jieba.posseg`` (places, missing terms) uses that one,
     so loading it here saves a second load on the first question.
     """
+    import jieba
+
     jieba.dt.initialize()
     return jieba.dt.FREQ, jieba.dt.total
 
