@@ -17,6 +17,9 @@ from policyqa.model import Clause
 
 # Scoped to .pqa so the app's CSS cannot leak into Gradio's own widgets.
 APP_CSS = """
+.pqa.legend { font-size: 13px; color: #374151; }
+.pqa .legend-item { margin-left: 12px; white-space: nowrap; }
+.pqa .swatch { display: inline-block; width: 12px; height: 12px; border-radius: 2px; margin-right: 4px; vertical-align: -1px; }
 .pqa { font-size: 15px; line-height: 1.7; }
 .pqa .card { border: 1px solid #d9dde3; border-radius: 8px; padding: 10px 14px; margin: 8px 0; background: #fff; }
 .pqa .card-head { display: flex; gap: 8px; align-items: baseline; flex-wrap: wrap; }

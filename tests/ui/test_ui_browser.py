@@ -152,6 +152,8 @@ def test_ledger_unit_tasks_chart_and_xlsx(page, tmp_path: Path, screenshot) -> N
     ids = page.eval_on_selector_all("#ledger-tasks .task", "els => els.map(e => e.dataset.clauseId)")
     assert sorted(i.split(":")[1] for i in ids) == sorted(["九/64", "九/65", "九/66", "三/12", "五/30"])
     assert page.locator("#ledger-chart").count() == 1
+    legend = page.locator("#ledger-legend").inner_text()
+    assert "牵头" in legend and "配合" in legend and page.locator("#ledger-legend .swatch").count() == 2
     link = page.locator("#ledger-xlsx a").first
     link.wait_for()
     href = link.get_attribute("href") or ""

@@ -18,6 +18,7 @@ from policyqa.ui import render
 from policyqa.ui.tabs.pickers import LiveList
 
 ROLES = [("全部 (any)", "any"), ("牵头 (lead)", "lead"), ("配合 (cooperating)", "cooperating")]
+ROLE_COLORS = {"牵头": "#1e40af", "配合": "#10b981"}
 CHART_UNITS = 25  # the chart shows the region's busiest units; the picker lists them all
 
 
@@ -39,6 +40,14 @@ def chart_frame(ledger: Any, region: str) -> Any:
     rows = [{"单位": u.name, "任务数": n, "角色": role}
             for u in units for role, n in (("牵头", u.leads), ("配合", u.cooperating))]
     return pd.DataFrame(rows, columns=["单位", "任务数", "角色"])
+
+
+def chart_legend() -> str:
+    """The chart's legend: a colour swatch per role."""
+    items = "".join(f'<span class="legend-item"><span class="swatch" style="background:{colour}"></span>{role}'
+                    f'{" (lead)" if role == "牵头" else " (cooperating)"}</span>'
+                    for role, colour in ROLE_COLORS.items())
+    return f'<div class="pqa legend">图例 (legend)：{items}</div>'
 
 
 def write_xlsx(table: Any) -> str:
@@ -66,8 +75,9 @@ def build(state: Any) -> list[LiveList]:
         with gr.Column(scale=2):
             chart = gr.BarPlot(chart_frame(state.engine.ledger, ""), x="单位", y="任务数", color="角色",
                                x_label_angle=-60, sort="-y", height=420, label="各单位任务数 (tasks per unit)",
-                               color_map={"牵头": "#1e40af", "配合": "#10b981"}, color_title="角色 (role)",
-                               colors_in_legend=["牵头", "配合"], elem_id="ledger-chart")
+                               color_map=ROLE_COLORS, elem_id="ledger-chart")
+            # Gradio's plot draws its legend title without entries here: the legend is ours, in HTML.
+            gr.HTML(chart_legend(), elem_id="ledger-legend")
             download = gr.File(label="导出 Excel (责任分工表)", interactive=False, elem_id="ledger-xlsx")
 
     def pick_region(r: str | None):
