@@ -87,11 +87,14 @@ def resolve(question: str, previous: Turn | None, *,
     topic = topic_of(previous.question, prev_places)
     if not topic or (own and not deictic):
         return standalone
-    if places and not own:
-        return _about_place(question, previous.question, topic, prev_places, places)
     role = "cooperating" if _COOPERATING.search(rest) else ("lead" if _LEAD.search(rest) else "")
-    if role and not own and not places:
-        words = "配合单位" if role == "cooperating" else "牵头单位"
+    words = "配合单位" if role == "cooperating" else "牵头单位"
+    if places and not own:
+        if role:  # 那宿迁的配合单位呢: the new place and the role asked
+            about = "、".join(places) + topic
+            return ResolvedQuestion(question, f"{about}的{words}是哪些？", "place", role, topic, f"{about}的{words}")
+        return _about_place(question, previous.question, topic, prev_places, places)
+    if role and not own:
         about = "".join(dict.fromkeys(prev_places)) + topic  # the place stays: 宿迁 … → 那配合单位呢
         return ResolvedQuestion(question, f"{about}的{words}是哪些？", "role", role, topic, f"{about}的{words}")
     if deictic and own:

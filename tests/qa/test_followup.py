@@ -28,6 +28,7 @@ def _places(text: str) -> tuple[str, ...]:
     ("那配合单位有哪些？", "role", "宿州市冷链物流项目的配合单位"),
     ("牵头单位呢？", "role", "宿州市冷链物流项目的牵头单位"),
     ("那宿迁呢", "place", "宿迁冷链物流项目由哪个部门牵头"),
+    ("那宿迁的配合单位呢", "place", "宿迁冷链物流项目的配合单位"),
     ("它的完成时限是什么时候", "topic", "冷链物流项目的完成时限是什么时候"),
 ])
 def test_elliptical_questions_are_resolved(question: str, kind: str, understood: str) -> None:
