@@ -13,7 +13,11 @@ from contextlib import contextmanager
 from functools import lru_cache
 from typing import Callable, Iterable, Iterator
 
+from policyqa.index import jieba_setup
+
 log = logging.getLogger(__name__)
+
+jieba_setup.prepare()  # quiet, with jieba.posseg's tag table from its cache: before anyone tokenizes
 
 TOKENIZER_NAME = "jieba-search"
 
@@ -158,7 +162,6 @@ def _base_dictionary() -> tuple[dict[str, int], int]:
     """
     import jieba
 
-    jieba.setLogLevel(logging.WARNING)  # its "Building prefix dict" chatter
     jieba.dt.initialize()
     return jieba.dt.FREQ, jieba.dt.total
 

@@ -13,7 +13,7 @@ from __future__ import annotations
 import logging
 import threading
 from dataclasses import replace
-from typing import Any
+from typing import TYPE_CHECKING, Any, Sequence
 
 from policyqa.index.glossary import concepts
 from policyqa.index.hybrid import Filters, Hit
@@ -29,6 +29,9 @@ from policyqa.qa.question.places import PlaceMatch, english_places
 from policyqa.settings import Settings
 from policyqa.qa.question.intent import detect_intent
 from policyqa.qa.ledger.ledger import Ledger
+
+if TYPE_CHECKING:
+    from policyqa.qa.question.followup import Turn
 
 log = logging.getLogger(__name__)
 
@@ -106,14 +109,20 @@ class QAEngine:
         hits = self.index.search(query, k=self.config.k, filters=filters)
         return Retrieval(question, query, analysis, places, doc_ids, tuple(hits), problem)
 
-    def ask(self, question: str, *, llm: bool = False) -> Answer:
+    def ask(self, question: str, *, llm: bool = False, history: Sequence[Turn] | None = None) -> Answer:
         """Answer a question with cited clauses (extractive; ``llm=True`` asks the LLM as well).
 
         Args:
             question: Chinese (Simplified or Traditional) or English.
             llm: Use the configured OpenAI-compatible endpoint; on any failure the extractive
                 answer is returned with the error in ``flags``.
+            history: earlier turns of a conversation (``qa.question.followup.Turn``); an elliptical
+                question (那配合单位呢 / 那宿迁呢) is resolved against the last one.
         """
+        if history:
+            from policyqa.qa.question.followup import ask_in_context
+
+            return ask_in_context(self, question, list(history), llm=llm)
         return self.chain(llm=llm).invoke(question)
 
     def chain(self, *, llm: bool = False) -> Any:

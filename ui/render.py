@@ -17,6 +17,9 @@ from policyqa.model import Clause
 
 # Scoped to .pqa so the app's CSS cannot leak into Gradio's own widgets.
 APP_CSS = """
+.pqa.legend { font-size: 13px; color: #374151; }
+.pqa .legend-item { margin-left: 12px; white-space: nowrap; }
+.pqa .swatch { display: inline-block; width: 12px; height: 12px; border-radius: 2px; margin-right: 4px; vertical-align: -1px; }
 .pqa { font-size: 15px; line-height: 1.7; }
 .pqa .card { border: 1px solid #d9dde3; border-radius: 8px; padding: 10px 14px; margin: 8px 0; background: #fff; }
 .pqa .card-head { display: flex; gap: 8px; align-items: baseline; flex-wrap: wrap; }
@@ -174,13 +177,17 @@ def context_view(clauses: Sequence[Clause], focus_id: str, terms: Iterable[str] 
 def answer_html(answer: Any) -> str:
     """An Answer as chat-message HTML: text, unit tags, numbered citations (or the abstention)."""
     if answer.abstained:
+        # The text's own list of nearest clauses is for the terminal; here they are a real list below.
+        said = [line for line in answer.text.splitlines() if line.strip() and not line.lstrip().startswith("- ")
+                and not line.startswith("最接近的条款")]
         related = "".join(
-            f'<div class="cite">[{c.n}] 《{esc(c.clause.doc_title)}》 {esc(clause_path(c.clause))}</div>'
+            f'<li class="cite">[{c.n}] 《{esc(c.clause.doc_title)}》 {esc(clause_path(c.clause))}</li>'
             for c in answer.related
         )
-        rel = f'<div class="meta">相关条款 (related clauses):</div>{related}' if related else ""
-        return (f'<div class="pqa"><div class="abstain">⚠ {esc(answer.text) or "语料中未找到依据。"}'
-                f"</div>{rel}</div>")
+        rel = (f'<div class="meta">最接近的条款 (nearest clauses):</div><ul class="related">{related}</ul>'
+               if related else "")
+        sentence = "<br>".join(esc(line) for line in said) or "语料中未找到依据。"
+        return f'<div class="pqa"><div class="abstain">⚠ {sentence}</div>{rel}</div>'
     cites = "".join(
         f'<div class="cite">[{c.n}] 《{esc(c.clause.doc_title)}》 {esc(clause_path(c.clause))}</div>'
         for c in answer.citations

@@ -112,6 +112,10 @@ def _measure(corpus: _Corpus, queries: list[str], work: Path, options: BenchOpti
         run.update(run_worker("policyqa.eval.bench.serve_worker",
                               {"index_dir": str(index_dir), "embedder": corpus.embedder, "queries": queries,
                                "rounds": options.rounds, "spawned_at": time.time()}, options.limits))
+        if corpus.spec.get("corpus") == "seed":  # the bundled index: what a new user's first ask meets
+            from policyqa.eval.bench.cli_cold import cli_ask_cold
+
+            run.update(cli_ask_cold(index_dir, corpus.embedder))
     except WorkerFailed as exc:
         run["skipped"] = exc.reason
         run.setdefault("clauses", corpus.spec.get("clauses"))

@@ -180,11 +180,15 @@ def to_markdown(comparison: Comparison) -> str:
     return "\n".join(lines) + "\n"
 
 
+# Chinese, for the staff who open it in Excel; the JSON output (`compare --json`) keeps English keys.
+CSV_HEADERS = ("文件 ID", "文件", "地区", "条款 ID", "条款", "内容", "牵头单位", "配合单位", "相关度")
+
+
 def to_csv(comparison: Comparison) -> str:
     """CSV with one line per (document, clause); a document without clauses gets one note line."""
     out = io.StringIO()
     writer = csv.writer(out)
-    writer.writerow(["doc_id", "doc_title", "region", "clause_id", "path", "text", "leads", "cooperating", "score"])
+    writer.writerow(CSV_HEADERS)
     for row in comparison.rows:
         if not row.clauses:
             writer.writerow([row.doc_id, row.doc_title, row.region, "", "", NOTHING, "", "", ""])

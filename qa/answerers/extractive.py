@@ -293,10 +293,20 @@ def responsibility_sentence(leads: tuple[str, ...], cooperating: tuple[str, ...]
             parts.append(f"cooperating: {'、'.join(cooperating)}")
         return "; ".join(p for p in parts if p) + ". "
     if leads and cooperating:
-        return f"由{'、'.join(leads)}牵头，{'、'.join(cooperating)}等按职责分工负责。"
+        return f"由{'、'.join(leads)}牵头，{'、'.join(cooperating)}{_cooperating_wording(source_text)}。"
     if leads and "牵头" in to_search_form(source_text):
         return f"由{'、'.join(leads)}牵头。"
     return f"责任单位：{'、'.join(leads or cooperating)}。"
+
+
+# How a clause says its cooperating units take part, in its own words: （A牵头，B配合） stays 配合.
+_COOPERATING_WORDING = re.compile(r"(等?(?:分别)?按职责分工负责|等?按职责负责|等?(?:共同)?(?:配合|参与|协助|协同))[)）。,，;；]?")
+
+
+def _cooperating_wording(source_text: str) -> str:
+    """The clause's own phrase after its cooperating units (等按职责分工负责 / 配合 / 参与…)."""
+    found = _COOPERATING_WORDING.findall(to_search_form(source_text)) if source_text else []
+    return found[-1] if found else "等按职责分工负责"
 
 
 def _is_title(sentence: str, title: str) -> bool:

@@ -189,10 +189,27 @@ class Ledger:
         if found:
             return found
         where = f"in {'、'.join(sorted(scopes))}" if scopes else ""
-        elsewhere = tuple(u.label for u in same_name)
-        labels = tuple(dict.fromkeys(lbl for u in self._units.values() for lbl in (u.label, u.name)))
-        raise UnknownUnitError(query, where, suggestions=elsewhere or _near(query, labels),
-                               hint="`policyqa units` lists every unit with its number of tasks")
+        # Suggestions stay inside the asked region (its districts included): a 宿迁 unit is no answer
+        # to a 宿州 question. A unit of that very name further away is named in the hint instead.
+        inside = self.within(scopes) if scopes else None
+        near_units = [u for u in self._units.values() if inside is None or u.region in inside]
+        same_inside = tuple(u.label for u in same_name if u in near_units)
+        labels = tuple(dict.fromkeys(lbl for u in near_units for lbl in (u.label, u.name)))
+        hint = "`policyqa units` lists every unit with its number of tasks"
+        farther = [u.label for u in same_name if u not in near_units]
+        if farther:
+            hint = f"outside it: {'、'.join(farther)}; {hint}"
+        raise UnknownUnitError(query, where, suggestions=same_inside or _near(query, labels), hint=hint)
+
+    def within(self, scopes: set[str]) -> set[str]:
+        """The scopes and every region inside them, from the documents' province / city / district."""
+        inside = set(scopes)
+        for doc in self.corpus.documents.values():
+            levels = [n for n in (doc.province, doc.city, doc.district) if n]
+            for i, name in enumerate(levels):
+                if name in scopes:
+                    inside.update(levels[i:])
+        return inside
 
     def tasks(self, units: tuple[Unit, ...] | list[Unit] = (), *, doc_ids: tuple[str, ...] = (),
               region: str = "", role: str = "any") -> list[Task]:

@@ -47,6 +47,9 @@ def test_bench_cli_json_and_report(tmp_path: Path, capsys: pytest.CaptureFixture
     assert result["runs"][1]["clauses"] == 2000
     assert result["runs"][1]["embedder"] == "hash-384 (deterministic, not a model)"
     assert result["runs"][0]["embedder"].startswith("e5-small-bundled")
+    seed = result["runs"][0]  # a user's first `policyqa ask`, timed in a fresh process: quiet and answered
+    assert seed["cli_ask_exit"] == 0 and seed["cli_ask_stderr_lines"] == 0, seed["cli_ask_stderr"]
+    assert seed["cli_ask_cold_s"] > 0 and "cli_ask_cold_s" not in result["runs"][1]
     report = tmp_path / "report"
     assert json.loads((report / "bench.json").read_text(encoding="utf-8"))["runs"] == result["runs"]
     assert "| scale-2k | 2,000 |" in (report / "bench.md").read_text(encoding="utf-8")

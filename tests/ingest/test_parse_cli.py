@@ -36,7 +36,7 @@ def test_some_files_skipped_exit_3(capsys, tmp_path):
     code = main(["parse", str(BAD / "gbk.txt"), str(BAD / "empty.txt"), str(BAD / "unknown.xyz"), "--json"])
     captured = capsys.readouterr()
     assert code == 3
-    errors = [line for line in captured.err.splitlines() if line.startswith("policyqa: error:")]
+    errors = [line for line in captured.err.splitlines() if line.startswith("policyqa: skipped ")]
     assert len(errors) == 2 and "empty.txt" in errors[0] and "unknown.xyz" in errors[1]
     assert "Traceback" not in captured.err
     assert all(json.loads(line)["doc_id"] == "gbk" for line in captured.out.splitlines())
@@ -49,4 +49,4 @@ def test_all_failed_exit_1(capsys, tmp_path):
         shutil.copy(BAD / name, folder / name)
     assert main(["parse", str(folder)]) == 1
     err = capsys.readouterr().err
-    assert err.count("policyqa: error:") == 3 and "encrypted.pdf" in err and "Traceback" not in err
+    assert err.count("policyqa: skipped ") == 3 and "encrypted.pdf" in err and "Traceback" not in err

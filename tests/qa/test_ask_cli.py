@@ -60,3 +60,11 @@ def test_tasks_csv(index_args: list[str], capsys: pytest.CaptureFixture[str]) ->
     assert main(["tasks", "区财政局", "--csv", *index_args]) == 0
     lines = capsys.readouterr().out.strip().splitlines()
     assert lines[0].startswith("doc_id,") and len(lines) == 1 + 4
+
+
+def test_a_cold_ask_prints_nothing_on_stderr(seed_index) -> None:  # noqa: ANN001
+    """A fresh process, as a user's first `policyqa ask`: jieba's dictionary messages are silenced."""
+    from policyqa.eval.bench.cli_cold import cli_ask_cold
+
+    result = cli_ask_cold(Path(seed_index.path), "e5-small-bundled")
+    assert result["cli_ask_exit"] == 0 and result["cli_ask_stderr"] == []

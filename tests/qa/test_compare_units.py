@@ -28,7 +28,7 @@ def test_compare_restricted_to_documents(engine) -> None:  # noqa: ANN001
     assert set(data) == {"topic", "rows"}
     clause = next(c for r in data["rows"] for c in r["clauses"])
     assert set(clause) == {"clause_id", "path", "text", "leads", "cooperating", "score"}
-    assert "承接产业转移" in to_markdown(comparison) and to_csv(comparison).startswith("doc_id,")
+    assert "承接产业转移" in to_markdown(comparison) and to_csv(comparison).startswith("文件 ID,文件,地区,")
 
 
 def test_compare_question_is_answered_per_document(engine) -> None:  # noqa: ANN001

@@ -101,7 +101,7 @@ def test_kill_9_during_reindex_from_the_web_app(hash_index: Path, tmp_path: Path
     """The 文库 tab's 重建索引 button, clicked in a real browser; the server is killed mid-build."""
     from policyqa.index.clause_index import ClauseIndex
     from policyqa.index.embedders import HashEmbedder
-    from policyqa.ui.uploads import uploads_dir
+    from policyqa.index.uploads import uploads_dir
 
     # Stored uploads the index does not hold yet: the re-index has real work to do.
     stored = write_big_corpus(uploads_dir(hash_index), docs=12, clauses=150, tag="重")

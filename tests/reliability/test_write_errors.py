@@ -129,7 +129,7 @@ def test_upload_on_a_full_disk_is_reported_in_the_page(hash_index: Path, tmp_pat
     from policyqa.settings import Settings
     from policyqa.ui.app import AppState
     from policyqa.ui.tabs.library import upload_files
-    from policyqa.ui.uploads import stored_uploads
+    from policyqa.index.uploads import stored_uploads
 
     settings = Settings(index=str(hash_index), embedder="hash")
     index = ClauseIndex.open(hash_index, HashEmbedder())

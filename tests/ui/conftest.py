@@ -135,18 +135,31 @@ def browser() -> Iterator[object]:
             b.close()
 
 
-@pytest.fixture()
-def page(browser: object, server_url: str) -> Iterator[object]:
-    """A fresh page on the app, loaded and ready, with a generous default timeout for CPU answers."""
+def _open_app(browser: object, url: str, contexts: list[object]) -> object:
     context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="zh-CN")  # type: ignore[attr-defined]
+    contexts.append(context)
     pg = context.new_page()
     pg.set_default_timeout(60_000)
-    pg.goto(server_url)
+    pg.goto(url)
     pg.wait_for_selector("#search-query textarea")
-    try:
-        yield pg
-    finally:
-        context.close()
+    # The page's lists are read on load; the summary line is the last of them to be filled in.
+    pg.locator("#catalogue-summary").get_by_text("份文件").wait_for()
+    return pg
+
+
+@pytest.fixture()
+def open_page(browser: object, server_url: str):  # noqa: ANN201
+    """``open_page()`` opens another fresh page on the app (own browser context), loaded and ready."""
+    contexts: list[object] = []
+    yield lambda: _open_app(browser, server_url, contexts)
+    for context in contexts:
+        context.close()  # type: ignore[attr-defined]
+
+
+@pytest.fixture()
+def page(open_page):  # noqa: ANN001, ANN201
+    """A fresh page on the app, loaded and ready, with a generous default timeout for CPU answers."""
+    return open_page()
 
 
 @pytest.fixture()

@@ -66,6 +66,20 @@ def test_chat_answers_cold_chain_lead_with_citation(page, screenshot) -> None:  
     screenshot("chat_abstain")
 
 
+def test_chat_follow_up_gets_the_cooperating_units_of_the_previous_clause(page, screenshot) -> None:  # noqa: ANN001
+    _tab(page, "问答")
+    page.fill("#chat-input textarea", "宿州市冷链物流项目由哪个部门牵头？")
+    page.click("#chat-send")
+    page.locator("#chatbot .cites").first.wait_for()
+    page.fill("#chat-input textarea", "那配合单位有哪些？")
+    page.click("#chat-send")
+    page.wait_for_function("() => document.querySelectorAll('#chatbot .cites').length >= 2")
+    last = page.locator("#chatbot .pqa").last.inner_text()
+    assert "理解为：" in last and "冷链物流项目的配合单位" in last, last
+    assert all(u in last for u in ("市商务局", "市农业农村局", "市交通运输局", "各县区人民政府")), last
+    screenshot("chat_follow_up")
+
+
 def test_search_highlights_terms_tags_and_opens_context(page, screenshot) -> None:  # noqa: ANN001
     page.fill("#search-query textarea", "冷链物流")
     page.click("#search-button")
@@ -106,6 +120,8 @@ def test_compare_topic_across_documents_and_export(page, screenshot) -> None:  #
     page.click("#compare-button")
     page.locator("#compare-status .ok").wait_for()
     rows = _table(page, "#compare-table")
+    shown = int(re.search(r"(\d+) 条条款", _text(page, "#compare-status")).group(1))
+    assert len(rows) >= shown, (len(rows), shown)  # every row rendered: no inner scroll box hides some
     titles = {row[0] for row in rows}
     assert len(titles) >= 2, rows
     assert all(len(row) == 6 and row[3] for row in rows)  # document, region, clause, text, units
@@ -136,6 +152,8 @@ def test_ledger_unit_tasks_chart_and_xlsx(page, tmp_path: Path, screenshot) -> N
     ids = page.eval_on_selector_all("#ledger-tasks .task", "els => els.map(e => e.dataset.clauseId)")
     assert sorted(i.split(":")[1] for i in ids) == sorted(["九/64", "九/65", "九/66", "三/12", "五/30"])
     assert page.locator("#ledger-chart").count() == 1
+    legend = page.locator("#ledger-legend").inner_text()
+    assert "牵头" in legend and "配合" in legend and page.locator("#ledger-legend .swatch").count() == 2
     link = page.locator("#ledger-xlsx a").first
     link.wait_for()
     href = link.get_attribute("href") or ""
@@ -164,7 +182,9 @@ def _upload(page, paths: list[Path]) -> str:  # noqa: ANN001
     return _text(page, "#library-status")
 
 
-def test_upload_then_find_by_search_then_delete(page, tmp_path: Path, screenshot) -> None:  # noqa: ANN001
+def test_upload_then_find_in_a_fresh_page_and_delete_there(page, open_page, tmp_path: Path,
+                                                           screenshot) -> None:  # noqa: ANN001
+    """Lists are read when a page loads: a second page, opened after the upload, lists it and deletes it."""
     doc = tmp_path / "测试市无人机配送工作方案.txt"
     doc.write_text(
         "测试市无人机配送工作方案\n"
@@ -184,16 +204,27 @@ def test_upload_then_find_by_search_then_delete(page, tmp_path: Path, screenshot
     cards = page.locator("#search-results .card").all_inner_texts()
     assert "测试市无人机配送工作方案" in cards[0]
     assert any("无人机配送航线" in c and "市邮政管理局" in c for c in cards[:3]), cards[:3]
-    screenshot("search_uploaded")
 
-    _tab(page, "文库")
-    page.locator("#library-doc input").click()
-    page.get_by_role("option", name=re.compile("测试市无人机配送工作方案")).click()
-    page.get_by_label("确认删除 (confirm delete)").check()
-    page.click("#library-delete")
-    page.locator("#library-status .ok").wait_for()
-    page.wait_for_function(
+    second = open_page()
+    _tab(second, "检索")  # the document filter of a fresh page offers the upload
+    second.get_by_text("筛选 (filters)").click()
+    second.locator("#search-docs input").click()
+    second.get_by_role("option", name=re.compile("测试市无人机配送工作方案")).wait_for()
+    second.keyboard.press("Escape")
+    _tab(second, "文库")
+    second.locator("#library-table").get_by_text("测试市无人机配送工作方案").first.wait_for()
+    _pick(second, "#library-doc", re.compile("测试市无人机配送工作方案"))
+    second.get_by_label("确认删除 (confirm delete)").check()
+    second.click("#library-delete")
+    second.locator("#library-status .ok").wait_for()
+    second.wait_for_function(
         "() => !document.querySelector('#library-table').innerText.includes('测试市无人机配送工作方案')")
+
+    page.reload()  # and the first page, reloaded, no longer lists it
+    page.locator("#catalogue-summary").get_by_text("份文件").wait_for()
+    _tab(page, "文库")
+    page.locator("#library-table [role=gridcell]").first.wait_for()
+    assert "测试市无人机配送工作方案" not in _text(page, "#library-table")
 
 
 def test_bad_files_show_errors_and_lose_nothing(page, tmp_path: Path, screenshot) -> None:  # noqa: ANN001
@@ -228,14 +259,42 @@ def test_bad_files_show_errors_and_lose_nothing(page, tmp_path: Path, screenshot
     page.locator("#search-results .card").first.wait_for()
 
 
-def test_eval_tab_runs_a_small_set(page, screenshot) -> None:  # noqa: ANN001
+def test_eval_tab_runs_a_staff_csv_and_offers_the_results_as_excel(page, tmp_path: Path,
+                                                                   screenshot) -> None:  # noqa: ANN001
+    from openpyxl import load_workbook
+
+    staff = tmp_path / "我们的问题.csv"
+    staff.write_text("编号,问题,牵头单位,答案,条款\n"
+                     "a1,宿州市冷链物流项目建设由哪个部门牵头？,市发展改革委,,加快农产品产地批发市场、冷链物流等项目建设\n"
+                     "a2,火星基地的氧气工厂由哪个部门负责？,,无答案,\n", encoding="utf-8-sig")
     _tab(page, "评测")
-    page.fill("#eval-limit input", "6")
+    page.set_input_files("#eval-upload input[type=file]", str(staff))
+    page.locator("#eval-upload").get_by_text(staff.stem, exact=True).first.wait_for()
     page.click("#eval-run")
     page.locator("#eval-status .ok").wait_for(timeout=150_000)
+    assert "2 题" in _text(page, "#eval-status")
     metrics = {row[0]: row for row in _table(page, "#eval-metrics")}
-    assert {"hit@10", "citation_precision"} <= set(metrics), metrics
-    assert all(row[2] != "" for name, row in metrics.items() if name.startswith("hit@"))  # baseline ran
+    assert "前 10 命中率 (hit@10)" in metrics and "无答案识别率 (abstain_recall)" in metrics, metrics
+    assert all(row[1] for row in metrics.values())  # each metric explained in one line
+    assert metrics["前 10 命中率 (hit@10)"][3] != ""  # the baseline ran
     page.locator("#eval-chart img").first.wait_for()
-    assert page.locator("#eval-failures .card, #eval-failures .ok").count() >= 1
+    link = page.locator("#eval-xlsx a").first
+    link.wait_for()
+    response = page.request.get(link.get_attribute("href") or "")
+    path = tmp_path / "results.xlsx"
+    path.write_bytes(response.body())
+    book = load_workbook(path)
+    rows = list(book["逐题结果"].iter_rows(values_only=True))
+    assert rows[0][:4] == ("编号", "问题", "题型", "结果") and [r[0] for r in rows[1:]] == ["a1", "a2"]
     screenshot("eval")
+
+
+def test_eval_refuses_a_set_whose_documents_are_not_indexed(page, screenshot) -> None:  # noqa: ANN001
+    _tab(page, "评测")
+    _pick(page, "#eval-set", "extra_facts")
+    page.click("#eval-run")
+    page.locator("#eval-status .error").wait_for()
+    status = _text(page, "#eval-status")
+    assert "不在索引中" in status and "policyqa ingest" in status, status
+    assert _table(page, "#eval-metrics") == []
+    screenshot("eval_refused")

@@ -65,3 +65,15 @@ def test_ledger_html_groups_by_document_then_role_and_escapes() -> None:
     assert html.index('data-doc-id="doc-1"') < html.index('data-role="lead"') < html.index('data-role="cooperating"')
     assert html.index('data-role="cooperating"') < html.index('data-doc-id="doc-2"')
     assert render.ledger_html([]).count("没有任务") == 1
+
+
+def test_an_abstention_is_one_sentence_and_a_list_of_the_nearest_clauses() -> None:
+    from policyqa.qa.answer import Answer, Citation
+
+    related = (Citation(1, _clause("加快冷链物流项目建设。")), Citation(2, _clause("建设仓储设施。", numbering=("五", "32"))))
+    answer = Answer(question="火星？", intent="general", abstained=True, related=related,
+                    text="语料中未找到依据：最相关的条款与问题的关键词重合太少。\n最接近的条款：\n- 《甲》 31\n- 《甲》 32")
+    html = render.answer_html(answer)
+    sentence = html.split('<div class="abstain">', 1)[1].split("</div>", 1)[0]
+    assert sentence == "⚠ 语料中未找到依据：最相关的条款与问题的关键词重合太少。"
+    assert html.count("<li") == 2 and "- 《" not in html and "最接近的条款：" not in html

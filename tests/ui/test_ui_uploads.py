@@ -14,7 +14,7 @@ from policyqa.ingest.errors import (
     UndecodableTextError,
     UnsupportedFormatError,
 )
-from policyqa.ui.uploads import (
+from policyqa.index.uploads import (
     ALLOWED_SUFFIXES,
     commit_upload,
     discard_upload,

@@ -72,7 +72,7 @@ def test_searches_answer_from_the_live_version_during_a_write(state, tmp_path: P
 
 def test_bad_file_in_a_batch_loses_nothing(state, tmp_path: Path) -> None:  # noqa: ANN001
     from policyqa.ui.tabs.library import delete_document, upload_files
-    from policyqa.ui.uploads import stored_uploads
+    from policyqa.index.uploads import stored_uploads
 
     good = _doc(tmp_path, "good_plan.md", "# 测试市数据要素工作方案\n一、建设数据交易平台。（市数据资源局牵头）\n")
     empty = _doc(tmp_path, "empty.txt", "")
@@ -96,8 +96,7 @@ def test_reindex_reads_bundled_corpus_and_stored_uploads(state, tmp_path: Path) 
     doc = _doc(tmp_path, "reindex_plan.txt", "测试市夜间经济方案\n一、发展夜市。（市商务局牵头）\n")
     assert "✓" in upload_files(state, [str(doc)], _NoProgress())
     docs = {i.document.doc_id for i in state.index.documents()}
-    with state.writing() as writer:
-        text = reindex_all(state, writer, _NoProgress())
+    text = reindex_all(state, _NoProgress())
     assert "已重建" in text and "跳过" not in text
     assert {i.document.doc_id for i in state.index.documents()} == docs  # nothing lost, nothing doubled
     assert state.engine.search("夜市", 1, None)[0].clause.doc_id == "reindex_plan"

@@ -18,6 +18,7 @@ _EPILOG = """examples:
   policyqa eval --testset ncp                     # external NCP epidemic-policy QA: 100-question sample
   policyqa eval --testset ncp --sample 0          # all 658 questions over all 593 passages (about an hour)
   policyqa eval --testset my_questions.jsonl --no-baseline
+  policyqa eval --testset 我们的问题.xlsx              # staff's own questions: .xlsx or .csv (eval/testsets/FORMAT.md)
 """
 
 
@@ -27,7 +28,8 @@ def register(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("eval", help="evaluate answers on a test set, beside a naive-RAG baseline",
                        epilog=_EPILOG, formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("--testset", default="seed",
-                   help="bundled name (seed, extra_responsibility, extra_facts, ncp) or a .jsonl path (default: seed)")
+                   help="bundled name (seed, extra_responsibility, extra_facts, ncp) or a .jsonl, .csv or .xlsx path "
+                        "(default: seed)")
     p.add_argument("--json", action="store_true", help="print the report as JSON")
     p.add_argument("--report", metavar="DIR", help="write report.json, report.md, chart.png and the failures")
     p.add_argument("--no-baseline", action="store_true", help="skip the naive LangChain RAG baseline")
@@ -71,9 +73,9 @@ def cmd_eval(args: argparse.Namespace, settings: Settings) -> int:
 
 def _eval_testset(args: argparse.Namespace, settings: Settings, extra_dir: Path) -> tuple[dict[str, Any], list]:
     from policyqa.eval.runner import bundled_documents, raw_documents, run_eval
-    from policyqa.eval.testset import load_testset
+    from policyqa.eval.testset_tables import load_any_testset
 
-    cases = load_testset(args.testset)
+    cases = load_any_testset(args.testset)
     if args.limit:
         cases = cases[: args.limit]
     if any(c.corpus == "extra" for c in cases):
@@ -84,9 +86,12 @@ def _eval_testset(args: argparse.Namespace, settings: Settings, extra_dir: Path)
         index = _separate_index(settings, "extra", parsed)
         docs = raw_documents(parsed)
     else:
+        from policyqa.eval.coverage import check_coverage
         from policyqa.index.clause_index import open_default_index
 
         index = open_default_index(settings)
+        check_coverage(cases, (i.document.doc_id for i in index.documents()), testset=args.testset,
+                       index_dir=index.root, extra_dir=extra_dir)
         docs = bundled_documents() if not args.no_baseline else []
     report = run_eval(_engine(index, settings), cases, baseline=not args.no_baseline, testset=args.testset,
                       baseline_docs=docs, embedder=index.embedder, progress=_progress())

@@ -56,29 +56,25 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 def cmd_ingest(args: argparse.Namespace, settings: Settings) -> int:
     from policyqa.index.builder import BuildOptions
-    from policyqa.index.clause_index import ClauseIndex
-    from policyqa.index.embedders import make_embedder
-    from policyqa.ingest.config import IngestConfig
-    from policyqa.ingest.pipeline import ingest_paths
+    from policyqa.index.library import Library
     from policyqa.ui.cli import EXIT_SKIPPED, print_json
 
-    result = ingest_paths([Path(p) for p in args.paths], IngestConfig.from_megabytes(settings.max_file_mb))
-    for error in result.skipped:
+    library = Library.from_settings(settings, options=BuildOptions(faiss_kind=args.faiss))
+    outcome = library.ingest([Path(p) for p in args.paths], progress=True)
+    for error in outcome.skipped:
         print(f"policyqa: skipped {error}", file=sys.stderr)
-    index = ClauseIndex.open(settings.index_dir(), make_embedder(settings.embedder, settings), create=True,
-                             options=BuildOptions(faiss_kind=args.faiss), lock_timeout=settings.write_lock_timeout())
-    report = index.add(result.parsed, progress=True)
-    summary = {"index": str(index.root), "version": report.version, "added": report.added,
+    report = outcome.added
+    summary = {"index": str(outcome.index), "version": report.version, "added": report.added,
                "updated": report.updated, "unchanged": report.unchanged,
-               "skipped": [str(e) for e in result.skipped], "clauses_embedded": report.clauses_embedded,
+               "skipped": [str(e) for e in outcome.skipped], "clauses_embedded": report.clauses_embedded,
                "clause_count": report.clause_count}
     if args.json:
         print_json(summary)
     else:
-        print(f"{index.root}: {len(report.added)} added, {len(report.updated)} updated, "
-              f"{len(report.unchanged)} unchanged, {len(result.skipped)} skipped; "
+        print(f"{outcome.index}: {len(report.added)} added, {len(report.updated)} updated, "
+              f"{len(report.unchanged)} unchanged, {len(outcome.skipped)} skipped; "
               f"{report.clauses_embedded} clauses embedded, {report.clause_count} in the index")
-    return EXIT_SKIPPED if result.skipped else 0
+    return EXIT_SKIPPED if outcome.skipped else 0
 
 
 def cmd_docs(args: argparse.Namespace, settings: Settings) -> int:
@@ -96,13 +92,16 @@ def cmd_docs(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def cmd_remove(args: argparse.Namespace, settings: Settings) -> int:
-    from policyqa.index.clause_index import ClauseIndex
-    from policyqa.index.embedders import make_embedder
+    from policyqa.index.errors import IndexNotFoundError
+    from policyqa.index.library import Library
+    from policyqa.index.persist import current_version
 
-    index = ClauseIndex.open(settings.index_dir(), make_embedder(settings.embedder, settings),
-                             lock_timeout=settings.write_lock_timeout())
-    report = index.remove(args.doc_id)
-    print(f"removed {args.doc_id}; {report.clause_count} clauses left in {index.root}")
+    root = settings.index_dir()
+    if current_version(root) is None:
+        raise IndexNotFoundError(f"no index at {root}; build one with `policyqa ingest PATH --index {root}`")
+    report = Library.from_settings(settings).remove(args.doc_id)
+    upload = " and its stored upload" if report.original_deleted else ""
+    print(f"removed {args.doc_id}{upload}; {report.clause_count} clauses left in {root}")
     return 0
 
 

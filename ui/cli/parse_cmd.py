@@ -49,7 +49,7 @@ def cmd_parse(args: argparse.Namespace, settings: Settings) -> int:
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())  # no second error at exit
         return EXIT_OK
     for error in report.skipped:
-        print(f"policyqa: error: {error}", file=sys.stderr)
+        print(f"policyqa: skipped {error}", file=sys.stderr)
     if report.skipped and report.parsed:
         print(f"policyqa: {len(report.parsed)} parsed, {len(report.skipped)} skipped", file=sys.stderr)
     if not report.skipped:

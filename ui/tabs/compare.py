@@ -12,7 +12,7 @@ from typing import Any
 import gradio as gr
 
 from policyqa.ui import render
-from policyqa.ui.tabs.pickers import Picker, empty_to_none, picker_choices
+from policyqa.ui.tabs.pickers import LiveList, catalogue_picker, empty_to_none
 
 HEADERS = ["文件 (document)", "地区 (region)", "条款 (clause)", "内容 (text)", "牵头单位 (lead)", "配合单位 (cooperating)"]
 
@@ -32,7 +32,7 @@ def comparison_rows(comparison: Any) -> list[list[str]]:
 def write_csv(comparison: Any) -> str:
     """The qa layer's CSV, with a BOM so Excel opens the Chinese correctly; returns the file path."""
     from policyqa.qa.answerers.compare import to_csv
-    from policyqa.ui.uploads import safe_name
+    from policyqa.index.uploads import safe_name
 
     folder = Path(tempfile.mkdtemp(prefix="policyqa-compare-"))
     path = folder / f"{safe_name(comparison.topic)[:40]}-对比.csv"
@@ -40,18 +40,19 @@ def write_csv(comparison: Any) -> str:
     return str(path)
 
 
-def build(state: Any) -> list[Picker]:
-    """Lay out the tab inside the current Blocks; returns its catalogue pickers for refreshing."""
-    choices = picker_choices(state.index)
+def build(state: Any) -> list[LiveList]:
+    """Lay out the tab inside the current Blocks; returns its catalogue pickers (filled on page load)."""
     with gr.Row():
         topic = gr.Textbox(label="主题 (topic)", placeholder="例如：干部挂职交流、产业园区共建", scale=4,
                            elem_id="compare-topic")
         button = gr.Button("对比", variant="primary", scale=1, elem_id="compare-button")
     with gr.Row():
-        docs = gr.Dropdown(choices.documents, multiselect=True, label="文件 (documents; empty = all)")
-        regions = gr.Dropdown(choices.regions, multiselect=True, label="地区 (regions; empty = all)")
+        docs = gr.Dropdown([], multiselect=True, label="文件 (documents; empty = all)")
+        regions = gr.Dropdown([], multiselect=True, label="地区 (regions; empty = all)")
     status = gr.HTML(elem_id="compare-status")
+    # Every row shows, no inner scroll box: a comparison is read across all its documents at once.
     table = gr.Dataframe(headers=HEADERS, value=[], wrap=True, interactive=False, elem_id="compare-table",
+                         max_height=100_000,
                          column_widths=["16%", "10%", "18%", "34%", "11%", "11%"])
     download = gr.File(label="导出 CSV (export)", interactive=False, elem_id="compare-csv")
 
@@ -76,4 +77,4 @@ def build(state: Any) -> list[Picker]:
         return comparison.to_dict()
 
     gr.api(compare_api, api_name="compare")
-    return [Picker(docs, "documents"), Picker(regions, "regions")]
+    return [catalogue_picker(docs, state.index, "documents"), catalogue_picker(regions, state.index, "regions")]

@@ -15,8 +15,10 @@ import gradio as gr
 
 from policyqa.errors import PolicyqaError
 from policyqa.ui import render
+from policyqa.ui.tabs.pickers import LiveList
 
 ROLES = [("全部 (any)", "any"), ("牵头 (lead)", "lead"), ("配合 (cooperating)", "cooperating")]
+ROLE_COLORS = {"牵头": "#1e40af", "配合": "#10b981"}
 CHART_UNITS = 25  # the chart shows the region's busiest units; the picker lists them all
 
 
@@ -40,9 +42,17 @@ def chart_frame(ledger: Any, region: str) -> Any:
     return pd.DataFrame(rows, columns=["单位", "任务数", "角色"])
 
 
+def chart_legend() -> str:
+    """The chart's legend: a colour swatch per role."""
+    items = "".join(f'<span class="legend-item"><span class="swatch" style="background:{colour}"></span>{role}'
+                    f'{" (lead)" if role == "牵头" else " (cooperating)"}</span>'
+                    for role, colour in ROLE_COLORS.items())
+    return f'<div class="pqa legend">图例 (legend)：{items}</div>'
+
+
 def write_xlsx(table: Any) -> str:
     """The table as an Excel file in a fresh temporary folder; returns its path."""
-    from policyqa.ui.uploads import safe_name
+    from policyqa.index.uploads import safe_name
 
     folder = Path(tempfile.mkdtemp(prefix="policyqa-ledger-"))
     return str(table.write_xlsx(folder / f"{safe_name(table.title)[:40]}-责任分工表.xlsx"))
@@ -52,24 +62,22 @@ def _region_note(region: str, n_units: int) -> str:
     return render.message(f"{region}：{n_units} 个单位，请选择单位 (pick a unit)。")
 
 
-def build(state: Any, tab: Any = None) -> None:
-    """Lay out the tab inside the current Blocks (``tab``: its ``gr.Tab``, to refresh on select)."""
-    ledger = state.engine.ledger
-    regions = list(ledger.regions)
-    first = regions[0] if regions else None
+def build(state: Any) -> list[LiveList]:
+    """Lay out the tab inside the current Blocks; returns its lists (regions, units, chart, note)."""
     with gr.Row():
-        region = gr.Dropdown(regions, value=first, label="地区 (region)", elem_id="ledger-region", scale=1)
-        unit = gr.Dropdown(unit_choices(ledger, first) if first else [], value=None, label="单位 (unit)",
-                           elem_id="ledger-unit", scale=2)
+        region = gr.Dropdown([], value=None, label="地区 (region)", elem_id="ledger-region", scale=1)
+        unit = gr.Dropdown([], value=None, label="单位 (unit)", elem_id="ledger-unit", scale=2)
         role = gr.Radio(ROLES, value="any", label="角色 (role)", elem_id="ledger-role", scale=1)
-    status = gr.HTML(_region_note(first, len(ledger.units(region=first))) if first else "", elem_id="ledger-status")
+    status = gr.HTML("", elem_id="ledger-status")
     with gr.Row():
         with gr.Column(scale=3):
             tasks = gr.HTML(elem_id="ledger-tasks")
         with gr.Column(scale=2):
-            chart = gr.BarPlot(chart_frame(ledger, first or ""), x="单位", y="任务数", color="角色",
+            chart = gr.BarPlot(chart_frame(state.engine.ledger, ""), x="单位", y="任务数", color="角色",
                                x_label_angle=-60, sort="-y", height=420, label="各单位任务数 (tasks per unit)",
-                               color_map={"牵头": "#1e40af", "配合": "#10b981"}, elem_id="ledger-chart")
+                               color_map=ROLE_COLORS, elem_id="ledger-chart")
+            # Gradio's plot draws its legend title without entries here: the legend is ours, in HTML.
+            gr.HTML(chart_legend(), elem_id="ledger-legend")
             download = gr.File(label="导出 Excel (责任分工表)", interactive=False, elem_id="ledger-xlsx")
 
     def pick_region(r: str | None):
@@ -100,10 +108,6 @@ def build(state: Any, tab: Any = None) -> None:
     region.input(pick_region, region, [unit, chart, status, tasks, download], api_visibility="private")
     for trigger in (unit.input, role.input):
         trigger(show, [region, unit, role], [status, tasks, download], api_visibility="private")
-    if tab is not None:  # after an upload or delete the regions may have changed
-        tab.select(lambda: gr.update(choices=list(state.engine.ledger.regions)), None, region,
-                   api_visibility="private")
-
     def tasks_api(unit: str | None = None, region: str | None = None, doc_ids: list[str] | None = None,
                   role: str = "any") -> dict:
         """The 责任分工表 of a unit (市发改委, 埇桥区财政局 …), a region's units, or whole documents."""
@@ -122,3 +126,26 @@ def build(state: Any, tab: Any = None) -> None:
 
     gr.api(tasks_api, api_name="tasks")
     gr.api(units_api, api_name="units")
+    return _live_lists(state, region, unit, chart, status)
+
+
+def _first_region(state: Any) -> str:
+    regions = state.engine.ledger.regions
+    return regions[0] if regions else ""
+
+
+def _live_lists(state: Any, region: Any, unit: Any, chart: Any, status: Any) -> list[LiveList]:
+    """The first region with its units, chart and note, as the index holds them now."""
+
+    def note() -> str:
+        first = _first_region(state)
+        return _region_note(first, len(state.engine.ledger.units(region=first))) if first else ""
+
+    return [
+        LiveList(region, lambda: gr.update(choices=list(state.engine.ledger.regions),
+                                           value=_first_region(state) or None)),
+        LiveList(unit, lambda: gr.update(choices=unit_choices(state.engine.ledger, _first_region(state))
+                                         if _first_region(state) else [], value=None)),
+        LiveList(chart, lambda: chart_frame(state.engine.ledger, _first_region(state))),
+        LiveList(status, note),
+    ]

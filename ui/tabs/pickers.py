@@ -1,11 +1,13 @@
-"""Choices for the document / region / type pickers, read from the index's catalogue.
+"""Lists read from the index: document / region / type pickers, the 文库 table, the ledger's regions.
 
-Kept in one place because three tabs show them and the 文库 tab refreshes them all after an
-upload or delete.
+None of them is filled when the server starts. Each tab returns its lists as ``LiveList``s; the app
+reads them all when a page loads (``Blocks.load``) and again after every write from the 文库 tab, so
+a page opened after an upload — from this server or `policyqa ingest` — lists what the index holds.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -28,21 +30,23 @@ def picker_choices(index: Any) -> PickerChoices:
     return PickerChoices(documents=docs, regions=regions, doc_types=types)
 
 
-@dataclass
-class Picker:
-    """A dropdown whose choices come from the catalogue; ``kind`` is documents/regions/doc_types."""
+@dataclass(frozen=True)
+class LiveList:
+    """A component whose choices or rows come from the index; ``read()`` gives its new value or update."""
 
-    component: gr.Dropdown
-    kind: str
-
-    def update(self, choices: PickerChoices) -> Any:
-        return gr.update(choices=getattr(choices, self.kind))
+    component: Any
+    read: Callable[[], Any]
 
 
-def refresh(pickers: list[Picker], index: Any) -> list[Any]:
-    """New choices for each picker, in order (the output list of a ``.then`` after a write)."""
-    choices = picker_choices(index)
-    return [p.update(choices) for p in pickers]
+def catalogue_picker(component: gr.Dropdown, index: Any, kind: str) -> LiveList:
+    """A dropdown offering the ``index``'s ``kind`` (documents, regions or doc_types)."""
+    return LiveList(component, lambda: gr.update(choices=getattr(picker_choices(index), kind)))
+
+
+def read_all(index: Any, lists: list[LiveList]) -> list[Any]:
+    """New values for each list, in order (the outputs of ``Blocks.load`` and of a write's ``.then``)."""
+    index.refresh()  # another process (`policyqa ingest`) may have committed since our last search
+    return [item.read() for item in lists]
 
 
 def empty_to_none(values: list[str] | None) -> list[str] | None:

@@ -10,7 +10,7 @@ from typing import Any
 import gradio as gr
 
 from policyqa.ui import render
-from policyqa.ui.tabs.pickers import Picker, picker_choices
+from policyqa.ui.tabs.pickers import LiveList, catalogue_picker
 
 CONTEXT_BEFORE, CONTEXT_AFTER = 2, 2
 
@@ -36,9 +36,8 @@ def context_html(state: Any, clause_id: str | None, terms: list[str] | None = No
     return render.context_view(clauses, clause_id, terms or [])
 
 
-def build(state: Any) -> list[Picker]:
-    """Lay out the tab inside the current Blocks; returns its catalogue pickers for refreshing."""
-    choices = picker_choices(state.index)
+def build(state: Any) -> list[LiveList]:
+    """Lay out the tab inside the current Blocks; returns its catalogue pickers (filled on page load)."""
     with gr.Row():
         query = gr.Textbox(label="检索词 (query)", placeholder="例如：冷链物流、干部挂职交流", scale=4,
                            elem_id="search-query")
@@ -46,9 +45,9 @@ def build(state: Any) -> list[Picker]:
         button = gr.Button("检索", variant="primary", scale=1, elem_id="search-button")
     with gr.Accordion("筛选 (filters)", open=False):
         with gr.Row():
-            docs = gr.Dropdown(choices.documents, multiselect=True, label="文件 (document)")
-            regions = gr.Dropdown(choices.regions, multiselect=True, label="地区 (region)")
-            types = gr.Dropdown(choices.doc_types, multiselect=True, label="类型 (type)")
+            docs = gr.Dropdown([], multiselect=True, label="文件 (document)", elem_id="search-docs")
+            regions = gr.Dropdown([], multiselect=True, label="地区 (region)")
+            types = gr.Dropdown([], multiselect=True, label="类型 (type)")
             has_resp = gr.Checkbox(label="仅含责任分工 (has lead/cooperating units)")
     results = gr.HTML(render.message("输入检索词后点击“检索”。"), elem_id="search-results")
     pick = gr.Dropdown([], label="查看上下文 (open a result in its document)", elem_id="search-context-pick")
@@ -79,4 +78,5 @@ def build(state: Any) -> list[Picker]:
         return [hit_to_dict(h) for h in hits]
 
     gr.api(search_api, api_name="search")
-    return [Picker(docs, "documents"), Picker(regions, "regions"), Picker(types, "doc_types")]
+    return [catalogue_picker(docs, state.index, "documents"), catalogue_picker(regions, state.index, "regions"),
+            catalogue_picker(types, state.index, "doc_types")]

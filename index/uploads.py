@@ -1,4 +1,5 @@
-"""Upload validation for the 文库 tab: type and size limits, sanitised names, storage under the index.
+"""Upload validation (the web app's 文库 tab, via ``index.library``): type and size limits, sanitised names,
+storage under the index.
 
 An upload is staged under ``uploads/.staging/``, parsed and indexed from there, and only then moved
 into ``uploads/``: a file the index refused never replaces a good one. A browser-supplied file name is untrusted: it may hold ``../``, a Windows path, control characters
