@@ -22,12 +22,15 @@ def load_docx(path: Path) -> RawDocument:
     from docx.opc.exceptions import PackageNotFoundError
 
     try:
+        # python-docx meets a package without the parts it expects with AttributeError, too.
         document = docx.Document(str(path))
-        numbering = read_numbering(document)
-        builder = TextBuilder()
-        _read_body(document, numbering, builder)
-    except (PackageNotFoundError, zipfile.BadZipFile, KeyError, ValueError, SyntaxError) as exc:
+    except (PackageNotFoundError, zipfile.BadZipFile, KeyError, ValueError, SyntaxError, AttributeError) as exc:
         raise UndecodableTextError(path, f"not a readable .docx file: {exc.__class__.__name__}") from exc
+    builder = TextBuilder()
+    try:
+        _read_body(document, read_numbering(document), builder)
+    except (KeyError, ValueError, SyntaxError) as exc:
+        raise UndecodableTextError(path, f"broken .docx content: {exc.__class__.__name__}: {exc}") from exc
     title = (document.core_properties.title or "").strip()
     return RawDocument(path, builder.text, (), title, tables=tuple(builder.tables))
 

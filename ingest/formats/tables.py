@@ -62,11 +62,25 @@ def classify_header(rows: Sequence[Sequence[str]]) -> tuple[Columns, int] | None
     the table is not a duty table."""
     width = max((len(r) for r in rows), default=0)
     for depth in range(1, min(_MAX_HEADER_ROWS, len(rows)) + 1):
-        names = tuple(_header_name(rows[:depth], col) for col in range(width))
-        columns = _columns(names)
-        if columns is not None and depth < len(rows):
+        columns = _columns(tuple(_header_name(rows[:depth], col) for col in range(width)))
+        if columns is None:
+            continue
+        # A second header row under a spanning cell (责任单位 over 牵头单位 | 配合单位).
+        while depth < min(_MAX_HEADER_ROWS, len(rows) - 1) and _names_roles(rows[depth], columns):
+            depth += 1
+            columns = _columns(tuple(_header_name(rows[:depth], col) for col in range(width))) or columns
+        if depth < len(rows):
             return columns, depth + _header_rest(rows[depth:], columns)
     return None
+
+
+def _names_roles(row: Sequence[str], columns: Columns) -> bool:
+    """Whether a row under the header only names roles (牵头单位 / 配合单位) and holds no task."""
+    cells = [_WS.sub("", c or "") for c in row]
+    if any(i < len(cells) and cells[i] and cells[i] != columns.names[i] for i in columns.task):
+        return False
+    named = [c for i, c in enumerate(cells) if c and c != columns.names[i]] if len(cells) == len(columns.names) else []
+    return bool(named) and all(_LEAD.search(c) or _COOPERATING.search(c) or _RESPONSIBLE.search(c) for c in named)
 
 
 def _header_name(rows: Sequence[Sequence[str]], col: int) -> str:
@@ -130,6 +144,8 @@ def duty_rows(rows: Sequence[Sequence[str]], columns: Columns) -> list[DutyRow]:
         leads = _units(row, columns.lead)
         cooperating = tuple(u for u in _units(row, columns.cooperating) if u not in leads)
         deadline = "；".join(cells[i] for i in columns.deadline if cells[i])
+        for i in columns.lead + columns.cooperating:  # one unit per line reads as a 、 list
+            cells[i] = "、".join(_units(row, (i,)))
         out.append(DutyRow(_render(columns.names, cells, columns.number), task, leads, cooperating, deadline,
                           index))
     return out
@@ -148,7 +164,10 @@ def _units(row: Sequence[str], indexes: tuple[int, ...]) -> tuple[str, ...]:
 def _render(names: tuple[str, ...], cells: list[str], skip: tuple[int, ...]) -> str:
     parts = [f"{names[i]}：{cells[i]}" for i in range(len(names))
              if cells[i] and i not in skip and names[i]]
-    return "；".join(dict.fromkeys(parts))
+    out = ""
+    for part in dict.fromkeys(parts):
+        out += part if not out or out[-1] in "。；;！？" else f"；{part}"
+    return out
 
 
 def plain_rows(rows: Sequence[Sequence[str]]) -> list[str]:
