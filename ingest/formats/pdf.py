@@ -22,6 +22,7 @@ from policyqa.ingest.formats.builder import TextBuilder
 from policyqa.ingest.formats.furniture import find_furniture
 from policyqa.ingest.formats.raw import RawDocument
 from policyqa.ingest.formats.tables import fill_merged
+from policyqa.ingest.responsibility import looks_like_unit
 from policyqa.ingest.structure import find_markers
 
 
@@ -49,6 +50,7 @@ class Table:
 
 
 Item = Line | Table
+_UNIT_SEPARATORS = "、，,；;"
 
 
 @dataclass(slots=True)
@@ -113,8 +115,17 @@ def page_items(page: Any) -> list[Item]:
     body = page.filter(lambda obj: not _inside(obj, boxes)) if boxes else page
     items: list[Item] = [Line(line["text"], line["x0"], line["x1"], line["top"], _size(line))
                          for line in body.extract_text_lines() if line["text"].strip()]
-    items += [Table(fill_merged(t.extract()), t.bbox[1]) for t in tables]
+    items += [Table([[_unwrap(c) for c in row] for row in fill_merged(t.extract())], t.bbox[1]) for t in tables]
     return sorted(items, key=lambda item: item.top)
+
+
+def _unwrap(cell: str) -> str:
+    """A PDF cell's lines are where the text wrapped: join them, unless they hold no separator and each
+    line is a unit name of its own (one unit per line)."""
+    joined = cell.replace("\n", "")
+    if "\n" not in cell or any(sep in joined for sep in _UNIT_SEPARATORS):
+        return joined
+    return cell if all(looks_like_unit(line.strip()) for line in cell.splitlines() if line.strip()) else joined
 
 
 def _inside(obj: dict[str, Any], boxes: list[tuple[float, float, float, float]]) -> bool:

@@ -143,3 +143,76 @@ def write_docx(path: Path, *, header: tuple[str, ...] = ("序号", "重点任务
     table.cell(1, deadline).merge(table.cell(2, deadline))
     document.save(str(path))
     return path
+
+
+FONT = Path("/usr/share/fonts/truetype/wqy/wqy-microhei.ttc")
+RUNNING_HEADER = "宿州市推进长三角一体化发展三年行动计划"
+RED_HEAD = ("宿州市人民政府办公室文件", "宿政办〔2021〕12号")
+COLOPHON = ("抄送：市委各部门，市人大常委会办公室，市政协办公室。", "宿州市人民政府办公室          2021年8月9日印发")
+
+
+def corpus_tasks(count: int) -> list[Task]:
+    """The first ``count`` numbered clauses of the bundled Suzhou plan that name their units, as tasks:
+    their text without the parenthetical, their parsed leads and cooperating units."""
+    import re
+
+    from policyqa.ingest.catalog import bundled_corpus_dir
+    from policyqa.ingest.pipeline import parse_file
+
+    parsed = parse_file(bundled_corpus_dir() / "suzhou_yrd_integration_action_plan_2021-2023.txt")
+    tasks = []
+    for clause in parsed.clauses:
+        if clause.kind == "clause" and clause.leads and clause.cooperating and len(tasks) < count:
+            text = re.sub(r"^\d+\.", "", re.sub(r"\s*[（(][^（(]*?(牵头|负责)[^（(]*?[）)]\s*$", "", clause.text))
+            tasks.append(Task(text, clause.leads, clause.cooperating, f"{2021 + len(tasks) % 3}年底前"))
+    return tasks
+
+
+def write_pdf(path: Path, *, rows: int = 14, header: bool = True) -> Path:
+    """The plan as an official PDF: 红头 and 文号, running header and ``— n —`` page numbers, a body
+    paragraph broken over pages 1–2, an annexed 分工表 that runs over two pages, a 抄送/印发 block."""
+    from reportlab.lib.pagesizes import A4
+    from reportlab.lib.styles import ParagraphStyle
+    from reportlab.lib.units import mm
+    from reportlab.pdfbase import pdfmetrics
+    from reportlab.pdfbase.ttfonts import TTFont
+    from reportlab.platypus import PageBreak, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
+
+    pdfmetrics.registerFont(TTFont("WQY", str(FONT), subfontIndex=0))
+    body = ParagraphStyle("body", fontName="WQY", fontSize=12, leading=20, firstLineIndent=24, wordWrap="CJK")
+    centre = ParagraphStyle("centre", parent=body, alignment=1, firstLineIndent=0, fontSize=14)
+    flat = ParagraphStyle("flat", parent=body, firstLineIndent=0)
+    cell = ParagraphStyle("cell", parent=flat, fontSize=9, leading=12)
+
+    def furniture(canvas, doc) -> None:
+        canvas.setFont("WQY", 9)
+        if header and doc.page > 1:
+            canvas.drawString(25 * mm, A4[1] - 15 * mm, RUNNING_HEADER)
+        canvas.drawCentredString(A4[0] / 2, 12 * mm, f"— {doc.page} —")
+
+    story = [Paragraph(RED_HEAD[0], centre), Paragraph(RED_HEAD[1], centre), Spacer(1, 12),
+             Paragraph(TITLE, centre)]
+    tasks = corpus_tasks(rows)
+    for i, (heading, _) in enumerate(SECTIONS):
+        story.append(Paragraph(f"{CN[i]}、{heading}", flat))
+        for n, task in enumerate(tasks[2 * i:2 * i + 2], start=2 * i + 1):
+            story.append(Paragraph(f"{n}.{task.text}", body))
+    story.append(Paragraph(LONG_PARAGRAPH, body))
+    story += [PageBreak(), Paragraph("附件", flat), Paragraph("重点任务分工表", centre)]
+    data = [["序号", "重点任务", "牵头单位", "配合单位", "完成时限"]]
+    data += [[str(n), Paragraph(t.text, cell), Paragraph("、".join(t.leads), cell),
+              Paragraph("、".join(t.cooperating), cell), t.deadline] for n, t in enumerate(tasks, start=1)]
+    table = Table(data, colWidths=[12 * mm, 70 * mm, 30 * mm, 45 * mm, 20 * mm], repeatRows=1)
+    table.setStyle(TableStyle([("FONT", (0, 0), (-1, -1), "WQY", 9), ("GRID", (0, 0), (-1, -1), 0.5, "black"),
+                               ("VALIGN", (0, 0), (-1, -1), "TOP")]))
+    story += [table, Spacer(1, 24)] + [Paragraph(line, flat) for line in COLOPHON]
+    SimpleDocTemplate(str(path), pagesize=A4, topMargin=25 * mm, bottomMargin=25 * mm).build(
+        story, onFirstPage=furniture, onLaterPages=furniture)
+    return path
+
+
+# A real closing paragraph (the same plan, 十一（四）), long enough to run over the first page break.
+LONG_PARAGRAPH = ("市领导小组办公室牵头建立推进长三角一体化发展重点工作调度和信息报送机制，推动各地各部门及时报送工作进展及成效经验，"
+                  "及时掌握重点工作推进情况和存在的问题。不定期召开工作协调推进会议，适时采取督促检查、评估调研等方式，"
+                  "调度推进三年行动计划重点工作落实。将推进长三角一体化发展情况纳入市委年度综合考核和市政府年度目标管理绩效考核，"
+                  "确保各项工作有序推进、加快落实。") * 3
