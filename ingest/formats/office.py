@@ -8,22 +8,31 @@ import logging
 import shutil
 import subprocess
 import tempfile
+import unicodedata
 from pathlib import Path
 
 from policyqa.ingest.errors import ConverterMissingError, UndecodableTextError
 from policyqa.ingest.formats.docx import load_docx
 from policyqa.ingest.formats.raw import RawDocument
+from policyqa.ingest.formats.text import looks_binary
 
 logger = logging.getLogger(__name__)
 
 INSTALL_HINT = ("reading .doc/.wps needs LibreOffice: install it (Debian: apt-get install "
                 "libreoffice-writer-nogui) so that `soffice` is on PATH, or save the file as .docx")
 TIMEOUT_S = 300
+_MAX_ODD = 0.01
 
 
 def soffice() -> str | None:
     """Path of the LibreOffice binary, or ``None``."""
     return shutil.which("soffice") or shutil.which("libreoffice")
+
+
+def _garbled(text: str) -> bool:
+    """Private-use and unassigned code points: what bytes read as UTF-16 text look like."""
+    odd = sum(unicodedata.category(ch) in ("Co", "Cn", "Cs") for ch in text)
+    return odd > max(2, _MAX_ODD * len(text))
 
 
 def load_office(path: Path) -> RawDocument:
@@ -50,4 +59,7 @@ def load_office(path: Path) -> RawDocument:
             logger.info("soffice said: %s %s", done.stdout.strip(), done.stderr.strip())
             raise UndecodableTextError(path, f"LibreOffice could not convert this {path.suffix} file")
         raw = load_docx(converted)
+    if looks_binary(raw.text) or _garbled(raw.text):
+        # LibreOffice reads a file it does not recognise as plain text: binary garbage is no document.
+        raise UndecodableTextError(path, f"not a readable {path.suffix} file (LibreOffice found no document in it)")
     return dataclasses.replace(raw, path=path)

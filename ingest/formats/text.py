@@ -51,6 +51,11 @@ def _detect(data: bytes) -> str | None:
         return None
 
 
+def looks_binary(text: str) -> bool:
+    """Whether decoded text holds more control and replacement characters than text ever does."""
+    return _looks_binary(text)
+
+
 def _looks_binary(text: str) -> bool:
     return len(_CONTROL.findall(text)) > max(1, len(text) * _MAX_CONTROL_RATIO)
 
