@@ -216,3 +216,25 @@ LONG_PARAGRAPH = ("市领导小组办公室牵头建立推进长三角一体化�
                   "及时掌握重点工作推进情况和存在的问题。不定期召开工作协调推进会议，适时采取督促检查、评估调研等方式，"
                   "调度推进三年行动计划重点工作落实。将推进长三角一体化发展情况纳入市委年度综合考核和市政府年度目标管理绩效考核，"
                   "确保各项工作有序推进、加快落实。") * 3
+
+
+def write_scan(path: Path, paragraphs: list[str], *, size: int = 28, width: int = 1190) -> Path:
+    """One page as a scanner makes it: the paragraphs drawn into an image (first lines indented two
+    characters, wrapped at the margin, a ``— 1 —`` page number) and saved as an image-only PDF."""
+    from PIL import Image, ImageDraw, ImageFont
+
+    font = ImageFont.truetype(str(FONT), size)
+    margin, per_line = 100, (width - 200) // size
+    lines: list[tuple[int, str]] = []
+    for paragraph in paragraphs:
+        first, rest = paragraph[:per_line - 2], paragraph[per_line - 2:]
+        lines.append((margin + 2 * size, first))
+        lines += [(margin, rest[i:i + per_line]) for i in range(0, len(rest), per_line)]
+    step = int(size * 1.8)
+    image = Image.new("RGB", (width, 2 * margin + step * (len(lines) + 2)), "white")
+    draw = ImageDraw.Draw(image)
+    for row, (x, line) in enumerate(lines):
+        draw.text((x, margin + row * step), line, font=font, fill="black")
+    draw.text((width // 2 - 2 * size, image.height - margin), "— 1 —", font=font, fill="black")
+    image.save(path, "PDF", resolution=144.0)
+    return path
