@@ -41,9 +41,12 @@ class TextBuilder:
         self._page_pending = True
 
     def add_line(self, line: str, *, join: bool = False) -> None:
-        """Append a line; ``join`` continues the previous line without a break (a wrapped paragraph)."""
-        line = line.strip()
-        if not line:
+        """Append a line; ``join`` continues the previous line without a break (a wrapped paragraph).
+
+        Leading whitespace is kept (a Word paragraph's 　　 indent stays as written), trailing dropped.
+        """
+        line = line.strip() if join else line.rstrip()
+        if not line.strip():
             return
         if join and self._lines:
             self._mark_page(self._length)
@@ -57,6 +60,11 @@ class TextBuilder:
         start = self._length
         self._append(line)
         self._lines.append((start, self._length))
+
+    def add_blank(self) -> None:
+        """An empty line (an empty Word paragraph): kept, since it separates paragraphs."""
+        if self._length:
+            self._append("\n")
 
     def add_table(self, rows: Sequence[Sequence[str]], *, page_breaks: Sequence[int] = ()) -> None:
         """A table: a duty table becomes one line per row (kept as data), any other one readable lines.
@@ -91,8 +99,9 @@ class TextBuilder:
     def _caption(self) -> tuple[str, Span | None]:
         text = self.text
         picked: list[Span] = []
-        for span in reversed(self._lines[-2:]):
-            line = text[span[0]:span[1]]
+        for start, end in reversed(self._lines[-2:]):
+            line = text[start:end].lstrip()
+            span = (end - len(line), end)
             if len(line) > _CAPTION_MAX or line[-1] in _SENTENCE_END or not _CAPTION.search(line):
                 break
             picked.insert(0, span)

