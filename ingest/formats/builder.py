@@ -1,7 +1,7 @@
 """Render paragraphs and tables into one text with exact offsets: page starts, duty-table rows, captions.
 
 Every reader (DOCX, PDF, OCR) feeds lines and tables in reading order; a duty table's rows become one
-line each (``重点任务：…；牵头单位：…``) and their spans are kept, so the pipeline can make one clause
+line each (``任务…（牵头单位：…；配合单位：…）``) and their spans are kept, so the pipeline can make one clause
 per row. A table's caption is the short line (or two) just before it: ``附件`` / ``重点任务分工表``.
 """
 

@@ -42,7 +42,7 @@ class Columns:
 class DutyRow:
     """One data row of a duty table, as the clause it becomes says it."""
 
-    text: str                       # the row rendered as a line: 重点任务：…；牵头单位：…；…
+    text: str                       # the row as a line: 任务…（牵头单位：…；配合单位：…；完成时限：…）
     task: str
     leads: tuple[str, ...]
     cooperating: tuple[str, ...]
@@ -146,8 +146,7 @@ def duty_rows(rows: Sequence[Sequence[str]], columns: Columns) -> list[DutyRow]:
         deadline = "；".join(cells[i] for i in columns.deadline if cells[i])
         for i in columns.lead + columns.cooperating:  # one unit per line reads as a 、 list
             cells[i] = "、".join(_units(row, (i,)))
-        out.append(DutyRow(_render(columns.names, cells, columns.number), task, leads, cooperating, deadline,
-                          index))
+        out.append(DutyRow(_render(columns, cells), task, leads, cooperating, deadline, index))
     return out
 
 
@@ -161,13 +160,19 @@ def _units(row: Sequence[str], indexes: tuple[int, ...]) -> tuple[str, ...]:
     return tuple(dict.fromkeys(u for u in units if u and u not in ("无", "—", "-", "/")))
 
 
-def _render(names: tuple[str, ...], cells: list[str], skip: tuple[int, ...]) -> str:
-    parts = [f"{names[i]}：{cells[i]}" for i in range(len(names))
-             if cells[i] and i not in skip and names[i]]
-    out = ""
-    for part in dict.fromkeys(parts):
-        out += part if not out or out[-1] in "。；;！？" else f"；{part}"
-    return out
+def _render(columns: Columns, cells: list[str]) -> str:
+    """A row as a plan writes a task: its text, then its units and deadline in a parenthetical,
+    ``任务…。（牵头单位：A；配合单位：B；完成时限：2023年）`` (a task column of several keeps its name)."""
+    names = columns.names
+    tasks = [i for i in columns.task if cells[i]]
+    if len(tasks) == 1:
+        body = cells[tasks[0]]
+    else:
+        body = "；".join(dict.fromkeys(f"{names[i]}：{cells[i]}" for i in tasks))
+    task_or_number = set(columns.task) | set(columns.number)
+    notes = [f"{names[i]}：{cells[i]}" for i in range(len(names))
+             if cells[i] and names[i] and i not in task_or_number]
+    return f"{body}（{'；'.join(dict.fromkeys(notes))}）" if notes else body
 
 
 def plain_rows(rows: Sequence[Sequence[str]]) -> list[str]:

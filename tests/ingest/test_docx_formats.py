@@ -114,6 +114,9 @@ def test_tasks_cli_lists_the_table_rows(tmp_path: Path, capsys: pytest.CaptureFi
     tasks = json.loads(capsys.readouterr().out)["tasks"]
     assert [(t["path"][-1], t["role"]) for t in tasks] == [
         ("第1行", "lead"), ("第2行", "cooperating"), ("第3行", "cooperating"), ("第4行", "lead")]
+    # The task as the table states it; its units and deadline are columns, not task text.
+    assert [(t["task"], t["deadline"]) for t in tasks] == [
+        (t.text, t.deadline) for t in all_tasks() if "市发展改革委" in t.leads + t.cooperating]
     assert main(["ask", "规划建设埇桥—铜山省际毗邻地区新型功能区由谁牵头", "--index", str(root)]) == 0
     answer = capsys.readouterr().out
     assert "埇桥区人民政府、泗县人民政府牵头" in answer and "附件 重点任务分工表 第3行" in answer
