@@ -24,6 +24,8 @@ _PRINT_DATE = re.compile(r"(\d{4})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日\s*�
 _EDGE = 2              # lines at the top and at the bottom of a page where headers and footers stand
 _HEAD_LINES = 8        # lines of page 1 where a 红头 can stand
 _MIN_REPEAT = 0.5      # share of pages a header must repeat on
+_TITLE_MIN = 6         # characters a title-like running header has at least
+_HEADER_MAX = 40
 
 
 @dataclass(frozen=True, slots=True)
@@ -46,6 +48,8 @@ def find_furniture(pages: Sequence[Sequence[str]]) -> Cleaned:
     """
     drop = [set(_page_numbers(lines)) for lines in pages]
     for i, found in enumerate(_running(pages)):
+        drop[i].update(found)
+    for i, found in enumerate(_title_headers(pages), start=1):
         drop[i].update(found)
     issuer = ""
     if pages:
@@ -79,6 +83,20 @@ def _running(pages: Sequence[Sequence[str]]) -> list[list[int]]:
     needed = max(2, int(len(pages) * _MIN_REPEAT + 0.999))
     repeated = {key for key, n in counts.items() if n >= needed and key}
     return [[i for i in _edges(lines) if _key(lines[i]) in repeated] for lines in pages]
+
+
+def _title_headers(pages: Sequence[Sequence[str]]) -> list[list[int]]:
+    """Top lines of later pages that repeat the start of a title line of page 1: a running header
+    that repetition alone cannot show in a document of two or three pages."""
+    if not pages:
+        return []
+    titles = [_key(line) for line in pages[0][:_HEAD_LINES] if len(_key(line)) >= _TITLE_MIN]
+    found = []
+    for lines in pages[1:]:
+        found.append([i for i in range(min(_EDGE, len(lines)))
+                      if _TITLE_MIN <= len(_key(lines[i])) <= _HEADER_MAX and lines[i].strip()[-1] not in "。；;"
+                      and any(title.startswith(_key(lines[i])) for title in titles)])
+    return found
 
 
 def _red_head(lines: Sequence[str], dropped: set[int]) -> tuple[list[int], str]:

