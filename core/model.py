@@ -79,6 +79,8 @@ class Clause:
     leads: tuple[str, ...] = ()      # 牵头单位 (or every unit of a bare 责任单位 list)
     cooperating: tuple[str, ...] = ()  # 配合单位 / 按职责分工负责 after a 牵头
     page: int | None = None          # PDF page number (1-based) where the clause starts
+    deadline: str = ""               # 完成时限 of a 责任分工表 row
+    ocr: bool = False                # text recognised from a scanned page (may hold OCR errors)
 
     def __post_init__(self) -> None:
         if not self.doc_id:

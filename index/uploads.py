@@ -30,11 +30,12 @@ from policyqa.ingest.errors import (
 class UploadConflictError(IngestError):
     """An upload whose document id is already taken by a different document (see the 文库 tab)."""
 
-ALLOWED_SUFFIXES: tuple[str, ...] = (".txt", ".md", ".pdf", ".docx", ".html", ".htm")
+ALLOWED_SUFFIXES: tuple[str, ...] = (".txt", ".md", ".pdf", ".docx", ".doc", ".wps", ".html", ".htm")
 UPLOADS_DIRNAME = "uploads"
 _MAX_NAME_CHARS = 100
 # Letters and digits of any script (Chinese titles are the normal case), plus a few separators.
 _UNSAFE = re.compile(r"[^\w.\-（）()·]+", re.UNICODE)
+# .doc/.wps are left to LibreOffice, which reads them by content: offices also send RTF or HTML as .doc.
 _MAGIC = {".pdf": b"%PDF", ".docx": b"PK\x03\x04"}
 _TEXT_SUFFIXES = (".txt", ".md", ".html", ".htm")
 _STAGING = ".staging"

@@ -34,3 +34,7 @@ class BrokenPdfError(IngestError):
 
 class FileTooLargeError(IngestError):
     """The file is over the configured size limit."""
+
+
+class ConverterMissingError(IngestError):
+    """A format that needs an outside converter (LibreOffice for .doc/.wps) that is not installed."""

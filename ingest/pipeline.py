@@ -26,6 +26,7 @@ from policyqa.ingest.normalize import to_search_form, to_simplified
 from policyqa.ingest.responsibility import Responsibility, extract_responsibility
 from policyqa.ingest.segment import Piece, split_blocks
 from policyqa.ingest.structure import parse_blocks
+from policyqa.ingest.table_clauses import table_clauses, table_spans
 
 logger = logging.getLogger(__name__)
 
@@ -43,7 +44,7 @@ def parse_file(path: Path | str, *, document: Document | None = None,
     """Read and parse one file into clauses.
 
     Args:
-        path: a .txt/.md/.pdf/.docx/.html file.
+        path: a .txt/.md/.pdf/.docx/.doc/.wps/.html file (see :func:`ingest.loaders.load`).
         document: catalog metadata; its ``sha256`` and ``source_path`` are filled in from the file.
             Without it the title comes from the text and the id from the file name.
         config: size limit and clause sizes.
@@ -73,9 +74,15 @@ def parse_raw(raw: RawDocument, *, document: Document | None = None,
     if not masked.strip():
         raise EmptyDocumentError(raw.path, "only boilerplate (navigation, footer, metadata), no content")
     doc = _document(raw, masked, document)
-    pieces = split_blocks(text, masked, parse_blocks(masked), max_chars=config.max_clause_chars,
+    # Duty tables become clauses of their own; the numbering parser never sees their rows.
+    prose = boilerplate.mask(masked, table_spans(raw.tables))
+    pieces = split_blocks(text, prose, parse_blocks(prose), max_chars=config.max_clause_chars,
                           paragraph_chars=config.paragraph_chars)
-    return ParsedDocument(doc, text, tuple(_clauses(doc, text, pieces, raw.page_starts)))
+    clauses = _clauses(doc, text, pieces, raw.page_starts)
+    if raw.ocr:
+        clauses = [dataclasses.replace(c, ocr=True) for c in clauses]
+    clauses += table_clauses(doc, text, raw.tables, raw.page_starts, ocr=raw.ocr)
+    return ParsedDocument(doc, text, tuple(sorted(clauses, key=lambda c: c.start)))
 
 
 def ingest_paths(paths: Iterable[Path | str], config: IngestConfig = IngestConfig()) -> IngestReport:

@@ -259,3 +259,8 @@ def _split_top(text: str, separators: str) -> list[str]:
 
 def _unique(items: tuple[str, ...]) -> tuple[str, ...]:
     return tuple(dict.fromkeys(items))
+
+
+def looks_like_unit(name: str) -> bool:
+    """Whether ``name`` ends like the name of a unit (局, 委, 政府, 管委会 …), as 市自然资源和规划 does not."""
+    return _looks_like_unit(name)

@@ -23,7 +23,7 @@ class Citation:
         c = self.clause
         return {"n": self.n, "clause_id": c.clause_id, "doc_id": c.doc_id, "doc_title": c.doc_title,
                 "region": c.region, "path": list(c.path), "text": c.text,
-                "leads": list(c.leads), "cooperating": list(c.cooperating)}
+                "leads": list(c.leads), "cooperating": list(c.cooperating), "ocr": c.ocr}
 
 
 @dataclass(frozen=True, slots=True)

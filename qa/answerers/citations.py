@@ -11,14 +11,18 @@ from policyqa.qa.answer import Citation
 # Sentence ends in Chinese policy text; ；also ends a sentence because clauses chain measures with it.
 _SENTENCE_END = re.compile(r"(?<=[。；;！!？?])")
 # The trailing responsibility parenthetical is metadata, not a sentence worth quoting as a fact.
+OCR_NOTE = "（OCR识别）"
 _TRAILING_PAREN = re.compile(r"[（(][^（）()]*(?:牵头|负责|责任单位|配合)[^（）()]*[）)]\s*$")
 
 
 def reference(clause: Clause) -> str:
-    """How a clause is named in an answer: 《title》 followed by its path, e.g. 《…》 五、… 31."""
+    """How a clause is named in an answer: 《title》 followed by its path, e.g. 《…》 五、… 31.
+
+    Text recognised from a scanned page says so (its characters may be misread): 《…》 一、… 3（OCR识别）.
+    """
     path = " ".join(clause.path)
     title = f"《{clause.doc_title}》" if clause.doc_title else clause.doc_id
-    return f"{title} {path}".strip()
+    return f"{title} {path}".strip() + (OCR_NOTE if clause.ocr else "")
 
 
 def cite(pairs: Iterable[tuple[Clause, float]]) -> tuple[Citation, ...]:

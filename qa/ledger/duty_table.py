@@ -74,6 +74,7 @@ class DutyTable:
                 "section": " › ".join(c.path[:-1]), "clause": clause_number(c), "path": list(c.path),
                 "task": task.task_text, "text": task.text, "leads": list(c.leads),
                 "cooperating": list(c.cooperating), "role": task.role, "clause_id": c.clause_id,
+                "deadline": c.deadline,
             })
         return out
 

@@ -20,7 +20,7 @@ def register(sub: argparse._SubParsersAction) -> None:
         "parse", help="parse documents into clauses (no index needed)", epilog=_EPILOG,
         formatter_class=argparse.RawDescriptionHelpFormatter,
         description="Parse files or folders (a folder's catalog.toml supplies metadata) into clauses.")
-    p.add_argument("paths", nargs="+", metavar="PATH", help=".txt/.md/.pdf/.docx/.html files or folders")
+    p.add_argument("paths", nargs="+", metavar="PATH", help=".txt/.md/.pdf/.docx/.doc/.wps/.html files or folders")
     p.add_argument("--json", action="store_true", help="JSON Lines: one object per clause, UTF-8")
     p.set_defaults(func=cmd_parse)
 
