@@ -65,7 +65,8 @@ class AppState:
                 self._writer = ClauseIndex.open(
                     self.index_dir, make_embedder(self.settings.embedder, self.settings), create=True,
                     fusion=self.index.fusion, options=self.index.options, cache_path=self.index.cache_path,
-                    lock_timeout=self.settings.write_lock_timeout())
+                    lock_timeout=self.settings.write_lock_timeout(), store=self.settings.store,
+                    store_token=self.settings.store_token)
             try:
                 yield self._writer
             finally:

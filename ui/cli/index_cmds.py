@@ -66,16 +66,17 @@ def cmd_ingest(args: argparse.Namespace, settings: Settings) -> int:
     for error in result.skipped:
         print(f"policyqa: skipped {error}", file=sys.stderr)
     index = ClauseIndex.open(settings.index_dir(), make_embedder(settings.embedder, settings), create=True,
-                             options=BuildOptions(faiss_kind=args.faiss), lock_timeout=settings.write_lock_timeout())
+                             options=BuildOptions(faiss_kind=args.faiss), lock_timeout=settings.write_lock_timeout(),
+                             store=settings.store, store_token=settings.store_token)
     report = index.add(result.parsed, progress=True)
-    summary = {"index": str(index.root), "version": report.version, "added": report.added,
+    summary = {"index": index.where, "version": report.version, "added": report.added,
                "updated": report.updated, "unchanged": report.unchanged,
                "skipped": [str(e) for e in result.skipped], "clauses_embedded": report.clauses_embedded,
                "clause_count": report.clause_count}
     if args.json:
         print_json(summary)
     else:
-        print(f"{index.root}: {len(report.added)} added, {len(report.updated)} updated, "
+        print(f"{index.where}: {len(report.added)} added, {len(report.updated)} updated, "
               f"{len(report.unchanged)} unchanged, {len(result.skipped)} skipped; "
               f"{report.clauses_embedded} clauses embedded, {report.clause_count} in the index")
     return EXIT_SKIPPED if result.skipped else 0
@@ -100,9 +101,10 @@ def cmd_remove(args: argparse.Namespace, settings: Settings) -> int:
     from policyqa.index.embedders import make_embedder
 
     index = ClauseIndex.open(settings.index_dir(), make_embedder(settings.embedder, settings),
-                             lock_timeout=settings.write_lock_timeout())
+                             lock_timeout=settings.write_lock_timeout(), store=settings.store,
+                             store_token=settings.store_token)
     report = index.remove(args.doc_id)
-    print(f"removed {args.doc_id}; {report.clause_count} clauses left in {index.root}")
+    print(f"removed {args.doc_id}; {report.clause_count} clauses left in {index.where}")
     return 0
 
 
