@@ -67,8 +67,8 @@ def build_collection(store: MilvusStore, upserts: Sequence[ParsedDocument], remo
     name = f"{target.alias}_v{time.strftime('%Y%m%d%H%M%S', time.gmtime())}{time.time_ns() % 1_000_000:06d}"
     store.drop_stale({previous} if previous else set())  # half-built versions of crashed builds
     try:
-        rows, tokenizer = _collect(live, upserts, removals, embedder, cache, options, report)
         _create(client, name, embedder.dim, target)
+        rows, tokenizer = _collect(live, upserts, removals, embedder, cache, options, report)
         mean = _write(client, name, rows)
         manifest = Manifest(schema_version=1, package_version=package_version(), embedder=embedder.name,
                             dim=embedder.dim, tokenizer=tokenizer.signature, faiss_kind=f"milvus:{target.index_type}",

@@ -234,6 +234,13 @@ class MilvusStore:
     def close(self) -> None:
         with contextlib.suppress(Exception):
             self.client.close()
+        if self.target.lite:
+            # milvus-lite serves a .db file to one process at a time, and keeps serving it after the
+            # client closes; stop it so another process (a CLI run after this one) can open the file.
+            with contextlib.suppress(Exception):
+                from milvus_lite.server_manager import server_manager_instance
+
+                server_manager_instance.release_server(self.target.client_uri)
         self.live = None
 
     def build(self, upserts: Sequence[ParsedDocument], removals: set[str], embedder: Embedder,
