@@ -49,6 +49,11 @@ class MilvusTarget:
     lite: bool
     options: dict[str, str]   # other query parameters, passed to MilvusClient (db_name, server_pem_path, …)
     index_type: str           # dense index: FLAT, IVF_FLAT, HNSW
+    bm25: str = "tokens"      # which BM25 field search uses: "tokens" (policyqa's tokenizer) or "jieba"
+
+    @property
+    def bm25_field(self) -> str:
+        return "sparse_text" if self.bm25 == "jieba" else "sparse"
 
     @property
     def partition_key(self) -> bool:
@@ -73,14 +78,22 @@ def parse_target(uri: str) -> MilvusTarget:
         path = base[len("milvus-lite:"):]
         if not path.endswith(".db"):
             raise IndexStoreError(f"{uri}: milvus-lite needs a file ending in .db, e.g. milvus-lite:./index.db")
-        index_type = options.pop("index", "FLAT")
-        return MilvusTarget(uri, str(Path(path).expanduser().resolve()), alias, True, options, index_type)
+        index_type, bm25 = options.pop("index", "FLAT"), _bm25_option(uri, options)
+        return MilvusTarget(uri, str(Path(path).expanduser().resolve()), alias, True, options, index_type, bm25)
     parts = urlsplit(base)
     if not parts.hostname:
         raise IndexStoreError(f"{uri}: no host; use milvus://HOST:19530")
     scheme = "https" if parts.scheme in ("milvus+tls", "https") else "http"
     client_uri = f"{scheme}://{parts.hostname}:{parts.port or 19530}"
-    return MilvusTarget(uri, client_uri, alias, False, options, options.pop("index", "HNSW"))
+    index_type, bm25 = options.pop("index", "HNSW"), _bm25_option(uri, options)
+    return MilvusTarget(uri, client_uri, alias, False, options, index_type, bm25)
+
+
+def _bm25_option(uri: str, options: dict[str, str]) -> str:
+    bm25 = options.pop("bm25", "tokens")
+    if bm25 not in ("tokens", "jieba"):
+        raise IndexStoreError(f"{uri}: bm25={bm25!r}; use bm25=tokens (the default) or bm25=jieba")
+    return bm25
 
 
 def connect(target: MilvusTarget, token: str = "") -> Any:
@@ -155,17 +168,23 @@ def clause_schema(client: Any, dim: int, target: MilvusTarget) -> tuple[Any, Any
                          max_length=512)
     schema.add_field("text", DataType.VARCHAR, max_length=VARCHAR_MAX, enable_analyzer=True,
                      analyzer_params=analyzer_params())
+    schema.add_field("sparse_text", DataType.SPARSE_FLOAT_VECTOR)
     schema.add_field("sparse", DataType.SPARSE_FLOAT_VECTOR)
     schema.add_field("vec", DataType.FLOAT_VECTOR, dim=dim)
     schema.add_field("cnorm", DataType.FLOAT)
-    schema.add_field("tokens", DataType.VARCHAR, max_length=VARCHAR_MAX)
+    # policyqa's own tokens (tab-joined), analysed on whitespace: BM25 over exactly the local store's terms.
+    schema.add_field("tokens", DataType.VARCHAR, max_length=VARCHAR_MAX, enable_analyzer=True,
+                     analyzer_params={"tokenizer": "whitespace"})
     schema.add_field("text_sha", DataType.VARCHAR, max_length=64)
     schema.add_field("data", DataType.VARCHAR, max_length=VARCHAR_MAX)
     schema.add_function(Function(name="text_bm25", function_type=FunctionType.BM25,
-                                 input_field_names=["text"], output_field_names=["sparse"]))
+                                 input_field_names=["text"], output_field_names=["sparse_text"]))
+    schema.add_function(Function(name="tokens_bm25", function_type=FunctionType.BM25,
+                                 input_field_names=["tokens"], output_field_names=["sparse"]))
     index = client.prepare_index_params()
-    index.add_index("sparse", index_type="SPARSE_INVERTED_INDEX", metric_type="BM25",
-                    params={"bm25_k1": BM25_K1, "bm25_b": BM25_B})
+    for field in ("sparse", "sparse_text"):
+        index.add_index(field, index_type="SPARSE_INVERTED_INDEX", metric_type="BM25",
+                        params={"bm25_k1": BM25_K1, "bm25_b": BM25_B})
     index.add_index("vec", **dense_index(target))
     return schema, index
 

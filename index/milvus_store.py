@@ -349,7 +349,10 @@ class _Search:
         mean = self.live.mean
         q = _unit(np.asarray(qvec, np.float32) - mean)
         pool = self._dense_pool(q, n)
-        bm25_top = self._bm25_top(text, n)
+        if self.target.bm25 != "jieba":
+            # The query's own tokens, each once (Milvus would count a repeated one again; local does not).
+            text = "\t".join(dict.fromkeys(t for t in tokens if t.strip()))
+        bm25_top = self._bm25_top(text, n) if text.strip() else {}
         rows = self.live.rows_at(sorted(set(pool) | set(bm25_top)), _FIELDS)
         scores = self._dense_scores(q, rows)
         ranked = sorted(pool, key=lambda p: (-scores[p], p))[:n]
@@ -397,7 +400,7 @@ class _Search:
         return out
 
     def _bm25_search(self, texts: list[str], limit: int, expr: str | None) -> list[list[dict[str, Any]]]:
-        return self.client.search(self.live.clauses, data=texts, anns_field="sparse", limit=limit,
+        return self.client.search(self.live.clauses, data=texts, anns_field=self.target.bm25_field, limit=limit,
                                   filter=expr or "", search_params={"metric_type": "BM25"}, output_fields=["pos"])
 
     def _bm25_top(self, text: str, n: int) -> dict[int, float]:

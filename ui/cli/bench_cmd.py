@@ -13,6 +13,8 @@ _EPILOG = """examples:
   policyqa bench --quick --json > bench.json         # seed, corpus-extra sample, 10k and 100k clauses
   policyqa bench --report bench-report/               # the full series up to 1M clauses (long)
   policyqa bench --sizes 2000 --corpora seed,scale --no-tuning --json
+  policyqa bench --store milvus-lite --sizes 2000    # local beside milvus-lite: seed corpus + 2000 clauses
+  policyqa bench --store milvus://127.0.0.1:19530 --embedder hash --sizes 100k
 """
 
 
@@ -48,6 +50,10 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--max-rss-gb", type=float, default=10.0, help="kill a worker process above this RSS")
     p.add_argument("--timeout-min", type=float, default=40.0, help="kill a worker process after this long")
     p.add_argument("--work-dir", type=Path, default=None, help="where temporary indexes go (default: $TMPDIR)")
+    p.add_argument("--store", default=None, metavar="URI",
+                   help="compare the local store with this one (milvus-lite, milvus-lite:PATH.db, milvus://HOST:PORT) "
+                        "on the seed corpus (+ --sizes recombined clauses): ingest rate, search p50/p95, "
+                        "recall@10 of local's results, RSS")
     p.set_defaults(func=cmd_bench)
 
 
@@ -63,6 +69,8 @@ def cmd_bench(args: argparse.Namespace, settings: Settings) -> int:
         print(f"policyqa bench: --corpora takes {', '.join(CORPORA)}; got {args.corpora!r}", file=sys.stderr)
         return EXIT_USAGE
     _log_progress()
+    if args.store:
+        return _store_bench(args, settings)
     options = BenchOptions(
         quick=args.quick, sizes=tuple(args.sizes) if args.sizes else None, corpora=corpora,
         embedder=settings.embedder, extra_dir=args.extra, extra_chars=args.extra_chars,
@@ -76,6 +84,29 @@ def cmd_bench(args: argparse.Namespace, settings: Settings) -> int:
         print_json(result)
     else:
         print(render_text(result))
+    return 0
+
+
+def _store_bench(args: argparse.Namespace, settings: Settings) -> int:
+    from policyqa.eval.bench.corpora import clause_pool, scale_documents
+    from policyqa.eval.bench.store_compare import compare_stores, render
+    from policyqa.index.embedders import make_embedder
+    from policyqa.ingest.catalog import bundled_corpus_dir
+    from policyqa.ingest.config import IngestConfig
+    from policyqa.ingest.pipeline import ingest_paths
+    from policyqa.ui.cli import print_json
+
+    parsed = list(ingest_paths([bundled_corpus_dir()], IngestConfig.from_megabytes(settings.max_file_mb)).parsed)
+    pool = clause_pool(parsed)
+    for size in args.sizes or ():
+        parsed += list(scale_documents(pool, size))
+    embedder = make_embedder(args.embedder or settings.embedder, settings)
+    result = compare_stores(args.store, parsed, embedder, n_queries=args.queries, rounds=args.rounds,
+                            work_dir=args.work_dir)
+    if args.json:
+        print_json(result)
+    else:
+        print(render(result))
     return 0
 
 
