@@ -172,8 +172,10 @@ class MilvusStore:
         self.root = Path(root)
         self.target: MilvusTarget = parse_target(uri)
         self.client = connect(self.target, token)
+        if self.target.lite:
+            with _LITE_LOCK:
+                _LITE_OPEN[self.target.client_uri] = _LITE_OPEN.get(self.target.client_uri, 0) + 1
         self.live: MilvusVersion | None = None
-        self._lock = threading.Lock()
 
     # --- life cycle ----------------------------------------------------------------------------
     @property
@@ -232,16 +234,18 @@ class MilvusStore:
         return write_lock(self.root, timeout=timeout)
 
     def close(self) -> None:
-        with contextlib.suppress(Exception):
-            self.client.close()
-        if self.target.lite:
-            # milvus-lite serves a .db file to one process at a time, and keeps serving it after the
-            # client closes; stop it so another process (a CLI run after this one) can open the file.
+        if self.client is None:
+            return
+        client, self.client, self.live = self.client, None, None
+        # pymilvus shares one connection among the clients of a URI: only the last one closes it.
+        if not self.target.lite or _release_lite(self.target.client_uri):
+            with contextlib.suppress(Exception):
+                client.close()
+        if self.target.lite and self.target.client_uri not in _LITE_OPEN:
             with contextlib.suppress(Exception):
                 from milvus_lite.server_manager import server_manager_instance
 
                 server_manager_instance.release_server(self.target.client_uri)
-        self.live = None
 
     def build(self, upserts: Sequence[ParsedDocument], removals: set[str], embedder: Embedder,
               cache: EmbeddingCache | None, *, options: Any, report: Any, progress: bool) -> None:
@@ -425,6 +429,25 @@ class _Search:
             return np.zeros(positions.size, np.float32)
         bound = sum(matched) + oov_weight * (len(maxima) - len(matched)) * float(np.mean(matched))
         return np.clip(np.array([raw.get(p, 0.0) for p in positions.tolist()], np.float32) / bound, 0.0, 1.0)
+
+
+# Open milvus-lite stores per .db file in this process: they share one engine, stopped with the last.
+_LITE_OPEN: dict[str, int] = {}
+_LITE_LOCK = threading.Lock()
+
+
+def _release_lite(path: str) -> bool:
+    """Count one store on ``path`` closed; True when it was this process's last.
+
+    milvus-lite serves a .db file to one process at a time and keeps serving it after its clients
+    close; the last store stops it (``close``), so another process can open the file.
+    """
+    with _LITE_LOCK:
+        _LITE_OPEN[path] = _LITE_OPEN.get(path, 1) - 1
+        if _LITE_OPEN[path] > 0:
+            return False
+        del _LITE_OPEN[path]
+        return True
 
 
 def _unit(v: np.ndarray) -> np.ndarray:

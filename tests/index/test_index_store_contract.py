@@ -184,3 +184,16 @@ def test_milvus_store_errors_name_the_uri(tmp_path: Path) -> None:
     with pytest.raises(IndexStoreError, match=r"milvus://127\.0\.0\.1:1: connect failed: cannot reach Milvus") as err:
         _open(tmp_path, "milvus://127.0.0.1:1")
     assert "\n" not in str(err.value)
+
+
+def test_closing_one_milvus_lite_index_keeps_the_other_serving(tmp_path: Path) -> None:
+    pytest.importorskip("pymilvus")
+    uri = f"milvus-lite:{tmp_path / 'shared.db'}"
+    first = _open(tmp_path, uri)
+    first.add(_docs(), progress=False)
+    second = ClauseIndex.open(tmp_path / "idx2", HashEmbedder(), create=True, store=f"{uri}?collection=other")
+    second.close()
+    try:
+        assert first.search(QUERY, k=1)[0].clause.clause_id == "a:一/1"
+    finally:
+        first.close()
