@@ -263,7 +263,7 @@ class MilvusStore:
                 log.debug("dropping old Milvus collection %s", name)
                 with contextlib.suppress(Exception):
                     self.client.drop_collection(name)
-        shutil.rmtree(self.root / "milvus-cache", ignore_errors=True)
+                shutil.rmtree(self.root / "milvus-cache" / base, ignore_errors=True)
 
     # --- reading -------------------------------------------------------------------------------
     def documents(self) -> list[tuple[Document, int]]:
