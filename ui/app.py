@@ -65,7 +65,8 @@ class AppState:
                 self._library = Library(
                     self.index_dir, make_embedder(self.settings.embedder, self.settings),
                     options=self.index.options, fusion=self.index.fusion, cache_path=self.index.cache_path,
-                    lock_timeout=self.settings.write_lock_timeout(), on_write=self.index.refresh)
+                    lock_timeout=self.settings.write_lock_timeout(), store=self.settings.store,
+                    store_token=self.settings.store_token, on_write=self.index.refresh)
             library: Library = self._library
         # The size limit is read per write: an operator (or a test) may replace the settings.
         library.config = IngestConfig.from_megabytes(self.settings.max_file_mb)

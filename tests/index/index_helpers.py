@@ -44,3 +44,20 @@ TEXTS_A = ["加快农产品产地批发市场、冷链物流等项目建设（�
 TEXTS_B = ["埇桥区与上城区开展结对帮扶，推进产业合作园区共建（区商务局负责）",
            "深化教育医疗合作，推动优质公共服务资源共享",
            "发展数字经济，建设大数据产业园"]
+
+
+class StallingEmbedder(HashEmbedder):
+    """HashEmbedder that, once a build embeds passages, touches ``marker`` and sleeps: a test kills it then."""
+
+    def __init__(self, marker: str) -> None:
+        super().__init__()
+        self.marker = marker
+
+    def _encode(self, texts, is_query):  # noqa: ANN001, ANN202
+        if not is_query:
+            import pathlib
+            import time
+
+            pathlib.Path(self.marker).touch()
+            time.sleep(120)
+        return super()._encode(texts, is_query)

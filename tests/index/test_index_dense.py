@@ -33,7 +33,7 @@ def test_windows_stored_per_clause_and_copied_on_rebuild(tmp_path: Path) -> None
     report = index.add([make_doc("a", [LONG, *TEXTS_A])], progress=False)
     n_windows = len(sentence_windows(to_search(LONG)))
     assert report.windows_embedded == n_windows
-    live = index._live
+    live = index.store.live
     assert (live.dir / MEAN_FILE).exists()
     live.dense._load()
     assert live.dense.owners.tolist() == [live.store.position_of(index.clauses("a")[1].clause_id)] * n_windows
@@ -41,15 +41,15 @@ def test_windows_stored_per_clause_and_copied_on_rebuild(tmp_path: Path) -> None
     embedder.embedded.clear()
     report = index.add([make_doc("b", ["发展数字经济，建设大数据产业园"])], progress=False)
     assert report.windows_embedded == 0 and embedder.embedded == [to_search("发展数字经济，建设大数据产业园")]
-    index._live.dense._load()
-    assert index._live.dense.owners.size == n_windows
+    index.store.live.dense._load()
+    assert index.store.live.dense.owners.size == n_windows
 
 
 def test_dense_top_is_per_clause_and_unique(tmp_path: Path) -> None:
     index = ClauseIndex.open(tmp_path / "idx", CountingHashEmbedder(), create=True)
     index.add([make_doc("a", [LONG, *TEXTS_A])], progress=False)
     qvec = index.embedder.embed_query_array("国考断面水质达标率")
-    scores, positions, every = index._live.dense.top(qvec, 50)
+    scores, positions, every = index.store.live.dense.top(qvec, 50)
     assert len(set(positions.tolist())) == len(positions) == index.manifest.clause_count
     assert np.all(np.diff(scores) <= 1e-7) and np.allclose(every[positions], scores)
     hits = index.search("国考断面水质达标率", k=10)

@@ -27,7 +27,7 @@ def test_self_retrieval(seed_index: ClauseIndex) -> None:
 
 
 def test_unit_names_from_the_parser_stay_one_token(seed_index: ClauseIndex) -> None:
-    tokenizer = seed_index._live.tokenizer  # the index's own tokenizer, with its user dictionary
+    tokenizer = seed_index.store.live.tokenizer  # the index's own tokenizer, with its user dictionary
     assert {"市发展改革委", "埇桥区"} <= set(tokenizer.user_words)
     tokens = tokenizer.tokenize("由市发展改革委牵头，推进埇桥区冷链物流建设")
     assert "市发展改革委" in tokens and "埇桥区" in tokens
@@ -69,6 +69,6 @@ def test_filters_on_the_seed_corpus(seed_index: ClauseIndex) -> None:
 
 
 def test_recall_of_approximate_indexes_on_real_vectors(seed_index: ClauseIndex) -> None:
-    vectors = seed_index._live.faiss.vectors
+    vectors = seed_index.store.live.faiss.vectors
     assert recall_at_k(vectors, vectors[::7], k=10, kind="hnsw") >= 0.95
     assert recall_at_k(vectors, vectors[::7], k=10, kind="ivf") >= 0.95

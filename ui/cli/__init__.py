@@ -68,6 +68,7 @@ def main(argv: list[str] | None = None) -> int:
     settings = Settings.from_env(
         index=getattr(args, "index", None),
         embedder=getattr(args, "embedder", None),
+        store=getattr(args, "store", None),
     )
     try:
         return int(args.func(args, settings) or 0)
@@ -79,8 +80,10 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def add_index_option(parser: argparse.ArgumentParser) -> None:
-    """--index and --embedder, shared by every command that opens an index."""
+    """--index, --store and --embedder, shared by every command that opens an index."""
     parser.add_argument("--index", default=None, help="index directory (env POLICYQA_INDEX)")
+    parser.add_argument("--store", default=None,
+                        help="local (default), milvus-lite:PATH.db or milvus://HOST:19530 (env POLICYQA_STORE)")
     parser.add_argument("--embedder", default=None,
                         help="e5-small-bundled (default) or st:<model> (env POLICYQA_EMBEDDER)")
 

@@ -14,6 +14,8 @@ _EPILOG = """examples:
   policyqa bench --report bench-report/               # the full series up to 1M clauses (long)
   policyqa bench --sizes 2000 --corpora seed,scale --no-tuning --json
   policyqa bench --scan-pages 300 --json              # OCR of a rendered 300-page scan (needs the ocr extra)
+  policyqa bench --store milvus-lite --sizes 2000    # local beside milvus-lite: seed corpus + 2000 clauses
+  policyqa bench --store milvus://127.0.0.1:19530 --embedder hash --sizes 100k
 """
 
 
@@ -53,6 +55,10 @@ def register(sub: argparse._SubParsersAction) -> None:
                    help="instead of the series: OCR a rendered N-page scanned PDF and report the time")
     p.add_argument("--scan-bound-min", type=float, default=150.0,
                    help="the time a --scan-pages run should stay within, in minutes (reported, default 150)")
+    p.add_argument("--store", default=None, metavar="URI",
+                   help="compare the local store with this one (milvus-lite, milvus-lite:PATH.db, milvus://HOST:PORT) "
+                        "on the seed corpus (+ --sizes recombined clauses): ingest rate, search p50/p95, "
+                        "recall@10 of local's results, RSS")
     p.set_defaults(func=cmd_bench)
 
 
@@ -70,6 +76,8 @@ def cmd_bench(args: argparse.Namespace, settings: Settings) -> int:
         print(f"policyqa bench: --corpora takes {', '.join(CORPORA)}; got {args.corpora!r}", file=sys.stderr)
         return EXIT_USAGE
     _log_progress()
+    if args.store:
+        return _store_bench(args, settings)
     options = BenchOptions(
         quick=args.quick, sizes=tuple(args.sizes) if args.sizes else None, corpora=corpora,
         embedder=settings.embedder, extra_dir=args.extra, extra_chars=args.extra_chars,
@@ -109,6 +117,26 @@ def _scan_bench(args: argparse.Namespace) -> int:
         print(f"scan of {result.pages} pages ({result.file_mb} MB): {result.seconds:.0f} s, "
               f"{result.seconds_per_page:.1f} s/page, {verdict} the {result.bound_seconds / 60:.0f} min bound; "
               f"{result.clauses} clauses, {result.chars} characters, peak RSS {result.peak_rss_mb:.0f} MB")
+def _store_bench(args: argparse.Namespace, settings: Settings) -> int:
+    from policyqa.eval.bench.corpora import clause_pool, scale_documents
+    from policyqa.eval.bench.store_compare import compare_stores, render
+    from policyqa.index.embedders import make_embedder
+    from policyqa.ingest.catalog import bundled_corpus_dir
+    from policyqa.ingest.config import IngestConfig
+    from policyqa.ingest.pipeline import ingest_paths
+    from policyqa.ui.cli import print_json
+
+    parsed = list(ingest_paths([bundled_corpus_dir()], IngestConfig.from_megabytes(settings.max_file_mb)).parsed)
+    pool = clause_pool(parsed)
+    for size in args.sizes or ():
+        parsed += list(scale_documents(pool, size))
+    embedder = make_embedder(args.embedder or settings.embedder, settings)
+    result = compare_stores(args.store, parsed, embedder, n_queries=args.queries, rounds=args.rounds,
+                            work_dir=args.work_dir)
+    if args.json:
+        print_json(result)
+    else:
+        print(render(result))
     return 0
 
 

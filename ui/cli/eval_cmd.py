@@ -117,10 +117,12 @@ def _separate_index(settings: Settings, name: str, parsed: list) -> Any:
     """An index of only these documents, next to the default one, reused (unchanged docs skip) across runs."""
     from policyqa.index.clause_index import ClauseIndex
     from policyqa.index.embedders import make_embedder
+    from policyqa.index.store import store_variant
 
     root = settings.index_dir()
     index = ClauseIndex.open(root.with_name(f"{root.name}-eval-{name}"), make_embedder(settings.embedder, settings),
-                             create=True)
+                             create=True, store=store_variant(settings.store, f"eval_{name}"),
+                             store_token=settings.store_token)
     keep = {p.document.doc_id for p in parsed}
     for info in index.documents():
         if info.document.doc_id not in keep:

@@ -95,13 +95,15 @@ def cmd_remove(args: argparse.Namespace, settings: Settings) -> int:
     from policyqa.index.errors import IndexNotFoundError
     from policyqa.index.library import Library
     from policyqa.index.persist import current_version
+    from policyqa.index.store import LOCAL
 
     root = settings.index_dir()
-    if current_version(root) is None:
+    if settings.store == LOCAL and current_version(root) is None:
         raise IndexNotFoundError(f"no index at {root}; build one with `policyqa ingest PATH --index {root}`")
     report = Library.from_settings(settings).remove(args.doc_id)
     upload = " and its stored upload" if report.original_deleted else ""
-    print(f"removed {args.doc_id}{upload}; {report.clause_count} clauses left in {root}")
+    where = root if settings.store == LOCAL else settings.store
+    print(f"removed {args.doc_id}{upload}; {report.clause_count} clauses left in {where}")
     return 0
 
 

@@ -99,7 +99,7 @@ def cmd_serve(args: argparse.Namespace, settings) -> int:  # noqa: ANN001 (Setti
     app = build_app(engine, settings, llm=args.llm)
     url = launch_app(app, host=args.host, port=args.port, auth=auth or None, settings=settings)
     login = " (login required)" if auth else ""
-    print(f"policyqa: serving {index.root} at {url}{login}; Ctrl-C stops", file=sys.stderr, flush=True)
+    print(f"policyqa: serving {index.where} at {url}{login}; Ctrl-C stops", file=sys.stderr, flush=True)
     try:
         app.block_thread()
     finally:
