@@ -17,9 +17,14 @@ import logging
 import marshal
 import os
 import tempfile
+import warnings
 from pathlib import Path
 
-import jieba
+with warnings.catch_warnings():
+    # jieba's import reaches for pkg_resources, which setuptools < 81 flags as deprecated on stderr:
+    # a line every `policyqa` command would print, about jieba's packaging, not about the user's work.
+    warnings.filterwarnings("ignore", message="pkg_resources is deprecated", category=UserWarning)
+    import jieba
 
 log = logging.getLogger(__name__)
 
