@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any, Protocol, runtime_checkable
 import numpy as np
 from langchain_core.embeddings import Embeddings
 
-from policyqa.errors import PolicyqaError
+from policyqa.index.errors import EmbedderUnavailableError, UnknownEmbedderError
 
 if TYPE_CHECKING:
     from policyqa.settings import Settings
@@ -24,14 +24,6 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 DEFAULT_EMBEDDER = "e5-small-bundled"
-
-
-class UnknownEmbedderError(PolicyqaError):
-    """An embedder spec that names no embedder we know."""
-
-
-class EmbedderUnavailableError(PolicyqaError):
-    """An embedder whose optional dependency is not installed."""
 
 
 @runtime_checkable

