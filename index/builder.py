@@ -104,7 +104,7 @@ def classify(live: IndexVersion | None, docs: Sequence[ParsedDocument]) -> tuple
 
 
 BUILD_CHUNK = 20_000  # clauses parsed into rows, embedded and written at a time: bounded memory at 1M
-EMBED_STEP = 128      # clauses (with their sentence windows) embedded between two progress updates
+EMBED_STEP = 64       # clauses (with their sentence windows) embedded between two progress updates
 
 ProgressCallback = Callable[[int, int], None]  # (clauses done, clauses to do)
 
