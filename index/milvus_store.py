@@ -248,9 +248,15 @@ class MilvusStore:
                 server_manager_instance.release_server(self.target.client_uri)
 
     def build(self, upserts: Sequence[ParsedDocument], removals: set[str], embedder: Embedder,
-              cache: EmbeddingCache | None, *, options: Any, report: Any, progress: bool) -> None:
+              cache: EmbeddingCache | None, *, options: Any, report: Any, progress: bool,
+              on_progress: Any = None, reembed: bool = False) -> None:
         from policyqa.index.milvus_build import build_collection
 
+        if reembed:
+            # The collection keeps no raw vectors to re-derive from: a new engine means a new ingest.
+            raise IndexStoreError(f"{self.uri}: this collection holds another embedding engine's vectors; "
+                                  "ingest the documents again into a new collection (?collection=NAME), or "
+                                  "set POLICYQA_EMBEDDER to the engine that built it")
         build_collection(self, upserts, removals, embedder, cache, options=options, report=report, progress=progress)
         self.refresh()
 

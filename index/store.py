@@ -23,7 +23,7 @@ import numpy as np
 from policyqa.index.errors import IndexStoreError
 
 if TYPE_CHECKING:
-    from policyqa.index.builder import AddReport, BuildOptions
+    from policyqa.index.builder import AddReport, BuildOptions, ProgressCallback
     from policyqa.index.embed_cache import EmbeddingCache
     from policyqa.index.embedders import Embedder
     from policyqa.index.hybrid import Candidates, Filters, FusionParams
@@ -58,8 +58,12 @@ class StoreBackend(Protocol):
         """Serialise writers of this index."""
 
     def build(self, upserts: Sequence[ParsedDocument], removals: set[str], embedder: Embedder,
-              cache: EmbeddingCache | None, *, options: BuildOptions, report: AddReport, progress: bool) -> None:
-        """Build the next version from the live one and swap it in last; a failure leaves the live one."""
+              cache: EmbeddingCache | None, *, options: BuildOptions, report: AddReport, progress: bool,
+              on_progress: ProgressCallback | None = None, reembed: bool = False) -> None:
+        """Build the next version from the live one and swap it in last; a failure leaves the live one.
+
+        ``on_progress(done, total)`` follows the embedding; ``reembed`` embeds every kept clause again
+        (the live version's vectors come from another engine of the same model)."""
 
     def documents(self) -> list[tuple[Document, int]]:
         """Documents in ingest order with their clause counts."""

