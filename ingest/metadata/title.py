@@ -23,7 +23,9 @@ _HEAD_LINES = 40
 _TITLE_MAX = 90
 _SENTENCE_MARKS = re.compile(r"[。，,；;！!]|[：:](?!$)")
 _SPEECH_OPENING = re.compile(r"^各位[\u4e00-\u9fff、]{1,12}[：:]")
-_SPEECH = re.compile(r"我代表.{0,12}(?:人民政府|国务院|行署|政府)|向大会(?:作|报告)")
+# A speech to a people's congress, or a work report's review heading (2023年工作回顾).
+_SPEECH = re.compile(r"我代表.{0,12}(?:人民政府|国务院|行署|政府)|向大会(?:作|报告)|^(?:19|20)\d{2}年(?:主要|政府)?工作回顾",
+                     re.MULTILINE)
 _SPEAKER = re.compile(r"(?:市长|州长|省长|主席|区长|县长|总理|盟长|专员|书记)\s*(?:[\u4e00-\u9fff]\s*){2,4}$")
 _SESSION = re.compile(r"会议上|大会上")
 _NUMBERED = re.compile(r"^(?:[一二三四五六七八九十]+[、.．]|[（(][一二三四五六七八九十\d]+[）)]|\d+[、.．]|第[一二三四五六七八九十]+[章节条])")
