@@ -26,7 +26,8 @@ from policyqa.ingest.metadata.given import Given, load_sidecar
 from policyqa.ingest.metadata.infer import infer_metadata
 from policyqa.model import Clause, Document, ParsedDocument
 from policyqa.ingest.normalize import to_search_form, to_simplified
-from policyqa.ingest.responsibility import Responsibility, extract_responsibility
+from policyqa.ingest.responsibility import (Responsibility, declares_first_lead, extract_responsibility,
+                                            running_text_units)
 from policyqa.ingest.segment import Piece, split_blocks
 from policyqa.ingest.structure import parse_blocks
 
@@ -193,6 +194,7 @@ def detect_script(text: str) -> str:
 
 def _clauses(doc: Document, text: str, pieces: list[Piece], page_starts: tuple[int, ...]) -> list[Clause]:
     duties: dict[tuple[int, int], Responsibility] = {}
+    first_leads = declares_first_lead(text)
     seen: dict[tuple[str, ...], int] = {}
     numbering: tuple[str, ...] = ()
     clauses = []
@@ -200,14 +202,17 @@ def _clauses(doc: Document, text: str, pieces: list[Piece], page_starts: tuple[i
         if piece.part == 0 or piece.kind == "preamble" and not clauses:
             numbering = _unique_numbering(piece.numbering, seen)
         if piece.scope not in duties:
-            duties[piece.scope] = extract_responsibility(text[piece.scope[0]:piece.scope[1]])
+            scope = text[piece.scope[0]:piece.scope[1]]
+            # A clause with no marker may still name its units in a sentence (由A牵头, A会同B).
+            duties[piece.scope] = (extract_responsibility(scope, first_leads=first_leads)
+                                   or (running_text_units(scope) if piece.kind == "clause" else Responsibility()))
         duty = duties[piece.scope]
         body = text[piece.start:piece.end]
         clauses.append(Clause(
             doc_id=doc.doc_id, numbering=numbering, path=_with_label(piece.path, piece.numbering, numbering),
             text=body, search_text=to_search_form(body), start=piece.start, end=piece.end,
             doc_title=doc.title, region=doc.region, doc_type=doc.doc_type, kind=piece.kind,
-            part=piece.part, leads=duty.leads, cooperating=duty.cooperating,
+            part=piece.part, leads=duty.leads, cooperating=duty.cooperating, responsible=duty.responsible,
             page=bisect.bisect_right(page_starts, piece.start) if page_starts else None))
     return clauses
 

@@ -145,7 +145,8 @@ def _print_hits(hits: list[Any]) -> None:
     for hit in hits:
         c = hit.clause
         units = ""
-        if c.leads or c.cooperating:
+        if c.has_responsibility:
             units = f"\n      牵头: {'、'.join(c.leads) or '—'}  配合: {'、'.join(c.cooperating) or '—'}"
+            units += f"  责任单位: {'、'.join(c.responsible)}" if c.responsible else ""
         text = c.text if len(c.text) <= 160 else c.text[:157] + "…"
         print(f"{hit.rank:>2}. [{hit.score:.3f}] 《{c.doc_title}》 {' › '.join(c.path)}\n      {text}{units}")
