@@ -65,12 +65,16 @@ def cmd_ingest(args: argparse.Namespace, settings: Settings) -> int:
     result = ingest_paths([Path(p) for p in args.paths], IngestConfig.from_megabytes(settings.max_file_mb))
     for error in result.skipped:
         print(f"policyqa: skipped {error}", file=sys.stderr)
+    for copy, original in result.duplicates:
+        print(f"policyqa: {copy} is identical to {original}; indexed once", file=sys.stderr)
     index = ClauseIndex.open(settings.index_dir(), make_embedder(settings.embedder, settings), create=True,
                              options=BuildOptions(faiss_kind=args.faiss), lock_timeout=settings.write_lock_timeout())
     report = index.add(result.parsed, progress=True)
     summary = {"index": str(index.root), "version": report.version, "added": report.added,
                "updated": report.updated, "unchanged": report.unchanged,
-               "skipped": [str(e) for e in result.skipped], "clauses_embedded": report.clauses_embedded,
+               "skipped": [str(e) for e in result.skipped],
+               "duplicates": [{"file": str(c), "same_as": str(o)} for c, o in result.duplicates],
+               "clauses_embedded": report.clauses_embedded,
                "clause_count": report.clause_count}
     if args.json:
         print_json(summary)
