@@ -38,6 +38,7 @@ class QuestionResult:
     cited: tuple[Passage, ...]
     latency_ms: float
     scores: dict[str, float] = field(default_factory=dict)
+    responsible: tuple[str, ...] = ()   # 责任单位 named without a lead
 
 
 @dataclass
@@ -138,8 +139,11 @@ def score(case: TestCase, r: QuestionResult) -> dict[str, float]:
     if not r.abstained and n_relevant:
         out["citation_precision"] = m.cites_gold(r.cited[0] if r.cited else None, case.gold_clauses, expected)
     if case.intent == "responsibility":
-        out["lead_exact"] = m.lead_exact(r.leads, case.leads)
-        out["lead_f1"] = m.lead_f1(r.leads + r.cooperating, case.leads + case.cooperating)
+        # The test sets' gold "leads" of a （责任单位：…） clause are its listed units, which the answer
+        # now reports as responsible: both count as the units the answer names as in charge.
+        named = r.leads + r.responsible
+        out["lead_exact"] = m.lead_exact(named, case.leads)
+        out["lead_f1"] = m.lead_f1(named + r.cooperating, case.leads + case.cooperating)
     elif case.intent == "fact":
         out["fact_contains"] = m.fact_contains(r.answer_text, case.answer_contains)
     elif case.intent == "compare":
@@ -194,7 +198,7 @@ def _run_engine(engine: Any, case: TestCase) -> QuestionResult:
         answer_text=answer.text, abstained=bool(answer.abstained),
         leads=tuple(answer.leads), cooperating=tuple(answer.cooperating),
         cited=tuple(Passage(c.clause.doc_id, c.clause.text) for c in answer.citations),
-        latency_ms=latency,
+        latency_ms=latency, responsible=tuple(answer.responsible),
     )
 
 
@@ -235,7 +239,7 @@ def _failure_row(system: str, case: TestCase, r: QuestionResult, failed: list[st
             expected[name] = list(getattr(case, name))
     got: dict[str, Any] = {"answer": r.answer_text[:400], "abstained": r.abstained,
                            "leads": list(r.leads), "cooperating": list(r.cooperating),
-                           "cited_docs": list(dict.fromkeys(p.doc_id for p in r.cited))[:5],
+                           "responsible": list(r.responsible), "cited_docs": list(dict.fromkeys(p.doc_id for p in r.cited))[:5],
                            "first_citation": r.cited[0].text[:200] if r.cited else "",
                            "top_retrieved": [p.text[:80] for p in r.retrieved[:3]]}
     return {"system": system, "id": case.id, "intent": case.intent, "lang": case.lang,

@@ -77,6 +77,7 @@ def user_words(document: Document, clauses: Iterable[Clause]) -> set[str]:
     for clause in clauses:
         words.update(clause.leads)
         words.update(clause.cooperating)
+        words.update(clause.responsible)
     return {to_search_form(w) for w in words if w and len(w) <= 20}
 
 

@@ -27,7 +27,8 @@ _MAX_WORDS = 4
 
 # English (lower case, singular, words separated by spaces) → Chinese terms, space separated;
 # a|b marks readings of an ambiguous name. Entries after "# places" are place names (they also
-# resolve a question's places to documents, `place_readings`). Grouped by field; keep entries
+# resolve a question's places to documents, `place_readings`); every other province, city and county
+# of China comes from the division table by its pinyin (`_division_readings`). Grouped by field; keep entries
 # general: words a reader of any Chinese policy would need.
 _GLOSSARY_TEXT = """
 # who does what
@@ -536,7 +537,30 @@ def _parsed() -> tuple[dict[tuple[str, ...], tuple[str, ...]], frozenset[tuple[s
         table[key] = tuple(dict.fromkeys(table.get(key, ()) + tuple(chinese.split())))
         if in_places:
             places.add(key)
+    for key, readings in _division_readings().items():
+        if key not in table:  # the hand-written entries above win (六安 = lu'an, 宿州|苏州 order)
+            table[key] = ("|".join(readings),)
+            places.add(key)
     return table, frozenset(places)
+
+
+def _division_readings() -> dict[tuple[str, ...], tuple[str, ...]]:
+    """Every province, city and county of the division table by its pinyin short name
+    (yongqiao → 埇桥, taizhou → 泰州|台州), larger places first among same-sounding ones."""
+    from pypinyin import lazy_pinyin
+
+    from policyqa.ingest.metadata.divisions import division_table, short_name
+
+    rank = {"province": 0, "city": 1, "district": 2}
+    out: dict[tuple[str, ...], list[str]] = {}
+    for place in sorted(division_table().places, key=lambda p: (rank[p.level], p.code)):
+        stem = short_name(place.name, place.level)
+        if len(stem) < 2:
+            continue
+        key = ("".join(lazy_pinyin(stem)).lower(),)
+        if key[0].isascii() and key[0].isalpha() and stem not in out.setdefault(key, []):
+            out[key].append(stem)
+    return {k: tuple(v) for k, v in out.items()}
 
 
 def glossary() -> dict[tuple[str, ...], tuple[str, ...]]:

@@ -35,7 +35,8 @@ class Hit:
         c = self.clause
         return {"rank": self.rank, "score": round(float(self.score), 6), "clause_id": c.clause_id,
                 "doc_id": c.doc_id, "doc_title": c.doc_title, "region": c.region, "path": list(c.path),
-                "text": c.text, "leads": list(c.leads), "cooperating": list(c.cooperating)}
+                "text": c.text, "leads": list(c.leads), "cooperating": list(c.cooperating),
+                "responsible": list(c.responsible)}
 
 
 @dataclass(frozen=True)

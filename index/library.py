@@ -96,6 +96,7 @@ class IngestOutcome:
     parsed: int
     skipped: tuple[IngestError, ...] = ()
     index: str = ""  # where the versions live: the index directory, or the store URI
+    duplicates: tuple[tuple[Path, Path], ...] = ()  # (copy, the earlier file it repeats): indexed once
 
 
 @dataclass(frozen=True)
@@ -180,7 +181,8 @@ class Library:
         with self._writing() as writer:
             report = writer.add(result.parsed, progress=progress)
             where = writer.where
-        return IngestOutcome(report, len(result.parsed), tuple(result.skipped), where)
+        return IngestOutcome(report, len(result.parsed), tuple(result.skipped), where,
+                             tuple(result.duplicates))
 
     def rebuild(self, *, progress: bool = True) -> IngestOutcome:
         """Re-read the bundled corpus and every stored upload and bring the index up to date."""

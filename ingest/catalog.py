@@ -1,23 +1,19 @@
-"""Catalog metadata: ``catalog.toml`` next to the documents, and the bundled corpus that ships with us."""
+"""Catalog metadata: ``catalog.toml`` next to the documents, and the bundled corpus that ships with us.
+
+A catalog is one way of giving metadata (see :mod:`policyqa.ingest.metadata.given`): each
+``[[documents]]`` entry names its ``file`` and any fields it wants to set; the rest is inferred from the
+document. The bundled corpus's catalog is just such a file; nothing downstream depends on it.
+"""
 
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 from typing import Any
 
 from policyqa.ingest.errors import IngestError
-
-if sys.version_info >= (3, 11):
-    import tomllib
-else:  # pragma: no cover - Python 3.10
-    import tomli as tomllib
+from policyqa.ingest.metadata.given import Given, complete_region, entry_fields, read_toml
 
 CATALOG_NAME = "catalog.toml"
-# catalog.toml key -> Document field
-_FIELDS = {"id": "doc_id", "title": "title", "issuer": "issuer", "province": "province", "city": "city",
-           "district": "district", "level": "level", "date": "date", "type": "doc_type",
-           "script": "script", "source": "source_note"}
 
 
 def bundled_corpus_dir() -> Path:
@@ -27,31 +23,37 @@ def bundled_corpus_dir() -> Path:
     return Path(corpus.__file__).resolve().parent
 
 
-def load_catalog(directory: Path | str) -> dict[str, dict[str, Any]]:
-    """Document metadata from ``<directory>/catalog.toml``, keyed by file name.
+def load_catalog_fields(directory: Path | str) -> dict[str, Given]:
+    """Fields each file's catalog entry gives, keyed by file name (relative to ``directory``).
 
     Args:
         directory: a folder; a missing catalog gives an empty dict.
 
     Returns:
-        ``{"file.txt": {"doc_id": …, "title": …, "issuer": …, …}}`` — keyword arguments for
-        ``ingest.model.Document`` without ``sha256`` (which comes from the text when it is read).
+        ``{"file.txt": {"title": ("…", "catalog"), …}}``.
 
     Raises:
-        IngestError: the catalog is not valid TOML, or an entry lacks ``id``, ``file`` or ``title``.
+        IngestError: the catalog is not valid TOML, an entry lacks ``file``, names an unknown field or
+            a region not in the division table (the message names the catalog, the entry and the field).
     """
     path = Path(directory) / CATALOG_NAME
     if not path.is_file():
         return {}
-    try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
-    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
-        raise IngestError(path, f"invalid catalog: {exc}") from exc
-    entries: dict[str, dict[str, Any]] = {}
+    data = read_toml(path)
+    entries: dict[str, Given] = {}
     for i, entry in enumerate(data.get("documents", []), start=1):
-        missing = [k for k in ("id", "file", "title") if not entry.get(k)]
-        if missing:
-            raise IngestError(path, f"documents entry {i} lacks {', '.join(missing)}")
-        entries[str(entry["file"])] = {
-            field: str(entry[key]) for key, field in _FIELDS.items() if key in entry}
+        if not isinstance(entry, dict) or not entry.get("file"):
+            raise IngestError(path, f"documents entry {i} lacks file")
+        where = Path(f"{path} (documents entry {i}, {entry['file']})")
+        entries[str(entry["file"])] = complete_region(entry_fields(entry, where, "catalog", extra=("file",)))
     return entries
+
+
+def load_catalog(directory: Path | str) -> dict[str, dict[str, Any]]:
+    """Document fields from ``<directory>/catalog.toml``, keyed by file name, without their sources.
+
+    Raises:
+        IngestError: see :func:`load_catalog_fields`.
+    """
+    return {file: {name: value for name, (value, _source) in fields.items()}
+            for file, fields in load_catalog_fields(directory).items()}

@@ -9,21 +9,25 @@ from __future__ import annotations
 
 import bisect
 import dataclasses
+import functools
 import hashlib
 import logging
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from policyqa.ingest import boilerplate
-from policyqa.ingest.catalog import CATALOG_NAME, load_catalog
+from policyqa.ingest.catalog import load_catalog_fields
 from policyqa.ingest.config import IngestConfig
 from policyqa.ingest.errors import EmptyDocumentError, IngestError, UnsupportedFormatError
 from policyqa.ingest.loaders import RawDocument, load, supported_suffixes
+from policyqa.ingest.metadata.given import Given, load_sidecar
+from policyqa.ingest.metadata.infer import infer_metadata
 from policyqa.model import Clause, Document, ParsedDocument
 from policyqa.ingest.normalize import to_search_form, to_simplified
-from policyqa.ingest.responsibility import Responsibility, extract_responsibility
+from policyqa.ingest.responsibility import (Responsibility, declares_first_lead, extract_responsibility,
+                                            running_text_units)
 from policyqa.ingest.segment import Piece, split_blocks
 from policyqa.ingest.structure import parse_blocks
 from policyqa.ingest.table_clauses import table_clauses, table_spans
@@ -33,20 +37,24 @@ logger = logging.getLogger(__name__)
 
 @dataclass(frozen=True, slots=True)
 class IngestReport:
-    """The outcome of a batch: parsed documents, and the files skipped with the reason why."""
+    """The outcome of a batch: parsed documents, the files skipped with the reason why, and the files
+    left out because their text is identical to an earlier file's (``(copy, original)`` paths)."""
 
     parsed: list[ParsedDocument] = field(default_factory=list)
     skipped: list[IngestError] = field(default_factory=list)
+    duplicates: list[tuple[Path, Path]] = field(default_factory=list)
 
 
-def parse_file(path: Path | str, *, document: Document | None = None,
+def parse_file(path: Path | str, *, document: Document | None = None, given: Given | None = None,
                config: IngestConfig = IngestConfig()) -> ParsedDocument:
     """Read and parse one file into clauses.
 
     Args:
         path: a .txt/.md/.pdf/.docx/.doc/.wps/.html file (see :func:`ingest.loaders.load`).
-        document: catalog metadata; its ``sha256`` and ``source_path`` are filled in from the file.
-            Without it the title comes from the text and the id from the file name.
+        document: complete metadata, used as it is; its ``sha256`` and ``source_path`` are filled in
+            from the file.
+        given: without ``document``, fields a catalog or sidecar gives (``{field: (value, source)}``);
+            they override what is inferred from the text and the file name, field by field.
         config: size limit and clause sizes.
 
     Returns:
@@ -62,10 +70,10 @@ def parse_file(path: Path | str, *, document: Document | None = None,
         'preamble'
     """
     raw = load(path, config=config)
-    return parse_raw(raw, document=document, config=config)
+    return parse_raw(raw, document=document, given=given, config=config)
 
 
-def parse_raw(raw: RawDocument, *, document: Document | None = None,
+def parse_raw(raw: RawDocument, *, document: Document | None = None, given: Given | None = None,
               config: IngestConfig = IngestConfig()) -> ParsedDocument:
     """Parse text already loaded (see :func:`parse_file`)."""
     text = raw.text
@@ -73,7 +81,7 @@ def parse_raw(raw: RawDocument, *, document: Document | None = None,
     masked = boilerplate.mask(text, spans)
     if not masked.strip():
         raise EmptyDocumentError(raw.path, "only boilerplate (navigation, footer, metadata), no content")
-    doc = _document(raw, masked, document)
+    doc = _document(raw, masked, document, given or {})
     # Duty tables become clauses of their own; the numbering parser never sees their rows.
     prose = boilerplate.mask(masked, table_spans(raw.tables))
     pieces = split_blocks(text, prose, parse_blocks(prose), max_chars=config.max_clause_chars,
@@ -89,71 +97,96 @@ def ingest_paths(paths: Iterable[Path | str], config: IngestConfig = IngestConfi
     """Parse files and folders; a bad file is skipped and reported, the others go on.
 
     A folder is read recursively for files with a supported extension (others are ignored there);
-    a ``catalog.toml`` in it supplies the metadata of the files it lists. A file named explicitly with
-    an unsupported extension is reported as skipped.
+    a ``catalog.toml`` in it, and a sidecar ``<file>.meta.toml`` beside a file, give metadata that
+    overrides what is inferred. A file whose sidecar (or folder catalog) is bad is skipped. A file
+    named explicitly with an unsupported extension is reported as skipped. A file whose text is
+    identical to an earlier one's is parsed once: the copy is listed in ``duplicates``.
 
     Args:
         paths: files and folders, in the order to read them.
         config: size limit and clause sizes.
 
     Returns:
-        ``IngestReport(parsed, skipped)``.
+        ``IngestReport(parsed, skipped, duplicates)``.
     """
     report = IngestReport()
+    seen: dict[str, Path] = {}
     for path in map(Path, paths):
-        for file, document in _expand(path, report):
+        for file, given in _expand(path, report):
             try:
-                report.parsed.append(parse_file(file, document=document, config=config))
+                parsed = parse_file(file, given=given(), config=config)
             except IngestError as exc:
                 logger.info("skipped %s", exc)
                 report.skipped.append(exc)
+                continue
+            original = seen.setdefault(parsed.document.sha256, file)
+            if original != file:
+                logger.info("%s is identical to %s; indexed once", file, original)
+                report.duplicates.append((file, original))
+                continue
+            report.parsed.append(parsed)
     return report
 
 
-def _expand(path: Path, report: IngestReport) -> list[tuple[Path, Document | None]]:
+def _expand(path: Path, report: IngestReport) -> list[tuple[Path, Callable[[], Given]]]:
+    """The files to read and, for each, a function giving its metadata (raising on a bad sidecar)."""
     if not path.is_dir():
-        return [(path, None)]
+        return [(path, lambda: {**_catalog_entry(path), **load_sidecar(path)})]
     try:
-        catalog = load_catalog(path)
+        catalog = load_catalog_fields(path)
     except IngestError as exc:
+        # Files of a folder whose catalog cannot be read would get the wrong metadata: skip them all.
         report.skipped.append(exc)
-        catalog = {}
+        return []
     suffixes = set(supported_suffixes())
     files = sorted(p for p in path.rglob("*") if p.is_file() and p.suffix.lower() in suffixes
                    and not any(part.startswith(".") for part in p.relative_to(path).parts))
     if not files:
         report.skipped.append(UnsupportedFormatError(
             path, f"folder holds no readable documents ({', '.join(supported_suffixes())})"))
-    out: list[tuple[Path, Document | None]] = []
-    for file in files:
-        meta = catalog.get(file.relative_to(path).as_posix())
-        out.append((file, Document(sha256="", **meta) if meta else None))
-    return out
+    return [(file, functools.partial(_merged, catalog.get(file.relative_to(path).as_posix(), {}), file))
+            for file in files]
 
 
-def _document(raw: RawDocument, masked: str, document: Document | None) -> Document:
+def _merged(entry: Given, file: Path) -> Given:
+    return {**entry, **load_sidecar(file)}
+
+
+def _catalog_entry(file: Path) -> Given:
+    return load_catalog_fields(file.parent).get(file.name, {})
+
+
+def _document(raw: RawDocument, masked: str, document: Document | None, given: Given) -> Document:
     sha = hashlib.sha256(raw.text.encode("utf-8")).hexdigest()
     if document is not None:
         return dataclasses.replace(document, sha256=sha, source_path=raw.path.name)
-    return Document(
-        doc_id=slug(raw.path.stem), title=raw.title or first_line_title(masked) or raw.path.stem,
-        sha256=sha, source_path=raw.path.name, issuer=raw.issuer,
-        date=raw.date or boilerplate.first_date(raw.text), script=detect_script(masked))
+    inferred = infer_metadata(text=raw.text, masked=masked, file_stem=raw.path.stem, heading=raw.title,
+                              given_date=raw.date, given_issuer=raw.issuer, script=detect_script(masked))
+    values = {"doc_id": slug(raw.path.stem), **inferred.values}
+    sources = {"doc_id": "filename", **inferred.sources}
+    if given and any(name in given for name in _REGION):
+        for name in _REGION:  # a given region replaces the inferred one as a whole
+            values.pop(name, None)
+            sources.pop(name, None)
+    for name, (value, source) in given.items():
+        values[name], sources[name] = value, source
+    if not values.get("title"):
+        values["title"], sources["title"] = raw.path.stem, "filename"
+    if inferred.ambiguous and not any(name in given for name in _REGION):
+        sources["region_readings"] = "ambiguous: " + " | ".join(inferred.ambiguous)
+        logger.warning("%s: the place it names is ambiguous (%s)", raw.path, ", ".join(inferred.ambiguous))
+    return Document(sha256=sha, source_path=raw.path.name, provenance=tuple(sources.items()),
+                    **{k: v for k, v in values.items() if k in _DOCUMENT_FIELDS})
+
+
+_REGION = ("province", "city", "district", "level")
+_DOCUMENT_FIELDS = frozenset(Document.__dataclass_fields__) - {"sha256", "source_path", "provenance"}
 
 
 def slug(name: str) -> str:
     """A document id from a file name: whitespace and path-unfriendly characters become ``-``."""
     cleaned = re.sub(r"[\s/\\:#?%*\"<>|]+", "-", name.strip()).strip("-").lower()
     return cleaned or "document"
-
-
-def first_line_title(text: str) -> str:
-    """The first non-empty line, without markdown marks and surrounding whitespace, at most 80 chars."""
-    for line in text.splitlines():
-        clean = line.replace("**", "").strip().lstrip("#").strip()
-        if clean:
-            return clean[:80]
-    return ""
 
 
 def detect_script(text: str) -> str:
@@ -168,6 +201,7 @@ def detect_script(text: str) -> str:
 
 def _clauses(doc: Document, text: str, pieces: list[Piece], page_starts: tuple[int, ...]) -> list[Clause]:
     duties: dict[tuple[int, int], Responsibility] = {}
+    first_leads = declares_first_lead(text)
     seen: dict[tuple[str, ...], int] = {}
     numbering: tuple[str, ...] = ()
     clauses = []
@@ -175,14 +209,17 @@ def _clauses(doc: Document, text: str, pieces: list[Piece], page_starts: tuple[i
         if piece.part == 0 or piece.kind == "preamble" and not clauses:
             numbering = _unique_numbering(piece.numbering, seen)
         if piece.scope not in duties:
-            duties[piece.scope] = extract_responsibility(text[piece.scope[0]:piece.scope[1]])
+            scope = text[piece.scope[0]:piece.scope[1]]
+            # A clause with no marker may still name its units in a sentence (由A牵头, A会同B).
+            duties[piece.scope] = (extract_responsibility(scope, first_leads=first_leads)
+                                   or (running_text_units(scope) if piece.kind == "clause" else Responsibility()))
         duty = duties[piece.scope]
         body = text[piece.start:piece.end]
         clauses.append(Clause(
             doc_id=doc.doc_id, numbering=numbering, path=_with_label(piece.path, piece.numbering, numbering),
             text=body, search_text=to_search_form(body), start=piece.start, end=piece.end,
             doc_title=doc.title, region=doc.region, doc_type=doc.doc_type, kind=piece.kind,
-            part=piece.part, leads=duty.leads, cooperating=duty.cooperating,
+            part=piece.part, leads=duty.leads, cooperating=duty.cooperating, responsible=duty.responsible,
             page=bisect.bisect_right(page_starts, piece.start) if page_starts else None))
     return clauses
 

@@ -1,10 +1,13 @@
-"""Who is responsible for a clause: （责任单位：…）, （…牵头，…配合）, （…负责） -> leads, cooperating.
+"""Who is responsible for a clause: （责任单位：…）, （…牵头，…配合）, （…负责） -> leads, cooperating, responsible.
 
 The grammar, applied to each parenthetical of a clause (and to bare ``牵头单位：…`` labels in its text):
 
 * labelled lists — ``责任单位：A、B`` / ``牵头单位：A；配合单位：B`` / ``牵头部门：…`` / ``牵头考核单位：…``.
-  A 牵头/主办 label gives leads; 配合/协办/参与/协同 labels give cooperating; a 责任 label gives leads,
-  unless the same parenthetical also has a 牵头 label, in which case it names the cooperating units.
+  A 牵头/主办 label gives leads; 配合/协办/参与/协同 labels give cooperating; a 责任 label gives
+  *responsible* units (a 责任单位 list does not say which of them leads), unless the same parenthetical
+  also has a 牵头 label, in which case it names the cooperating units. Where the document declares
+  that the first unit listed leads (列第一位的为牵头单位 …, see :func:`declares_first_lead`), the first
+  responsible unit is the lead and the others cooperate.
 * verb lists — comma-separated segments ``A、B牵头`` / ``A牵头负责`` / ``A负责`` / ``C配合`` /
   ``D等按职责分工负责``. 牵头 makes leads; 配合 makes cooperating; 负责 makes cooperating after a
   牵头 in the same parenthetical, otherwise leads.
@@ -42,27 +45,117 @@ _ADMIN_TAIL = re.compile(r"^[县区市镇乡]$|^[县区市]（[^）]*）$")
 _ADMIN_HEAD = re.compile(r"^[县区市镇乡](?:$|（|[^\u4e00-\u9fff]|人民政府|政府|委|直|级)")
 
 
+# A document's own convention for 责任单位 lists: 列第一位的为牵头单位 / 排在首位的为牵头单位 /
+# 第一个为牵头单位 / 排名第一的单位为牵头单位 (in a note, an annex heading or a footnote).
+_FIRST_LEADS = re.compile(
+    r"(?:列|排|排名|排序)?(?:在|于)?(?:第一位|首位|第一个|第一家|第一)的?(?:单位|部门)?(?:为|是)(?:牵头|主责)(?:单位|部门)")
+# Collective names: every county, all relevant departments … — kept, but not a named unit.
+_COLLECTIVE = re.compile(r"^(?:[省市区县]?(?:各|全|有关|相关|其他|其它)|各有关|各相关)|(?:有关|相关|各)(?:单位|部门)$")
+
+
 @dataclass(frozen=True, slots=True)
 class Responsibility:
-    """The units a clause names: ``leads`` (牵头, or every unit of a bare 责任单位 list) and
-    ``cooperating`` (配合, or 按职责分工负责 after a 牵头)."""
+    """The units a clause names: ``leads`` (牵头), ``cooperating`` (配合, or 按职责分工负责 after a 牵头)
+    and ``responsible`` (a 责任单位 list that names no lead)."""
 
     leads: tuple[str, ...] = ()
     cooperating: tuple[str, ...] = ()
+    responsible: tuple[str, ...] = ()
 
     def __bool__(self) -> bool:
-        return bool(self.leads or self.cooperating)
+        return bool(self.leads or self.cooperating or self.responsible)
 
     def merge(self, other: Responsibility) -> Responsibility:
-        """Both lists of ``self`` followed by ``other``'s, without repeating a unit within a list."""
-        return Responsibility(_unique(self.leads + other.leads), _unique(self.cooperating + other.cooperating))
+        """Every list of ``self`` followed by ``other``'s, without repeating a unit within a list."""
+        return Responsibility(_unique(self.leads + other.leads), _unique(self.cooperating + other.cooperating),
+                              _unique(self.responsible + other.responsible))
+
+    def first_leads(self) -> Responsibility:
+        """The document's convention applied: the first responsible unit leads, the others cooperate."""
+        if not self.responsible:
+            return self
+        head, *rest = self.responsible
+        return Responsibility(_unique((*self.leads, head)), _unique((*self.cooperating, *rest)))
 
 
-def extract_responsibility(text: str) -> Responsibility:
-    """Leads and cooperating units named by a clause's own parentheticals and labels.
+# Units in running text, for clauses without a marker: 由A、B牵头 / 由A负责 / (由)A会同B、C. A unit name here
+# starts the sentence (or follows 由) and holds no function word (我办, 具体目录由… are not units).
+_NAME = r"[\u4e00-\u9fff]{3,24}?"
+_NAMES = rf"{_NAME}(?:、{_NAME})*"
+_LEAD_VERB = re.compile(rf"由(?P<leads>{_NAMES})(?:牵头|负责)(?P<rest>[^。；;]*)")
+_TOGETHER = re.compile(rf"(?:由|^|[，,。；;：:])(?P<leads>{_NAME})会同(?P<coop>[^，,。；;]+)")
+_OPENS_WITH = re.compile(rf"(?:^|[。；;])(?P<leads>{_NAME})负责(?=[\u4e00-\u9fff])")
+_COOP_AFTER = re.compile(rf"^[，,](?P<coop>{_NAMES})(?:等)?(?:配合|参与|按职责分工负责)")
+_NUMBER_HEAD = re.compile(r"^(?:第[一二三四五六七八九十百零\d]+条|[（(][一二三四五六七八九十\d]+[)）]|\d+[.、．]|[一二三四五六七八九十]+、)")
+_FUNCTION_CHARS = re.compile(r"[由我将已对把被向在从为是的了]")
+# Suffixes that end a unit name inside running text (区/部/所 alone are too common in ordinary words).
+_STRONG_SUFFIX = re.compile(r"(?:局|委|厅|办|政府|部门|单位|中心|管委会|公司|集团|海关|银行|分行|支行|委员会|办公室)$")
+
+
+def running_text_units(text: str) -> Responsibility:
+    """Leads and cooperating units a clause names in its sentences rather than in a marker.
+
+    Conservative: only 由A、B牵头 (with a following ``，C配合``), 由A负责, (由)A会同B、C, and a sentence that
+    opens with ``A负责``; every name must end like a unit (…局, …委, …政府, …部门) and hold no function word.
+
+    Example:
+        >>> running_text_units("具体产品目录由市商务委会同相关部门明确。")
+        Responsibility(leads=('市商务委',), cooperating=('相关部门',), responsible=())
+    """
+    flat = _NUMBER_HEAD.sub("", _WS.sub("", text))
+    m = _LEAD_VERB.search(flat)
+    if m and _unit_names(m["leads"]):
+        follow = _COOP_AFTER.match(m["rest"])
+        coop = _unit_names(follow["coop"]) if follow else ()
+        return Responsibility(_unit_names(m["leads"]), coop)
+    m = _TOGETHER.search(flat)
+    if m:
+        lead = m["leads"].split("由")[-1]
+        coop = _leading_units(m["coop"])
+        if _unit_names(lead) and coop:
+            return Responsibility(_unit_names(lead), coop)
+    m = _OPENS_WITH.search(flat)
+    if m and _unit_names(m["leads"]):
+        return Responsibility(_unit_names(m["leads"]))
+    return Responsibility()
+
+
+def _unit_names(text: str) -> tuple[str, ...]:
+    units = split_units(text)
+    ok = units and all(len(u) >= 3 and _STRONG_SUFFIX.search(u) and not _FUNCTION_CHARS.search(u) for u in units)
+    return units if ok else ()
+
+
+def _leading_units(text: str) -> tuple[str, ...]:
+    """The unit list that opens ``text`` (市财政局、各区政府加强协同 → 市财政局, 各区政府): each item up to
+    the first place a strong unit suffix ends it."""
+    out: list[str] = []
+    for item in text.split("等")[0].split("、"):
+        cut = next((item[:i] for i in range(3, min(len(item), 24) + 1) if _STRONG_SUFFIX.search(item[:i])), "")
+        if not cut or _FUNCTION_CHARS.search(cut):
+            break  # the list has ended: what follows is the predicate (…、形成合力)
+        out.append(cut)
+        if cut != item:
+            break
+    return tuple(out)
+
+
+def declares_first_lead(text: str) -> bool:
+    """Whether a document says that the first unit of each list leads (列第一位的为牵头单位 …)."""
+    return bool(_FIRST_LEADS.search(_WS.sub("", text)))
+
+
+def is_collective(name: str) -> bool:
+    """各县区、市各相关部门、有关单位、各县、区: a collective, not the name of one unit."""
+    return bool(_COLLECTIVE.search(name))
+
+
+def extract_responsibility(text: str, *, first_leads: bool = False) -> Responsibility:
+    """Leads, cooperating and responsible units named by a clause's own parentheticals and labels.
 
     Args:
         text: a clause's original text, e.g. ``"…建设。(市发展改革委牵头,市财政局等按职责分工负责)"``.
+        first_leads: the document declares that the first unit listed leads (:func:`declares_first_lead`).
 
     Returns:
         ``Responsibility(leads=("市发展改革委",), cooperating=("市财政局",))``; empty when the text names
@@ -76,7 +169,8 @@ def extract_responsibility(text: str) -> Responsibility:
         if found:
             result = result.merge(found)
             consumed.append((start, end))
-    return result.merge(_labelled(_blank(text, consumed), in_parentheses=False))
+    result = result.merge(_labelled(_blank(text, consumed), in_parentheses=False))
+    return result.first_leads() if first_leads else result
 
 
 def parse_parenthetical(inner: str, *, trailing: bool = True) -> Responsibility:
@@ -149,6 +243,7 @@ def _labelled(text: str, *, in_parentheses: bool) -> Responsibility:
     has_lead_label = any(m.group(1) in ("牵头", "主办") for m in labels)
     leads: list[str] = []
     cooperating: list[str] = []
+    responsible: list[str] = []
     for i, m in enumerate(labels):
         stop = labels[i + 1].start() if i + 1 < len(labels) else len(text)
         value = text[m.end():stop]
@@ -156,11 +251,13 @@ def _labelled(text: str, *, in_parentheses: bool) -> Responsibility:
             value = re.split(r"[。\n（(）)]", value, maxsplit=1)[0]
         units = split_units(value.rstrip("；;，,"))
         kind = m.group(1)
-        if kind in ("牵头", "主办") or (kind == "责任" and not has_lead_label):
+        if kind in ("牵头", "主办"):
             leads.extend(units)
+        elif kind == "责任" and not has_lead_label:
+            responsible.extend(units)
         else:
             cooperating.extend(units)
-    return Responsibility(_unique(tuple(leads)), _unique(tuple(cooperating)))
+    return Responsibility(_unique(tuple(leads)), _unique(tuple(cooperating)), _unique(tuple(responsible)))
 
 
 def _verb_list(inner: str) -> Responsibility:

@@ -23,7 +23,8 @@ class Citation:
         c = self.clause
         return {"n": self.n, "clause_id": c.clause_id, "doc_id": c.doc_id, "doc_title": c.doc_title,
                 "region": c.region, "path": list(c.path), "text": c.text,
-                "leads": list(c.leads), "cooperating": list(c.cooperating), "ocr": c.ocr}
+                "leads": list(c.leads), "cooperating": list(c.cooperating), "responsible": list(c.responsible),
+                "ocr": c.ocr}
 
 
 @dataclass(frozen=True, slots=True)
@@ -45,7 +46,8 @@ class Answer:
     mode: str = "extractive"
     flags: tuple[str, ...] = ()
     units: tuple[tuple[str, str], ...] = ()  # unit_tasks: the (region, name) of each unit asked about
-    role: str = ""                           # unit_tasks: lead / cooperating / any
+    role: str = ""                           # unit_tasks: lead / cooperating / responsible / any
+    responsible: tuple[str, ...] = ()        # 责任单位 listed without a lead
 
     def __post_init__(self) -> None:
         if self.intent not in INTENTS:
@@ -57,6 +59,7 @@ class Answer:
         return {
             "question": self.question, "answer": self.text, "abstained": self.abstained,
             "intent": self.intent, "leads": list(self.leads), "cooperating": list(self.cooperating),
+            "responsible": list(self.responsible),
             "citations": [c.to_dict() for c in self.citations],
             "related": [c.to_dict() for c in self.related],
             "mode": self.mode, "flags": list(self.flags),

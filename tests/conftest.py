@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
 CORPUS = ROOT / "corpus"
-SHARED_EXTRA = ROOT.parent / "shared" / "corpus-extra"
+# POLICYQA_CORPUS_EXTRA points a git worktree (which has no ../shared) at the shared corpus.
+SHARED_EXTRA = Path(os.environ.get("POLICYQA_CORPUS_EXTRA", ROOT.parent / "shared" / "corpus-extra"))
 DATA = Path(__file__).resolve().parent / "data"
 
 

@@ -64,7 +64,7 @@ class CompareRow:
         return {"doc_id": self.doc_id, "doc_title": self.doc_title, "region": self.region, "note": self.note,
                 "clauses": [{"clause_id": c.clause_id, "path": list(c.path), "text": c.text,
                              "leads": list(c.leads), "cooperating": list(c.cooperating),
-                             "score": round(float(s), 4)} for c, s in self.clauses]}
+                             "responsible": list(c.responsible), "score": round(float(s), 4)} for c, s in self.clauses]}
 
 
 @dataclass(frozen=True)
@@ -158,7 +158,8 @@ def comparison_answer(question: str, comparison: Comparison) -> Answer:
             continue
         items = []
         for clause, _ in row.clauses:
-            units = (responsibility_sentence(clause.leads, clause.cooperating, source_text=clause.text)
+            units = (responsibility_sentence(clause.leads, clause.cooperating, source_text=clause.text,
+                                             responsible=clause.responsible)
                      if clause.has_responsibility else "")
             items.append(f"{' '.join(clause.path)}：“{_short(clause.text)}”{units}[{number[clause.clause_id]}]")
         parts.append(f"《{row.doc_title}》：" + "；".join(items))
@@ -168,20 +169,22 @@ def comparison_answer(question: str, comparison: Comparison) -> Answer:
 
 
 def to_markdown(comparison: Comparison) -> str:
-    """A Markdown table: document | region | clause | leads | cooperating."""
-    lines = [f"## {comparison.topic}", "", "| 文件 | 地区 | 条款 | 牵头单位 | 配合单位 |", "|---|---|---|---|---|"]
+    """A Markdown table: document | region | clause | leads | cooperating | responsible."""
+    lines = [f"## {comparison.topic}", "", "| 文件 | 地区 | 条款 | 牵头单位 | 配合单位 | 责任单位 |",
+             "|---|---|---|---|---|---|"]
     for row in comparison.rows:
         if not row.clauses:
-            lines.append(f"| {row.doc_title} | {row.region} | {NOTHING} | | |")
+            lines.append(f"| {row.doc_title} | {row.region} | {NOTHING} | | | |")
         for clause, _ in row.clauses:
             text = _short(clause.text).replace("|", "\\|")
             lines.append(f"| {row.doc_title} | {row.region} | {' '.join(clause.path)} {text} | "
-                         f"{'、'.join(clause.leads)} | {'、'.join(clause.cooperating)} |")
+                         f"{'、'.join(clause.leads)} | {'、'.join(clause.cooperating)} | "
+                         f"{'、'.join(clause.responsible)} |")
     return "\n".join(lines) + "\n"
 
 
 # Chinese, for the staff who open it in Excel; the JSON output (`compare --json`) keeps English keys.
-CSV_HEADERS = ("文件 ID", "文件", "地区", "条款 ID", "条款", "内容", "牵头单位", "配合单位", "相关度")
+CSV_HEADERS = ("文件 ID", "文件", "地区", "条款 ID", "条款", "内容", "牵头单位", "配合单位", "责任单位", "相关度")
 
 
 def to_csv(comparison: Comparison) -> str:
@@ -191,10 +194,11 @@ def to_csv(comparison: Comparison) -> str:
     writer.writerow(CSV_HEADERS)
     for row in comparison.rows:
         if not row.clauses:
-            writer.writerow([row.doc_id, row.doc_title, row.region, "", "", NOTHING, "", "", ""])
+            writer.writerow([row.doc_id, row.doc_title, row.region, "", "", NOTHING, "", "", "", ""])
         for clause, score in row.clauses:
             writer.writerow([row.doc_id, row.doc_title, row.region, clause.clause_id, " ".join(clause.path),
-                             clause.text, "、".join(clause.leads), "、".join(clause.cooperating), f"{score:.4f}"])
+                             clause.text, "、".join(clause.leads), "、".join(clause.cooperating),
+                             "、".join(clause.responsible), f"{score:.4f}"])
     return out.getvalue()
 
 
@@ -208,7 +212,7 @@ def to_text(comparison: Comparison) -> str:
         for clause, score in row.clauses:
             lines.append(f"  {reference(clause)}  ({score:.2f})\n    {_short(clause.text, 200)}")
             if clause.has_responsibility:
-                lines.append(f"    {responsibility_sentence(clause.leads, clause.cooperating, source_text=clause.text)}")
+                lines.append(f"    {responsibility_sentence(clause.leads, clause.cooperating, source_text=clause.text, responsible=clause.responsible)}")
     return "\n".join(lines) + "\n"
 
 

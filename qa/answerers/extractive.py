@@ -176,12 +176,14 @@ class ExtractiveAnswerer:
             return self._general(r, candidates, note="相关条款未写明责任单位。")
         best = owners[0]
         c = best.clause
-        text = responsibility_sentence(c.leads, c.cooperating, english=r.analysis.english, source_text=c.text)
+        text = responsibility_sentence(c.leads, c.cooperating, english=r.analysis.english, source_text=c.text,
+                                       responsible=c.responsible)
         cited = cite([(c, best.support)] + ([(best.via, 0.0)] if best.via else []))
         quote = _quote(c.text, 200)
         body = f"{text}[1]\n依据：{reference(c)}：“{quote}”"
         return Answer(question=r.question, text=body, intent="responsibility", leads=c.leads,
-                      cooperating=c.cooperating, citations=cited, related=self._related(r, cited))
+                      cooperating=c.cooperating, responsible=c.responsible, citations=cited,
+                      related=self._related(r, cited))
 
     def _with_children(self, r: Retrieval, candidates: list[Candidate]) -> list[Candidate]:
         """Candidates plus the children of retrieved headings/sections, re-ranked together.
@@ -269,7 +271,8 @@ class ExtractiveAnswerer:
         body = "\n".join(f"{reference(c.clause)}：“{_quote(c.clause.text, 300)}”[{c.n}]" for c in cited)
         return Answer(question=r.question, text=(note + "\n" if note else "") + body, intent=r.analysis.intent
                       if r.analysis.intent != "compare" else "general", leads=best.clause.leads,
-                      cooperating=best.clause.cooperating, citations=cited, related=self._related(r, cited))
+                      cooperating=best.clause.cooperating, responsible=best.clause.responsible,
+                      citations=cited, related=self._related(r, cited))
 
     def abstain(self, r: Retrieval, reason: str) -> Answer:
         """``abstained``: no citations; the nearest clauses are listed as ``related``."""
@@ -284,14 +287,18 @@ class ExtractiveAnswerer:
 
 
 def responsibility_sentence(leads: tuple[str, ...], cooperating: tuple[str, ...], *, english: bool = False,
-                            source_text: str = "") -> str:
+                            source_text: str = "", responsible: tuple[str, ...] = ()) -> str:
     """由A牵头，B、C等按职责分工负责 — or 由A牵头 when the clause says so with no one cooperating
-    (``source_text`` is the clause's text), or 责任单位：A、B for a bare list."""
+    (``source_text`` is the clause's text), or 责任单位：A、B for a list that names no lead."""
     if english:
         parts = [f"Lead: {'、'.join(leads)}" if leads else ""]
         if cooperating:
             parts.append(f"cooperating: {'、'.join(cooperating)}")
+        if responsible:
+            parts.append(f"responsible: {'、'.join(responsible)}")
         return "; ".join(p for p in parts if p) + ". "
+    if responsible and not leads:
+        return f"责任单位：{'、'.join(responsible + cooperating)}。"
     if leads and cooperating:
         return f"由{'、'.join(leads)}牵头，{'、'.join(cooperating)}{_cooperating_wording(source_text)}。"
     if leads and "牵头" in to_search_form(source_text):

@@ -27,7 +27,10 @@ from policyqa.qa.ledger.unit_names import fold
 
 _LEAD = re.compile(r"牵头|\blead(?:s|ing)?\b|\bled\b|\bin charge of\b", re.IGNORECASE)
 _COOPERATING = re.compile(r"配合|协助|协同|\bco-?operat|\bassist|\bsupport(?:s|ing)?\b", re.IGNORECASE)
-_ROLE_EN = {"lead": "leads", "cooperating": "cooperates on", "any": "takes part in"}
+_ROLE_EN = {"lead": "leads", "cooperating": "cooperates on", "responsible": "is responsible for",
+            "any": "takes part in"}
+_TASK_ROLES = ("lead", "cooperating", "responsible")
+_ROLE_LABEL_EN = {"lead": "Lead:", "cooperating": "Cooperating:", "responsible": "Responsible:"}
 
 
 @dataclass(frozen=True, slots=True)
@@ -138,21 +141,14 @@ def _listing(per_unit: list[tuple[Unit, list[Task]]], role: str, *, english: boo
         lines.append("The question names no region; each unit of that name:" if english
                      else "问题未指明地区，同名单位分别列出：")
     for unit, tasks in per_unit:
-        leads = sum(t.role == "lead" for t in tasks)
-        if english:
-            lines.append(f"{unit.label} {_ROLE_EN[role]} {len(tasks)} task(s)"
-                         + (f" (leads {leads}, cooperates on {len(tasks) - leads})" if role == "any" else "") + ":")
-        else:
-            lines.append(f"{unit.label}{ROLE_ZH[role]}的任务共 {len(tasks)} 项"
-                         + (f"（牵头 {leads} 项，配合 {len(tasks) - leads} 项）" if role == "any" else "") + "：")
+        lines.append(_unit_heading(unit, tasks, role, english=english))
         for _, doc_tasks in groupby(tasks, key=lambda t: t.clause.doc_id):
             doc_tasks = list(doc_tasks)
             lines.append(f"《{doc_tasks[0].clause.doc_title or doc_tasks[0].clause.doc_id}》")
-            for task_role in ("lead", "cooperating"):
+            for task_role in _TASK_ROLES:
                 group = [t for t in doc_tasks if t.role == task_role]
                 if group and role == "any":
-                    lines.append(("Lead:" if task_role == "lead" else "Cooperating:") if english
-                                 else f"{ROLE_ZH[task_role]}：")
+                    lines.append(_ROLE_LABEL_EN[task_role] if english else f"{ROLE_ZH[task_role]}：")
                 for t in group:
                     if t.clause.clause_id not in numbers:
                         ordered.append(t)
@@ -160,6 +156,25 @@ def _listing(per_unit: list[tuple[Unit, list[Task]]], role: str, *, english: boo
                     n = numbers[t.clause.clause_id]
                     lines.append(f"[{n}] {clause_number(t.clause)} {shorten(t.task_text, 70)}")
     return lines, ordered
+
+
+def _unit_heading(unit: Unit, tasks: list[Task], role: str, *, english: bool) -> str:
+    """区商务局参与的任务共 5 项（责任单位 5 项）：— counts by role only where the question asks any role."""
+    if not tasks:
+        # Another unit of that name has the role; this one has tasks in other roles only.
+        other = [(r, n) for r, n in (("lead", unit.leads), ("cooperating", unit.cooperating),
+                                     ("responsible", unit.responsible)) if n]
+        if english:
+            return f"{unit.label} has no task it {_ROLE_EN[role].split()[0]}s" + (
+                f" ({', '.join(f'{_ROLE_EN[r]} {n}' for r, n in other)})" if other else "") + "."
+        return f"{unit.label}没有{ROLE_ZH[role]}的任务" + (
+            f"（另有{'，'.join(f'{ROLE_ZH[r]} {n} 项' for r, n in other)}）" if other else "") + "。"
+    counts = [(r, sum(t.role == r for t in tasks)) for r in _TASK_ROLES]
+    if english:
+        detail = ", ".join(f"{_ROLE_EN[r]} {n}" for r, n in counts if n)
+        return f"{unit.label} {_ROLE_EN[role]} {len(tasks)} task(s)" + (f" ({detail})" if role == "any" else "") + ":"
+    detail = "，".join(f"{ROLE_ZH[r]} {n} 项" for r, n in counts if n)
+    return f"{unit.label}{ROLE_ZH[role]}的任务共 {len(tasks)} 项" + (f"（{detail}）" if role == "any" else "") + "："
 
 
 def _citations(tasks: list[Task]) -> tuple[Citation, ...]:

@@ -24,6 +24,7 @@ from policyqa.qa.ledger.ledger import ROLE_ZH, Task, Unit
 _COLUMNS = (
     ("n", "序号", 6), ("document", "文件", 34), ("section", "章节", 30), ("clause", "条款", 12),
     ("task", "任务", 70), ("leads", "牵头单位", 30), ("cooperating", "配合单位", 30),
+    ("responsible", "责任单位", 30),
 )
 _ROLE_COLUMN = ("role", "本单位角色", 12)
 _ID_COLUMN = ("clause_id", "条款编号", 36)
@@ -73,8 +74,8 @@ class DutyTable:
                 "n": n, "doc_id": c.doc_id, "document": c.doc_title or c.doc_id,
                 "section": " › ".join(c.path[:-1]), "clause": clause_number(c), "path": list(c.path),
                 "task": task.task_text, "text": task.text, "leads": list(c.leads),
-                "cooperating": list(c.cooperating), "role": task.role, "clause_id": c.clause_id,
-                "deadline": c.deadline,
+                "cooperating": list(c.cooperating), "responsible": list(c.responsible), "role": task.role,
+                "clause_id": c.clause_id, "deadline": c.deadline,
             })
         return out
 
@@ -85,7 +86,7 @@ class DutyTable:
             row = []
             for key, _, _ in self.columns:
                 value = record[key]
-                if key in ("leads", "cooperating"):
+                if key in ("leads", "cooperating", "responsible"):
                     value = "、".join(value)
                 elif key == "role":
                     value = ROLE_ZH.get(value, value)
@@ -105,10 +106,11 @@ class DutyTable:
         buf = io.StringIO()
         writer = csv.writer(buf, lineterminator="\n")
         writer.writerow(["doc_id", "document", "clause_id", "clause", "section", "task", "leads",
-                         "cooperating", "role"])
+                         "cooperating", "responsible", "role"])
         for r in self.records():
             writer.writerow([r["doc_id"], r["document"], r["clause_id"], r["clause"], r["section"], r["task"],
-                             "、".join(r["leads"]), "、".join(r["cooperating"]), r["role"]])
+                             "、".join(r["leads"]), "、".join(r["cooperating"]), "、".join(r["responsible"]),
+                             r["role"]])
         return buf.getvalue()
 
     def write_xlsx(self, path: Path | str) -> Path:

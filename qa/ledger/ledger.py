@@ -1,4 +1,5 @@
-"""The responsibility ledger: every unit of the index and every clause it leads or cooperates on.
+"""The responsibility ledger: every unit of the index and every clause it leads, cooperates on or is
+responsible for (责任单位: listed without a lead; see ``ingest.responsibility``).
 
 A unit is its name scoped by a region: 宿州's 市委组织部 and 宿迁's 市委组织部 are two units, and
 埇桥区's 区财政局 is not 宿州's 市财政局. The region comes from the name's level and the document:
@@ -9,6 +10,7 @@ A unit is its name scoped by a region: 宿州's 市委组织部 and 宿迁's 市
 
 Spellings are joined by ``qa.unit_names`` (市发改委 = 市发展改革委), never by similarity; a unit is
 shown as it is most often written. Lists are complete: the ledger reads every clause, not a search.
+Collectives (各县区, 市各相关部门, 有关单位) are kept but marked ``collective``: they are not a named unit.
 
 Example:
     >>> ledger = Ledger(engine.corpus)                               # doctest: +SKIP
@@ -24,6 +26,7 @@ import difflib
 from collections import Counter, defaultdict
 from dataclasses import dataclass
 
+from policyqa.ingest.responsibility import is_collective
 from policyqa.qa.errors import UnknownDocumentError, UnknownRegionError, UnknownUnitError
 from policyqa.model import Clause, Document
 from policyqa.qa.answerers.citations import without_duty
@@ -31,8 +34,8 @@ from policyqa.qa.question.corpus_view import CorpusView
 from policyqa.qa.question.places import place_stem
 from policyqa.qa.ledger.unit_names import UnitNames, fold
 
-ROLES = ("lead", "cooperating", "any")
-ROLE_ZH = {"lead": "牵头", "cooperating": "配合", "any": "参与"}
+ROLES = ("lead", "cooperating", "responsible", "any")
+ROLE_ZH = {"lead": "牵头", "cooperating": "配合", "responsible": "责任单位", "any": "参与"}
 
 UnitId = tuple[str, str, str]  # (region, level, key)
 
@@ -48,6 +51,8 @@ class Unit:
     spellings: tuple[str, ...]      # every spelling seen, most frequent first
     leads: int = 0                  # clauses it leads (牵头)
     cooperating: int = 0            # clauses it cooperates on (配合), and does not also lead
+    responsible: int = 0            # clauses that list it as 责任单位 with no lead named
+    collective: bool = False        # 各县区 / 市各相关部门 / 有关单位: many units, not one
 
     @property
     def uid(self) -> UnitId:
@@ -55,7 +60,7 @@ class Unit:
 
     @property
     def total(self) -> int:
-        return self.leads + self.cooperating
+        return self.leads + self.cooperating + self.responsible
 
     @property
     def label(self) -> str:
@@ -65,14 +70,16 @@ class Unit:
 
     def to_dict(self) -> dict[str, object]:
         return {"region": self.region, "name": self.name, "label": self.label, "spellings": list(self.spellings),
-                "leads": self.leads, "cooperating": self.cooperating, "total": self.total}
+                "leads": self.leads, "cooperating": self.cooperating, "responsible": self.responsible,
+                "total": self.total, "collective": self.collective}
 
 
 @dataclass(frozen=True, slots=True)
 class Task:
     """One row of the 责任分工表: a clause (all of its parts) with its units.
 
-    ``role`` is the queried units' role in it (lead wins over cooperating), '' in a whole-table view.
+    ``role`` is the queried units' role in it (lead, then cooperating, then responsible), '' in a
+    whole-table view.
     """
 
     clause: Clause                  # the clause's first part: what is cited
@@ -90,6 +97,14 @@ class _Row:
     task: Task
     leads: tuple[UnitId, ...]
     cooperating: tuple[UnitId, ...]
+    responsible: tuple[UnitId, ...] = ()
+
+    def role_of(self, wanted: set[UnitId]) -> str:
+        for role, ids in (("lead", self.leads), ("cooperating", self.cooperating),
+                          ("responsible", self.responsible)):
+            if wanted & set(ids):
+                return role
+        return ""
 
 
 class Ledger:
@@ -111,20 +126,23 @@ class Ledger:
         for first, parts in _clause_groups(corpus.clauses):
             doc = corpus.documents.get(first.doc_id)
             ids = {}
-            for name in first.leads + first.cooperating:
+            for name in first.leads + first.cooperating + first.responsible:
                 ids[name] = self.identify(name, doc)
                 spellings[ids[name]][name] += 1
             leads = tuple(dict.fromkeys(ids[n] for n in first.leads))
             coop = tuple(dict.fromkeys(ids[n] for n in first.cooperating if ids[n] not in leads))
+            resp = tuple(dict.fromkeys(ids[n] for n in first.responsible if ids[n] not in leads + coop))
             text = "".join(p.text for p in parts)
-            self._rows.append(_Row(Task(first, text), leads, coop))
-        counts = Counter((u, "lead") for r in self._rows for u in r.leads)
-        counts.update((u, "cooperating") for r in self._rows for u in r.cooperating)
+            self._rows.append(_Row(Task(first, text), leads, coop, resp))
+        counts = Counter((u, role) for r in self._rows
+                         for role, ids in (("lead", r.leads), ("cooperating", r.cooperating),
+                                           ("responsible", r.responsible)) for u in ids)
         self._units: dict[UnitId, Unit] = {}
         for uid, seen in spellings.items():
             ordered = tuple(name for name, _ in seen.most_common())
-            self._units[uid] = Unit(*uid, name=ordered[0], spellings=ordered,
-                                    leads=counts[(uid, "lead")], cooperating=counts[(uid, "cooperating")])
+            self._units[uid] = Unit(*uid, name=ordered[0], spellings=ordered, leads=counts[(uid, "lead")],
+                                    cooperating=counts[(uid, "cooperating")],
+                                    responsible=counts[(uid, "responsible")], collective=is_collective(ordered[0]))
 
     # --- identity -------------------------------------------------------------------------------
     def identify(self, name: str, doc: Document | None) -> UnitId:
@@ -160,11 +178,12 @@ class Ledger:
 
     # --- views ----------------------------------------------------------------------------------
     def units(self, *, region: str = "") -> list[Unit]:
-        """Every unit (of one region), by region in document order, then most tasks first."""
+        """Every unit (of one region), by region in document order, named units before collectives,
+        then most tasks first."""
         scope = self.region_name(region) if region else ""
         order = {r: i for i, r in enumerate(self.regions)}
         units = [u for u in self._units.values() if not scope or u.region == scope]
-        return sorted(units, key=lambda u: (order[u.region], -u.total, -u.leads, u.name))
+        return sorted(units, key=lambda u: (order[u.region], u.collective, -u.total, -u.leads, u.name))
 
     def unit(self, uid: UnitId) -> Unit:
         return self._units[uid]
@@ -216,10 +235,11 @@ class Ledger:
         """The 责任分工表: clauses with units, in document and reading order, each once.
 
         Args:
-            units: Only clauses these units lead or cooperate on (default: every clause with units).
+            units: Only clauses these units lead, cooperate on or are responsible for (default: every
+                clause with units).
             doc_ids: Only these documents.
             region: Without ``units``: clauses where some unit of this region has the role.
-            role: ``lead`` (牵头), ``cooperating`` (配合) or ``any``.
+            role: ``lead`` (牵头), ``cooperating`` (配合), ``responsible`` (责任单位) or ``any``.
 
         Raises:
             ValueError: an unknown role. UnknownRegionError / UnknownDocumentError: see above.
@@ -236,11 +256,10 @@ class Ledger:
             if doc_ids and row.task.clause.doc_id not in doc_ids:
                 continue
             if not wanted:
-                if row.leads or row.cooperating:
+                if row.leads or row.cooperating or row.responsible:
                     out.append(row.task)
                 continue
-            task_role = ("lead" if wanted & set(row.leads) else
-                         "cooperating" if wanted & set(row.cooperating) else "")
+            task_role = row.role_of(wanted)
             if task_role and role in ("any", task_role):
                 out.append(Task(row.task.clause, row.task.text, task_role))
         return out

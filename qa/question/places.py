@@ -62,10 +62,11 @@ def _is_place_token(word: str, flag: str) -> bool:
 
 
 def _known_with_suffix(stem: str) -> bool:
-    from jieba import posseg
+    """Whether a bare stem is a real province, city or county's short name (合肥 ↔ 合肥市), by the
+    administrative-division table, not by which places our corpus or jieba's dictionary happen to hold."""
+    from policyqa.ingest.metadata.divisions import division_table
 
-    table = posseg.dt.word_tag_tab
-    return any(table.get(stem + s) == "ns" for s in "省市县")
+    return bool(division_table().lookup(stem))
 
 
 @dataclass(frozen=True, slots=True)

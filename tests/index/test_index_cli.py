@@ -33,7 +33,7 @@ def test_search_json(seed_index: ClauseIndex, capsys: pytest.CaptureFixture[str]
     assert data["query"] == "冷链物流由谁牵头？" and len(data["results"]) == 3
     first = data["results"][0]
     assert set(first) == {"rank", "score", "clause_id", "doc_id", "doc_title", "region", "path", "text",
-                          "leads", "cooperating"}
+                          "leads", "cooperating", "responsible"}
     assert first["rank"] == 1 and isinstance(first["path"], list) and isinstance(first["leads"], list)
 
 

@@ -60,7 +60,7 @@ def test_gbk_file_parses():
     parsed = parse_file(BAD / "gbk.txt")
     assert parsed.document.title == "宿州市推进结对合作帮扶工作方案"
     by_id = {c.clause_id.split(":")[1]: c for c in parsed.clauses}
-    assert by_id["二/1"].leads == ("区商务局", "区发展改革委")
+    assert by_id["二/1"].responsible == ("区商务局", "区发展改革委")  # （责任单位：…）: no lead named
     assert by_id["二/2"].cooperating == ("区人力资源社会保障局",)
 
 
@@ -101,7 +101,7 @@ def test_html_drops_script_style_nav_footer():
     text = " ".join(c.text for c in parsed.clauses)
     for junk in ("不是正文", "color:red", "首页", "监督电话", "网站标题"):
         assert junk not in text
-    assert parsed.clauses[-1].leads == ("市委组织部", "市人力资源社会保障局")
+    assert parsed.clauses[-1].responsible == ("市委组织部", "市人力资源社会保障局")
 
 
 def test_markdown_metadata_header_gives_title_and_date_not_clauses(tmp_path):

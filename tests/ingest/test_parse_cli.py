@@ -29,7 +29,7 @@ def test_parse_json_lines(capsys):
 def test_parse_tree(capsys):
     assert main(["parse", str(bundled_corpus_dir() / "yongqiao_shangcheng_pairing_work_plan_2022.txt")]) == 0
     out = capsys.readouterr().out
-    assert "二/（一）/1 1.构建农产品产销新体系" in out and "牵头: 区商务局" in out
+    assert "二/（一）/1 1.构建农产品产销新体系" in out and "责任单位: 区商务局" in out
 
 
 def test_some_files_skipped_exit_3(capsys, tmp_path):

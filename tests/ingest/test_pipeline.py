@@ -92,8 +92,10 @@ def test_without_catalog_title_from_text_and_id_from_name(tmp_path):
     shutil.copy(src, copy)
     parsed = parse_file(copy)
     assert parsed.document.doc_id == "suqian-opinions"
-    assert parsed.document.title == "宿迁市委市政府最新发布"
+    # The web heading above the title (宿迁市委市政府最新发布) is not the title; the issuer line is part of it.
+    assert parsed.document.title == "中共宿迁市委 宿迁市人民政府关于推动全市南北合作共建高质量发展实施意见"
     assert parsed.document.date == "2020-06-27"
+    assert parsed.document.region == "江苏省宿迁市" and parsed.document.docnumber == "宿发﹝2020﹞14号"
 
 
 def test_folder_run_goes_on_and_reports_each_failure(tmp_path):

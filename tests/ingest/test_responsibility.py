@@ -9,13 +9,16 @@ import pytest
 
 from policyqa.model import ParsedDocument
 from policyqa.ingest.pipeline import parse_file
-from policyqa.ingest.responsibility import Responsibility, extract_responsibility, split_units
+from policyqa.ingest.responsibility import (Responsibility, declares_first_lead, extract_responsibility,
+                                            is_collective, running_text_units, split_units)
 
 YRD = "suzhou-yrd-action-plan-2021"
 YQ = "yongqiao-pairing-plan-2022"
 SQ = "suqian-north-south-opinions-2020"
 
 # (document, numbering of the clause, leads, cooperating) — typed from the parentheticals in corpus/*.txt.
+# The 埇桥区 and 宿迁 lists are （责任单位：…） with no lead named and no convention declared: their units
+# are *responsible* (the third field, see test_seed_responsibility_golden).
 SEED_TABLE: list[tuple[str, tuple[str, ...], tuple[str, ...], tuple[str, ...]]] = [
     (YRD, ("二", "1"), ("市发展改革委",),
      ("市委组织部", "市教育局", "市科技局", "市经信局", "市公安局", "市财政局", "市自然资源和规划局",
@@ -73,7 +76,10 @@ def _clause(parsed: ParsedDocument, numbering: tuple[str, ...]):
                          ids=[f"{d}:{'/'.join(n)}" for d, n, _, _ in SEED_TABLE])
 def test_seed_responsibility_golden(seeds, doc_id, numbering, leads, cooperating):
     clause = _clause(seeds[doc_id], numbering)
-    assert (clause.leads, clause.cooperating) == (leads, cooperating)
+    if doc_id == YRD:
+        assert (clause.leads, clause.cooperating, clause.responsible) == (leads, cooperating, ())
+    else:
+        assert (clause.leads, clause.cooperating, clause.responsible) == ((), (), leads)
 
 
 # A parenthetical with 责任单位 or 牵头: the regex is independent of the parser on purpose.
@@ -87,11 +93,11 @@ def test_every_seed_duty_parenthetical_gives_leads(seeds, doc_id):
     assert found
     for m in found:
         owners = [c for c in parsed.clauses if c.start <= m.start() and m.end() <= c.end]
-        assert len(owners) == 1 and owners[0].leads, m.group(0)
+        assert len(owners) == 1 and (owners[0].leads or owners[0].responsible), m.group(0)
 
 
 def test_seed_counts(seeds):
-    counts = {doc_id: sum(1 for c in p.clauses if c.leads) for doc_id, p in seeds.items()}
+    counts = {doc_id: sum(1 for c in p.clauses if c.leads or c.responsible) for doc_id, p in seeds.items()}
     assert counts[YRD] == 80 and counts[YQ] == 21 and counts[SQ] == 18
     assert counts["suzhou-hangzhou-pairing-news-2023"] == 0
     assert counts["anhui-pairing-tasks-news-2023"] == 0
@@ -103,7 +109,6 @@ def test_headings_inherit_nothing(seeds):
 
 
 @pytest.mark.parametrize(("text", "leads", "cooperating"), [
-    ("推进建设。（责任单位：区商务局、区农业农村局）", ("区商务局", "区农业农村局"), ()),
     ("推进。(市发展改革委牵头,市财政局、各县区人民政府等按职责分工负责)", ("市发展改革委",), ("市财政局", "各县区人民政府")),
     ("推进。（省商务厅牵头，合肥海关配合）", ("省商务厅",), ("合肥海关",)),
     ("推进。(市发展改革委、市科技局分别按职责牵头,各县区人民政府等按职责分工负责)",
@@ -111,9 +116,6 @@ def test_headings_inherit_nothing(seeds):
     ("推进。（省外办负责）", ("省外办",), ()),
     ("推进。(市发展改革委牵头负责)", ("市发展改革委",), ()),
     ("推进。牵头单位：市科技局；配合单位：市财政局、市教育局。", ("市科技局",), ("市财政局", "市教育局")),
-    ("推进。( 责任单位:市商务局、市发展改革委,各县、区,各共建园区)",
-     ("市商务局", "市发展改革委", "各县、区", "各共建园区"), ()),
-    ("推进。（责任单位：各县（区）人民政府、市财政局）", ("各县（区）人民政府", "市财政局"), ()),
     ("推进。（6月底完成，牵头考核单位：市审批服务局）", ("市审批服务局",), ()),
     ("推进。（牵头单位：市国资委；责任单位：产业集团）", ("市国资委",), ("产业集团",)),
     ("推进。（牵头部\n\n门：市交通委、市水务局）", ("市交通委", "市水务局"), ()),
@@ -121,6 +123,40 @@ def test_headings_inherit_nothing(seeds):
 ])
 def test_forms(text, leads, cooperating):
     assert extract_responsibility(text) == Responsibility(leads, cooperating)
+
+
+@pytest.mark.parametrize(("text", "responsible"), [
+    ("推进建设。（责任单位：区商务局、区农业农村局）", ("区商务局", "区农业农村局")),
+    ("推进。( 责任单位:市商务局、市发展改革委,各县、区,各共建园区)", ("市商务局", "市发展改革委", "各县、区", "各共建园区")),
+    ("推进。（责任单位：各县（区）人民政府、市财政局）", ("各县（区）人民政府", "市财政局")),
+    ("推进。（责任部门：市科委、市经济信息化委、相关区）", ("市科委", "市经济信息化委", "相关区")),
+])
+def test_responsible_lists_name_no_lead(text, responsible):
+    assert extract_responsibility(text) == Responsibility(responsible=responsible)
+    # A document that declares its convention (列第一位的为牵头单位) makes the first one the lead.
+    assert extract_responsibility(text, first_leads=True) == Responsibility(responsible[:1], responsible[1:])
+
+
+@pytest.mark.parametrize("note", [
+    "（注：各项任务责任单位中，列第一位的为牵头单位，下同）",
+    "附件：重点任务分工（排在首位的为牵头单位）",
+    "责任单位中第一个为牵头单位。",
+    "排名第一的单位为牵头单位",
+])
+def test_declared_conventions(note):
+    assert declares_first_lead("前文。\n" + note + "\n后文。")
+
+
+def test_no_convention_in_ordinary_text():
+    assert not declares_first_lead("各牵头单位要加强统筹，第一时间报告。责任单位要落实。")
+
+
+@pytest.mark.parametrize(("name", "collective"), [
+    ("各县区", True), ("市各相关部门", True), ("有关单位", True), ("各县、区", True), ("相关园区", True),
+    ("各共建园区", True), ("市发展改革委", False), ("区商务局", False), ("苏宿园区", False),
+])
+def test_collectives(name, collective):
+    assert is_collective(name) is collective
 
 
 @pytest.mark.parametrize("text", [
@@ -188,8 +224,11 @@ def test_extra_responsibility_golden(extra_dir, pattern, paren, leads, cooperati
     parsed = _extra(extra_dir, pattern)
     owners = [c for c in parsed.clauses if paren in c.text]
     assert owners, paren
+    # 责任单位 / 责任部门 lists name responsible units (none of these documents declares a convention).
+    listed = re.search(r"责任(?:单位|部门)[：:]", paren) is not None
     for clause in owners:
-        assert (clause.leads, clause.cooperating) == (leads, cooperating)
+        got = (clause.responsible, clause.cooperating) if listed else (clause.leads, clause.cooperating)
+        assert got == (leads, cooperating)
 
 
 @pytest.mark.corpus_extra
@@ -198,3 +237,32 @@ def test_rcep_item_with_three_tasks_gives_three_parts(extra_dir):
     parts = [c for c in parsed.clauses if c.numbering[-1:] == ("1",) and c.numbering[:1] == ("二",)]
     assert [(c.part, c.leads, c.cooperating) for c in parts] == [
         (0, ("合肥海关",), ()), (1, ("省商务厅",), ("合肥海关",)), (2, ("省商务厅",), ("省农业农村厅",))]
+
+
+# Real sentences (corpus-extra and the seed corpus) with units in running text and no marker.
+@pytest.mark.parametrize(("text", "leads", "cooperating"), [
+    ("具体产品目录由市商务委会同相关部门明确。", ("市商务委",), ("相关部门",)),
+    ("上海市产业协同创新领导小组办公室会同市级相关部门、各区政府加强协同、形成合力",
+     ("上海市产业协同创新领导小组办公室",), ("市级相关部门", "各区政府")),
+    ("第三十四条 国家网信部门会同有关主管部门，建立健全信息共享、会商通报、联合执法", ("国家网信部门",), ("有关主管部门",)),
+    ("不能形成一致意见的，由本级数据资源主管部门会同有关政务部门协调处理。", ("本级数据资源主管部门",), ("有关政务部门",)),
+    ("第十条 　州数据资源主管部门负责全州统一的大数据中心平台、政务云平台的建设", ("州数据资源主管部门",), ()),
+    ("本办法由省经济和信息化厅负责解释。", ("省经济和信息化厅",), ()),
+    ("推进建设。由市发展改革委、市财政局牵头，各县区人民政府配合。", ("市发展改革委", "市财政局"), ("各县区人民政府",)),
+])
+def test_running_text_units(text, leads, cooperating):
+    assert running_text_units(text) == Responsibility(leads, cooperating)
+
+
+@pytest.mark.parametrize("text", [
+    "近期我办会同市财政局推出汇率避险担保增信产品",
+    "我们将会同相关部门持续扩大政府性融资担保覆盖面",
+    "发展改革委会同有关方面认真贯彻落实党中央、国务院决策部署",
+    "由有权机关对直接负责的主管人员和其他直接责任人员，给予行政处分",
+    "主管部门将会同依托单位研究处理",
+    "加强统筹，各地负责落实。",
+    "由市科委牵头，优化部门协同、市区联动工作模式",
+])
+def test_running_text_that_names_no_unit(text):
+    found = running_text_units(text)
+    assert not found or found == Responsibility(("市科委",))

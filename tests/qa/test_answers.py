@@ -30,14 +30,15 @@ def test_cold_chain_lead_is_the_city_development_commission(engine) -> None:  # 
 def test_district_question_is_answered_from_the_district_plan_only(engine) -> None:  # noqa: ANN001
     answer = engine.ask("埇桥区以现有园区为基础探索共建省际产业合作园区，由谁负责？")
     assert _cited_docs(answer) == {DISTRICT}
-    assert answer.leads == ("区发展改革委", "区自然资源局", "区经济和信息化局", "区财政局", "相关园区")
-    assert answer.text.startswith("责任单位：")
+    # （责任单位：…） names no lead: the units are responsible, and the answer says 责任单位.
+    assert answer.responsible == ("区发展改革委", "区自然资源局", "区经济和信息化局", "区财政局", "相关园区")
+    assert not answer.leads and answer.text.startswith("责任单位：")
 
 
 def test_suqian_question_is_answered_from_suqian(engine) -> None:  # noqa: ANN001
     answer = engine.ask("宿迁市与苏州两地干部交流挂职由哪些部门负责？")
     assert _cited_docs(answer) == {SUQIAN}
-    assert "市委组织部" in answer.leads
+    assert "市委组织部" in answer.responsible
 
 
 def test_english_responsibility_question(engine) -> None:  # noqa: ANN001

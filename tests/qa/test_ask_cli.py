@@ -53,7 +53,7 @@ def test_compare_json_shape(index_args: list[str], capsys: pytest.CaptureFixture
     assert set(data) == {"topic", "rows"}
     row = data["rows"][0]
     assert {"doc_id", "doc_title", "region", "clauses"} <= set(row)
-    assert set(row["clauses"][0]) == {"clause_id", "path", "text", "leads", "cooperating", "score"}
+    assert set(row["clauses"][0]) == {"clause_id", "path", "text", "leads", "cooperating", "responsible", "score"}
 
 
 def test_tasks_csv(index_args: list[str], capsys: pytest.CaptureFixture[str]) -> None:

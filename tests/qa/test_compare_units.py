@@ -27,7 +27,7 @@ def test_compare_restricted_to_documents(engine) -> None:  # noqa: ANN001
     data = comparison.to_dict()
     assert set(data) == {"topic", "rows"}
     clause = next(c for r in data["rows"] for c in r["clauses"])
-    assert set(clause) == {"clause_id", "path", "text", "leads", "cooperating", "score"}
+    assert set(clause) == {"clause_id", "path", "text", "leads", "cooperating", "responsible", "score"}
     assert "承接产业转移" in to_markdown(comparison) and to_csv(comparison).startswith("文件 ID,文件,地区,")
 
 
@@ -44,7 +44,7 @@ def test_unit_tasks_are_complete(engine) -> None:  # noqa: ANN001
     assert expected == 4
     tasks = engine.unit_tasks("埇桥区财政局")
     assert len(tasks) == expected
-    assert all("区财政局" in c.leads + c.cooperating for c in tasks)
+    assert all("区财政局" in c.responsible for c in tasks)
     assert [c.clause_id for c in tasks] == [c.clause_id for c in engine.unit_tasks("区财政局")]
 
 

@@ -30,12 +30,14 @@ GOLD = [
     ("市住建局", "宿州", "any", YRD, {"5", "12", "13", "54"}),
     ("区财政局", "", "any", YQ, {"5", "13", "14", "15"}),
     ("区委组织部", "埇桥区", "any", YQ, {"4", "17", "18", "19"}),
-    ("区文化和旅游局", "", "lead", YQ, {"7"}),
+    # 埇桥区 and 宿迁 list （责任单位：…） without naming a lead: their units are responsible, not leads.
+    ("区文化和旅游局", "", "responsible", YQ, {"7"}),
+    ("区文化和旅游局", "", "lead", YQ, set()),
     ("区人社局", "埇桥", "any", YQ, {"16", "17", "19"}),
     ("市财政局", "宿迁", "any", SQ, {"（十一）", "（十二）", "（十三）", "（二十）"}),
-    ("市委组织部", "宿迁", "lead", SQ, {"（六）", "（十）", "（十七）"}),
+    ("市委组织部", "宿迁", "responsible", SQ, {"（六）", "（十）", "（十七）"}),
     ("市统计局", "宿迁", "any", SQ, {"（十二）", "（十三）"}),
-    ("市发改委", "宿迁", "lead", SQ, {"（三）", "（四）", "（五）", "（六）", "（七）", "（八）", "（九）", "（十）",
+    ("市发改委", "宿迁", "responsible", SQ, {"（三）", "（四）", "（五）", "（六）", "（七）", "（八）", "（九）", "（十）",
                                  "（十一）", "（十二）", "（十三）", "（十八）", "（十九）", "（二十）"}),
 ]
 
@@ -119,10 +121,10 @@ def test_whole_document_table(engine, tmp_path) -> None:  # noqa: ANN001
     path = table.write_xlsx(tmp_path / "yq.xlsx")
     sheet = load_workbook(path).active
     rows = list(sheet.iter_rows(values_only=True))
-    assert list(rows[0]) == ["序号", "文件", "章节", "条款", "任务", "牵头单位", "配合单位", "条款编号"]
+    assert list(rows[0]) == ["序号", "文件", "章节", "条款", "任务", "牵头单位", "配合单位", "责任单位", "条款编号"]
     assert len(rows) == 1 + 21
     row15 = next(r for r in rows[1:] if r[3] == "二、（五）15")
-    assert row15[5] == "区财政局" and row15[4].startswith("15.加强金融机构合作")
+    assert row15[7] == "区财政局" and not row15[5] and row15[4].startswith("15.加强金融机构合作")
     assert "责任单位" not in row15[4]  # the task text, without its unit parenthetical
     assert sheet.freeze_panes == "A2" and sheet.column_dimensions["E"].width >= 60
 
@@ -132,8 +134,8 @@ def test_unit_table_xlsx_has_the_role_column(engine, tmp_path) -> None:  # noqa:
 
     path = engine.duty_table("市文化和旅游局", region="宿州").write_xlsx(tmp_path / "culture.xlsx")
     rows = list(load_workbook(path).active.iter_rows(values_only=True))
-    assert rows[0][7] == "本单位角色"
-    assert sorted((r[3], r[7]) for r in rows[1:]) == sorted(
+    assert rows[0][8] == "本单位角色"
+    assert sorted((r[3], r[8]) for r in rows[1:]) == sorted(
         [("九、64", "牵头"), ("九、65", "牵头"), ("九、66", "牵头"), ("三、12", "配合"), ("五、30", "配合")])
 
 

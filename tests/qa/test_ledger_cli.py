@@ -66,7 +66,10 @@ def test_units_json(index_args: list[str], capsys: pytest.CaptureFixture[str]) -
     units = json.loads(capsys.readouterr().out)["units"]
     assert {u["region"] for u in units} == {"宿迁市"}
     by_name = {u["name"]: u for u in units}
-    assert (by_name["市发展改革委"]["leads"], by_name["市委组织部"]["leads"]) == (14, 3)
+    # 宿迁's （责任单位：…） lists name no lead: its units are responsible; collectives are marked.
+    assert (by_name["市发展改革委"]["responsible"], by_name["市委组织部"]["responsible"]) == (14, 3)
+    assert by_name["市发展改革委"]["leads"] == 0 and not by_name["市发展改革委"]["collective"]
+    assert by_name["市各相关部门"]["collective"] and by_name["各县、区"]["collective"]
     assert main(["units", "--region", "苏州", *index_args]) == 1
     assert "unknown region '苏州'" in capsys.readouterr().err
 
@@ -76,6 +79,8 @@ def test_ask_json_of_the_inverse_question(index_args: list[str], capsys: pytest.
     data = json.loads(capsys.readouterr().out)
     assert {"question", "answer", "abstained", "intent", "leads", "cooperating", "citations", "mode"} <= set(data)
     assert data["intent"] == "unit_tasks" and data["role"] == "lead"
-    # No region in the question: both 市委组织部 are listed, each under its own region.
+    # No region in the question: both 市委组织部 are named, each under its own region; 宿迁's is only
+    # ever listed as 责任单位, so it leads nothing and the answer says so.
     assert sorted(u["region"] for u in data["units"]) == ["宿州市", "宿迁市"]
-    assert len(data["citations"]) == 1 + 3 and "问题未指明地区" in data["answer"]
+    assert len(data["citations"]) == 1 and "问题未指明地区" in data["answer"]
+    assert "宿迁市 市委组织部没有牵头的任务（另有责任单位 3 项）" in data["answer"]

@@ -63,10 +63,14 @@ def cmd_ingest(args: argparse.Namespace, settings: Settings) -> int:
     outcome = library.ingest([Path(p) for p in args.paths], progress=True)
     for error in outcome.skipped:
         print(f"policyqa: skipped {error}", file=sys.stderr)
+    for copy, original in outcome.duplicates:
+        print(f"policyqa: {copy} is identical to {original}; indexed once", file=sys.stderr)
     report = outcome.added
     summary = {"index": str(outcome.index), "version": report.version, "added": report.added,
                "updated": report.updated, "unchanged": report.unchanged,
-               "skipped": [str(e) for e in outcome.skipped], "clauses_embedded": report.clauses_embedded,
+               "skipped": [str(e) for e in outcome.skipped],
+               "duplicates": [{"file": str(c), "same_as": str(o)} for c, o in outcome.duplicates],
+               "clauses_embedded": report.clauses_embedded,
                "clause_count": report.clause_count}
     if args.json:
         print_json(summary)
@@ -146,7 +150,8 @@ def _print_hits(hits: list[Any]) -> None:
     for hit in hits:
         c = hit.clause
         units = ""
-        if c.leads or c.cooperating:
+        if c.has_responsibility:
             units = f"\n      牵头: {'、'.join(c.leads) or '—'}  配合: {'、'.join(c.cooperating) or '—'}"
+            units += f"  责任单位: {'、'.join(c.responsible)}" if c.responsible else ""
         text = c.text if len(c.text) <= 160 else c.text[:157] + "…"
         print(f"{hit.rank:>2}. [{hit.score:.3f}] 《{c.doc_title}》 {' › '.join(c.path)}\n      {text}{units}")

@@ -31,8 +31,8 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--unit", help="unit name as documents write it or an alias: 市发改委, 埇桥区财政局, 宿州海关")
     p.add_argument("--region", help="the unit's region (宿州, 宿迁市, 埇桥区); without --unit: all its units")
     p.add_argument("--doc", action="append", default=[], metavar="DOC_ID", help="only this document (repeatable)")
-    p.add_argument("--role", choices=("lead", "cooperating", "any"), default="any",
-                   help="lead (牵头), cooperating (配合) or any (default)")
+    p.add_argument("--role", choices=("lead", "cooperating", "responsible", "any"), default="any",
+                   help="lead (牵头), cooperating (配合), responsible (责任单位, no lead named) or any (default)")
     fmt = p.add_mutually_exclusive_group()
     fmt.add_argument("--json", action="store_true", help="print JSON")
     fmt.add_argument("--csv", action="store_true", help="print CSV")
@@ -87,7 +87,8 @@ def _tasks_text(table: Any) -> str:
             lines.append(f"\n《{document}》")
         role = f"[{ROLE_ZH[r['role']]}] " if r["role"] else ""
         lines.append(f"- {role}{r['clause']} {shorten(r['task'], 100)}")
-        units = [f"牵头：{'、'.join(r['leads'])}"] + ([f"配合：{'、'.join(r['cooperating'])}"] if r["cooperating"] else [])
+        units = [f"{label}：{'、'.join(r[key])}" for key, label in
+                 (("leads", "牵头"), ("cooperating", "配合"), ("responsible", "责任单位")) if r[key]]
         lines.append("  " + "；".join(units))
     return "\n".join(lines) + "\n"
 
@@ -105,9 +106,10 @@ def cmd_units(args: argparse.Namespace, settings: Settings) -> int:
         print_json({"units": [u.to_dict() for u in units]})
         return 0
     width = max((_width(u.label) for u in units), default=0)
-    print(f"{_pad('单位 (unit)', width)}  牵头  配合  合计")
+    print(f"{_pad('单位 (unit)', width)}  牵头  配合  责任  合计")
     for u in units:
-        print(f"{_pad(u.label, width)}  {u.leads:>4}  {u.cooperating:>4}  {u.total:>4}")
+        mark = "  (集合)" if u.collective else ""  # 各县区 / 市各相关部门: a collective, not one unit
+        print(f"{_pad(u.label, width)}  {u.leads:>4}  {u.cooperating:>4}  {u.responsible:>4}  {u.total:>4}{mark}")
     return 0
 
 

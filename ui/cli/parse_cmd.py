@@ -76,9 +76,9 @@ def _print_tree(parsed: Any) -> None:
         text = " ".join(clause.text.split())
         text = text if len(text) <= 70 else text[:69] + "…"
         print(f"{'  ' * (depth + 1)}{label}{part} {text}")
-        if clause.leads or clause.cooperating:
-            duty = "牵头: " + "、".join(clause.leads)
-            if clause.cooperating:
-                duty += "  配合: " + "、".join(clause.cooperating)
+        if clause.has_responsibility:
+            duty = "  ".join(f"{label}: {'、'.join(units)}" for label, units in
+                             (("牵头", clause.leads), ("配合", clause.cooperating), ("责任单位", clause.responsible))
+                             if units)
             print(f"{'  ' * (depth + 2)}[{duty}]")
     print()
