@@ -31,6 +31,7 @@ APP_CSS = """
 .pqa .tag { display: inline-block; border-radius: 10px; padding: 0 8px; margin: 2px 4px 0 0; font-size: 12px; }
 .pqa .tag.lead { background: #dbeafe; color: #1e40af; border: 1px solid #93c5fd; }
 .pqa .tag.coop { background: #ecfdf5; color: #065f46; border: 1px solid #6ee7b7; }
+.pqa .tag.resp { background: #fef3c7; color: #92400e; border: 1px solid #fcd34d; }
 .pqa .ctx { padding: 6px 10px; margin: 4px 0; border-left: 3px solid #e5e7eb; color: #4b5563; }
 .pqa .ctx.focus { border-left: 4px solid #f59e0b; background: #fffbeb; color: #111827; }
 .pqa .abstain { border: 1px dashed #f59e0b; background: #fffbeb; padding: 8px 12px; border-radius: 8px; }
@@ -111,10 +112,11 @@ def highlight(text: str, terms: Iterable[str]) -> str:
     return "".join(out)
 
 
-def unit_tags(leads: Sequence[str], cooperating: Sequence[str]) -> str:
-    """牵头 (lead) and 配合 (cooperating) units as coloured tags."""
+def unit_tags(leads: Sequence[str], cooperating: Sequence[str], responsible: Sequence[str] = ()) -> str:
+    """牵头 (lead), 配合 (cooperating) and 责任单位 (responsible, no lead named) units as coloured tags."""
     parts = [f'<span class="tag lead" title="牵头单位">牵头 · {esc(u)}</span>' for u in leads]
     parts += [f'<span class="tag coop" title="配合单位">配合 · {esc(u)}</span>' for u in cooperating]
+    parts += [f'<span class="tag resp" title="责任单位">责任 · {esc(u)}</span>' for u in responsible]
     return f'<div class="tags">{"".join(parts)}</div>' if parts else ""
 
 
@@ -144,7 +146,7 @@ def hit_card(n: int, clause: Clause, terms: Iterable[str], *, score: float | Non
         f"{_doc_meta(clause)}{score_html}</div>"
         f'<div class="path">{esc(clause_path(clause))}</div>'
         f'<div class="text">{highlight(clause.text, terms)}</div>'
-        f"{unit_tags(clause.leads, clause.cooperating)}</div>"
+        f"{unit_tags(clause.leads, clause.cooperating, clause.responsible)}</div>"
     )
 
 
@@ -169,7 +171,7 @@ def context_view(clauses: Sequence[Clause], focus_id: str, terms: Iterable[str] 
         rows.append(
             f'<div class="ctx{" focus" if focus else ""}" data-clause-id="{esc(c.clause_id)}">'
             f'<div class="path">{esc(clause_path(c))}</div><div class="text">{body}</div>'
-            f"{unit_tags(c.leads, c.cooperating) if focus else ''}</div>"
+            f"{unit_tags(c.leads, c.cooperating, c.responsible) if focus else ''}</div>"
         )
     return wrap("".join(rows))
 
@@ -193,7 +195,7 @@ def answer_html(answer: Any) -> str:
         for c in answer.citations
     )
     text = esc(answer.text).replace("\n", "<br>")
-    return (f'<div class="pqa"><div>{text}</div>{unit_tags(answer.leads, answer.cooperating)}'
+    return (f'<div class="pqa"><div>{text}</div>{unit_tags(answer.leads, answer.cooperating, answer.responsible)}'
             f'<div class="meta">引用 (citations):</div><div class="cites">{cites}</div></div>')
 
 
@@ -212,7 +214,8 @@ def ledger_html(tasks: Sequence[Any], *, number: Any = None) -> str:
         title = in_doc[0].clause.doc_title or doc_id
         parts.append(f'<div class="ledger-doc" data-doc-id="{esc(doc_id)}"><span class="doc-title">《{esc(title)}》</span>'
                      f'<span class="meta"> {len(in_doc)} 项</span></div>')
-        for role, label in (("lead", "牵头 (lead)"), ("cooperating", "配合 (cooperating)"), ("", "")):
+        for role, label in (("lead", "牵头 (lead)"), ("cooperating", "配合 (cooperating)"),
+                            ("responsible", "责任单位 (responsible)"), ("", "")):
             group = [t for t in in_doc if t.role == role]
             if not group:
                 continue
@@ -222,7 +225,7 @@ def ledger_html(tasks: Sequence[Any], *, number: Any = None) -> str:
                 c = t.clause
                 parts.append(f'<div class="task" data-clause-id="{esc(c.clause_id)}">'
                              f'<span class="num">{esc(number(c))}</span>{esc(t.task_text)}'
-                             f"{unit_tags(c.leads, c.cooperating)}</div>")
+                             f"{unit_tags(c.leads, c.cooperating, c.responsible)}</div>")
     return wrap("".join(parts))
 
 

@@ -41,7 +41,7 @@ def test_search_filters_and_text_output(seed_index: ClauseIndex, capsys: pytest.
     args = ["search", "结对帮扶", "--index", str(seed_index.path)]
     assert main(args + ["--doc", "yongqiao-pairing-plan-2022", "--has-responsibility", "--json"]) == 0
     results = _json(capsys)["results"]
-    assert results and all(r["doc_id"] == "yongqiao-pairing-plan-2022" and (r["leads"] or r["cooperating"])
+    assert results and all(r["doc_id"] == "yongqiao-pairing-plan-2022" and (r["leads"] or r["cooperating"] or r["responsible"])
                            for r in results)
     assert main(args + ["--region", "宿迁", "--type", "实施意见", "--k", "2"]) == 0
     assert "1. [" in capsys.readouterr().out

@@ -155,7 +155,7 @@ def test_structural_extremes(name: str, build, tmp_path: Path) -> None:  # noqa:
     _check_parsed(parsed, text)
     assert max(len(c.numbering) for c in parsed.clauses) <= 50
     if name == "unbalanced-responsibility":  # the 责任单位 label still names its unit in every task
-        assert sum(c.leads == ("市财政局",) for c in parsed.clauses) == 399
+        assert sum(c.responsible == ("市财政局",) for c in parsed.clauses) == 399
 
 
 def _prose(size: int) -> str:

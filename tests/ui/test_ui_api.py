@@ -32,7 +32,7 @@ def test_search_endpoint_filters(client) -> None:  # noqa: ANN001
     hits = client.predict(query="合作", k=10, doc_ids=["suqian-north-south-opinions-2020"], api_name="/search")
     assert hits and {h["doc_id"] for h in hits} == {"suqian-north-south-opinions-2020"}
     hits = client.predict(query="合作", k=10, has_responsibility=True, api_name="/search")
-    assert hits and all(h["leads"] or h["cooperating"] for h in hits)
+    assert hits and all(h["leads"] or h["cooperating"] or h["responsible"] for h in hits)
 
 
 def test_chat_endpoint(client) -> None:  # noqa: ANN001
@@ -60,8 +60,10 @@ def test_tasks_endpoint(client) -> None:  # noqa: ANN001
     assert [t["clause_id"].split(":")[1] for t in result["tasks"]] == ["七/44", "七/45", "七/48"]
     whole = client.predict(doc_ids=["yongqiao-pairing-plan-2022"], api_name="/tasks")
     assert len(whole["tasks"]) == 21 and whole["units"] == []
-    led = client.predict(unit="市发改委", region="宿迁", role="lead", api_name="/tasks")
-    assert len(led["tasks"]) == 14 and {t["doc_id"] for t in led["tasks"]} == {"suqian-north-south-opinions-2020"}
+    # 宿迁's （责任单位：…） lists name no lead: its 市发展改革委 is responsible for 14 tasks and leads none.
+    listed = client.predict(unit="市发改委", region="宿迁", role="responsible", api_name="/tasks")
+    assert len(listed["tasks"]) == 14 and {t["doc_id"] for t in listed["tasks"]} == {"suqian-north-south-opinions-2020"}
+    assert client.predict(unit="市发改委", region="宿迁", role="lead", api_name="/tasks")["tasks"] == []
 
 
 def test_tasks_endpoint_unknown_unit_names_near_ones(client) -> None:  # noqa: ANN001
@@ -75,7 +77,7 @@ def test_units_endpoint(client) -> None:  # noqa: ANN001
     units = client.predict(region="埇桥", api_name="/units")
     assert units and {u["region"] for u in units} == {"埇桥区"}
     finance = next(u for u in units if u["name"] == "区财政局")
-    assert (finance["leads"], finance["cooperating"]) == (4, 0)
+    assert (finance["leads"], finance["cooperating"], finance["responsible"]) == (0, 0, 4)
 
 
 
