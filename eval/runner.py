@@ -17,7 +17,7 @@ from typing import Any
 from policyqa.eval import metrics as m
 from policyqa.eval.baseline import NaiveRag
 from policyqa.eval.metrics import Passage
-from policyqa.eval.testset import INTENTS, TestCase
+from policyqa.eval.testset import INTENTS, TestCase, testset_kind
 
 log = logging.getLogger(__name__)
 K = 10
@@ -54,7 +54,8 @@ class EvalReport:
 
     def to_dict(self) -> dict[str, Any]:
         """The `policyqa eval --json` document."""
-        out: dict[str, Any] = {"testset": self.testset, "questions": len(self.cases),
+        out: dict[str, Any] = {"testset": self.testset, "kind": testset_kind(self.cases),
+                               "questions": len(self.cases),
                                "systems": self.systems, "by_intent": self.by_intent, "by_lang": self.by_lang}
         out.update(self.extra)
         return out
@@ -127,21 +128,36 @@ def score(case: TestCase, r: QuestionResult) -> dict[str, float]:
         out["abstain_recall"] = float(r.abstained)
         return out
     expected = case.expected_docs if case.intent == "compare" else ()
-    n_relevant = len(expected) if expected else len(case.gold_clauses)
-    rel = m.gains(r.retrieved[:K], case.gold_clauses, expected)
+    gold = case.relevant_clauses
+    n_relevant = len(expected) if expected else len(gold)
+    rel = m.gains(r.retrieved[:K], gold, expected)
     out.update({"hit@1": m.hit_at(rel, 1), "hit@5": m.hit_at(rel, 5), "hit@10": m.hit_at(rel, 10),
                 "mrr@10": m.mrr_at(rel, 10), "ndcg@10": m.ndcg_at(rel, 10, n_relevant),
                 "false_abstain": float(r.abstained)})
     if not r.abstained:
-        out["citation_precision"] = m.cites_gold(r.cited[0] if r.cited else None, case.gold_clauses, expected)
+        out["citation_precision"] = m.cites_gold(r.cited[0] if r.cited else None, gold, expected)
     if case.intent == "responsibility":
-        out["lead_exact"] = m.lead_exact(r.leads, case.leads)
-        out["lead_f1"] = m.lead_f1(r.leads + r.cooperating, case.leads + case.cooperating)
+        out.update(_unit_scores(case, r))
     elif case.intent == "fact":
         out["fact_contains"] = m.fact_contains(r.answer_text, case.answer_contains)
     elif case.intent == "compare":
         out["compare_coverage"] = m.compare_coverage((p.doc_id for p in r.cited), case.expected_docs)
+    elif case.intent == "unit_tasks":
+        texts = [p.text for p in r.cited]
+        out["task_recall"] = m.task_recall(texts, case.gold_tasks)
+        out["task_precision"] = m.task_precision(texts, case.gold_tasks)
     return out
+
+
+def _unit_scores(case: TestCase, r: QuestionResult) -> dict[str, float]:
+    """Leads exact and unit F1; a bare list with no lead convention (``responsible``) is judged on every
+    unit the answer names, whichever role it gave them."""
+    if case.responsible and not case.leads:
+        named = r.leads + r.cooperating
+        return {"lead_exact": m.lead_exact(named, case.responsible),
+                "lead_f1": m.lead_f1(named, case.responsible)}
+    return {"lead_exact": m.lead_exact(r.leads, case.leads),
+            "lead_f1": m.lead_f1(r.leads + r.cooperating, case.leads + case.cooperating)}
 
 
 def summarize(results: Sequence[QuestionResult]) -> dict[str, float | None]:
@@ -222,7 +238,8 @@ def _is_failure(name: str, value: float) -> bool:
 def _failure_row(system: str, case: TestCase, r: QuestionResult, failed: list[str]) -> dict[str, Any]:
     expected: dict[str, Any] = {"answer": case.answer, "gold_docs": list(case.gold_docs),
                                 "gold_clauses": list(case.gold_clauses)}
-    for name in ("leads", "cooperating", "answer_contains", "expected_docs"):
+    for name in ("leads", "cooperating", "responsible", "answer_contains", "expected_docs", "unit", "role",
+                 "gold_tasks"):
         if getattr(case, name):
             expected[name] = list(getattr(case, name))
     got: dict[str, Any] = {"answer": r.answer_text[:400], "abstained": r.abstained,
