@@ -24,7 +24,7 @@ from policyqa.qa.answerers.compare import Comparison, comparison_answer, compare
 from policyqa.qa.ledger.duty_table import DutyTable, table_title
 from policyqa.qa.question.corpus_view import CorpusView, SentenceScorer
 from policyqa.qa.answerers.extractive import ExtractiveAnswerer, QAConfig, Retrieval
-from policyqa.qa.question.intent import analyse, is_english
+from policyqa.qa.question.intent import QuestionAnalysis, analyse, asks_for_tasks, is_english
 from policyqa.qa.question.places import PlaceMatch, english_places
 from policyqa.settings import Settings
 from policyqa.qa.question.intent import detect_intent
@@ -89,6 +89,7 @@ class QAEngine:
         # An English question's places are looked up by their Chinese names (Suzhou → 宿州).
         places = corpus.gazetteer.find(english_places(query, corpus.gazetteer) if is_english(query) else query)
         analysis = analyse(query, places=places.spans)
+        analysis = self._unit_tasks_intent(question, query, analysis, places)
         # A compare question names places side by side (宿州市和埇桥区): each keeps its documents.
         # Any other question narrows to the most specific place it names.
         resolve = corpus.gazetteer.documents_each if analysis.intent == "compare" else corpus.gazetteer.documents_for
@@ -105,6 +106,19 @@ class QAEngine:
         filters = Filters(doc_ids=doc_ids) if doc_ids else None
         hits = self.index.search(query, k=self.config.k, filters=filters)
         return Retrieval(question, query, analysis, places, doc_ids, tuple(hits), problem)
+
+    def _unit_tasks_intent(self, question: str, query: str, analysis: QuestionAnalysis,
+                           places: PlaceMatch) -> QuestionAnalysis:
+        """A question for a unit's tasks, in any word order: it names a unit the ledger knows and
+        asks which tasks or work (``intent.asks_for_tasks``), not who or how many."""
+        if analysis.intent in ("compare", "unit_tasks") or not asks_for_tasks(query):
+            return analysis
+        from policyqa.qa.ledger.answer import find_units
+
+        probe = Retrieval(question, query, analysis, places, (), ())
+        if find_units(self.ledger, probe) is None:
+            return analysis
+        return replace(analysis, intent="unit_tasks")
 
     def ask(self, question: str, *, llm: bool = False) -> Answer:
         """Answer a question with cited clauses (extractive; ``llm=True`` asks the LLM as well).

@@ -34,6 +34,18 @@ _TASKS_OF_UNIT = re.compile(
     r"|\b(?:which|what) (?:tasks|work|duties|responsibilities|measures|items)\b"
     r"|\btasks? (?:of|for|assigned to|led by)\b|\bwhat (?:does|do|did) .{2,80}\b(?:lead|take part in|"
     r"participate in|cooperate on|work on|handle)\b", re.IGNORECASE)
+# A unit's task list, asked in any word order once the question names a unit the ledger knows:
+# X负责哪些任务 / X牵头的任务有哪些 / X参与了…哪些任务 / 哪些工作由X承担 / X的职责是什么 / What does X lead?
+# Three general signals together: a duty verb or a task noun, a which/what word, and no question for a unit.
+_DUTY = re.compile(r"负责|牵头|承担|参与|参加|配合|协助|协同|会同|主管|职责|分工|任务|工作|事项|指标"
+                   r"|\b(?:lead|leads|led|responsible|charge|handle|handles|participate|cooperate|tasks?|duties|work)\b",
+                   re.IGNORECASE)
+_WHICH = re.compile(r"哪些|哪几|有哪|何种|何项|什么(?:工作|任务|事项|职责|内容)|(?:职责|任务|分工)是什么"
+                    r"|\b(?:what|which)\b", re.IGNORECASE)
+_ASKS_UNIT = re.compile(r"谁|由何|哪个?(?:一个|几个)?(?:部门|单位|机构|机关)|哪些(?:部门|单位|机构|机关)|哪几个?(?:部门|单位)"
+                        r"|\bwho\b|\bwhich (?:department|agency|agencies|unit|units|office|bureau|body|bodies)",
+                        re.IGNORECASE)
+_ASKS_AMOUNT = re.compile(r"多少|几分|何时|什么时候|哪年|哪一年|\bhow (?:many|much)\b|\bwhen\b", re.IGNORECASE)
 # 负责同志 / 负责人 are people ("市级负责同志先后18次带队"), not a question about who is responsible.
 _NOT_RESPONSIBILITY = re.compile(_TASKS_OF_UNIT.pattern + r"|负责同志|负责人")
 _RESPONSIBILITY = re.compile(
@@ -112,6 +124,19 @@ def detect_intent(question: str, *, place_count: int = 0, unit_tasks: bool = Tru
     if _FACT.search(question):
         return "fact"
     return "general"
+
+
+def asks_for_tasks(question: str) -> bool:
+    """The wording of a unit-tasks question once a unit is named: a duty verb or task noun and a
+    which/what word, and neither a question for a unit (谁 / 哪个部门 / who) nor for an amount.
+
+    Example:
+        >>> asks_for_tasks("哪些工作由市财政局承担？"), asks_for_tasks("这项工作由哪个部门牵头？")
+        (True, False)
+    """
+    if _ASKS_UNIT.search(question) or _ASKS_AMOUNT.search(question):
+        return False
+    return bool(_DUTY.search(question) and _WHICH.search(question)) or bool(_TASKS_OF_UNIT.search(question))
 
 
 def question_figures(question: str) -> tuple[str, ...]:
