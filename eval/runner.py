@@ -98,7 +98,8 @@ def run_eval(engine: Any, cases: Sequence[TestCase], *, baseline: bool = True, t
     results = {"policyqa": [_run_engine(engine, c) for c in _tick(cases, "policyqa", progress)]}
     if baseline:
         docs = list(baseline_docs) if baseline_docs is not None else bundled_documents()
-        rag = NaiveRag(docs, embedder if embedder is not None else engine_embedder(engine))
+        rag = NaiveRag(docs, embedder if embedder is not None else engine_embedder(engine),
+                       cache_path=getattr(getattr(engine, "index", None), "cache_path", None))
         results["baseline"] = [_run_baseline(rag, c) for c in _tick(cases, "baseline", progress)]
     by_id = {c.id: c for c in cases}
     for system_results in results.values():

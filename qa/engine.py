@@ -15,7 +15,6 @@ import threading
 from dataclasses import replace
 from typing import Any
 
-from policyqa.index.glossary import concepts
 from policyqa.index.hybrid import Filters, Hit
 from policyqa.model import Clause
 from policyqa.ingest.normalize import to_search_form
@@ -24,8 +23,9 @@ from policyqa.qa.answerers.compare import Comparison, comparison_answer, compare
 from policyqa.qa.ledger.duty_table import DutyTable, table_title
 from policyqa.qa.question.corpus_view import CorpusView, SentenceScorer
 from policyqa.qa.answerers.extractive import ExtractiveAnswerer, QAConfig, Retrieval
-from policyqa.qa.question.intent import QuestionAnalysis, analyse, asks_for_tasks, is_english
-from policyqa.qa.question.places import PlaceMatch, english_places
+from policyqa.qa.question.intent import QuestionAnalysis, analyse, asks_for_tasks
+from policyqa.qa.question.language import concepts, english_places, expand_query, is_english
+from policyqa.qa.question.places import PlaceMatch
 from policyqa.settings import Settings
 from policyqa.qa.question.intent import detect_intent
 from policyqa.qa.ledger.ledger import Ledger
@@ -79,8 +79,9 @@ class QAEngine:
 
     # --- the four verbs -------------------------------------------------------------------------
     def search(self, query: str, k: int = 10, filters: Filters | None = None) -> list[Hit]:
-        """Hybrid clause search (``ClauseIndex.search``)."""
-        return self.index.search(query, k=k, filters=filters)
+        """Hybrid clause search (``ClauseIndex.search``); an English query gets its glossary terms
+        appended first (``language.expand_query``)."""
+        return self.index.search(expand_query(to_search_form(query), self.index.lexicon), k=k, filters=filters)
 
     def retrieve(self, question: str) -> Retrieval:
         """Analyse a question, resolve its places to documents, and retrieve clauses."""
@@ -95,17 +96,18 @@ class QAEngine:
         resolve = corpus.gazetteer.documents_each if analysis.intent == "compare" else corpus.gazetteer.documents_for
         doc_ids = resolve(places)
         problem = ""
+        missing: list[str] = []
         if places.unknown:
             problem = f"问题提到的地点（{'、'.join(places.unknown)}）在语料中没有出现"
         else:
-            # An English question's concepts are checked by their glossary terms (hydrogen → 氢能).
+            # Specific terms no clause holds: evidence against an answer, weighed by the answerer with
+            # the retrieved sentences (a paraphrase may say it in other words). English concepts are
+            # checked by their glossary terms (hydrogen → 氢能).
             missing = (corpus.vocabulary.missing_concepts(concepts(query)) if analysis.english
                        else corpus.vocabulary.missing_terms(analysis.content))
-            if missing:
-                problem = f"问题中的“{'”“'.join(missing)}”在语料中没有出现"
         filters = Filters(doc_ids=doc_ids) if doc_ids else None
-        hits = self.index.search(query, k=self.config.k, filters=filters)
-        return Retrieval(question, query, analysis, places, doc_ids, tuple(hits), problem)
+        hits = self.search(query, k=self.config.k, filters=filters)
+        return Retrieval(question, query, analysis, places, doc_ids, tuple(hits), problem, tuple(missing))
 
     def _unit_tasks_intent(self, question: str, query: str, analysis: QuestionAnalysis,
                            places: PlaceMatch) -> QuestionAnalysis:
@@ -162,7 +164,7 @@ class QAEngine:
         "埇桥—铜山省际毗邻地区新型功能区" is a task of the *city* plan that names 埇桥: when the
         documents about a place hold no answer, a clause elsewhere naming it may.
         """
-        hits = self.index.search(r.query, k=self.config.k)
+        hits = self.search(r.query, k=self.config.k)
         places = PlaceMatch(mentioned=r.places.scopes + r.places.mentioned, spans=r.places.spans)
         return replace(r, doc_ids=(), hits=tuple(hits), places=places)
 

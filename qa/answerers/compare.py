@@ -21,7 +21,8 @@ from policyqa.model import Clause
 from policyqa.ingest.normalize import to_search_form
 from policyqa.qa.answer import Answer
 from policyqa.qa.answerers.citations import cite, reference
-from policyqa.qa.question.intent import analyse, is_english
+from policyqa.qa.question.intent import analyse
+from policyqa.qa.question.language import is_english
 from policyqa.qa.answerers.extractive import responsibility_sentence
 
 NOTHING = "本文件未涉及该主题"

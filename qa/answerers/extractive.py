@@ -28,6 +28,7 @@ from policyqa.ingest.normalize import to_search_form
 from policyqa.qa.answer import Answer, Citation
 from policyqa.qa.answerers.citations import cite, reference, sentences
 from policyqa.qa.question.corpus_view import CorpusView, SentenceScorer
+from policyqa.qa.question.support import best_coverage
 from policyqa.qa.question.intent import QuestionAnalysis
 from policyqa.qa.question.places import PlaceMatch, place_stem
 
@@ -37,6 +38,7 @@ _LEADING_NUMBER = re.compile(r"^\s*[（(]?(?:\d{1,3}|[一二三四五六七八�
 _DOC_TITLE = re.compile(r"(?:通知|方案|意见|措施|计划|规划|办法|决定|细则|纲要)(?:[（(][^）)]*[)）])?$")
 _SENTENCE_FINAL = re.compile(r"[。；;！？!?]$")
 _CITED_TITLE = re.compile(r"《[^《》]*》")
+_NOT_ANSWERS = ("heading", "preamble")
 _RELEVANT_SHARE = 0.8  # a figure's clause covers at least this share of the best clause's coverage
 _QUANTITY_CUES = re.compile(r"多少|(?<!哪)几|哪年|哪一年|何时|什么时候|多久|多长|比例|比率|\bhow (?:many|much|long)\b|\bwhen\b|\byear\b|"
                             r"\bdate\b|\bsize\b|\btarget|\bpercent", re.IGNORECASE)
@@ -53,6 +55,12 @@ class QAConfig:
             which has no lexical evidence at all. 0: e5-small's cross-lingual cosines do not
             separate supported from unsupported English questions on the seed set (0.76–0.82
             for both), so English questions abstain only for unknown places.
+        min_sentence_cosine: a best clause below ``min_coverage`` still supports an answer when one of
+            its sentences (or of the next best clauses') is this close to the question: a paraphrase
+            keeps the meaning, not the characters.
+        min_cosine_missing: when a specific term of the question occurs nowhere in the corpus, only a
+            sentence this close supports an answer (the document names the subject otherwise).
+        evidence_clauses: how many of the best answering clauses' sentences are judged.
         coverage_weight: weight of lexical coverage against the dense cosine when ranking.
         child_factor: how much a heading's child inherits of the heading's retrieval score.
         k: hits retrieved per question.
@@ -60,6 +68,9 @@ class QAConfig:
 
     min_coverage: float = 0.34
     min_cosine_en: float = 0.0
+    min_sentence_cosine: float = 0.90
+    min_cosine_missing: float = 0.93
+    evidence_clauses: int = 3
     coverage_weight: float = 0.5
     child_factor: float = 0.9
     k: int = 12
@@ -76,6 +87,18 @@ class Retrieval:
     doc_ids: tuple[str, ...]          # documents the named places point to ('' = any)
     hits: tuple[Hit, ...]
     problem: str = ""                 # why the corpus cannot answer, found before retrieval
+    missing: tuple[str, ...] = ()     # specific terms of the question that no clause holds
+
+
+@dataclass(frozen=True)
+class Evidence:
+    """How well the best answering sentences support the question: the closest sentence by dense
+    cosine, the best lexical coverage of the question's content by one sentence, and the clause's."""
+
+    sentence_cosine: float
+    sentence_coverage: float
+    clause_coverage: float
+    sentence: str = ""
 
 
 @dataclass(frozen=True)
@@ -105,7 +128,12 @@ class ExtractiveAnswerer:
         candidates = self._placed(r, candidates)
         if not candidates:
             return self.abstain(r, "没有与问题相关的条款")
-        problem = self.unsupported(r, candidates[0])
+        if r.analysis.intent != "responsibility":
+            # A heading or a preamble names a subject; it does not answer a question about it.
+            candidates = [c for c in candidates if c.clause.kind not in _NOT_ANSWERS]
+            if not candidates:
+                return self.abstain(r, "相关内容只有标题或前言，没有条款")
+        problem = self.unsupported(r, candidates)
         if problem:
             return self.abstain(r, problem)
         if r.analysis.intent == "responsibility":
@@ -136,14 +164,40 @@ class ExtractiveAnswerer:
         out.sort(key=lambda c: -c.support)
         return out
 
-    def unsupported(self, r: Retrieval, best: Candidate) -> str:
-        """Why the best candidate does not support an answer, or '' when it does."""
+    def evidence(self, r: Retrieval, candidates: list[Candidate]) -> Evidence:
+        """The sentence-level evidence of the best answering clauses (see ``Evidence``)."""
+        top = [c for c in candidates if c.clause.kind not in _NOT_ANSWERS][: self.config.evidence_clauses]
+        pool = [s for c in top for s in sentences(c.clause.text) if len(s) >= 4]
+        clause_coverage = candidates[0].coverage if candidates else 0.0
+        if not pool:
+            return Evidence(0.0, 0.0, clause_coverage)
+        cosines = self.dense.similarities(r.query, pool)
+        at = int(cosines.argmax())
+        vocab = self.corpus.vocabulary
+        coverage = 0.0 if r.analysis.english else best_coverage(vocab, r.analysis.content, pool)
+        return Evidence(float(cosines[at]), coverage, clause_coverage, pool[at])
+
+    def unsupported(self, r: Retrieval, candidates: list[Candidate]) -> str:
+        """Why the best candidates do not support an answer, or '' when they do.
+
+        Evidence, not vocabulary: a specific term the corpus lacks, or a best clause sharing little of
+        the question's content, abstains only when no retrieved sentence is close to the question in
+        meaning either.
+        """
+        best = candidates[0]
         if r.analysis.english:
             if best.cosine < self.config.min_cosine_en:
                 return "没有与问题足够相近的条款"
+            if r.missing and self.evidence(r, candidates).sentence_cosine < self.config.min_cosine_missing:
+                return f"问题中的“{'”“'.join(r.missing)}”在语料中没有出现"
             return ""
-        if r.analysis.content and best.coverage < self.config.min_coverage:
-            return "最相关的条款与问题的关键词重合太少"
+        weak = bool(r.analysis.content) and best.coverage < self.config.min_coverage
+        if r.missing or weak:
+            ev = self.evidence(r, candidates)
+            if r.missing and ev.sentence_cosine < self.config.min_cosine_missing:
+                return f"问题中的“{'”“'.join(r.missing)}”在语料中没有出现"
+            if weak and ev.sentence_cosine < self.config.min_sentence_cosine:
+                return "最相关的条款与问题的关键词重合太少，也没有意思相近的句子"
         # A figure must occur in the clause's document: "2023年" may be written 今年 in the clause
         # itself, but a 2035 target in a plan that never says 2035 is not there.
         doc_text = "".join(c.search_text for c in self.corpus.doc_clauses(best.clause.doc_id))

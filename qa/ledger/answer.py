@@ -79,7 +79,7 @@ def _find_english(ledger: Ledger, question: str) -> UnitMention | None:
     scopes: set[str] = set()
     others: list[str] = []
     notes = []
-    for word, places in ledger.names.english_places(question).items():
+    for word, places in english_regions(ledger, question).items():
         known = [p for p in places if p in ledger.regions]
         scopes.update(known)
         if not known:
@@ -90,6 +90,25 @@ def _find_english(ledger: Ledger, question: str) -> UnitMention | None:
     mention = _narrow(phrase, same, scopes, tuple(others))
     return mention if not notes else UnitMention(mention.written, mention.units, mention.absent,
                                                  mention.elsewhere, "; ".join(notes))
+
+
+def english_regions(ledger: Ledger, question: str) -> dict[str, tuple[str, ...]]:
+    """The places an English question names → the ledger regions each may stand for (Suzhou → 宿州市,
+    苏州市), read by ``qa.question.language`` (glossary places and romanised region names); a place
+    no region has keeps its Chinese reading, so the answer can say there is no such unit there."""
+    from policyqa.qa.question.language import glossary_place_words, place_readings, romanised_places
+
+    by_stem: dict[str, list[str]] = {}
+    for region in ledger.regions:
+        if region:
+            by_stem.setdefault(place_stem(region), []).append(region)
+    groups = place_readings(question) + romanised_places(question, list(by_stem),
+                                                         skip=glossary_place_words(question))
+    out: dict[str, tuple[str, ...]] = {}
+    for group in groups:
+        regions = tuple(r for stem in group for r in by_stem.get(place_stem(stem), ()))
+        out.setdefault(group[0], regions + tuple(g for g in group if place_stem(g) not in by_stem))
+    return out
 
 
 def _narrow(written: str, same: tuple[Unit, ...], scopes: set[str], others: tuple[str, ...]) -> UnitMention:

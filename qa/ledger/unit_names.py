@@ -61,16 +61,14 @@ class UnitName:
 
 
 class UnitNames:
-    """The alias table: core variants → one key, English names → keys, English place names.
+    """The alias table: core variants → one key, English names → keys (English places: ``qa.question.language``).
 
     Args:
         groups: Each group's Chinese variants (first = the usual full name) and English names.
-        places_en: romanised name → the places it may stand for (宿州市, 苏州市 for "suzhou").
         levels_en: English level word → 省/市/区/县.
     """
 
-    def __init__(self, groups: list[tuple[tuple[str, ...], tuple[str, ...]]],
-                 places_en: dict[str, tuple[str, ...]], levels_en: dict[str, str]) -> None:
+    def __init__(self, groups: list[tuple[tuple[str, ...], tuple[str, ...]]], levels_en: dict[str, str]) -> None:
         self._key: dict[str, str] = {}
         self._variants: dict[str, tuple[str, ...]] = {}
         self._english: dict[str, str] = {}
@@ -81,7 +79,6 @@ class UnitNames:
             self._variants[folded[0]] = folded
             for phrase in en:
                 self._english.setdefault(_english_form(phrase), folded[0])
-        self.places_en = places_en
         self.levels_en = levels_en
 
     @classmethod
@@ -101,8 +98,7 @@ class UnitNames:
             if not zh:
                 raise IngestError(path, f"[[unit]] entry {i} has no zh names")
             groups.append((zh, tuple(str(e) for e in entry.get("en", ()))))
-        places = {k.lower(): tuple(v) for k, v in data.get("places_en", {}).items()}
-        return cls(groups, places, {k.lower(): str(v) for k, v in data.get("levels_en", {}).items()})
+        return cls(groups, {k.lower(): str(v) for k, v in data.get("levels_en", {}).items()})
 
     @staticmethod
     @functools.lru_cache(maxsize=1)
@@ -148,11 +144,6 @@ class UnitNames:
         low = _english_form(question)
         found = [(p, k) for p, k in self._english.items() if re.search(rf"(?<![a-z]){re.escape(p)}(?![a-z])", low)]
         return sorted(found, key=lambda pk: -len(pk[0]))
-
-    def english_places(self, question: str) -> dict[str, tuple[str, ...]]:
-        """Romanised place names in a question → the places each may stand for."""
-        low = question.lower()
-        return {w: p for w, p in self.places_en.items() if re.search(rf"\b{re.escape(w)}\b", low)}
 
     def english_level(self, question: str) -> str:
         low = question.lower()

@@ -19,6 +19,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from policyqa.qa.question.language import is_english
+
 # Strong compare cues always mean "answer per document"; 分别 only does when the question names
 # several places, because "…分别不低于多少" is a plain fact question about one plan.
 _COMPARE_STRONG = re.compile(
@@ -66,8 +68,6 @@ _FACT = re.compile(
 
 # Figures in a question: years, counts, amounts. A figure the corpus never states cannot be supported.
 _FIGURE = re.compile(r"\d+(?:\.\d+)?")
-_LATIN = re.compile(r"[A-Za-z]")
-_HAN = re.compile(r"[\u4e00-\u9fff]")
 
 # Wording that says *what kind* of answer is wanted, not what it is about: removed before
 # content terms are taken, so "由哪个部门牵头" does not count as evidence for any clause.
@@ -75,8 +75,6 @@ _QUESTION_WORDS = re.compile(
     r"由哪个部门|由哪些部门|哪个部门|哪些部门|哪个单位|哪些单位|哪几个部门|责任单位|牵头单位|配合单位|"
     r"主管部门|由谁|是谁|谁|牵头|负责|配合|多少|哪一年|哪年|何时|什么时候|什么|哪些|哪个|哪里|哪|"
     r"怎么|如何|怎样|是否|有没有|分别|各自|请问|其中|提出|要求|规定|明确|安排|计划中|方案中|文件中|"
-    # deictic fillers and "who handles it" colloquialisms: 这件事归谁管 / 这边是谁在抓 / 应该找谁
-    r"这件事|这些事|这项任务|这一任务|这项工作|这项|这边|应该找|应该|归\S{0,4}?管|来抓|在抓|"
     # how-long / how-many / which-kind wording: 多久, 几条, 文号, 年份, 区别
     r"多长时间|多久|多长|几[个条名项次家年批天月小时倍]*|文号|年份|日期|区别|不同|异同|"
     r"根据|按照|关于|有关|相关|主要|具体|工作|情况|内容|方面|问题|目标是|达到|吗|呢|的|了|是"
@@ -93,11 +91,6 @@ class QuestionAnalysis:
     english: bool
     figures: tuple[str, ...]
     content: str  # the question minus question words, places and punctuation
-
-
-def is_english(question: str) -> bool:
-    """True when Latin letters outnumber Han characters (answers get an English lead-in)."""
-    return len(_LATIN.findall(question)) > len(_HAN.findall(question))
 
 
 def detect_intent(question: str, *, place_count: int = 0, unit_tasks: bool = True) -> str:

@@ -23,6 +23,10 @@ from policyqa.index.lexicon import bigrams
 # jieba tags of words that name a thing (nouns, noun-verbs, foreign words, unknown words);
 # a missing verb or pronoun (引入, 获得, 这些) is paraphrase, a missing noun is missing content.
 _NOUN_TAGS = ("n", "vn", "nz", "nt", "nl", "ng", "eng", "nr", "ns", "x")
+# A word this frequent in jieba's general-language dictionary (counts over ~60M words) is ordinary
+# question wording (名称 5k, 标准 10k, 情况 33k), not the specific subject of a question (氢能 14,
+# 有效期 157, or words it lacks: 碳达峰): a document need not use it to answer.
+COMMON_WORD_FREQ = 2000
 
 
 __all__ = ["Vocabulary", "best_coverage", "bigrams"]
@@ -54,13 +58,13 @@ class Vocabulary:
         return self._lexicon.contains(term)
 
     def missing_terms(self, content: str) -> list[str]:
-        """Noun-like words (2+ characters) of ``content`` that no clause contains."""
+        """Specific noun-like words (2+ characters, not common language) of ``content`` no clause contains."""
         from jieba import posseg
 
         missing = []
         for token in posseg.cut(content):
             word = token.word.strip()
-            if len(word) < 2 or not _is_term(word, token.flag):
+            if len(word) < 2 or not _is_term(word, token.flag) or is_common_word(word):
                 continue
             if not self._covered(word):
                 missing.append(word)
@@ -75,7 +79,7 @@ class Vocabulary:
         for terms in concepts:
             first = terms[0] if terms else ""
             flags = [t.flag for t in posseg.cut(first)]
-            if len(first) < 2 or len(flags) != 1 or not _is_term(first, flags[0]):
+            if len(first) < 2 or len(flags) != 1 or not _is_term(first, flags[0]) or is_common_word(first):
                 continue
             if not any(self._covered(t) for t in terms):
                 missing.append(first)
@@ -100,6 +104,13 @@ class Vocabulary:
         have = bigrams(text)
         total = sum(self.idf(g) for g in wanted)
         return sum(self.idf(g) for g in wanted if g in have) / total if total else 0.0
+
+
+def is_common_word(word: str) -> bool:
+    """True for a word of ordinary language (``COMMON_WORD_FREQ``), which never marks a subject."""
+    import jieba
+
+    return jieba.dt.FREQ.get(word, 0) >= COMMON_WORD_FREQ
 
 
 def _is_term(word: str, flag: str) -> bool:

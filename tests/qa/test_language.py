@@ -1,11 +1,11 @@
-"""The English → Chinese policy glossary that lets BM25 and the embedder see an English query."""
+"""English questions (qa.question.language): the glossary data file, query expansion, place names."""
 
 from __future__ import annotations
 
 import pytest
 
-from policyqa.index.clause_index import ClauseIndex, expand_query
-from policyqa.index.glossary import chinese_terms, glossary, is_latin_query
+from policyqa.index.clause_index import ClauseIndex
+from policyqa.qa.question.language import chinese_terms, expand_query, glossary, is_english, romanised_places
 
 
 def test_glossary_parses_and_every_entry_has_chinese() -> None:
@@ -16,7 +16,7 @@ def test_glossary_parses_and_every_entry_has_chinese() -> None:
 
 def test_phrases_win_over_their_words_and_plurals_are_singular() -> None:
     assert chinese_terms("industrial parks") == "产业园 园区"
-    assert chinese_terms("Which bureaus lead cold-chain logistics?") == "局 牵头 冷链 物流"
+    assert chinese_terms("Which bureaus lead logistics parks?") == "局 牵头 物流 园区"
 
 
 def test_a_province_after_an_ambiguous_city_decides_it() -> None:
@@ -27,7 +27,7 @@ def test_a_province_after_an_ambiguous_city_decides_it() -> None:
 
 @pytest.mark.parametrize("query", ["宿州市冷链物流由谁牵头？", "冷链物流 cold chain 项目建设的牵头单位", ""])
 def test_chinese_queries_are_left_alone(query: str) -> None:
-    assert not is_latin_query(query) and chinese_terms(query) == "" and expand_query(query) == query
+    assert not is_english(query) and chinese_terms(query) == "" and expand_query(query) == query
 
 
 def test_unknown_words_give_no_terms() -> None:
@@ -41,6 +41,17 @@ def test_english_query_keeps_its_words_and_gains_the_terms() -> None:
 
 
 def test_english_query_ranks_the_chinese_clause_near_the_top(seed_index: ClauseIndex) -> None:
-    hits = seed_index.search("Which unit is responsible for building wholesale markets for agricultural products?",
-                             k=3)
+    query = "Which unit is responsible for building wholesale markets for agricultural products?"
+    hits = seed_index.search(expand_query(query, seed_index.lexicon), k=3)
     assert any("批发市场" in h.clause.search_text for h in hits), [h.clause.text[:30] for h in hits]
+
+
+def test_places_are_found_by_their_pinyin_without_a_glossary_line() -> None:
+    assert romanised_places("How did Baotou and Xi'an do, and what about Hefei?", ["包头", "西安", "南京"]) == [
+        ("包头",), ("西安",)]
+    assert romanised_places("the ABA guidelines", ["阿坝"]) == []  # too short to be read as a place
+
+
+def test_no_phrase_of_a_single_test_question_is_in_the_glossary() -> None:
+    for phrase in ("first batch", "national assessment section", "valid", "forest chief"):
+        assert tuple(phrase.split()) not in glossary()
