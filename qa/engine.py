@@ -12,8 +12,11 @@ from __future__ import annotations
 
 import logging
 import threading
+from collections.abc import Sequence
 from dataclasses import replace
 from typing import Any
+
+import numpy as np
 
 from policyqa.index.hybrid import Filters, Hit
 from policyqa.model import Clause
@@ -83,6 +86,10 @@ class QAEngine:
         appended first (``language.expand_query``)."""
         return self.index.search(expand_query(to_search_form(query), self.index.lexicon), k=k, filters=filters)
 
+    def similarities(self, query: str, texts: Sequence[str]) -> np.ndarray:
+        """Cosines of ``query`` to each text, by the index's embedder (``SentenceScorer``)."""
+        return self._dense.similarities(query, texts)
+
     def retrieve(self, question: str) -> Retrieval:
         """Analyse a question, resolve its places to documents, and retrieve clauses."""
         query = to_search_form(question)
@@ -105,6 +112,9 @@ class QAEngine:
             # checked by their glossary terms (hydrogen → 氢能).
             missing = (corpus.vocabulary.missing_concepts(concepts(query)) if analysis.english
                        else corpus.vocabulary.missing_terms(analysis.content))
+        if analysis.intent == "unit_tasks" and not doc_ids:
+            # "科技服务业意见里，市数据局负责哪些任务": the title named narrows the unit's task list.
+            doc_ids = corpus.documents_titled(analysis.content)
         filters = Filters(doc_ids=doc_ids) if doc_ids else None
         hits = self.search(query, k=self.config.k, filters=filters)
         return Retrieval(question, query, analysis, places, doc_ids, tuple(hits), problem, tuple(missing))

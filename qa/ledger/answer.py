@@ -14,9 +14,10 @@ Example:
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from itertools import groupby
 
+from policyqa.ingest.normalize import to_search_form
 from policyqa.qa.answer import Answer, Citation
 from policyqa.qa.answerers.citations import shorten
 from policyqa.qa.ledger.duty_table import clause_number
@@ -135,7 +136,10 @@ def unit_tasks_answer(ledger: Ledger, r: Retrieval) -> Answer | None:
         text = (f"{ABSTAIN_PREFIX}：{mention.absent}没有“{mention.written}”的任务记录"
                 + (f"（同名单位在：{where}）" if where else "") + "。")
         return Answer(r.question, text, "unit_tasks", abstained=True, role=role, flags=flags)
-    per_unit = [(u, ledger.tasks((u,), role=role)) for u in mention.units]
+    per_unit = [(u, ledger.tasks((u,), doc_ids=r.doc_ids, role=role)) for u in mention.units]
+    if r.doc_ids and not any(tasks for _, tasks in per_unit):
+        # The documents the question points to (a place in the unit's own name: 合肥海关) hold none.
+        per_unit = [(u, ledger.tasks((u,), role=role)) for u in mention.units]
     if not any(tasks for _, tasks in per_unit):
         other = [(u, ledger.tasks((u,))) for u in mention.units]
         related = _citations([t for _, tasks in other for t in tasks])
@@ -187,5 +191,8 @@ def _citations(tasks: list[Task]) -> tuple[Citation, ...]:
     for t in tasks:
         if t.clause.clause_id not in seen:
             seen.add(t.clause.clause_id)
-            out.append(Citation(n=len(out) + 1, clause=t.clause, score=1.0))
+            # The whole task is cited: a long clause's later parts hold what its first part does not.
+            whole = t.clause if t.text == t.clause.text else replace(t.clause, text=t.text,
+                                                                        search_text=to_search_form(t.text))
+            out.append(Citation(n=len(out) + 1, clause=whole, score=1.0))
     return tuple(out)

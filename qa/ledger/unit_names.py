@@ -132,12 +132,24 @@ class UnitNames:
             if prefix:
                 place, text = candidate, text[len(prefix):]
                 break
+        if not place:
+            place, text = self._named_place(text)
         level = ""
         if text[:1] in LEVELS and len(text) > 2 and not self.known(text):
             level, text = text[0], text[1:]
         elif place and place[-1] in LEVELS:
             level = place[-1]
         return UnitName(place, level, self.key(text))
+
+    def _named_place(self, text: str) -> tuple[str, str]:
+        """(place, rest) when a core the table knows follows a city or county name the dictionary
+        knows (合肥海关 → 合肥 + 海关), whether or not any document is about that place."""
+        from policyqa.qa.question.places import is_place_stem
+
+        for i in (2, 3):
+            if len(text) > i + 1 and self.known(text[i:]) and is_place_stem(text[:i]):
+                return text[:i], text[i:]
+        return "", text
 
     def english_cores(self, question: str) -> list[tuple[str, str]]:
         """(English phrase, key) of every table phrase in an English question, longest first."""

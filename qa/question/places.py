@@ -62,6 +62,11 @@ def _is_place_token(word: str, flag: str) -> bool:
     return flag == "ns" and _known_with_suffix(word)
 
 
+def is_place_stem(stem: str) -> bool:
+    """True when the dictionary knows the stem with a province / city / county suffix (合肥 → 合肥市)."""
+    return _known_with_suffix(stem)
+
+
 def _known_with_suffix(stem: str) -> bool:
     from jieba import posseg
 
@@ -120,6 +125,10 @@ class Gazetteer:
     def is_scope(self, name: str) -> bool:
         """True when the name (or its stem) is some indexed document's region."""
         return name in self._scope_names or place_stem(name) in self._scope_names
+
+    def place_names(self) -> list[str]:
+        """Every full place name the gazetteer knows: document scopes, then names the corpus writes."""
+        return list(dict.fromkeys([name for _, name in self._scope_names.values()] + self._harvested))
 
     def place_stems(self) -> list[str]:
         """Every place name the gazetteer knows (document scopes and corpus-harvested names), as stems."""
