@@ -28,7 +28,7 @@ from policyqa.qa.answer import Answer
 from policyqa.qa.answerers.citations import cite, reference
 from policyqa.qa.question.intent import analyse
 from policyqa.qa.question.language import is_english
-from policyqa.qa.answerers.extractive import responsibility_sentence
+from policyqa.qa.answerers.extractive import is_bare_heading, responsibility_sentence
 from policyqa.qa.question.corpus_view import CorpusView
 
 NOTHING = "本文件未涉及该主题"
@@ -154,7 +154,7 @@ def _relevant_all(engine: CompareSource, query: str, content: str, per_doc: dict
     for d, hits in per_doc.items():
         cos = [float(next(cosines)) for _ in hits]
         scored[d] = [(h.clause, 0.0 if english else vocab.coverage(content, h.clause.search_text), c)
-                     for h, c in zip(hits, cos) if h.clause.kind not in ("heading", "preamble")]
+                     for h, c in zip(hits, cos) if not is_bare_heading(h.clause)]
     everything = [t for rows in scored.values() for t in rows]
     best_cov = max((t[1] for t in everything), default=0.0)
     best_cos = max((t[2] for t in everything), default=0.0)

@@ -38,7 +38,7 @@ _LEADING_NUMBER = re.compile(r"^\s*[（(]?(?:\d{1,3}|[一二三四五六七八�
 _DOC_TITLE = re.compile(r"(?:通知|方案|意见|措施|计划|规划|办法|决定|细则|纲要)(?:[（(][^）)]*[)）])?$")
 _SENTENCE_FINAL = re.compile(r"[。；;！？!?]$")
 _CITED_TITLE = re.compile(r"《[^《》]*》")
-_NOT_ANSWERS = ("heading", "preamble")
+_LONG_CLAUSE = 300  # characters a general answer quotes whole (see ``_quote``)
 _RELEVANT_SHARE = 0.8  # a figure's clause covers at least this share of the best clause's coverage
 _QUANTITY_CUES = re.compile(r"多少|(?<!哪)几|哪年|哪一年|何时|什么时候|多久|多长|比例|比率|\bhow (?:many|much|long)\b|\bwhen\b|\byear\b|"
                             r"\bdate\b|\bsize\b|\btarget|\bpercent", re.IGNORECASE)
@@ -130,7 +130,7 @@ class ExtractiveAnswerer:
             return self.abstain(r, "没有与问题相关的条款")
         if r.analysis.intent != "responsibility":
             # A heading or a preamble names a subject; it does not answer a question about it.
-            candidates = [c for c in candidates if c.clause.kind not in _NOT_ANSWERS]
+            candidates = [c for c in candidates if not is_bare_heading(c.clause)]
             if not candidates:
                 return self.abstain(r, "相关内容只有标题或前言，没有条款")
         problem = self.unsupported(r, candidates)
@@ -138,7 +138,8 @@ class ExtractiveAnswerer:
             return self.abstain(r, problem)
         if r.analysis.intent == "responsibility":
             return self._responsibility(r, candidates)
-        if r.analysis.intent == "fact":
+        if r.analysis.intent == "fact" or len(candidates[0].clause.text) > _LONG_CLAUSE:
+            # A long paragraph (a work report's) is answered by its sentences, not quoted whole.
             return self._fact(r, candidates)
         return self._general(r, candidates)
 
@@ -166,7 +167,7 @@ class ExtractiveAnswerer:
 
     def evidence(self, r: Retrieval, candidates: list[Candidate]) -> Evidence:
         """The sentence-level evidence of the best answering clauses (see ``Evidence``)."""
-        top = [c for c in candidates if c.clause.kind not in _NOT_ANSWERS][: self.config.evidence_clauses]
+        top = [c for c in candidates if not is_bare_heading(c.clause)][: self.config.evidence_clauses]
         pool = [s for c in top for s in sentences(c.clause.text) if len(s) >= 4]
         clause_coverage = candidates[0].coverage if candidates else 0.0
         if not pool:
@@ -191,7 +192,9 @@ class ExtractiveAnswerer:
             if r.missing and self.evidence(r, candidates).sentence_cosine < self.config.min_cosine_missing:
                 return f"问题中的“{'”“'.join(r.missing)}”在语料中没有出现"
             return ""
-        weak = bool(r.analysis.content) and best.coverage < self.config.min_coverage
+        vocab = self.corpus.vocabulary
+        weak = (bool(r.analysis.content) and best.coverage < self.config.min_coverage
+                and vocab.subject_coverage(r.analysis.content, best.clause.search_text) < self.config.min_coverage)
         if r.missing or weak:
             ev = self.evidence(r, candidates)
             if r.missing and ev.sentence_cosine < self.config.min_cosine_missing:
@@ -351,6 +354,15 @@ def responsibility_sentence(leads: tuple[str, ...], cooperating: tuple[str, ...]
     if leads and "牵头" in to_search_form(source_text):
         return f"由{'、'.join(leads)}牵头。"
     return f"责任单位：{'、'.join(leads or cooperating)}。"
+
+
+def is_bare_heading(clause: Clause) -> bool:
+    """A preamble, or a heading that is only its title line: it names a subject and answers nothing.
+    A heading the parser gave its section's opening paragraph (一、2023年工作回顾 2023年是…。) keeps
+    the sentences that paragraph states."""
+    if clause.kind == "preamble":
+        return True
+    return clause.kind == "heading" and sum(len(s) >= 12 for s in sentences(clause.text)) < 2
 
 
 def _is_title(sentence: str, title: str) -> bool:

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Iterable
+from functools import lru_cache
 from typing import Any
 
 from policyqa.index.lexicon import ASCII_TERM as _ASCII_TERM
@@ -96,6 +97,14 @@ class Vocabulary:
         return len(word) >= 4 and any(self.contains(word[:i]) and self.contains(word[i:])
                                       for i in range(2, len(word) - 1))
 
+    def subject_coverage(self, content: str, text: str) -> float:
+        """``coverage`` where a word of ordinary language the text lacks does not count (名称, 情况 …):
+        a document need not use the question's wording, only hold its subject."""
+        absent = [w for w in common_words(content) if w not in text]
+        for word in sorted(absent, key=len, reverse=True):
+            content = content.replace(word, " ")
+        return self.coverage(content, text) if content.strip() else 1.0
+
     def coverage(self, content: str | set[str], text: str) -> float:
         """IDF-weighted share of the content's bigrams found in ``text`` (0 when none)."""
         wanted = bigrams(content) if isinstance(content, str) else content
@@ -104,6 +113,14 @@ class Vocabulary:
         have = bigrams(text)
         total = sum(self.idf(g) for g in wanted)
         return sum(self.idf(g) for g in wanted if g in have) / total if total else 0.0
+
+
+@lru_cache(maxsize=4096)
+def common_words(content: str) -> tuple[str, ...]:
+    """The words of ordinary language (``is_common_word``, 2+ characters) in a question's content."""
+    import jieba
+
+    return tuple(dict.fromkeys(w for w in jieba.cut(content) if len(w) >= 2 and is_common_word(w)))
 
 
 def is_common_word(word: str) -> bool:
