@@ -39,7 +39,10 @@ _DOC_TITLE = re.compile(r"(?:通知|方案|意见|措施|计划|规划|办法|�
 _SENTENCE_FINAL = re.compile(r"[。；;！？!?]$")
 _CITED_TITLE = re.compile(r"《[^《》]*》")
 _LONG_CLAUSE = 300  # characters a general answer quotes whole (see ``_quote``)
-_RELEVANT_SHARE = 0.8  # a figure's clause covers at least this share of the best clause's coverage
+_RELEVANT_SHARE = 0.8
+# 多少万元 / 几家 / 多少个工作日: the measure word after the question word is the unit of the answer.
+_ASKED_UNIT = re.compile(r"(?:多少|几)(万元|亿元|元|家|个工作日|工作日|天|件|所|张|名|人次|公里|平方米|亩|吨|户)")
+_MONEY = ("万元", "亿元", "元")  # a figure's clause covers at least this share of the best clause's coverage
 _QUANTITY_CUES = re.compile(r"多少|(?<!哪)几|哪年|哪一年|何时|什么时候|多久|多长|比例|比率|\bhow (?:many|much|long)\b|\bwhen\b|\byear\b|"
                             r"\bdate\b|\bsize\b|\btarget|\bpercent", re.IGNORECASE)
 
@@ -293,7 +296,7 @@ class ExtractiveAnswerer:
         """The one or two sentences of ``top`` clauses that best answer the question; ``None`` when the
         question asks for a figure (多少 / 几 / 哪年 / how many …) and no sentence of them states one."""
         # A sentence that only restates a document title states no fact of its own.
-        pool = [(s, cand) for cand in top for s in sentences(cand.clause.text)
+        pool = [(s, cand) for cand in top for s in sentences(body_text(cand.clause))
                 if len(s) >= 4 and not _is_title(s, cand.clause.doc_title)]
         if not pool:
             return []
@@ -301,8 +304,10 @@ class ExtractiveAnswerer:
             # The figure must come from a clause about what was asked: one about as relevant as the best
             # (a 50万元 in a clause on another subsidy does not answer 海外仓奖励多少).
             most = max((cand.coverage for _, cand in pool), default=0.0)
+            unit = asked_unit(r.query)
             pool = [(s, cand) for s, cand in pool
-                    if _states_number(s) and cand.coverage >= _RELEVANT_SHARE * most]
+                    if _states_number(s) and cand.coverage >= _RELEVANT_SHARE * most
+                    and (unit is None or unit.search(_CITED_TITLE.sub("", s)))]
             if not pool:
                 return None
         cos = self.dense.similarities(r.query, [s for s, _ in pool])
@@ -362,7 +367,28 @@ def is_bare_heading(clause: Clause) -> bool:
     the sentences that paragraph states."""
     if clause.kind == "preamble":
         return True
-    return clause.kind == "heading" and sum(len(s) >= 12 for s in sentences(clause.text)) < 2
+    return clause.kind == "heading" and not any(len(s) >= 12 for s in sentences(body_text(clause)))
+
+
+def body_text(clause: Clause) -> str:
+    """What a clause states: a heading's text after its title line (一、主要目标 → the targets), any
+    other clause's whole text."""
+    if clause.kind != "heading":
+        return clause.text
+    _, _, rest = clause.text.strip().partition("\n")
+    return rest
+
+
+def asked_unit(query: str) -> re.Pattern[str] | None:
+    """The unit a figure question asks in (多少万元 / 几家 / how many days), as a pattern a sentence must
+    match: a figure in that unit. Money in any of 元 / 万元 / 亿元 counts for another."""
+    found = _ASKED_UNIT.search(query)
+    if not found:
+        return None
+    unit = found.group(1)
+    if unit in _MONEY:
+        return re.compile(r"[\d一二三四五六七八九十两]\s*(?:万|亿)?元")
+    return re.compile(rf"[\d一二三四五六七八九十两]\s*[万亿千百]?\s*{re.escape(unit)}")
 
 
 def _is_title(sentence: str, title: str) -> bool:
