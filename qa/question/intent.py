@@ -28,8 +28,9 @@ _COMPARE_STRONG = re.compile(
     r"|\bcompare\b|\bcomparison\b|\bacross\b|\beach (?:city|region|document|place)\b|\bdiffer",
     re.IGNORECASE,
 )
-# With several places named, wording that sets them side by side: 两地 / 三市 / 各有 / 有何不同.
-_COMPARE_WEAK = re.compile(r"分别|各自|各有|[两三四五六七八九几]个?(?:地|市|省|城市|地区)|不同|差异|有何区别"
+# With several places named, wording that sets them side by side: 分别 / 各有 / 有何不同 (两地 is not:
+# "两地干部交流" is one topic of both places).
+_COMPARE_WEAK = re.compile(r"分别|各自|各有|不同|差异|有何区别"
                            r"|\brespectively\b|\beach\b|\bboth\b", re.IGNORECASE)
 
 # "负责哪些工作 / 牵头哪些任务" asks for a unit's tasks, not for a unit: checked before the cues below.
