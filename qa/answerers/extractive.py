@@ -189,23 +189,29 @@ class ExtractiveAnswerer:
         meaning either.
         """
         best = candidates[0]
-        if r.analysis.english:
-            if best.cosine < self.config.min_cosine_en:
-                return "没有与问题足够相近的条款"
-            if r.missing and self.evidence(r, candidates).sentence_cosine < self.config.min_cosine_missing:
-                return f"问题中的“{'”“'.join(r.missing)}”在语料中没有出现"
+        if r.analysis.english and best.cosine < self.config.min_cosine_en:
+            return "没有与问题足够相近的条款"
+        return self._weak_evidence(r, candidates) or self._missing_figures(r, best)
+
+    def _weak_evidence(self, r: Retrieval, candidates: list[Candidate]) -> str:
+        """A missing specific term, or (Chinese) a best clause covering little of the question's subject,
+        with no retrieved sentence close enough in meaning to make up for it."""
+        best = candidates[0]
+        weak = (not r.analysis.english and bool(r.analysis.content) and best.coverage < self.config.min_coverage
+                and self.corpus.vocabulary.subject_coverage(r.analysis.content, best.clause.search_text)
+                < self.config.min_coverage)
+        if not (r.missing or weak):
             return ""
-        vocab = self.corpus.vocabulary
-        weak = (bool(r.analysis.content) and best.coverage < self.config.min_coverage
-                and vocab.subject_coverage(r.analysis.content, best.clause.search_text) < self.config.min_coverage)
-        if r.missing or weak:
-            ev = self.evidence(r, candidates)
-            if r.missing and ev.sentence_cosine < self.config.min_cosine_missing:
-                return f"问题中的“{'”“'.join(r.missing)}”在语料中没有出现"
-            if weak and ev.sentence_cosine < self.config.min_sentence_cosine:
-                return "最相关的条款与问题的关键词重合太少，也没有意思相近的句子"
-        # A figure must occur in the clause's document: "2023年" may be written 今年 in the clause
-        # itself, but a 2035 target in a plan that never says 2035 is not there.
+        ev = self.evidence(r, candidates)
+        if r.missing and ev.sentence_cosine < self.config.min_cosine_missing:
+            return f"问题中的“{'”“'.join(r.missing)}”在语料中没有出现"
+        if weak and ev.sentence_cosine < self.config.min_sentence_cosine:
+            return "最相关的条款与问题的关键词重合太少，也没有意思相近的句子"
+        return ""
+
+    def _missing_figures(self, r: Retrieval, best: Candidate) -> str:
+        """A figure must occur in the clause's document: "2023年" may be written 今年 in the clause
+        itself, but a 2035 target in a plan that never says 2035 is not there."""
         doc_text = "".join(c.search_text for c in self.corpus.doc_clauses(best.clause.doc_id))
         missing = [f for f in r.analysis.figures if f not in doc_text]
         if missing:
