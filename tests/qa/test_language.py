@@ -55,3 +55,8 @@ def test_places_are_found_by_their_pinyin_without_a_glossary_line() -> None:
 def test_no_phrase_of_a_single_test_question_is_in_the_glossary() -> None:
     for phrase in ("first batch", "national assessment section", "valid", "forest chief"):
         assert tuple(phrase.split()) not in glossary()
+
+
+def test_an_expanded_english_query_finds_the_logistics_clause(seed_index: ClauseIndex) -> None:
+    hits = seed_index.search(expand_query("Who leads logistics projects in Suzhou?", seed_index.lexicon), k=5)
+    assert any("物流" in h.clause.search_text for h in hits), [h.clause.text[:30] for h in hits]
