@@ -12,6 +12,7 @@ import time
 import warnings
 from collections.abc import Sequence
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 from policyqa.eval.metrics import Passage
@@ -41,13 +42,15 @@ class NaiveRag:
     Args:
         documents: ``(doc_id, raw_text)`` pairs.
         embedder: a LangChain ``Embeddings`` (pass the engine's, so only the pipeline differs).
+        cache_path: the index's embedding cache (``index.embed_cache``): a chunk embedded in an
+            earlier run is not embedded again. The vectors are the same ones ``from_documents`` makes.
 
     Example:
         >>> rag = NaiveRag([("d1", "冷链物流由市发展改革委牵头。")], embedder)  # doctest: +SKIP
         >>> rag.ask("冷链物流谁牵头？").text                                   # doctest: +SKIP
     """
 
-    def __init__(self, documents: Sequence[tuple[str, str]], embedder: Any) -> None:
+    def __init__(self, documents: Sequence[tuple[str, str]], embedder: Any, *, cache_path: Path | None = None) -> None:
         with warnings.catch_warnings():  # langchain-community announces its sunset on import
             warnings.simplefilter("ignore", DeprecationWarning)
             from langchain_community.vectorstores import FAISS
@@ -62,7 +65,18 @@ class NaiveRag:
         self.chunks = splitter.split_documents(docs)
         if not self.chunks:
             raise ValueError("the baseline needs at least one non-empty document")
-        self.store = FAISS.from_documents(self.chunks, embedder)
+        if cache_path is None or not hasattr(embedder, "name"):
+            self.store = FAISS.from_documents(self.chunks, embedder)
+            return
+        from policyqa.index.embed_cache import EmbeddingCache, embed_with_cache
+
+        cache = EmbeddingCache(cache_path)
+        try:
+            vectors = embed_with_cache(embedder, [c.page_content for c in self.chunks], cache)[0]
+        finally:
+            cache.close()
+        pairs = [(c.page_content, v.tolist()) for c, v in zip(self.chunks, vectors)]
+        self.store = FAISS.from_embeddings(pairs, embedder, metadatas=[c.metadata for c in self.chunks])
 
     def search(self, question: str, k: int = 10) -> list[Passage]:
         """The ``k`` nearest chunks to the question."""

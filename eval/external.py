@@ -49,7 +49,7 @@ def extra_parsed_documents(cases: Sequence[TestCase], extra_dir: Path) -> list[P
     """Parse every file the cases name in ``gold_files`` (each once), with the product's own ingest."""
     from policyqa.ingest.pipeline import ingest_paths
 
-    files = list(dict.fromkeys(f for c in cases for f in c.gold_files))
+    files = list(dict.fromkeys(f for c in cases for f in c.gold_files + c.expected_files))
     paths = [require_dir(extra_dir) / f for f in files]
     missing = [str(p) for p in paths if not p.is_file()]
     if missing:
@@ -61,13 +61,15 @@ def extra_parsed_documents(cases: Sequence[TestCase], extra_dir: Path) -> list[P
 
 
 def with_doc_ids(cases: Sequence[TestCase], parsed: Sequence[ParsedDocument]) -> list[TestCase]:
-    """Point each case's ``gold_docs`` at the ids the ingest layer gave its ``gold_files``."""
+    """Point each case's ``gold_docs`` (``expected_docs``) at the ids the ingest layer gave its
+    ``gold_files`` (``expected_files``)."""
     by_file = {p.document.source_path: p.document.doc_id for p in parsed}
-    out = []
-    for case in cases:
-        ids = tuple(by_file[Path(f).name] for f in case.gold_files if Path(f).name in by_file)
-        out.append(replace(case, gold_docs=ids or case.gold_docs))
-    return out
+
+    def ids(files: tuple[str, ...]) -> tuple[str, ...]:
+        return tuple(by_file[Path(f).name] for f in files if Path(f).name in by_file)
+
+    return [replace(case, gold_docs=ids(case.gold_files) or case.gold_docs,
+                    expected_docs=ids(case.expected_files) or case.expected_docs) for case in cases]
 
 
 # ---------------------------------------------------------------- NCP epidemic-policy QA

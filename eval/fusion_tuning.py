@@ -85,7 +85,10 @@ def evaluate(index: ClauseIndex, cases: Sequence[TuningCase], grid: Sequence[Fus
     """Scores of each fusion setting in ``grid`` (candidates computed once per query)."""
     squashed = {i: (c.doc_id, _squash(c.text)) for i, c in enumerate(index.clauses())}
     relevant = [relevant_positions(index, c, squashed) for c in cases]
-    cands: list[Candidates | None] = [index.candidates(c.query) for c in cases]
+    from policyqa.qa.question.language import expand_query
+
+    # English queries are expanded the way the engine expands them before searching.
+    cands: list[Candidates | None] = [index.candidates(expand_query(c.query, index.lexicon)) for c in cases]
     results = []
     for params in grid:
         ranked = [[f.pos for f in cand.fuse(params)[:10]] if cand else [] for cand in cands]

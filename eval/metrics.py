@@ -17,7 +17,7 @@ from policyqa.ingest.normalize import to_search_form
 # The metric names of `policyqa eval --json`, in display order (issue 6).
 RETRIEVAL_METRICS = ("hit@1", "hit@5", "hit@10", "mrr@10", "ndcg@10")
 ANSWER_METRICS = ("lead_exact", "lead_f1", "fact_contains", "abstain_recall", "false_abstain",
-                  "compare_coverage", "citation_precision")
+                  "compare_coverage", "citation_precision", "task_recall", "task_precision")
 LATENCY_METRICS = ("latency_ms_p50", "latency_ms_p95")
 METRIC_NAMES = RETRIEVAL_METRICS + ANSWER_METRICS + LATENCY_METRICS
 LOWER_IS_BETTER = frozenset({"false_abstain", "latency_ms_p50", "latency_ms_p95"})
@@ -127,6 +127,22 @@ def compare_coverage(cited_docs: Iterable[str], expected_docs: Sequence[str]) ->
         return 0.0
     cited = set(cited_docs)
     return sum(d in cited for d in expected_docs) / len(expected_docs)
+
+
+def task_recall(cited_texts: Sequence[str], gold_tasks: Sequence[str]) -> float:
+    """Share of a unit's gold task substrings held by some cited clause (the list is complete)."""
+    if not gold_tasks:
+        return 0.0
+    texts = [norm(t) for t in cited_texts]
+    return sum(any(norm(g) in t for t in texts) for g in gold_tasks) / len(gold_tasks)
+
+
+def task_precision(cited_texts: Sequence[str], gold_tasks: Sequence[str]) -> float:
+    """Share of the cited clauses that hold a gold task substring (0 when nothing is cited)."""
+    if not cited_texts:
+        return 0.0
+    gold = [norm(g) for g in gold_tasks]
+    return sum(any(g in norm(t) for g in gold) for t in cited_texts) / len(cited_texts)
 
 
 def cites_gold(first: Passage | None, gold_clauses: Sequence[str], expected_docs: Sequence[str] = ()) -> float:

@@ -23,7 +23,7 @@ def markdown_table(data: dict[str, Any]) -> str:
 
 def markdown_report(data: dict[str, Any], *, command: str = "") -> str:
     """The whole Markdown report: overall table, then one table per intent."""
-    parts = [f"# Evaluation: {data['testset']} ({data['questions']} questions)", ""]
+    parts = [f"# Evaluation: {data['testset']} ({data.get('kind', 'dev')}, {data['questions']} questions)", ""]
     if command:
         parts += ["Reproduce with:", "", "```console", f"$ {command}", "```", ""]
     if data.get("sample"):

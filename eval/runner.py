@@ -17,7 +17,7 @@ from typing import Any
 from policyqa.eval import metrics as m
 from policyqa.eval.baseline import NaiveRag
 from policyqa.eval.metrics import Passage
-from policyqa.eval.testset import INTENTS, TestCase
+from policyqa.eval.testset import INTENTS, TestCase, testset_kind
 
 log = logging.getLogger(__name__)
 K = 10
@@ -55,7 +55,8 @@ class EvalReport:
 
     def to_dict(self) -> dict[str, Any]:
         """The `policyqa eval --json` document."""
-        out: dict[str, Any] = {"testset": self.testset, "questions": len(self.cases),
+        out: dict[str, Any] = {"testset": self.testset, "kind": testset_kind(self.cases),
+                               "questions": len(self.cases),
                                "systems": self.systems, "by_intent": self.by_intent, "by_lang": self.by_lang}
         out.update(self.extra)
         return out
@@ -100,7 +101,8 @@ def run_eval(engine: Any, cases: Sequence[TestCase], *, baseline: bool = True, t
         if progress:
             progress(f"baseline: 0/{len(cases)}")  # its phase starts with chunking and embedding the documents
         docs = list(baseline_docs) if baseline_docs is not None else bundled_documents()
-        rag = NaiveRag(docs, embedder if embedder is not None else engine_embedder(engine))
+        rag = NaiveRag(docs, embedder if embedder is not None else engine_embedder(engine),
+                       cache_path=getattr(getattr(engine, "index", None), "cache_path", None))
         results["baseline"] = [_run_baseline(rag, c) for c in _tick(cases, "baseline", progress)]
     by_id = {c.id: c for c in cases}
     for system_results in results.values():
@@ -130,25 +132,40 @@ def score(case: TestCase, r: QuestionResult) -> dict[str, float]:
         out["abstain_recall"] = float(r.abstained)
         return out
     expected = case.expected_docs if case.intent == "compare" else ()
-    n_relevant = len(expected) if expected else len(case.gold_clauses)
+    gold = case.relevant_clauses
+    n_relevant = len(expected) if expected else len(gold)
     out["false_abstain"] = float(r.abstained)
     if n_relevant:  # a staff question may give only its lead units or answer (eval.testset_tables)
-        rel = m.gains(r.retrieved[:K], case.gold_clauses, expected)
+        rel = m.gains(r.retrieved[:K], gold, expected)
         out.update({"hit@1": m.hit_at(rel, 1), "hit@5": m.hit_at(rel, 5), "hit@10": m.hit_at(rel, 10),
                     "mrr@10": m.mrr_at(rel, 10), "ndcg@10": m.ndcg_at(rel, 10, n_relevant)})
     if not r.abstained and n_relevant:
-        out["citation_precision"] = m.cites_gold(r.cited[0] if r.cited else None, case.gold_clauses, expected)
+        out["citation_precision"] = m.cites_gold(r.cited[0] if r.cited else None, gold, expected)
     if case.intent == "responsibility":
-        # The test sets' gold "leads" of a （责任单位：…） clause are its listed units, which the answer
-        # now reports as responsible: both count as the units the answer names as in charge.
-        named = r.leads + r.responsible
-        out["lead_exact"] = m.lead_exact(named, case.leads)
-        out["lead_f1"] = m.lead_f1(named + r.cooperating, case.leads + case.cooperating)
+        out.update(_unit_scores(case, r))
     elif case.intent == "fact":
         out["fact_contains"] = m.fact_contains(r.answer_text, case.answer_contains)
     elif case.intent == "compare":
         out["compare_coverage"] = m.compare_coverage((p.doc_id for p in r.cited), case.expected_docs)
+    elif case.intent == "unit_tasks":
+        texts = [p.text for p in r.cited]
+        out["task_recall"] = m.task_recall(texts, case.gold_tasks)
+        out["task_precision"] = m.task_precision(texts, case.gold_tasks)
     return out
+
+
+def _unit_scores(case: TestCase, r: QuestionResult) -> dict[str, float]:
+    """Leads exact and unit F1; a bare list with no lead convention (``responsible``) is judged on every
+    unit the answer names, whichever role it gave them."""
+    # The answer's 责任单位 are the units it names as in charge: the dev sets typed a bare （责任单位：…）
+    # list as leads, the held-out set as responsible.
+    in_charge = r.leads + r.responsible
+    if case.responsible and not case.leads:
+        named = in_charge + r.cooperating
+        return {"lead_exact": m.lead_exact(named, case.responsible),
+                "lead_f1": m.lead_f1(named, case.responsible)}
+    return {"lead_exact": m.lead_exact(in_charge, case.leads),
+            "lead_f1": m.lead_f1(in_charge + r.cooperating, case.leads + case.cooperating)}
 
 
 def summarize(results: Sequence[QuestionResult]) -> dict[str, float | None]:
@@ -234,7 +251,8 @@ def _is_failure(name: str, value: float) -> bool:
 def _failure_row(system: str, case: TestCase, r: QuestionResult, failed: list[str]) -> dict[str, Any]:
     expected: dict[str, Any] = {"answer": case.answer, "gold_docs": list(case.gold_docs),
                                 "gold_clauses": list(case.gold_clauses)}
-    for name in ("leads", "cooperating", "answer_contains", "expected_docs"):
+    for name in ("leads", "cooperating", "responsible", "answer_contains", "expected_docs", "unit", "role",
+                 "gold_tasks"):
         if getattr(case, name):
             expected[name] = list(getattr(case, name))
     got: dict[str, Any] = {"answer": r.answer_text[:400], "abstained": r.abstained,

@@ -10,12 +10,15 @@ from typing import Any
 from policyqa.eval.errors import TestSetError
 
 TESTSET_DIR = Path(__file__).resolve().parent / "testsets"
-INTENTS = ("responsibility", "fact", "compare", "general", "unanswerable")
+INTENTS = ("responsibility", "fact", "compare", "unit_tasks", "general", "unanswerable")
 LANGS = ("zh", "zh-Hant", "en")
 CORPORA = ("seed", "extra")
+KINDS = ("dev", "heldout")  # dev: tuned on; heldout: written before any run, never tuned on
+ROLES = ("lead", "cooperating", "any")
 _LIST_FIELDS = ("gold_docs", "gold_clauses", "leads", "cooperating", "answer_contains", "expected_docs",
-                "gold_files")
-_STR_FIELDS = ("id", "question", "intent", "lang", "answer", "notes", "corpus")
+                "gold_files", "expected_files", "responsible", "gold_tasks", "places")
+_STR_FIELDS = ("id", "question", "intent", "lang", "answer", "notes", "corpus", "kind", "unit", "role",
+               "comment")
 _REQUIRED = ("id", "question", "intent", "lang", "answer")
 
 
@@ -25,7 +28,11 @@ class TestCase:
 
     ``gold_clauses`` are distinctive substrings of the gold clause texts; ``leads``/``cooperating`` are the
     gold 牵头/配合 units for responsibility questions; ``answer_contains`` the strings a fact answer must hold;
-    ``expected_docs`` the documents a comparison must show. ``unanswerable`` cases have no gold at all.
+    ``expected_docs`` the documents a comparison must show (``expected_files`` their files, ``places`` the
+    places they stand for); ``responsible`` the units of a bare list when the document declares no lead;
+    ``unit``/``role``/``gold_tasks`` a unit-tasks question: the unit, the role asked about and one substring
+    per task clause (complete). ``kind`` says whether the set is ``dev`` (tuned on) or ``heldout``.
+    ``unanswerable`` cases have no gold at all.
     """
 
     __test__ = False  # not a pytest test class
@@ -43,12 +50,25 @@ class TestCase:
     expected_docs: tuple[str, ...] = ()
     corpus: str = "seed"
     gold_files: tuple[str, ...] = ()
+    expected_files: tuple[str, ...] = ()
+    places: tuple[str, ...] = ()
+    responsible: tuple[str, ...] = ()
+    unit: str = ""
+    role: str = ""
+    gold_tasks: tuple[str, ...] = ()
+    kind: str = "dev"
     notes: str = ""
+    comment: str = ""
     line: int = field(default=0, compare=False)
 
     @property
     def answerable(self) -> bool:
         return self.intent != "unanswerable"
+
+    @property
+    def relevant_clauses(self) -> tuple[str, ...]:
+        """The substrings a relevant retrieved clause holds: a unit's task clauses, else the gold clauses."""
+        return self.gold_tasks if self.intent == "unit_tasks" else self.gold_clauses
 
     def to_dict(self) -> dict[str, Any]:
         out: dict[str, Any] = {}
@@ -111,6 +131,10 @@ def load_testset(name_or_path: str | Path) -> list[TestCase]:
         cases.append(case)
     if not cases:
         raise TestSetError(path, 0, "the test set holds no questions")
+    odd = next((c for c in cases if c.kind != cases[0].kind), None)
+    if odd is not None:
+        # A set is tuned on as a whole or not at all.
+        raise TestSetError(path, odd.line, f"kind {odd.kind!r} differs from the first question's {cases[0].kind!r}")
     return cases
 
 
@@ -146,7 +170,8 @@ def _problem(data: dict[str, Any]) -> str | None:
             return f"field {name!r} must be a list of non-empty strings"
     if not data["id"].strip() or not data["question"].strip():
         return "fields 'id' and 'question' must not be empty"
-    for name, choices in (("intent", INTENTS), ("lang", LANGS), ("corpus", CORPORA)):
+    for name, choices in (("intent", INTENTS), ("lang", LANGS), ("corpus", CORPORA), ("kind", KINDS),
+                          ("role", ROLES)):
         if name in data and data[name] not in choices:
             return f"unknown {name} {data[name]!r}; expected one of {', '.join(choices)}"
     return _intent_problem(data)
@@ -158,16 +183,36 @@ def _intent_problem(data: dict[str, Any]) -> str | None:
         if data.get("gold_clauses") or data.get("gold_docs"):
             return "an unanswerable question must not have gold_docs or gold_clauses"
         return None
+    if intent == "unit_tasks":
+        return _unit_tasks_problem(data)
     if not data.get("gold_clauses"):
         return f"missing field 'gold_clauses' (required for intent {intent!r})"
     if not data.get("gold_docs") and not data.get("gold_files"):
         return f"missing field 'gold_docs' (required for intent {intent!r})"
     if data.get("corpus") == "extra" and not data.get("gold_files"):
         return "missing field 'gold_files' (required for corpus 'extra')"
-    if intent == "responsibility" and not data.get("leads"):
-        return "missing field 'leads' (required for intent 'responsibility')"
+    if intent == "responsibility" and not data.get("leads") and not data.get("responsible"):
+        return "missing field 'leads' (required for intent 'responsibility'; 'responsible' for a bare list)"
     if intent == "fact" and not data.get("answer_contains"):
         return "missing field 'answer_contains' (required for intent 'fact')"
-    if intent == "compare" and len(data.get("expected_docs", [])) < 2:
-        return "field 'expected_docs' must name at least 2 documents for intent 'compare'"
+    if intent == "compare":
+        expected = data.get("expected_files") or data.get("expected_docs") or []
+        if len(expected) < 2:
+            return "field 'expected_docs' (or 'expected_files') must name at least 2 documents for intent 'compare'"
+        if data.get("places") and len(data["places"]) != len(expected):
+            return "field 'places' must name one place per expected document"
     return None
+
+
+def _unit_tasks_problem(data: dict[str, Any]) -> str | None:
+    for name in ("unit", "role", "gold_tasks"):
+        if not data.get(name):
+            return f"missing field {name!r} (required for intent 'unit_tasks')"
+    if not data.get("gold_docs") and not data.get("gold_files"):
+        return "missing field 'gold_docs' (required for intent 'unit_tasks')"
+    return None
+
+
+def testset_kind(cases: list[TestCase]) -> str:
+    """The set's kind (``dev`` or ``heldout``); `load_testset` has checked that its cases agree."""
+    return cases[0].kind if cases else "dev"

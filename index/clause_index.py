@@ -23,7 +23,6 @@ import numpy as np
 from policyqa.index.builder import AddReport, BuildOptions, ProgressCallback, classify
 from policyqa.index.embed_cache import CACHE_NAME, EmbeddingCache
 from policyqa.index.embedders import Embedder, make_embedder
-from policyqa.index.glossary import chinese_terms
 from policyqa.index.hybrid import Candidates, Filters, FusionParams, Hit, matched_terms
 from policyqa.index.lexicon import Lexicon
 from policyqa.index.local_store import LocalStore
@@ -295,7 +294,8 @@ class ClauseIndex:
         manifest = self.manifest
         if manifest is None or manifest.clause_count == 0:
             return None
-        text = expand_query(to_search_form(query), self.lexicon)
+        # An English query arrives expanded with its glossary terms (qa.question.language.expand_query).
+        text = to_search_form(query)
         return self.store.candidates(text, self.query_vector(text), self.fusion, n or self.fusion.candidates,
                                      allowed)
 
@@ -309,21 +309,6 @@ class ClauseIndex:
                 for rank, f in enumerate(fused, start=1)]
 
 
-def expand_query(text: str, lexicon: Lexicon | None = None) -> str:
-    """The query (in search form) both retrievers see: an English one gets its glossary terms appended.
-
-    An English query's own words occur in no Chinese clause, so BM25 alone would fade out and
-    leave e5-small's loose cross-lingual ranking to decide. With the Chinese terms of its policy
-    vocabulary (`index.glossary`) appended, BM25 matches them and the embedder is anchored on them;
-    the English words stay, still carrying what the glossary does not know (on the seed set's
-    English questions: hit@5 0.64 → 1.0 against either side alone seeing the terms, 0.82–0.91).
-    Other queries are unchanged, and so is any query over a corpus that holds none of the terms (an
-    English corpus): only terms some clause contains are appended (``lexicon``, when given).
-    """
-    terms = chinese_terms(text)
-    if terms and lexicon is not None:
-        terms = " ".join(t for t in terms.split() if lexicon.contains(t))
-    return f"{text} {terms}" if terms else text
 
 
 def open_default_index(settings: Settings, *, progress: bool = True) -> ClauseIndex:

@@ -12,10 +12,12 @@ from __future__ import annotations
 
 import logging
 import threading
+from collections.abc import Sequence
 from dataclasses import replace
 from typing import TYPE_CHECKING, Any, Sequence
 
-from policyqa.index.glossary import concepts
+import numpy as np
+
 from policyqa.index.hybrid import Filters, Hit
 from policyqa.model import Clause
 from policyqa.ingest.normalize import to_search_form
@@ -24,8 +26,9 @@ from policyqa.qa.answerers.compare import Comparison, comparison_answer, compare
 from policyqa.qa.ledger.duty_table import DutyTable, table_title
 from policyqa.qa.question.corpus_view import CorpusView, SentenceScorer
 from policyqa.qa.answerers.extractive import ExtractiveAnswerer, QAConfig, Retrieval
-from policyqa.qa.question.intent import analyse, is_english
-from policyqa.qa.question.places import PlaceMatch, english_places
+from policyqa.qa.question.intent import QuestionAnalysis, analyse, asks_for_tasks
+from policyqa.qa.question.language import concepts, english_places, expand_query, is_english
+from policyqa.qa.question.places import PlaceMatch
 from policyqa.settings import Settings
 from policyqa.qa.question.intent import detect_intent
 from policyqa.qa.ledger.ledger import Ledger
@@ -82,8 +85,13 @@ class QAEngine:
 
     # --- the four verbs -------------------------------------------------------------------------
     def search(self, query: str, k: int = 10, filters: Filters | None = None) -> list[Hit]:
-        """Hybrid clause search (``ClauseIndex.search``)."""
-        return self.index.search(query, k=k, filters=filters)
+        """Hybrid clause search (``ClauseIndex.search``); an English query gets its glossary terms
+        appended first (``language.expand_query``)."""
+        return self.index.search(expand_query(to_search_form(query), self.index.lexicon), k=k, filters=filters)
+
+    def similarities(self, query: str, texts: Sequence[str]) -> np.ndarray:
+        """Cosines of ``query`` to each text, by the index's embedder (``SentenceScorer``)."""
+        return self._dense.similarities(query, texts)
 
     def retrieve(self, question: str) -> Retrieval:
         """Analyse a question, resolve its places to documents, and retrieve clauses."""
@@ -92,22 +100,40 @@ class QAEngine:
         # An English question's places are looked up by their Chinese names (Suzhou → 宿州).
         places = corpus.gazetteer.find(english_places(query, corpus.gazetteer) if is_english(query) else query)
         analysis = analyse(query, places=places.spans)
+        analysis = self._unit_tasks_intent(question, query, analysis, places)
         # A compare question names places side by side (宿州市和埇桥区): each keeps its documents.
         # Any other question narrows to the most specific place it names.
         resolve = corpus.gazetteer.documents_each if analysis.intent == "compare" else corpus.gazetteer.documents_for
         doc_ids = resolve(places)
         problem = ""
+        missing: list[str] = []
         if places.unknown:
             problem = f"问题提到的地点（{'、'.join(places.unknown)}）在语料中没有出现"
         else:
-            # An English question's concepts are checked by their glossary terms (hydrogen → 氢能).
+            # Specific terms no clause holds: evidence against an answer, weighed by the answerer with
+            # the retrieved sentences (a paraphrase may say it in other words). English concepts are
+            # checked by their glossary terms (hydrogen → 氢能).
             missing = (corpus.vocabulary.missing_concepts(concepts(query)) if analysis.english
                        else corpus.vocabulary.missing_terms(analysis.content))
-            if missing:
-                problem = f"问题中的“{'”“'.join(missing)}”在语料中没有出现"
+        if analysis.intent == "unit_tasks" and not doc_ids:
+            # "科技服务业意见里，市数据局负责哪些任务": the title named narrows the unit's task list.
+            doc_ids = corpus.documents_titled(analysis.content)
         filters = Filters(doc_ids=doc_ids) if doc_ids else None
-        hits = self.index.search(query, k=self.config.k, filters=filters)
-        return Retrieval(question, query, analysis, places, doc_ids, tuple(hits), problem)
+        hits = self.search(query, k=self.config.k, filters=filters)
+        return Retrieval(question, query, analysis, places, doc_ids, tuple(hits), problem, tuple(missing))
+
+    def _unit_tasks_intent(self, question: str, query: str, analysis: QuestionAnalysis,
+                           places: PlaceMatch) -> QuestionAnalysis:
+        """A question for a unit's tasks, in any word order: it names a unit the ledger knows and
+        asks which tasks or work (``intent.asks_for_tasks``), not who or how many."""
+        if analysis.intent in ("compare", "unit_tasks") or not asks_for_tasks(query):
+            return analysis
+        from policyqa.qa.ledger.answer import find_units
+
+        probe = Retrieval(question, query, analysis, places, (), ())
+        if find_units(self.ledger, probe) is None:
+            return analysis
+        return replace(analysis, intent="unit_tasks")
 
     def ask(self, question: str, *, llm: bool = False, history: Sequence[Turn] | None = None) -> Answer:
         """Answer a question with cited clauses (extractive; ``llm=True`` asks the LLM as well).
@@ -157,7 +183,7 @@ class QAEngine:
         "埇桥—铜山省际毗邻地区新型功能区" is a task of the *city* plan that names 埇桥: when the
         documents about a place hold no answer, a clause elsewhere naming it may.
         """
-        hits = self.index.search(r.query, k=self.config.k)
+        hits = self.search(r.query, k=self.config.k)
         places = PlaceMatch(mentioned=r.places.scopes + r.places.mentioned, spans=r.places.spans)
         return replace(r, doc_ids=(), hits=tuple(hits), places=places)
 

@@ -2,7 +2,9 @@
 
 A document with nothing on the topic says so (``本文件未涉及该主题``) instead of showing its least
 bad match: a clause counts only if it shares enough of the topic's content bigrams, or is close
-enough in the embedding space (both thresholds in ``CompareConfig``, calibrated on the seed set).
+enough in the embedding space, both judged absolutely and against the best document's evidence (a
+document whose best clause holds far less of the topic than another document's is not about it;
+thresholds in ``CompareConfig``, calibrated on the dev sets).
 
 Example:
     >>> comparison = engine.compare("干部挂职交流")               # doctest: +SKIP
@@ -13,16 +15,21 @@ from __future__ import annotations
 
 import csv
 import io
+from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Protocol
 
-from policyqa.index.hybrid import Filters
+import numpy as np
+
+from policyqa.index.hybrid import Filters, Hit
 from policyqa.model import Clause
 from policyqa.ingest.normalize import to_search_form
 from policyqa.qa.answer import Answer
 from policyqa.qa.answerers.citations import cite, reference
-from policyqa.qa.question.intent import analyse, is_english
-from policyqa.qa.answerers.extractive import responsibility_sentence
+from policyqa.qa.question.intent import analyse
+from policyqa.qa.question.language import is_english
+from policyqa.qa.answerers.extractive import is_bare_heading, responsibility_sentence
+from policyqa.qa.question.corpus_view import CorpusView
 
 NOTHING = "本文件未涉及该主题"
 _PER_DOC_HITS = 4  # hits judged per document (the best clauses; at most ``per_document`` are kept)
@@ -36,6 +43,8 @@ class CompareConfig:
         min_coverage: IDF-weighted share of the topic's content bigrams a clause must hold …
         min_cosine: … or the dense cosine it must reach instead (paraphrase).
         min_cosine_en: the same for a topic without Han characters (no lexical evidence).
+        relative_coverage: … and at least this share of the best compared clause's coverage …
+        cosine_margin: … or a cosine at most this far below the best compared clause's.
         per_document: most clauses shown per document.
         pool: hits of the one unfiltered search that compares the whole library (grouped by document).
         max_rows: rows shown when the caller named no documents and the library has more than this:
@@ -45,6 +54,8 @@ class CompareConfig:
     min_coverage: float = 0.35
     min_cosine: float = 0.88
     min_cosine_en: float = 0.78  # e5 puts English queries further from Chinese clauses
+    relative_coverage: float = 0.5
+    cosine_margin: float = 0.04
     per_document: int = 2
     pool: int = 200
     max_rows: int = 12
@@ -78,7 +89,18 @@ class Comparison:
         return {"topic": self.topic, "rows": [r.to_dict() for r in self.rows]}
 
 
-def compare_documents(engine: Any, topic: str, *, doc_ids: tuple[str, ...] = (),
+class CompareSource(Protocol):
+    """What a comparison reads: the corpus view, clause search and sentence cosines (a ``QAEngine``)."""
+
+    @property
+    def corpus(self) -> CorpusView: ...
+
+    def search(self, query: str, k: int = 10, filters: Filters | None = None) -> list[Hit]: ...
+
+    def similarities(self, query: str, texts: Sequence[str]) -> np.ndarray: ...
+
+
+def compare_documents(engine: CompareSource, topic: str, *, doc_ids: tuple[str, ...] = (),
                       regions: tuple[str, ...] = (), config: CompareConfig | None = None) -> Comparison:
     """Build a ``Comparison`` over the engine's index (see ``QAEngine.compare``)."""
     config = config or CompareConfig()
@@ -89,12 +111,12 @@ def compare_documents(engine: Any, topic: str, *, doc_ids: tuple[str, ...] = (),
     named = _targets(corpus, doc_ids, regions) or list(corpus.gazetteer.documents_each(places))
     if named:
         # A few named documents: each gets its own filtered search, so none is crowded out.
-        per_doc = {d: engine.index.search(query, k=_PER_DOC_HITS, filters=Filters(doc_ids=(d,))) for d in named}
+        per_doc = {d: engine.search(query, k=_PER_DOC_HITS, filters=Filters(doc_ids=(d,))) for d in named}
     else:
         # The whole library: one search grouped by document instead of one search per document
         # (1,000 searches at 100k clauses); a document absent from the top ``pool`` has nothing close.
         per_doc = {d: [] for d in corpus.documents}
-        for hit in engine.index.search(query, k=config.pool):
+        for hit in engine.search(query, k=config.pool):
             group = per_doc.setdefault(hit.clause.doc_id, [])
             if len(group) < _PER_DOC_HITS:
                 group.append(hit)
@@ -108,7 +130,7 @@ def compare_documents(engine: Any, topic: str, *, doc_ids: tuple[str, ...] = (),
     return Comparison(topic, rows)
 
 
-def _targets(corpus: Any, doc_ids: tuple[str, ...], regions: tuple[str, ...]) -> list[str]:
+def _targets(corpus: CorpusView, doc_ids: tuple[str, ...], regions: tuple[str, ...]) -> list[str]:
     """Documents named by id, or lying in one of the regions (substring of region or title)."""
     if doc_ids:
         return [d for d in doc_ids if d in corpus.documents]
@@ -117,34 +139,33 @@ def _targets(corpus: Any, doc_ids: tuple[str, ...], regions: tuple[str, ...]) ->
             if any(w in to_search_form(d.region) or w in to_search_form(d.title) for w in wanted)]
 
 
-def _relevant_all(engine: Any, query: str, content: str, per_doc: dict[str, list[Any]],
+def _relevant_all(engine: CompareSource, query: str, content: str, per_doc: dict[str, list[Hit]],
                   config: CompareConfig) -> dict[str, list[tuple[Clause, float]]]:
     """Per document, its hits that really are on the topic, best first, at most ``per_document``.
 
-    The cosines of every document's hits come from one batch (the answer scorer embeds each text once).
+    The cosines of every document's hits come from one batch (the answer scorer embeds each text once);
+    the best clause of all sets the relative bars.
     """
-    texts = [h.clause.text for hits in per_doc.values() for h in hits]
-    cosines = iter(engine._dense.similarities(query, texts) if texts else [])
-    return {d: _relevant(engine, query, content, hits, [next(cosines) for _ in hits], config)
-            for d, hits in per_doc.items()}
-
-
-def _relevant(engine: Any, query: str, content: str, hits: list[Any], cosines: list[Any],
-              config: CompareConfig) -> list[tuple[Clause, float]]:
-    """Hits that really are on the topic, best first, at most ``per_document``."""
-    if not hits:
-        return []
     vocab = engine.corpus.vocabulary
-    min_cosine = config.min_cosine_en if is_english(query) else config.min_cosine
-    kept = []
-    for hit, cosine in zip(hits, cosines):
-        if hit.clause.kind in ("heading", "preamble"):
-            continue  # a title is not an arrangement; its clauses are
-        coverage = vocab.coverage(content, hit.clause.search_text)
-        if coverage >= config.min_coverage or float(cosine) >= min_cosine:
-            kept.append((hit.clause, max(coverage, float(cosine))))
-    kept.sort(key=lambda t: -t[1])
-    return kept[: config.per_document]
+    english = is_english(query)
+    texts = [h.clause.text for hits in per_doc.values() for h in hits]
+    cosines = iter(engine.similarities(query, texts) if texts else [])
+    scored: dict[str, list[tuple[Clause, float, float]]] = {}
+    for d, hits in per_doc.items():
+        cos = [float(next(cosines)) for _ in hits]
+        scored[d] = [(h.clause, 0.0 if english else vocab.coverage(content, h.clause.search_text), c)
+                     for h, c in zip(hits, cos) if not is_bare_heading(h.clause)]
+    everything = [t for rows in scored.values() for t in rows]
+    best_cov = max((t[1] for t in everything), default=0.0)
+    best_cos = max((t[2] for t in everything), default=0.0)
+    min_cov = max(config.min_coverage, config.relative_coverage * best_cov)
+    min_cos = max(config.min_cosine_en if english else config.min_cosine, best_cos - config.cosine_margin)
+    out: dict[str, list[tuple[Clause, float]]] = {}
+    for d, rows in scored.items():
+        kept = [(clause, max(cov, cos)) for clause, cov, cos in rows if cov >= min_cov or cos >= min_cos]
+        kept.sort(key=lambda t: -t[1])
+        out[d] = kept[: config.per_document]
+    return out
 
 
 def comparison_answer(question: str, comparison: Comparison) -> Answer:

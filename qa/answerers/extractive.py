@@ -28,6 +28,7 @@ from policyqa.ingest.normalize import to_search_form
 from policyqa.qa.answer import Answer, Citation
 from policyqa.qa.answerers.citations import cite, reference, sentences
 from policyqa.qa.question.corpus_view import CorpusView, SentenceScorer
+from policyqa.qa.question.support import best_coverage
 from policyqa.qa.question.intent import QuestionAnalysis
 from policyqa.qa.question.places import PlaceMatch, place_stem
 
@@ -37,7 +38,11 @@ _LEADING_NUMBER = re.compile(r"^\s*[（(]?(?:\d{1,3}|[一二三四五六七八�
 _DOC_TITLE = re.compile(r"(?:通知|方案|意见|措施|计划|规划|办法|决定|细则|纲要)(?:[（(][^）)]*[)）])?$")
 _SENTENCE_FINAL = re.compile(r"[。；;！？!?]$")
 _CITED_TITLE = re.compile(r"《[^《》]*》")
-_RELEVANT_SHARE = 0.8  # a figure's clause covers at least this share of the best clause's coverage
+_LONG_CLAUSE = 300  # characters a general answer quotes whole (see ``_quote``)
+_RELEVANT_SHARE = 0.8
+# 多少万元 / 几家 / 多少个工作日: the measure word after the question word is the unit of the answer.
+_ASKED_UNIT = re.compile(r"(?:多少|几)(万元|亿元|元|家|个工作日|工作日|天|件|所|张|名|人次|公里|平方米|亩|吨|户)")
+_MONEY = ("万元", "亿元", "元")  # a figure's clause covers at least this share of the best clause's coverage
 _QUANTITY_CUES = re.compile(r"多少|(?<!哪)几|哪年|哪一年|何时|什么时候|多久|多长|比例|比率|\bhow (?:many|much|long)\b|\bwhen\b|\byear\b|"
                             r"\bdate\b|\bsize\b|\btarget|\bpercent", re.IGNORECASE)
 
@@ -53,6 +58,12 @@ class QAConfig:
             which has no lexical evidence at all. 0: e5-small's cross-lingual cosines do not
             separate supported from unsupported English questions on the seed set (0.76–0.82
             for both), so English questions abstain only for unknown places.
+        min_sentence_cosine: a best clause below ``min_coverage`` still supports an answer when one of
+            its sentences (or of the next best clauses') is this close to the question: a paraphrase
+            keeps the meaning, not the characters.
+        min_cosine_missing: when a specific term of the question occurs nowhere in the corpus, only a
+            sentence this close supports an answer (the document names the subject otherwise).
+        evidence_clauses: how many of the best answering clauses' sentences are judged.
         coverage_weight: weight of lexical coverage against the dense cosine when ranking.
         child_factor: how much a heading's child inherits of the heading's retrieval score.
         k: hits retrieved per question.
@@ -60,6 +71,9 @@ class QAConfig:
 
     min_coverage: float = 0.34
     min_cosine_en: float = 0.0
+    min_sentence_cosine: float = 0.90
+    min_cosine_missing: float = 0.93
+    evidence_clauses: int = 3
     coverage_weight: float = 0.5
     child_factor: float = 0.9
     k: int = 12
@@ -76,6 +90,18 @@ class Retrieval:
     doc_ids: tuple[str, ...]          # documents the named places point to ('' = any)
     hits: tuple[Hit, ...]
     problem: str = ""                 # why the corpus cannot answer, found before retrieval
+    missing: tuple[str, ...] = ()     # specific terms of the question that no clause holds
+
+
+@dataclass(frozen=True)
+class Evidence:
+    """How well the best answering sentences support the question: the closest sentence by dense
+    cosine, the best lexical coverage of the question's content by one sentence, and the clause's."""
+
+    sentence_cosine: float
+    sentence_coverage: float
+    clause_coverage: float
+    sentence: str = ""
 
 
 @dataclass(frozen=True)
@@ -105,12 +131,18 @@ class ExtractiveAnswerer:
         candidates = self._placed(r, candidates)
         if not candidates:
             return self.abstain(r, "没有与问题相关的条款")
-        problem = self.unsupported(r, candidates[0])
+        if r.analysis.intent != "responsibility":
+            # A heading or a preamble names a subject; it does not answer a question about it.
+            candidates = [c for c in candidates if not is_bare_heading(c.clause)]
+            if not candidates:
+                return self.abstain(r, "相关内容只有标题或前言，没有条款")
+        problem = self.unsupported(r, candidates)
         if problem:
             return self.abstain(r, problem)
         if r.analysis.intent == "responsibility":
             return self._responsibility(r, candidates)
-        if r.analysis.intent == "fact":
+        if r.analysis.intent == "fact" or len(candidates[0].clause.text) > _LONG_CLAUSE:
+            # A long paragraph (a work report's) is answered by its sentences, not quoted whole.
             return self._fact(r, candidates)
         return self._general(r, candidates)
 
@@ -136,16 +168,50 @@ class ExtractiveAnswerer:
         out.sort(key=lambda c: -c.support)
         return out
 
-    def unsupported(self, r: Retrieval, best: Candidate) -> str:
-        """Why the best candidate does not support an answer, or '' when it does."""
-        if r.analysis.english:
-            if best.cosine < self.config.min_cosine_en:
-                return "没有与问题足够相近的条款"
+    def evidence(self, r: Retrieval, candidates: list[Candidate]) -> Evidence:
+        """The sentence-level evidence of the best answering clauses (see ``Evidence``)."""
+        top = [c for c in candidates if not is_bare_heading(c.clause)][: self.config.evidence_clauses]
+        pool = [s for c in top for s in sentences(c.clause.text) if len(s) >= 4]
+        clause_coverage = candidates[0].coverage if candidates else 0.0
+        if not pool:
+            return Evidence(0.0, 0.0, clause_coverage)
+        cosines = self.dense.similarities(r.query, pool)
+        at = int(cosines.argmax())
+        vocab = self.corpus.vocabulary
+        coverage = 0.0 if r.analysis.english else best_coverage(vocab, r.analysis.content, pool)
+        return Evidence(float(cosines[at]), coverage, clause_coverage, pool[at])
+
+    def unsupported(self, r: Retrieval, candidates: list[Candidate]) -> str:
+        """Why the best candidates do not support an answer, or '' when they do.
+
+        Evidence, not vocabulary: a specific term the corpus lacks, or a best clause sharing little of
+        the question's content, abstains only when no retrieved sentence is close to the question in
+        meaning either.
+        """
+        best = candidates[0]
+        if r.analysis.english and best.cosine < self.config.min_cosine_en:
+            return "没有与问题足够相近的条款"
+        return self._weak_evidence(r, candidates) or self._missing_figures(r, best)
+
+    def _weak_evidence(self, r: Retrieval, candidates: list[Candidate]) -> str:
+        """A missing specific term, or (Chinese) a best clause covering little of the question's subject,
+        with no retrieved sentence close enough in meaning to make up for it."""
+        best = candidates[0]
+        weak = (not r.analysis.english and bool(r.analysis.content) and best.coverage < self.config.min_coverage
+                and self.corpus.vocabulary.subject_coverage(r.analysis.content, best.clause.search_text)
+                < self.config.min_coverage)
+        if not (r.missing or weak):
             return ""
-        if r.analysis.content and best.coverage < self.config.min_coverage:
-            return "最相关的条款与问题的关键词重合太少"
-        # A figure must occur in the clause's document: "2023年" may be written 今年 in the clause
-        # itself, but a 2035 target in a plan that never says 2035 is not there.
+        ev = self.evidence(r, candidates)
+        if r.missing and ev.sentence_cosine < self.config.min_cosine_missing:
+            return f"问题中的“{'”“'.join(r.missing)}”在语料中没有出现"
+        if weak and ev.sentence_cosine < self.config.min_sentence_cosine:
+            return "最相关的条款与问题的关键词重合太少，也没有意思相近的句子"
+        return ""
+
+    def _missing_figures(self, r: Retrieval, best: Candidate) -> str:
+        """A figure must occur in the clause's document: "2023年" may be written 今年 in the clause
+        itself, but a 2035 target in a plan that never says 2035 is not there."""
         doc_text = "".join(c.search_text for c in self.corpus.doc_clauses(best.clause.doc_id))
         missing = [f for f in r.analysis.figures if f not in doc_text]
         if missing:
@@ -238,7 +304,7 @@ class ExtractiveAnswerer:
         """The one or two sentences of ``top`` clauses that best answer the question; ``None`` when the
         question asks for a figure (多少 / 几 / 哪年 / how many …) and no sentence of them states one."""
         # A sentence that only restates a document title states no fact of its own.
-        pool = [(s, cand) for cand in top for s in sentences(cand.clause.text)
+        pool = [(s, cand) for cand in top for s in sentences(body_text(cand.clause))
                 if len(s) >= 4 and not _is_title(s, cand.clause.doc_title)]
         if not pool:
             return []
@@ -246,8 +312,10 @@ class ExtractiveAnswerer:
             # The figure must come from a clause about what was asked: one about as relevant as the best
             # (a 50万元 in a clause on another subsidy does not answer 海外仓奖励多少).
             most = max((cand.coverage for _, cand in pool), default=0.0)
+            unit = asked_unit(r.query)
             pool = [(s, cand) for s, cand in pool
-                    if _states_number(s) and cand.coverage >= _RELEVANT_SHARE * most]
+                    if _states_number(s) and cand.coverage >= _RELEVANT_SHARE * most
+                    and (unit is None or unit.search(_CITED_TITLE.sub("", s)))]
             if not pool:
                 return None
         cos = self.dense.similarities(r.query, [s for s, _ in pool])
@@ -314,6 +382,36 @@ def _cooperating_wording(source_text: str) -> str:
     """The clause's own phrase after its cooperating units (等按职责分工负责 / 配合 / 参与…)."""
     found = _COOPERATING_WORDING.findall(to_search_form(source_text)) if source_text else []
     return found[-1] if found else "等按职责分工负责"
+
+
+def is_bare_heading(clause: Clause) -> bool:
+    """A preamble, or a heading that is only its title line: it names a subject and answers nothing.
+    A heading the parser gave its section's opening paragraph (一、2023年工作回顾 2023年是…。) keeps
+    the sentences that paragraph states."""
+    if clause.kind == "preamble":
+        return True
+    return clause.kind == "heading" and not any(len(s) >= 12 for s in sentences(body_text(clause)))
+
+
+def body_text(clause: Clause) -> str:
+    """What a clause states: a heading's text after its title line (一、主要目标 → the targets), any
+    other clause's whole text."""
+    if clause.kind != "heading":
+        return clause.text
+    _, _, rest = clause.text.strip().partition("\n")
+    return rest
+
+
+def asked_unit(query: str) -> re.Pattern[str] | None:
+    """The unit a figure question asks in (多少万元 / 几家 / how many days), as a pattern a sentence must
+    match: a figure in that unit. Money in any of 元 / 万元 / 亿元 counts for another."""
+    found = _ASKED_UNIT.search(query)
+    if not found:
+        return None
+    unit = found.group(1)
+    if unit in _MONEY:
+        return re.compile(r"[\d一二三四五六七八九十两]\s*(?:万|亿)?元")
+    return re.compile(rf"[\d一二三四五六七八九十两]\s*[万亿千百]?\s*{re.escape(unit)}")
 
 
 def _is_title(sentence: str, title: str) -> bool:

@@ -14,9 +14,10 @@ Example:
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from itertools import groupby
 
+from policyqa.ingest.normalize import to_search_form
 from policyqa.qa.answer import Answer, Citation
 from policyqa.qa.answerers.citations import shorten
 from policyqa.qa.ledger.duty_table import clause_number
@@ -82,7 +83,7 @@ def _find_english(ledger: Ledger, question: str) -> UnitMention | None:
     scopes: set[str] = set()
     others: list[str] = []
     notes = []
-    for word, places in ledger.names.english_places(question).items():
+    for word, places in english_regions(ledger, question).items():
         known = [p for p in places if p in ledger.regions]
         scopes.update(known)
         if not known:
@@ -93,6 +94,25 @@ def _find_english(ledger: Ledger, question: str) -> UnitMention | None:
     mention = _narrow(phrase, same, scopes, tuple(others))
     return mention if not notes else UnitMention(mention.written, mention.units, mention.absent,
                                                  mention.elsewhere, "; ".join(notes))
+
+
+def english_regions(ledger: Ledger, question: str) -> dict[str, tuple[str, ...]]:
+    """The places an English question names → the ledger regions each may stand for (Suzhou → 宿州市,
+    苏州市), read by ``qa.question.language`` (glossary places and romanised region names); a place
+    no region has keeps its Chinese reading, so the answer can say there is no such unit there."""
+    from policyqa.qa.question.language import glossary_place_words, place_readings, romanised_places
+
+    by_stem: dict[str, list[str]] = {}
+    for region in ledger.regions:
+        if region:
+            by_stem.setdefault(place_stem(region), []).append(region)
+    groups = place_readings(question) + romanised_places(question, list(by_stem),
+                                                         skip=glossary_place_words(question))
+    out: dict[str, tuple[str, ...]] = {}
+    for group in groups:
+        regions = tuple(r for stem in group for r in by_stem.get(place_stem(stem), ()))
+        out.setdefault(group[0], regions + tuple(g for g in group if place_stem(g) not in by_stem))
+    return out
 
 
 def _narrow(written: str, same: tuple[Unit, ...], scopes: set[str], others: tuple[str, ...]) -> UnitMention:
@@ -119,7 +139,10 @@ def unit_tasks_answer(ledger: Ledger, r: Retrieval) -> Answer | None:
         text = (f"{ABSTAIN_PREFIX}：{mention.absent}没有“{mention.written}”的任务记录"
                 + (f"（同名单位在：{where}）" if where else "") + "。")
         return Answer(r.question, text, "unit_tasks", abstained=True, role=role, flags=flags)
-    per_unit = [(u, ledger.tasks((u,), role=role)) for u in mention.units]
+    per_unit = [(u, ledger.tasks((u,), doc_ids=r.doc_ids, role=role)) for u in mention.units]
+    if r.doc_ids and not any(tasks for _, tasks in per_unit):
+        # The documents the question points to (a place in the unit's own name: 合肥海关) hold none.
+        per_unit = [(u, ledger.tasks((u,), role=role)) for u in mention.units]
     if not any(tasks for _, tasks in per_unit):
         other = [(u, ledger.tasks((u,))) for u in mention.units]
         related = _citations([t for _, tasks in other for t in tasks])
@@ -183,5 +206,8 @@ def _citations(tasks: list[Task]) -> tuple[Citation, ...]:
     for t in tasks:
         if t.clause.clause_id not in seen:
             seen.add(t.clause.clause_id)
-            out.append(Citation(n=len(out) + 1, clause=t.clause, score=1.0))
+            # The whole task is cited: a long clause's later parts hold what its first part does not.
+            whole = t.clause if t.text == t.clause.text else replace(t.clause, text=t.text,
+                                                                        search_text=to_search_form(t.text))
+            out.append(Citation(n=len(out) + 1, clause=whole, score=1.0))
     return tuple(out)

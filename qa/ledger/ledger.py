@@ -118,8 +118,11 @@ class Ledger:
     def __init__(self, corpus: CorpusView, names: UnitNames | None = None) -> None:
         self.corpus = corpus
         self.names = names or UnitNames.bundled()
+        # Places a unit name may start with: the documents' regions and the places the corpus names
+        # (合肥海关 in a provincial plan is 合肥's customs, whether or not a document is about 合肥).
         self.places = tuple(sorted({n for d in corpus.documents.values()
-                                    for n in (d.province, d.city, d.district) if n}, key=len, reverse=True))
+                                    for n in (d.province, d.city, d.district) if n}
+                                   | set(corpus.gazetteer.place_names()), key=len, reverse=True))
         self._rows: list[_Row] = []
         self._forms: dict[str, set[UnitId]] | None = None
         spellings: dict[UnitId, Counter[str]] = defaultdict(Counter)
@@ -283,14 +286,18 @@ class Ledger:
 
 
 def _clause_groups(clauses: list[Clause]) -> list[tuple[Clause, list[Clause]]]:
-    """Clauses with their continuation parts (a long clause is split at sentences), first part first."""
-    groups: dict[tuple[str, tuple[str, ...]], list[Clause]] = {}
+    """Clauses with their continuation parts (a long clause is split at sentences), first part first.
+
+    Parts of one split clause carry the same units; paragraphs under one number that name units of
+    their own (（一）… （责任单位：A） … （责任单位：B）) are tasks of their own.
+    """
+    groups: dict[tuple[str, tuple[str, ...], tuple[str, ...], tuple[str, ...]], list[Clause]] = {}
     for clause in clauses:
         if not clause.has_responsibility:
             continue
         # Unnumbered paragraphs share the empty numbering: each is its own row.
         key = clause.numbering or (f"@{clause.start}",)
-        groups.setdefault((clause.doc_id, key), []).append(clause)
+        groups.setdefault((clause.doc_id, key, clause.leads, clause.cooperating), []).append(clause)
     out = []
     for parts in groups.values():
         parts.sort(key=lambda c: (c.part, c.start))

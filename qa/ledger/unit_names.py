@@ -61,16 +61,14 @@ class UnitName:
 
 
 class UnitNames:
-    """The alias table: core variants → one key, English names → keys, English place names.
+    """The alias table: core variants → one key, English names → keys (English places: ``qa.question.language``).
 
     Args:
         groups: Each group's Chinese variants (first = the usual full name) and English names.
-        places_en: romanised name → the places it may stand for (宿州市, 苏州市 for "suzhou").
         levels_en: English level word → 省/市/区/县.
     """
 
-    def __init__(self, groups: list[tuple[tuple[str, ...], tuple[str, ...]]],
-                 places_en: dict[str, tuple[str, ...]], levels_en: dict[str, str]) -> None:
+    def __init__(self, groups: list[tuple[tuple[str, ...], tuple[str, ...]]], levels_en: dict[str, str]) -> None:
         self._key: dict[str, str] = {}
         self._variants: dict[str, tuple[str, ...]] = {}
         self._english: dict[str, str] = {}
@@ -81,7 +79,6 @@ class UnitNames:
             self._variants[folded[0]] = folded
             for phrase in en:
                 self._english.setdefault(_english_form(phrase), folded[0])
-        self.places_en = places_en
         self.levels_en = levels_en
 
     @classmethod
@@ -101,8 +98,7 @@ class UnitNames:
             if not zh:
                 raise IngestError(path, f"[[unit]] entry {i} has no zh names")
             groups.append((zh, tuple(str(e) for e in entry.get("en", ()))))
-        places = {k.lower(): tuple(v) for k, v in data.get("places_en", {}).items()}
-        return cls(groups, places, {k.lower(): str(v) for k, v in data.get("levels_en", {}).items()})
+        return cls(groups, {k.lower(): str(v) for k, v in data.get("levels_en", {}).items()})
 
     @staticmethod
     @functools.lru_cache(maxsize=1)
@@ -136,6 +132,8 @@ class UnitNames:
             if prefix:
                 place, text = candidate, text[len(prefix):]
                 break
+        if not place:
+            place, text = self._named_place(text)
         level = ""
         if text[:1] in LEVELS and len(text) > 2 and not self.known(text):
             level, text = text[0], text[1:]
@@ -143,16 +141,21 @@ class UnitNames:
             level = place[-1]
         return UnitName(place, level, self.key(text))
 
+    def _named_place(self, text: str) -> tuple[str, str]:
+        """(place, rest) when a core the table knows follows a city or county name the dictionary
+        knows (合肥海关 → 合肥 + 海关), whether or not any document is about that place."""
+        from policyqa.qa.question.places import is_place_stem
+
+        for i in (2, 3):
+            if len(text) > i + 1 and self.known(text[i:]) and is_place_stem(text[:i]):
+                return text[:i], text[i:]
+        return "", text
+
     def english_cores(self, question: str) -> list[tuple[str, str]]:
         """(English phrase, key) of every table phrase in an English question, longest first."""
         low = _english_form(question)
         found = [(p, k) for p, k in self._english.items() if re.search(rf"(?<![a-z]){re.escape(p)}(?![a-z])", low)]
         return sorted(found, key=lambda pk: -len(pk[0]))
-
-    def english_places(self, question: str) -> dict[str, tuple[str, ...]]:
-        """Romanised place names in a question → the places each may stand for."""
-        low = question.lower()
-        return {w: p for w, p in self.places_en.items() if re.search(rf"\b{re.escape(w)}\b", low)}
 
     def english_level(self, question: str) -> str:
         low = question.lower()

@@ -88,6 +88,25 @@ class CorpusView:
             children = self._children[clause.doc_id] = dict(grouped)
         return children.get(clause.numbering, [])
 
+    def documents_titled(self, query: str, *, min_chars: int = 4) -> tuple[str, ...]:
+        """Documents the question names by their title: the longest run of at least ``min_chars``
+        characters that the question shares with a title's own name (the 《…》 inside 关于印发《…》的通知),
+        among documents whose titles share it (a run every title has, like 政府工作报告, names none)."""
+        from difflib import SequenceMatcher
+
+        text = to_search_form(query)
+        best: dict[str, str] = {}
+        for doc_id, doc in self.documents.items():
+            name = _title_name(to_search_form(doc.title))
+            match = SequenceMatcher(None, text, name, autojunk=False).find_longest_match(0, len(text), 0, len(name))
+            if match.size >= min_chars:
+                best[doc_id] = text[match.a: match.a + match.size]
+        if not best:
+            return ()
+        longest = max(len(run) for run in best.values())
+        chosen = tuple(d for d, run in best.items() if len(run) == longest)
+        return chosen if len(chosen) < len(self.documents) else ()
+
     def title(self, doc_id: str) -> str:
         doc = self.documents.get(doc_id)
         return doc.title if doc else doc_id
@@ -95,6 +114,12 @@ class CorpusView:
     def region(self, doc_id: str) -> str:
         doc = self.documents.get(doc_id)
         return doc.region if doc else ""
+
+
+def _title_name(title: str) -> str:
+    """The name inside 《…》 of a 关于印发《…》的通知 title, else the title itself."""
+    start, end = title.find("《"), title.rfind("》")
+    return title[start + 1: end] if 0 <= start < end else title
 
 
 class SentenceScorer:

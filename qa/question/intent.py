@@ -19,6 +19,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from policyqa.qa.question.language import is_english
+
 # Strong compare cues always mean "answer per document"; 分别 only does when the question names
 # several places, because "…分别不低于多少" is a plain fact question about one plan.
 _COMPARE_STRONG = re.compile(
@@ -26,7 +28,10 @@ _COMPARE_STRONG = re.compile(
     r"|\bcompare\b|\bcomparison\b|\bacross\b|\beach (?:city|region|document|place)\b|\bdiffer",
     re.IGNORECASE,
 )
-_COMPARE_WEAK = re.compile(r"分别|各自|\brespectively\b", re.IGNORECASE)
+# With several places named, wording that sets them side by side: 分别 / 各有 / 有何不同 (两地 is not:
+# "两地干部交流" is one topic of both places).
+_COMPARE_WEAK = re.compile(r"分别|各自|各有|不同|差异|有何区别"
+                           r"|\brespectively\b|\beach\b|\bboth\b", re.IGNORECASE)
 
 # "负责哪些工作 / 牵头哪些任务" asks for a unit's tasks, not for a unit: checked before the cues below.
 _TASKS_OF_UNIT = re.compile(
@@ -34,6 +39,18 @@ _TASKS_OF_UNIT = re.compile(
     r"|\b(?:which|what) (?:tasks|work|duties|responsibilities|measures|items)\b"
     r"|\btasks? (?:of|for|assigned to|led by)\b|\bwhat (?:does|do|did) .{2,80}\b(?:lead|take part in|"
     r"participate in|cooperate on|work on|handle)\b", re.IGNORECASE)
+# A unit's task list, asked in any word order once the question names a unit the ledger knows:
+# X负责哪些任务 / X牵头的任务有哪些 / X参与了…哪些任务 / 哪些工作由X承担 / X的职责是什么 / What does X lead?
+# Three general signals together: a duty verb or a task noun, a which/what word, and no question for a unit.
+_DUTY = re.compile(r"负责|牵头|承担|参与|参加|配合|协助|协同|会同|主管|职责|分工|任务|工作|事项|指标"
+                   r"|\b(?:lead|leads|led|responsible|charge|handle|handles|participate|cooperate|tasks?|duties|work)\b",
+                   re.IGNORECASE)
+_WHICH = re.compile(r"哪些|哪几|有哪|何种|何项|什么(?:工作|任务|事项|职责|内容)|(?:职责|任务|分工)是什么"
+                    r"|\b(?:what|which)\b", re.IGNORECASE)
+_ASKS_UNIT = re.compile(r"谁|由何|哪个?(?:一个|几个)?(?:部门|单位|机构|机关)|哪些(?:部门|单位|机构|机关)|哪几个?(?:部门|单位)"
+                        r"|\bwho\b|\bwhich (?:department|agency|agencies|unit|units|office|bureau|body|bodies)",
+                        re.IGNORECASE)
+_ASKS_AMOUNT = re.compile(r"多少|几分|何时|什么时候|哪年|哪一年|\bhow (?:many|much)\b|\bwhen\b", re.IGNORECASE)
 # 负责同志 / 负责人 are people ("市级负责同志先后18次带队"), not a question about who is responsible.
 _NOT_RESPONSIBILITY = re.compile(_TASKS_OF_UNIT.pattern + r"|负责同志|负责人")
 _RESPONSIBILITY = re.compile(
@@ -54,8 +71,6 @@ _FACT = re.compile(
 
 # Figures in a question: years, counts, amounts. A figure the corpus never states cannot be supported.
 _FIGURE = re.compile(r"\d+(?:\.\d+)?")
-_LATIN = re.compile(r"[A-Za-z]")
-_HAN = re.compile(r"[\u4e00-\u9fff]")
 
 # Wording that says *what kind* of answer is wanted, not what it is about: removed before
 # content terms are taken, so "由哪个部门牵头" does not count as evidence for any clause.
@@ -63,8 +78,6 @@ _QUESTION_WORDS = re.compile(
     r"由哪个部门|由哪些部门|哪个部门|哪些部门|哪个单位|哪些单位|哪几个部门|责任单位|牵头单位|配合单位|"
     r"主管部门|由谁|是谁|谁|牵头|负责|配合|多少|哪一年|哪年|何时|什么时候|什么|哪些|哪个|哪里|哪|"
     r"怎么|如何|怎样|是否|有没有|分别|各自|请问|其中|提出|要求|规定|明确|安排|计划中|方案中|文件中|"
-    # deictic fillers and "who handles it" colloquialisms: 这件事归谁管 / 这边是谁在抓 / 应该找谁
-    r"这件事|这些事|这项任务|这一任务|这项工作|这项|这边|应该找|应该|归\S{0,4}?管|来抓|在抓|"
     # how-long / how-many / which-kind wording: 多久, 几条, 文号, 年份, 区别
     r"多长时间|多久|多长|几[个条名项次家年批天月小时倍]*|文号|年份|日期|区别|不同|异同|"
     r"根据|按照|关于|有关|相关|主要|具体|工作|情况|内容|方面|问题|目标是|达到|吗|呢|的|了|是"
@@ -81,11 +94,6 @@ class QuestionAnalysis:
     english: bool
     figures: tuple[str, ...]
     content: str  # the question minus question words, places and punctuation
-
-
-def is_english(question: str) -> bool:
-    """True when Latin letters outnumber Han characters (answers get an English lead-in)."""
-    return len(_LATIN.findall(question)) > len(_HAN.findall(question))
 
 
 def detect_intent(question: str, *, place_count: int = 0, unit_tasks: bool = True) -> str:
@@ -112,6 +120,19 @@ def detect_intent(question: str, *, place_count: int = 0, unit_tasks: bool = Tru
     if _FACT.search(question):
         return "fact"
     return "general"
+
+
+def asks_for_tasks(question: str) -> bool:
+    """The wording of a unit-tasks question once a unit is named: a duty verb or task noun and a
+    which/what word, and neither a question for a unit (谁 / 哪个部门 / who) nor for an amount.
+
+    Example:
+        >>> asks_for_tasks("哪些工作由市财政局承担？"), asks_for_tasks("这项工作由哪个部门牵头？")
+        (True, False)
+    """
+    if _ASKS_UNIT.search(question) or _ASKS_AMOUNT.search(question):
+        return False
+    return bool(_DUTY.search(question) and _WHICH.search(question)) or bool(_TASKS_OF_UNIT.search(question))
 
 
 def question_figures(question: str) -> tuple[str, ...]:

@@ -37,6 +37,7 @@ _GENERIC_ENDINGS = (
     "承载区", "先行区", "实验区", "核心区", "引领区", "服务区", "生活区", "工业区", "农区", "牧区",
 )
 _GENERIC_STARTS = "各全本我该外每此两三四五六七八九十多其省市区县分地城跨州"
+_GOVERNMENT = re.compile(r"([省市区县])(?=(?:人民)?政府)")
 _HAN_NAME = re.compile(r"^[\u4e00-\u9fff]{3,10}$")
 
 
@@ -59,6 +60,11 @@ def _is_place_token(word: str, flag: str) -> bool:
     # A bare ns stem counts only if the dictionary also knows it as a city/county/province
     # (合肥 ↔ 合肥市): ns alone also tags rivers, regions and words like 深度.
     return flag == "ns" and _known_with_suffix(word)
+
+
+def is_place_stem(stem: str) -> bool:
+    """True when the dictionary knows the stem with a province / city / county suffix (合肥 → 合肥市)."""
+    return _known_with_suffix(stem)
 
 
 def _known_with_suffix(stem: str) -> bool:
@@ -102,8 +108,13 @@ class Gazetteer:
         self._lexicon = lexicon
         # name or stem → (level rank, canonical name); district beats city beats province.
         self._scope_names: dict[str, tuple[int, str]] = {}
+        # A document without region fields (a plain file) is about the place its file name or
+        # title names (合肥.txt, 2025年江苏省政府工作报告): that place is its scope.
+        self._named: dict[str, str] = {d.doc_id: _named_place(d) for d in self._docs if not _own_region(d)}
         for doc in self._docs:
-            for rank, name in enumerate((doc.district, doc.city, doc.province)):
+            named = self._named.get(doc.doc_id, "")
+            levels = (doc.district, doc.city, doc.province) if not named else _by_level(named)
+            for rank, name in enumerate(levels):
                 if name:
                     for key in {name, place_stem(name)}:
                         self._scope_names.setdefault(key, (rank, name))
@@ -115,6 +126,14 @@ class Gazetteer:
     def is_scope(self, name: str) -> bool:
         """True when the name (or its stem) is some indexed document's region."""
         return name in self._scope_names or place_stem(name) in self._scope_names
+
+    def place_names(self) -> list[str]:
+        """Every full place name the gazetteer knows: document scopes, then names the corpus writes."""
+        return list(dict.fromkeys([name for _, name in self._scope_names.values()] + self._harvested))
+
+    def place_stems(self) -> list[str]:
+        """Every place name the gazetteer knows (document scopes and corpus-harvested names), as stems."""
+        return list(dict.fromkeys(place_stem(n) for n in list(self._scope_names) + self._harvested))
 
     def mentions(self, name: str) -> bool:
         """True when any clause of the corpus names the place (by full name or stem)."""
@@ -157,10 +176,13 @@ class Gazetteer:
         ranks = {n: r for n, (r, _) in ((n, self._scope_names[n]) for n in match.scopes)}
         best = min(ranks.values())
         targets = {n for n, r in ranks.items() if r == best}
-        exact = [d.doc_id for d in self._docs if _own_region(d) in targets]
+        exact = [d.doc_id for d in self._docs if self._region(d) in targets]
         if exact:
             return tuple(exact)
         return tuple(d.doc_id for d in self._docs if targets & {d.province, d.city, d.district})
+
+    def _region(self, doc: Document) -> str:
+        return _own_region(doc) or self._named.get(doc.doc_id, "")
 
     def documents_each(self, match: PlaceMatch) -> tuple[str, ...]:
         """Documents of *every* named scope (宿州市 and 埇桥区 → the city and the district plans),
@@ -175,26 +197,30 @@ class Gazetteer:
         return next((d.region for d in self._docs if d.doc_id == doc_id), "")
 
 
-def english_places(question: str, gazetteer: Gazetteer) -> str:
-    """The Chinese names of the places an English question names, for ``Gazetteer.find``.
-
-    Names come from the glossary (`index.glossary.place_readings`). Of an ambiguous name's readings
-    (Suzhou: 宿州 or 苏州) the one some document is about wins, else one the corpus mentions, else
-    the first, which ``find`` then reports as unknown, as it would a Chinese question's 郑州市.
-    """
-    from policyqa.index.glossary import place_readings
-
-    names = []
-    for readings in place_readings(question):
-        known = ([r for r in readings if gazetteer.is_scope(r)] or [r for r in readings if gazetteer.mentions(r)]
-                 or list(readings))
-        names.append(known[0])
-    return " ".join(dict.fromkeys(names))
-
-
 def _own_region(doc: Document) -> str:
     """A document's most specific region name (its district, else city, else province)."""
     return doc.district or doc.city or doc.province
+
+
+def _named_place(doc: Document) -> str:
+    """The place a plain file's name or title names first (合肥.txt → 合肥), or ''."""
+    from pathlib import PurePath
+
+    for text in (PurePath(doc.source_path).stem, doc.title):
+        # jieba reads 江苏省政府 as one organisation name: the place is what precedes 政府.
+        found = _place_tokens(_GOVERNMENT.sub(r"\1 ", text)) if text else []
+        if found:
+            return found[0]
+    return ""
+
+
+def _by_level(name: str) -> tuple[str, str, str]:
+    """(district, city, province) slots for a place name by its suffix; a bare name counts as a city."""
+    if name.endswith(("省", "自治区")):
+        return "", "", name
+    if name.endswith(("区", "县")):
+        return name, "", ""
+    return "", name, ""
 
 
 def _place_tokens(text: str) -> list[str]:

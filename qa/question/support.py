@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Iterable
+from functools import lru_cache
 from typing import Any
 
 from policyqa.index.lexicon import ASCII_TERM as _ASCII_TERM
@@ -23,6 +24,10 @@ from policyqa.index.lexicon import bigrams
 # jieba tags of words that name a thing (nouns, noun-verbs, foreign words, unknown words);
 # a missing verb or pronoun (引入, 获得, 这些) is paraphrase, a missing noun is missing content.
 _NOUN_TAGS = ("n", "vn", "nz", "nt", "nl", "ng", "eng", "nr", "ns", "x")
+# A word this frequent in jieba's general-language dictionary (counts over ~60M words) is ordinary
+# question wording (名称 5k, 标准 10k, 情况 33k), not the specific subject of a question (氢能 14,
+# 有效期 157, or words it lacks: 碳达峰): a document need not use it to answer.
+COMMON_WORD_FREQ = 2000
 
 
 __all__ = ["Vocabulary", "best_coverage", "bigrams"]
@@ -54,13 +59,13 @@ class Vocabulary:
         return self._lexicon.contains(term)
 
     def missing_terms(self, content: str) -> list[str]:
-        """Noun-like words (2+ characters) of ``content`` that no clause contains."""
+        """Specific noun-like words (2+ characters, not common language) of ``content`` no clause contains."""
         from jieba import posseg
 
         missing = []
         for token in posseg.cut(content):
             word = token.word.strip()
-            if len(word) < 2 or not _is_term(word, token.flag):
+            if len(word) < 2 or not _is_term(word, token.flag) or is_common_word(word):
                 continue
             if not self._covered(word):
                 missing.append(word)
@@ -75,7 +80,7 @@ class Vocabulary:
         for terms in concepts:
             first = terms[0] if terms else ""
             flags = [t.flag for t in posseg.cut(first)]
-            if len(first) < 2 or len(flags) != 1 or not _is_term(first, flags[0]):
+            if len(first) < 2 or len(flags) != 1 or not _is_term(first, flags[0]) or is_common_word(first):
                 continue
             if not any(self._covered(t) for t in terms):
                 missing.append(first)
@@ -92,6 +97,14 @@ class Vocabulary:
         return len(word) >= 4 and any(self.contains(word[:i]) and self.contains(word[i:])
                                       for i in range(2, len(word) - 1))
 
+    def subject_coverage(self, content: str, text: str) -> float:
+        """``coverage`` where a word of ordinary language the text lacks does not count (名称, 情况 …):
+        a document need not use the question's wording, only hold its subject."""
+        absent = [w for w in common_words(content) if w not in text]
+        for word in sorted(absent, key=len, reverse=True):
+            content = content.replace(word, " ")
+        return self.coverage(content, text) if content.strip() else 1.0
+
     def coverage(self, content: str | set[str], text: str) -> float:
         """IDF-weighted share of the content's bigrams found in ``text`` (0 when none)."""
         wanted = bigrams(content) if isinstance(content, str) else content
@@ -100,6 +113,21 @@ class Vocabulary:
         have = bigrams(text)
         total = sum(self.idf(g) for g in wanted)
         return sum(self.idf(g) for g in wanted if g in have) / total if total else 0.0
+
+
+@lru_cache(maxsize=4096)
+def common_words(content: str) -> tuple[str, ...]:
+    """The words of ordinary language (``is_common_word``, 2+ characters) in a question's content."""
+    import jieba
+
+    return tuple(dict.fromkeys(w for w in jieba.cut(content) if len(w) >= 2 and is_common_word(w)))
+
+
+def is_common_word(word: str) -> bool:
+    """True for a word of ordinary language (``COMMON_WORD_FREQ``), which never marks a subject."""
+    import jieba
+
+    return jieba.dt.FREQ.get(word, 0) >= COMMON_WORD_FREQ
 
 
 def _is_term(word: str, flag: str) -> bool:

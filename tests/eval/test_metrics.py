@@ -75,3 +75,13 @@ def test_percentile_and_mean() -> None:
     assert m.percentile([10, 20, 30, 40], 50) == pytest.approx(25.0)
     assert m.percentile([], 50) is None
     assert m.mean([]) is None and m.mean([1, 0, 1, 0]) == 0.5
+
+
+def test_task_recall_and_precision_by_hand() -> None:
+    from policyqa.eval.metrics import task_precision, task_recall
+
+    cited = ["一、推进甲乙丙建设", "二、完善丁戊己机制", "三、无关条款"]
+    gold = ["甲乙丙", "丁戊己", "庚辛壬"]
+    assert task_recall(cited, gold) == 2 / 3
+    assert task_precision(cited, gold) == 2 / 3
+    assert task_recall([], gold) == 0.0 and task_precision([], gold) == 0.0

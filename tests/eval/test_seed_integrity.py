@@ -27,7 +27,7 @@ def test_size_and_mix() -> None:
     cases = load_testset("seed")
     assert len(cases) >= 100
     intents = Counter(c.intent for c in cases)
-    assert set(intents) == set(INTENTS)
+    assert set(intents) == set(INTENTS) - {"unit_tasks"}  # unit tasks are asked in extra_general and heldout
     assert intents["responsibility"] >= 35 and intents["unanswerable"] >= 15 and intents["compare"] >= 10
     langs = Counter(c.lang for c in cases)
     assert langs["en"] >= 15 and langs["zh-Hant"] >= 1
@@ -68,3 +68,15 @@ def test_extra_set_gold_substrings_are_in_their_files(extra_dir: Path, name: str
             assert text.count(s) == 1, f"{case.id}: {s!r}"
         for s in case.answer_contains:
             assert s in text, f"{case.id}: answer {s!r} is not in {path}"
+
+
+@pytest.mark.corpus_extra
+@pytest.mark.parametrize("name", ["extra_general", "heldout"])
+def test_sets_with_compare_and_unit_tasks_have_their_gold_in_their_files(extra_dir: Path, name: str) -> None:
+    """Gold substrings (clauses, tasks) occur once across a question's files; compare names one file per place."""
+    for case in load_testset(name):
+        texts = [(extra_dir / f).read_text(encoding="utf-8") for f in case.gold_files]
+        for s in case.gold_clauses + case.gold_tasks:
+            assert sum(t.count(s) for t in texts) == 1, f"{case.id}: {s!r}"
+        if case.intent == "compare":
+            assert len(case.expected_files) == len(case.places or case.expected_files) >= 2, case.id

@@ -68,6 +68,14 @@ def test_unknown_name_lists_bundled_names() -> None:
     ('{"id": "a", "question": "q", "intent": "general", "lang": "zh", "answer": "x", "gold_docs": "d", '
      '"gold_clauses": ["abc"]}', "'gold_docs' must be a list"),
     ('["not", "an", "object"]', "expected a JSON object"),
+    ('{"id": "a", "question": "q", "intent": "unit_tasks", "lang": "zh", "answer": "x", "gold_files": ["f"], '
+     '"unit": "市财政局", "role": "lead"}', "missing field 'gold_tasks'"),
+    ('{"id": "a", "question": "q", "intent": "unit_tasks", "lang": "zh", "answer": "x", "gold_files": ["f"], '
+     '"unit": "市财政局", "role": "boss", "gold_tasks": ["abc"]}', "unknown role 'boss'"),
+    ('{"id": "a", "question": "q", "intent": "compare", "lang": "zh", "answer": "x", "gold_files": ["f", "g"], '
+     '"gold_clauses": ["abc"], "expected_files": ["f", "g"], "places": ["甲"]}', "one place per expected"),
+    ('{"id": "a", "question": "q", "intent": "general", "lang": "zh", "answer": "x", "kind": "test"}',
+     "unknown kind 'test'"),
 ])
 def test_per_intent_requirements(record: str, needle: str) -> None:
     with pytest.raises(TestSetError, match=needle):
@@ -82,3 +90,35 @@ def test_testcase_is_frozen_and_round_trips() -> None:
     import json
 
     assert parse_line(json.dumps(case.to_dict(), ensure_ascii=False), line=case.line) == case
+
+
+def test_heldout_schema_loads_bare_lists_unit_tasks_and_compare_files() -> None:
+    bare = parse_line('{"id": "r", "question": "q", "intent": "responsibility", "lang": "zh", "answer": "x", '
+                      '"corpus": "extra", "gold_files": ["f"], "gold_clauses": ["abc"], "leads": [], '
+                      '"responsible": ["甲局", "乙局"], "kind": "heldout", "comment": "no lead convention"}')
+    assert bare.responsible == ("甲局", "乙局") and bare.kind == "heldout"
+    tasks = parse_line('{"id": "t", "question": "q", "intent": "unit_tasks", "lang": "zh", "answer": "x", '
+                       '"corpus": "extra", "gold_files": ["f"], "unit": "甲局", "role": "any", '
+                       '"gold_tasks": ["abc", "def"]}')
+    assert tasks.relevant_clauses == ("abc", "def")
+    compare = parse_line('{"id": "c", "question": "q", "intent": "compare", "lang": "zh", "answer": "x", '
+                         '"corpus": "extra", "gold_files": ["f", "g"], "gold_clauses": ["a1", "b1"], '
+                         '"expected_files": ["f", "g"], "places": ["甲", "乙"]}')
+    assert compare.expected_files == ("f", "g") and compare.relevant_clauses == ("a1", "b1")
+
+
+def test_a_set_mixing_dev_and_heldout_questions_is_refused(tmp_path: Path) -> None:
+    rec = ('{{"id": "{}", "question": "q", "intent": "unanswerable", "lang": "zh", "answer": "x", '
+           '"kind": "{}"}}')
+    path = tmp_path / "mixed.jsonl"
+    path.write_text(rec.format("a", "dev") + "\n" + rec.format("b", "heldout") + "\n", encoding="utf-8")
+    with pytest.raises(TestSetError, match="kind 'heldout' differs") as info:
+        load_testset(path)
+    assert info.value.line == 2
+
+
+def test_bundled_sets_declare_their_kind() -> None:
+    from policyqa.eval.testset import testset_kind
+
+    assert {n: testset_kind(load_testset(n)) for n in ("seed", "extra_responsibility", "extra_facts", "heldout")} \
+        == {"seed": "dev", "extra_responsibility": "dev", "extra_facts": "dev", "heldout": "heldout"}

@@ -9,7 +9,6 @@ import pytest
 from policyqa.index.clause_index import ClauseIndex
 from policyqa.index.faiss_store import recall_at_k
 from policyqa.index.hybrid import Filters
-from policyqa.ingest.normalize import to_search_form
 
 
 def test_seed_index_holds_the_bundled_corpus(seed_index: ClauseIndex) -> None:
@@ -40,11 +39,6 @@ def test_traditional_query_finds_the_same_clauses(seed_index: ClauseIndex, tradi
     trad = [h.clause.clause_id for h in seed_index.search(traditional, k=5)]
     simp = [h.clause.clause_id for h in seed_index.search(simplified, k=5)]
     assert trad == simp and trad
-
-
-def test_english_query_finds_the_cold_chain_clause(seed_index: ClauseIndex) -> None:
-    hits = seed_index.search("Who leads cold-chain logistics in Suzhou?", k=5)
-    assert any("冷链" in to_search_form(h.clause.text) for h in hits), [h.clause.text[:30] for h in hits]
 
 
 def test_exact_terms_rank_first(seed_index: ClauseIndex) -> None:

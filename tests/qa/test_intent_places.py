@@ -51,7 +51,7 @@ def test_places_the_corpus_never_mentions_are_unknown(engine) -> None:  # noqa: 
 
 
 def test_english_places_resolve_like_their_chinese_names(engine) -> None:  # noqa: ANN001
-    from policyqa.qa.question.places import english_places
+    from policyqa.qa.question.language import english_places
 
     gaz = engine.corpus.gazetteer
     # Suzhou is 宿州 or 苏州: the reading some document is about wins; a province decides it.

@@ -64,7 +64,7 @@ def cmd_eval(args: argparse.Namespace, settings: Settings) -> int:
     elif not args.report:
         from policyqa.eval.report import markdown_table
 
-        print(f"{data['testset']}: {data['questions']} questions")
+        print(f"{data['testset']} ({data.get('kind', 'dev')}): {data['questions']} questions")
         if data.get("sample"):
             print(f"sample: {data['sample']['rule']}")
         print(markdown_table(data))
