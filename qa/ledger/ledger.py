@@ -319,7 +319,18 @@ def _scope(level: str, doc: Document | None) -> str:
 
 
 def _near(name: str, choices: tuple[str, ...]) -> tuple[str, ...]:
-    """Up to five choices that look like ``name`` (suggestions only: never used to match)."""
-    folded = {fold(c): c for c in choices}
-    close = difflib.get_close_matches(fold(name), list(folded), n=5, cutoff=0.5)
-    return tuple(folded[c] for c in close)
+    """Up to five choices that look like ``name`` (suggestions only: never used to match).
+
+    A choice is compared whole and by its place stem (宿州市 → 宿州); among near ones, those that share
+    the name's first character come first: in a Chinese name it is the most distinctive one.
+    """
+    text = fold(name)
+
+    def likeness(choice: str) -> float:
+        forms = {fold(choice), place_stem(fold(choice))}
+        return max(difflib.SequenceMatcher(None, text, form).ratio() for form in forms if form)
+
+    scored = [(likeness(c), c) for c in choices]
+    near = [(fold(c)[:1] == text[:1], ratio, c) for ratio, c in scored if ratio >= 0.5]
+    near.sort(key=lambda t: (not t[0], -t[1]))
+    return tuple(c for _, _, c in near[:5])
