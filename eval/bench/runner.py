@@ -7,6 +7,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import os
 import platform
@@ -15,7 +16,7 @@ import tempfile
 import time
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Iterator
 
 from policyqa.eval.bench.engines import compare_engines, cpu_features
 from policyqa.eval.bench.corpora import clause_pool, default_extra_dir, extra_files, save_pool
@@ -105,6 +106,20 @@ def _corpora(options: BenchOptions, pool_path: Path, extra: list[Path], extra_to
     return out
 
 
+@contextlib.contextmanager
+def _worker_run(run: dict[str, Any], corpus: _Corpus, scratch: Path) -> Iterator[None]:
+    """One corpus's worker processes: a worker that fails (memory, time) marks the run skipped instead
+    of ending the bench; the scratch folder goes either way; the load average closes the record."""
+    try:
+        yield
+    except WorkerFailed as exc:
+        run["skipped"] = exc.reason
+        run.setdefault("clauses", corpus.spec.get("clauses"))
+    finally:
+        shutil.rmtree(scratch, ignore_errors=True)
+    run["loadavg_end"] = load_average()
+
+
 def _measure(corpus: _Corpus, queries: list[str], work: Path, options: BenchOptions) -> dict[str, Any]:
     index_dir = work / f"index-{corpus.name.split()[0]}"
     spec = {**corpus.spec, "embedder": corpus.embedder, "index_dir": str(index_dir), "queries": queries,
@@ -112,7 +127,7 @@ def _measure(corpus: _Corpus, queries: list[str], work: Path, options: BenchOpti
     run: dict[str, Any] = {"corpus": corpus.name, "embedder": _embedder_label(corpus.embedder),
                            "loadavg_start": load_average()}
     log.info("bench: %s — building", corpus.name)
-    try:
+    with _worker_run(run, corpus, index_dir):
         run.update(run_worker("policyqa.eval.bench.build_worker", spec, options.limits))
         run["embedder"] = _embedder_label(corpus.embedder)
         log.info("bench: %s — serving (%d clauses)", corpus.name, run["clauses"])
@@ -123,12 +138,6 @@ def _measure(corpus: _Corpus, queries: list[str], work: Path, options: BenchOpti
             from policyqa.eval.bench.cli_cold import cli_ask_cold
 
             run.update(cli_ask_cold(index_dir, corpus.embedder))
-    except WorkerFailed as exc:
-        run["skipped"] = exc.reason
-        run.setdefault("clauses", corpus.spec.get("clauses"))
-    finally:
-        shutil.rmtree(index_dir, ignore_errors=True)
-    run["loadavg_end"] = load_average()
     return _ordered(run)
 
 
@@ -140,15 +149,9 @@ def _measure_baseline(corpus: _Corpus, queries: list[str], work: Path, options: 
                            "pipeline": "LangChain RecursiveCharacterTextSplitter 750/150 + langchain_community "
                                        "FAISS (flat); clauses = chunks", "loadavg_start": load_average()}
     log.info("bench: %s — naive LangChain baseline", corpus.name)
-    try:
+    with _worker_run(run, corpus, save_dir):
         run.update(run_worker("policyqa.eval.bench.baseline_worker", spec, options.limits))
         run["embedder"] = _embedder_label(corpus.embedder)
-    except WorkerFailed as exc:
-        run["skipped"] = exc.reason
-        run.setdefault("clauses", corpus.spec.get("clauses"))
-    finally:
-        shutil.rmtree(save_dir, ignore_errors=True)
-    run["loadavg_end"] = load_average()
     return _ordered(run)
 
 
