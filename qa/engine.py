@@ -116,7 +116,7 @@ class QAEngine:
             missing = (corpus.vocabulary.missing_concepts(concepts(query)) if analysis.english
                        else corpus.vocabulary.missing_terms(analysis.content))
         if analysis.intent == "unit_tasks" and not doc_ids:
-            # "科技服务业意见里，市数据局负责哪些任务": the title named narrows the unit's task list.
+            # "X意见里，某局负责哪些任务": a document title the question names narrows the unit's task list.
             doc_ids = corpus.documents_titled(analysis.content)
         filters = Filters(doc_ids=doc_ids) if doc_ids else None
         hits = self.search(query, k=self.config.k, filters=filters)

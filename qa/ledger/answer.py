@@ -141,7 +141,7 @@ def unit_tasks_answer(ledger: Ledger, r: Retrieval) -> Answer | None:
         return Answer(r.question, text, "unit_tasks", abstained=True, role=role, flags=flags)
     per_unit = [(u, ledger.tasks((u,), doc_ids=r.doc_ids, role=role)) for u in mention.units]
     if r.doc_ids and not any(tasks for _, tasks in per_unit):
-        # The documents the question points to (a place in the unit's own name: 合肥海关) hold none.
+        # The documents the question points to (a place in the unit's own name: 芜湖海关) hold none.
         per_unit = [(u, ledger.tasks((u,), role=role)) for u in mention.units]
     if not any(tasks for _, tasks in per_unit):
         other = [(u, ledger.tasks((u,))) for u in mention.units]

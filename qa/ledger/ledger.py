@@ -119,7 +119,7 @@ class Ledger:
         self.corpus = corpus
         self.names = names or UnitNames.bundled()
         # Places a unit name may start with: the documents' regions and the places the corpus names
-        # (合肥海关 in a provincial plan is 合肥's customs, whether or not a document is about 合肥).
+        # (芜湖海关 in a provincial plan is 芜湖's customs, whether or not a document is about 芜湖).
         self.places = tuple(sorted({n for d in corpus.documents.values()
                                     for n in (d.province, d.city, d.district) if n}
                                    | set(corpus.gazetteer.place_names()), key=len, reverse=True))

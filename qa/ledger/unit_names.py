@@ -143,7 +143,7 @@ class UnitNames:
 
     def _named_place(self, text: str) -> tuple[str, str]:
         """(place, rest) when a core the table knows follows a city or county name the dictionary
-        knows (合肥海关 → 合肥 + 海关), whether or not any document is about that place."""
+        knows (芜湖海关 → 芜湖 + 海关), whether or not any document is about that place."""
         from policyqa.qa.question.places import is_place_stem
 
         for i in (2, 3):

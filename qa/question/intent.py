@@ -29,7 +29,7 @@ _COMPARE_STRONG = re.compile(
     re.IGNORECASE,
 )
 # With several places named, wording that sets them side by side: 分别 / 各有 / 有何不同 (两地 is not:
-# "两地干部交流" is one topic of both places).
+# "两地…交流" is one topic of both places).
 _COMPARE_WEAK = re.compile(r"分别|各自|各有|不同|差异|有何区别"
                            r"|\brespectively\b|\beach\b|\bboth\b", re.IGNORECASE)
 
