@@ -29,6 +29,8 @@ _LABELS = (
     MetricLabel("false_abstain", "误判无答案率", "有答案的题目却回答“未找到依据”的比例，越低越好"),
     MetricLabel("compare_coverage", "对比覆盖率", "对比题中应出现的文件被引用到的比例"),
     MetricLabel("citation_precision", "引用准确率", "答案的第 1 条引用正是正确条款的比例"),
+    MetricLabel("task_recall", "任务清单查全率", "问某单位承担哪些任务时，标准清单里的任务被列出的比例"),
+    MetricLabel("task_precision", "任务清单查准率", "列出的任务中确实属于该单位（该角色）的比例"),
     MetricLabel("latency_ms_p50", "响应时间中位数（毫秒）", "一半的问题在这个时间内得到回答，越低越好"),
     MetricLabel("latency_ms_p95", "响应时间 95 分位（毫秒）", "95% 的问题在这个时间内得到回答，越低越好"),
 )

@@ -164,7 +164,7 @@ def test_index_of_another_engine_is_reembedded(tmp_path: Path, onnx_embedder, na
     assert reopened.version != old_version and manifest.engine == onnx_embedder.engine
     assert manifest.model_sha256 == onnx_embedder.model_sha256 and manifest.embedder == DEFAULT_EMBEDDER
     texts = [c.search_text for c in reopened.clauses()]
-    np.testing.assert_allclose(reopened._live.faiss.vectors[:], onnx_embedder.embed_passages_array(texts),
+    np.testing.assert_allclose(reopened.store.live.faiss.vectors[:], onnx_embedder.embed_passages_array(texts),
                                atol=1e-5)
     assert reopened.search(TEXTS_A[0], k=1)[0].clause.text == TEXTS_A[0]
     reopened.close()

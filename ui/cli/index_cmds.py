@@ -138,6 +138,7 @@ def cmd_search(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def _search_batch(index: Any, batch: list[dict[str, Any]], k: int, filters: Any) -> int:
+    from policyqa.qa.question.language import expand_query
     from policyqa.ui.cli import print_json
 
     for record in batch:  # one at a time, so results stream as they come
