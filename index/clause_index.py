@@ -294,7 +294,7 @@ class ClauseIndex:
         manifest = self.manifest
         if manifest is None or manifest.clause_count == 0:
             return None
-        # An English query arrives expanded with its glossary terms (qa.question.language.expand_query).
+        # An English query arrives expanded with its glossary terms (qa.question.language.search_query).
         text = to_search_form(query)
         return self.store.candidates(text, self.query_vector(text), self.fusion, n or self.fusion.candidates,
                                      allowed)

@@ -27,7 +27,7 @@ from policyqa.qa.ledger.duty_table import DutyTable, table_title
 from policyqa.qa.question.corpus_view import CorpusView, SentenceScorer
 from policyqa.qa.answerers.extractive import ExtractiveAnswerer, QAConfig, Retrieval
 from policyqa.qa.question.intent import QuestionAnalysis, analyse, asks_for_tasks
-from policyqa.qa.question.language import concepts, english_places, expand_query, is_english
+from policyqa.qa.question.language import concepts, english_places, is_english, search_query
 from policyqa.qa.question.places import PlaceMatch
 from policyqa.settings import Settings
 from policyqa.qa.question.intent import detect_intent
@@ -86,8 +86,8 @@ class QAEngine:
     # --- the four verbs -------------------------------------------------------------------------
     def search(self, query: str, k: int = 10, filters: Filters | None = None) -> list[Hit]:
         """Hybrid clause search (``ClauseIndex.search``); an English query gets its glossary terms
-        appended first (``language.expand_query``)."""
-        return self.index.search(expand_query(to_search_form(query), self.index.lexicon), k=k, filters=filters)
+        appended first (``language.search_query``)."""
+        return self.index.search(search_query(query, self.index.lexicon), k=k, filters=filters)
 
     def similarities(self, query: str, texts: Sequence[str]) -> np.ndarray:
         """Cosines of ``query`` to each text, by the index's embedder (``SentenceScorer``)."""

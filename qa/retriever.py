@@ -43,8 +43,7 @@ class ClauseRetriever(BaseRetriever):
 
     def _get_relevant_documents(self, query: str, *, run_manager: CallbackManagerForRetrieverRun
                                 ) -> list[LcDocument]:
-        from policyqa.ingest.normalize import to_search_form
-        from policyqa.qa.question.language import expand_query
+        from policyqa.qa.question.language import search_query
 
-        text = expand_query(to_search_form(query), getattr(self.index, "lexicon", None))
+        text = search_query(query, getattr(self.index, "lexicon", None))
         return [hit_to_document(h) for h in self.index.search(text, k=self.k, filters=self.filters)]

@@ -125,9 +125,9 @@ def cmd_search(args: argparse.Namespace, settings: Settings) -> int:
     index = open_default_index(settings)
     if batch is not None:
         return _search_batch(index, batch, args.k, filters)
-    from policyqa.qa.question.language import expand_query
+    from policyqa.qa.question.language import search_query
 
-    hits = index.search(expand_query(args.query, index.lexicon), k=args.k, filters=filters)
+    hits = index.search(search_query(args.query, index.lexicon), k=args.k, filters=filters)
     if args.json:
         from policyqa.ui.cli import print_json
 
@@ -138,11 +138,11 @@ def cmd_search(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def _search_batch(index: Any, batch: list[dict[str, Any]], k: int, filters: Any) -> int:
-    from policyqa.qa.question.language import expand_query
+    from policyqa.qa.question.language import search_query
     from policyqa.ui.cli import print_json
 
     for record in batch:  # one at a time, so results stream as they come
-        hits = index.search(expand_query(record["query"], index.lexicon), k=k, filters=filters)
+        hits = index.search(search_query(record["query"], index.lexicon), k=k, filters=filters)
         print_json({"id": record.get("id"), "query": record["query"], "results": [h.to_dict() for h in hits]})
     return 0
 
