@@ -27,7 +27,7 @@ def test_size_and_mix() -> None:
     cases = load_testset("seed")
     assert len(cases) >= 100
     intents = Counter(c.intent for c in cases)
-    assert set(intents) == set(INTENTS) - {"unit_tasks"}  # unit tasks are asked in extra_general and heldout
+    assert set(intents) == set(INTENTS) - {"unit_tasks"}  # unit tasks are asked in extra_general and extra_mixed
     assert intents["responsibility"] >= 35 and intents["unanswerable"] >= 15 and intents["compare"] >= 10
     langs = Counter(c.lang for c in cases)
     assert langs["en"] >= 15 and langs["zh-Hant"] >= 1
@@ -71,7 +71,7 @@ def test_extra_set_gold_substrings_are_in_their_files(extra_dir: Path, name: str
 
 
 @pytest.mark.corpus_extra
-@pytest.mark.parametrize("name", ["extra_general", "heldout"])
+@pytest.mark.parametrize("name", ["extra_general", "extra_mixed"])
 def test_sets_with_compare_and_unit_tasks_have_their_gold_in_their_files(extra_dir: Path, name: str) -> None:
     """Gold substrings (clauses, tasks) occur once across a question's files; compare names one file per place."""
     for case in load_testset(name):
