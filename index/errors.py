@@ -37,3 +37,7 @@ class WeightFileError(EmbedderUnavailableError):
 
 class SourceFileNotFoundError(PolicyqaError):
     """A document's file cannot be found (to write a correction beside it): moved, deleted, never recorded."""
+
+
+class SidecarWriteError(PolicyqaError):
+    """A correction's sidecar could not be written beside its file (read-only folder, full disk)."""

@@ -30,7 +30,7 @@ from policyqa.errors import PolicyqaError
 from policyqa.index.builder import AddReport, BuildOptions
 from policyqa.index.clause_index import ClauseIndex
 from policyqa.index.embedders import Embedder
-from policyqa.index.errors import SourceFileNotFoundError
+from policyqa.index.errors import SidecarWriteError, SourceFileNotFoundError
 from policyqa.index.hybrid import FusionParams
 from policyqa.index.persist import atomic_write_bytes
 from policyqa.index.source_files import forget_source, record_sources, recorded_sources
@@ -255,6 +255,7 @@ class Library:
         Raises:
             DocumentNotFoundError: the index holds no such document.
             SourceFileNotFoundError: the document's file cannot be found any more.
+            SidecarWriteError: the sidecar cannot be written there (permissions, a full disk).
             IngestError: a field that cannot be corrected or a value a sidecar may not hold (a region
                 not in the division table, a malformed date); the message names the sidecar and field.
         """
@@ -266,7 +267,12 @@ class Library:
             file = self._file_of(document)
             sidecar, text = corrected_sidecar(file, changes)
             before = sidecar.read_bytes() if sidecar.is_file() else None
-            atomic_write_bytes(sidecar, text.encode("utf-8"))
+            try:
+                atomic_write_bytes(sidecar, text.encode("utf-8"))
+            except OSError as exc:  # e.g. the bundled corpus inside a read-only site-packages
+                raise SidecarWriteError(
+                    f"{sidecar}: cannot write the correction ({exc.strerror or exc}); copy {file.name} to a folder "
+                    "of your own and ingest it from there") from exc
             try:
                 parsed = self._reparse(file, doc_id)
                 report = writer.add([parsed], progress=False)

@@ -145,3 +145,15 @@ def test_cli_docs_set_corrects_and_docs_json_shows_the_sidecar(tmp_path: Path,
     assert "FIELD=VALUE" in capsys.readouterr().err
     assert main(["docs", "plan", "--set", "city=淮北县", *args]) == 1
     assert "'city'" in capsys.readouterr().err
+
+
+def test_a_sidecar_that_cannot_be_written_is_reported_and_the_index_kept(library: Library, tmp_path: Path) -> None:
+    from policyqa.index.errors import SidecarWriteError
+
+    plan = _file(tmp_path / "docs", "plan.txt", PLAN)
+    library.ingest([plan], progress=False)
+    before = _doc(library, "plan")
+    plan.with_name("plan.txt.meta.toml").mkdir()  # in the sidecar's way, even for root (unlike chmod)
+    with pytest.raises(SidecarWriteError, match="plan.txt.meta.toml"):
+        library.correct("plan", {"city": "淮北市"})
+    assert _doc(library, "plan") == before

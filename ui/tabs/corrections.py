@@ -67,7 +67,7 @@ def changes_from_form(document: Document, values: list[str]) -> dict[str, str]:
 def correct_document(state: Any, doc_id: str | None, values: list[str]) -> tuple[str, bool]:
     """Apply the form to ``doc_id`` through the library: ``(status line as HTML, whether it was written)``."""
     from policyqa.index.clause_index import DocumentNotFoundError
-    from policyqa.index.errors import SourceFileNotFoundError
+    from policyqa.index.errors import SidecarWriteError, SourceFileNotFoundError
     from policyqa.ingest.errors import IngestError
 
     document = find_document(state.index, doc_id)
@@ -80,7 +80,7 @@ def correct_document(state: Any, doc_id: str | None, values: list[str]) -> tuple
         report = state.library.correct(document.doc_id, changes)
     except IngestError as exc:  # names the sidecar and the field: 'city' … is not a region of the table
         return render.message(f"未保存：{exc.problem}（{exc.path.name}）(not saved)", kind="error"), False
-    except (DocumentNotFoundError, SourceFileNotFoundError) as exc:
+    except (DocumentNotFoundError, SourceFileNotFoundError, SidecarWriteError) as exc:
         return render.message(f"未保存：{exc} (not saved)", kind="error"), False
     fixed = "，".join(f"{key}={value or '（恢复推断 inferred again）'}" for key, value in changes.items())
     return render.message(f"已更正《{report.document.title}》：{fixed}；已写入 {report.sidecar.name} 并重新索引 "
