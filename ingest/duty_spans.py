@@ -144,7 +144,7 @@ def duty_spans(text: str) -> list[DutySpan]:
 def segment_duty(segment: str) -> Duty:
     """The units one comma-separated segment names: its agent (由A…) or its subject (A负责…)."""
     words = role_words()
-    compact = "".join(segment.split())
+    compact = "".join(_EXPLANATION.sub("", segment).split())
     for m in words.agent.finditer(compact):
         names, rest = _names(compact[m.end():], allow_function_chars=True)
         if names and rest:
