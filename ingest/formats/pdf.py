@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from policyqa.ingest.config import IngestConfig
 from policyqa.ingest.errors import BrokenPdfError
 from policyqa.ingest.formats.builder import TextBuilder
 from policyqa.ingest.formats.furniture import find_furniture
@@ -60,18 +61,22 @@ class _Margins:
     char: float
 
 
-def load_pdf(path: Path) -> RawDocument:
-    """Read a PDF; a scan (no text layer at all) goes to OCR.
+def load_pdf(path: Path, config: IngestConfig = IngestConfig()) -> RawDocument:
+    """Read a PDF; a scan (no text layer at all) goes to OCR within ``config``'s OCR bounds.
 
     Raises:
         BrokenPdfError: truncated, malformed or encrypted; a scan when the ocr extra is missing.
+        OcrBoundError: a scan over the OCR bounds.
     """
     with open_pdf(path) as pdf:
-        pages = [page_items(page) for page in pdf.pages]
+        pages = []
+        for page in pdf.pages:
+            pages.append(page_items(page))
+            page.close()  # pdfplumber caches a page's objects: a long PDF would hold them all
     if not any(isinstance(item, Line) or item.rows for items in pages for item in items):
         from policyqa.ingest.formats.ocr import load_scanned
 
-        return load_scanned(path)
+        return load_scanned(path, config=config)
     cleaned = find_furniture([[i.text for i in items if isinstance(i, Line)] for items in pages])
     pages = [without_lines(items, drop) for items, drop in zip(pages, cleaned.drop)]
     builder = assemble(pages)
