@@ -93,9 +93,10 @@ def write_docx(path: Path) -> Path:
     return path
 
 
-def write_pdf(path: Path, *, ruled: bool = True) -> Path:
+def write_pdf(path: Path, *, ruled: bool = True, repeat_header: bool = True, centred_header: bool = False) -> Path:
     """The plan as PDF (reportlab): the table ruled (``GRID``) or laid out in columns without any line,
-    its cells wrapped over several lines either way; the table runs over two pages."""
+    its cells wrapped over several lines either way; the table runs over two pages, its header repeated
+    on the second or not, the header cells left-aligned or centred over their columns."""
     from reportlab.lib.pagesizes import A4
     from reportlab.lib.styles import ParagraphStyle
     from reportlab.lib.units import mm
@@ -110,8 +111,10 @@ def write_pdf(path: Path, *, ruled: bool = True) -> Path:
     flat = ParagraphStyle("flat", parent=body, firstLineIndent=0)
     centre = ParagraphStyle("centre", parent=flat, alignment=1, fontSize=14)
     cell = ParagraphStyle("cell", parent=flat, fontSize=9, leading=12)
-    data = [list(HEADER)] + [[Paragraph(value, cell) for value in row.cells(n)] for n, row in enumerate(ROWS, 1)]
-    table = Table(data, colWidths=[10 * mm, 25 * mm, 85 * mm, 25 * mm, 30 * mm], repeatRows=1)
+    head = ParagraphStyle("head", parent=cell, alignment=1 if centred_header else 0)
+    data = [[Paragraph(name, head) for name in HEADER]]
+    data += [[Paragraph(value, cell) for value in row.cells(n)] for n, row in enumerate(ROWS, 1)]
+    table = Table(data, colWidths=[10 * mm, 25 * mm, 85 * mm, 25 * mm, 30 * mm], repeatRows=1 if repeat_header else 0)
     style = [("FONT", (0, 0), (-1, -1), "WQY", 9), ("VALIGN", (0, 0), (-1, -1), "TOP"),
              ("BOTTOMPADDING", (0, 0), (-1, -1), 6)]
     if ruled:
