@@ -329,6 +329,6 @@ def open_default_index(settings: Settings, *, progress: bool = True) -> ClauseIn
     from policyqa.ingest.pipeline import ingest_paths
 
     log.info("building the default index at %s from the bundled corpus", index.where)
-    report = ingest_paths([bundled_corpus_dir()], IngestConfig.from_megabytes(settings.max_file_mb))
+    report = ingest_paths([bundled_corpus_dir()], IngestConfig.from_settings(settings))
     index.add(report.parsed, progress=progress)
     return index

@@ -152,7 +152,7 @@ class Library:
         from policyqa.index.embedders import make_embedder
 
         return cls(settings.index_dir(), make_embedder(settings.embedder, settings),
-                   config=IngestConfig.from_megabytes(settings.max_file_mb), options=options,
+                   config=IngestConfig.from_settings(settings), options=options,
                    lock_timeout=settings.write_lock_timeout(), store=settings.store,
                    store_token=settings.store_token, on_write=on_write)
 

@@ -26,6 +26,7 @@ from policyqa.ingest.metadata.given import Given, load_sidecar
 from policyqa.ingest.metadata.infer import infer_metadata
 from policyqa.model import Clause, Document, ParsedDocument
 from policyqa.ingest.normalize import to_search_form, to_simplified
+from policyqa.ingest.duty_spans import declared_duties
 from policyqa.ingest.responsibility import (Responsibility, declares_first_lead, extract_responsibility,
                                             running_text_units)
 from policyqa.ingest.segment import Piece, split_blocks
@@ -207,6 +208,8 @@ def _clauses(doc: Document, text: str, pieces: list[Piece], page_starts: tuple[i
     first_leads = declares_first_lead(text)
     seen: dict[tuple[str, ...], int] = {}
     numbering: tuple[str, ...] = ()
+    # Headings that introduce their children as one unit's duties (…是依托单位，主要职责是：).
+    declared: dict[tuple[str, ...], Responsibility] = {}
     clauses = []
     for piece in pieces:
         if piece.part == 0 or piece.kind == "preamble" and not clauses:
@@ -214,8 +217,7 @@ def _clauses(doc: Document, text: str, pieces: list[Piece], page_starts: tuple[i
         if piece.scope not in duties:
             scope = text[piece.scope[0]:piece.scope[1]]
             # A clause with no marker may still name its units in a sentence (由A牵头, A会同B).
-            duties[piece.scope] = (extract_responsibility(scope, first_leads=first_leads)
-                                   or (running_text_units(scope) if piece.kind == "clause" else Responsibility()))
+            duties[piece.scope] = _own_duty(piece, scope, numbering, declared, first_leads=first_leads)
         duty = duties[piece.scope]
         body = text[piece.start:piece.end]
         clauses.append(Clause(
@@ -225,6 +227,28 @@ def _clauses(doc: Document, text: str, pieces: list[Piece], page_starts: tuple[i
             part=piece.part, leads=duty.leads, cooperating=duty.cooperating, responsible=duty.responsible,
             page=bisect.bisect_right(page_starts, piece.start) if page_starts else None))
     return clauses
+
+
+def _own_duty(piece: Piece, scope: str, numbering: tuple[str, ...],
+              declared: dict[tuple[str, ...], Responsibility], *, first_leads: bool) -> Responsibility:
+    """A piece's units: its markers, else (a clause) the units of its sentences, else those its heading
+    declares for the list under it; a heading that declares them records them for its children."""
+    marked = extract_responsibility(scope, first_leads=first_leads)
+    if piece.kind == "heading":
+        introduced = declared_duties(scope)
+        if introduced and numbering:
+            declared[numbering] = Responsibility(introduced.leads)
+        return marked or Responsibility(introduced.leads)
+    if marked or piece.kind != "clause":
+        return marked
+    own = running_text_units(scope)
+    if own:
+        return own
+    # A numbered item under "X的主要职责是：" is X's duty: the heading is its subject.
+    for depth in range(len(numbering) - 1, 0, -1):
+        if numbering[:depth] in declared:
+            return declared[numbering[:depth]]
+    return Responsibility()
 
 
 def _unique_numbering(numbering: tuple[str, ...], seen: dict[tuple[str, ...], int]) -> tuple[str, ...]:

@@ -20,6 +20,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from policyqa.ingest.duty_spans import duty_spans
+
 _OPEN, _CLOSE = "（(", "）)"
 _WS = re.compile(r"\s+")
 _TOP_SEPARATORS = "，,；;"
@@ -78,66 +80,21 @@ class Responsibility:
         return Responsibility(_unique((*self.leads, head)), _unique((*self.cooperating, *rest)))
 
 
-# Units in running text, for clauses without a marker: 由A、B牵头 / 由A负责 / (由)A会同B、C. A unit name here
-# starts the sentence (or follows 由) and holds no function word (我办, 具体目录由… are not units).
-_NAME = r"[\u4e00-\u9fff]{3,24}?"
-_NAMES = rf"{_NAME}(?:、{_NAME})*"
-_LEAD_VERB = re.compile(rf"由(?P<leads>{_NAMES})(?:牵头|负责)(?P<rest>[^。；;]*)")
-_TOGETHER = re.compile(rf"(?:由|^|[，,。；;：:])(?P<leads>{_NAME})会同(?P<coop>[^，,。；;]+)")
-_OPENS_WITH = re.compile(rf"(?:^|[。；;])(?P<leads>{_NAME})负责(?=[\u4e00-\u9fff])")
-_COOP_AFTER = re.compile(rf"^[，,](?P<coop>{_NAMES})(?:等)?(?:配合|参与|按职责分工负责)")
-_NUMBER_HEAD = re.compile(r"^(?:第[一二三四五六七八九十百零\d]+条|[（(][一二三四五六七八九十\d]+[)）]|\d+[.、．]|[一二三四五六七八九十]+、)")
-_FUNCTION_CHARS = re.compile(r"[由我将已对把被向在从为是的了]")
-# Suffixes that end a unit name inside running text (区/部/所 alone are too common in ordinary words).
-_STRONG_SUFFIX = re.compile(r"(?:局|委|厅|办|政府|部门|单位|中心|管委会|公司|集团|海关|银行|分行|支行|委员会|办公室)$")
-
-
 def running_text_units(text: str) -> Responsibility:
-    """Leads and cooperating units a clause names in its sentences rather than in a marker.
-
-    Conservative: only 由A、B牵头 (with a following ``，C配合``), 由A负责, (由)A会同B、C, and a sentence that
-    opens with ``A负责``; every name must end like a unit (…局, …委, …政府, …部门) and hold no function word.
+    """Leads, cooperating and responsible units a clause names in its sentences rather than in a marker:
+    every duty span's units (``ingest.duty_spans``: A负责… / 由A、B牵头 / A会同B / A配合 / A、B按照各自职责).
 
     Example:
         >>> running_text_units("具体产品目录由市商务委会同相关部门明确。")
         Responsibility(leads=('市商务委',), cooperating=('相关部门',), responsible=())
     """
-    flat = _NUMBER_HEAD.sub("", _WS.sub("", text))
-    m = _LEAD_VERB.search(flat)
-    if m and _unit_names(m["leads"]):
-        follow = _COOP_AFTER.match(m["rest"])
-        coop = _unit_names(follow["coop"]) if follow else ()
-        return Responsibility(_unit_names(m["leads"]), coop)
-    m = _TOGETHER.search(flat)
-    if m:
-        lead = m["leads"].split("由")[-1]
-        coop = _leading_units(m["coop"])
-        if _unit_names(lead) and coop:
-            return Responsibility(_unit_names(lead), coop)
-    m = _OPENS_WITH.search(flat)
-    if m and _unit_names(m["leads"]):
-        return Responsibility(_unit_names(m["leads"]))
-    return Responsibility()
-
-
-def _unit_names(text: str) -> tuple[str, ...]:
-    units = split_units(text)
-    ok = units and all(len(u) >= 3 and _STRONG_SUFFIX.search(u) and not _FUNCTION_CHARS.search(u) for u in units)
-    return units if ok else ()
-
-
-def _leading_units(text: str) -> tuple[str, ...]:
-    """The unit list that opens ``text`` (市财政局、各区政府加强协同 → 市财政局, 各区政府): each item up to
-    the first place a strong unit suffix ends it."""
-    out: list[str] = []
-    for item in text.split("等")[0].split("、"):
-        cut = next((item[:i] for i in range(3, min(len(item), 24) + 1) if _STRONG_SUFFIX.search(item[:i])), "")
-        if not cut or _FUNCTION_CHARS.search(cut):
-            break  # the list has ended: what follows is the predicate (…、形成合力)
-        out.append(cut)
-        if cut != item:
-            break
-    return tuple(out)
+    found = Responsibility()
+    for span in duty_spans(text):
+        found = found.merge(Responsibility(span.duty.leads, span.duty.cooperating, span.duty.responsible))
+    # A unit that leads one duty of the clause is its lead, whatever else it does in another sentence.
+    coop = tuple(u for u in found.cooperating if u not in found.leads)
+    resp = tuple(u for u in found.responsible if u not in found.leads + coop)
+    return Responsibility(found.leads, coop, resp)
 
 
 def declares_first_lead(text: str) -> bool:

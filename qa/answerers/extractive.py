@@ -27,6 +27,7 @@ from policyqa.model import Clause
 from policyqa.ingest.normalize import to_search_form
 from policyqa.qa.answer import Answer, Citation
 from policyqa.qa.answerers.citations import cite, reference, sentences
+from policyqa.qa.answerers.duty_choice import choose_duty
 from policyqa.qa.question.corpus_view import CorpusView, SentenceScorer
 from policyqa.qa.question.support import best_coverage
 from policyqa.qa.question.intent import QuestionAnalysis
@@ -242,13 +243,16 @@ class ExtractiveAnswerer:
             return self._general(r, candidates, note="相关条款未写明责任单位。")
         best = owners[0]
         c = best.clause
-        text = responsibility_sentence(c.leads, c.cooperating, english=r.analysis.english, source_text=c.text,
-                                       responsible=c.responsible)
+        # Of a clause giving several units several duties, the sentence describing the asked task.
+        duty = choose_duty(c, r.query, r.analysis.content, self.dense, self.corpus.vocabulary,
+                           english=r.analysis.english)
+        text = responsibility_sentence(duty.leads, duty.cooperating, english=r.analysis.english,
+                                       source_text=duty.text, responsible=duty.responsible)
         cited = cite([(c, best.support)] + ([(best.via, 0.0)] if best.via else []))
-        quote = _quote(c.text, 200)
+        quote = _quote(duty.text if duty.text != c.text else c.text, 200)
         body = f"{text}[1]\n依据：{reference(c)}：“{quote}”"
-        return Answer(question=r.question, text=body, intent="responsibility", leads=c.leads,
-                      cooperating=c.cooperating, responsible=c.responsible, citations=cited,
+        return Answer(question=r.question, text=body, intent="responsibility", leads=duty.leads,
+                      cooperating=duty.cooperating, responsible=duty.responsible, citations=cited,
                       related=self._related(r, cited))
 
     def _with_children(self, r: Retrieval, candidates: list[Candidate]) -> list[Candidate]:

@@ -291,13 +291,14 @@ def _clause_groups(clauses: list[Clause]) -> list[tuple[Clause, list[Clause]]]:
     Parts of one split clause carry the same units; paragraphs under one number that name units of
     their own (（一）… （责任单位：A） … （责任单位：B）) are tasks of their own.
     """
-    groups: dict[tuple[str, tuple[str, ...], tuple[str, ...], tuple[str, ...]], list[Clause]] = {}
+    groups: dict[tuple[str, tuple[str, ...], tuple[str, ...], tuple[str, ...], tuple[str, ...]], list[Clause]] = {}
     for clause in clauses:
         if not clause.has_responsibility:
             continue
         # Unnumbered paragraphs share the empty numbering: each is its own row.
         key = clause.numbering or (f"@{clause.start}",)
-        groups.setdefault((clause.doc_id, key, clause.leads, clause.cooperating), []).append(clause)
+        groups.setdefault((clause.doc_id, key, clause.leads, clause.cooperating, clause.responsible),
+                          []).append(clause)
     out = []
     for parts in groups.values():
         parts.sort(key=lambda c: (c.part, c.start))

@@ -24,10 +24,13 @@ from policyqa.qa.question.language import is_english
 # Strong compare cues always mean "answer per document"; 分别 only does when the question names
 # several places, because "…分别不低于多少" is a plain fact question about one plan.
 _COMPARE_STRONG = re.compile(
-    r"各地|各城市|各市|各个城市|各文件|不同城市|不同地区|哪些城市|哪些地方|哪些地区|对比|比较|异同|区别"
-    r"|\bcompare\b|\bcomparison\b|\bacross\b|\beach (?:city|region|document|place)\b|\bdiffer",
+    r"各地|各城市|各市|各个城市|各文件|不同城市|不同地区|哪些城市|哪些地方|哪些地区"
+    r"|\bacross\b|\beach (?:city|region|document|place)\b",
     re.IGNORECASE,
 )
+# Words that set things side by side, but are also ordinary nouns of a task (对比清单, 比较优势): they
+# mean compare unless the question asks for the unit of one task in fewer than two places.
+_COMPARE_WORDS = re.compile(r"对比|比较|异同|区别|\bcompare\b|\bcomparison\b|\bdiffer", re.IGNORECASE)
 # With several places named, wording that sets them side by side: 分别 / 各有 / 有何不同 (两地 is not:
 # "两地…交流" is one topic of both places).
 _COMPARE_WEAK = re.compile(r"分别|各自|各有|不同|差异|有何区别"
@@ -42,13 +45,14 @@ _TASKS_OF_UNIT = re.compile(
 # A unit's task list, asked in any word order once the question names a unit the ledger knows:
 # X负责哪些任务 / X牵头的任务有哪些 / X参与了…哪些任务 / 哪些工作由X承担 / X的职责是什么 / What does X lead?
 # Three general signals together: a duty verb or a task noun, a which/what word, and no question for a unit.
-_DUTY = re.compile(r"负责|牵头|承担|参与|参加|配合|协助|协同|会同|主管|职责|分工|任务|工作|事项|指标"
+_DUTY = re.compile(r"负责|牵头|承担|参与|参加|配合|协助|协同|会同|主管|职责|分工|任务|工作|事项|指标|哪些事|做什么|干什么"
                    r"|\b(?:lead|leads|led|responsible|charge|handle|handles|participate|cooperate|tasks?|duties|work)\b",
                    re.IGNORECASE)
 _WHICH = re.compile(r"哪些|哪几|有哪|何种|何项|什么(?:工作|任务|事项|职责|内容)|(?:职责|任务|分工)是什么"
                     r"|\b(?:what|which)\b", re.IGNORECASE)
 _ASKS_UNIT = re.compile(r"谁|由何|哪个?(?:一个|几个)?(?:部门|单位|机构|机关)|哪些(?:部门|单位|机构|机关)|哪几个?(?:部门|单位)"
-                        r"|\bwho\b|\bwhich (?:department|agency|agencies|unit|units|office|bureau|body|bodies)",
+                        r"|哪几?家|(?:单位|部门|机构|机关)(?:有|是|为)?(?:哪些|哪几个?|哪个|谁)"
+                        r"|\bwho\b|\bwhich (?:\w+ ){0,2}(?:department|agency|agencies|unit|units|office|bureau|body|bodies)",
                         re.IGNORECASE)
 _ASKS_AMOUNT = re.compile(r"多少|几分|何时|什么时候|哪年|哪一年|\bhow (?:many|much)\b|\bwhen\b", re.IGNORECASE)
 # 负责同志 / 负责人 are people ("市级负责同志先后18次带队"), not a question about who is responsible.
@@ -110,6 +114,8 @@ def detect_intent(question: str, *, place_count: int = 0, unit_tasks: bool = Tru
         One of ``responsibility``, ``fact``, ``compare``, ``unit_tasks``, ``general``.
     """
     if _COMPARE_STRONG.search(question):
+        return "compare"
+    if _COMPARE_WORDS.search(question) and (place_count >= 2 or not _ASKS_UNIT.search(question)):
         return "compare"
     if place_count >= 2 and _COMPARE_WEAK.search(question):
         return "compare"

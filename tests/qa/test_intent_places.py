@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from policyqa.qa.question.intent import analyse, detect_intent
+from policyqa.qa.question.intent import analyse, asks_for_tasks, detect_intent
 
 
 @pytest.mark.parametrize(("question", "intent"), [
@@ -21,6 +21,26 @@ from policyqa.qa.question.intent import analyse, detect_intent
 ])
 def test_intent_from_wording(question: str, intent: str) -> None:
     assert detect_intent(question) == intent
+
+
+@pytest.mark.parametrize(("question", "intent"), [
+    ("建立国别商品税率对比清单是谁的任务？", "responsibility"),   # 对比 names the task, one place
+    ("合肥和南京的低空经济举措有何对比？", "compare"),
+    ("各地的比较优势产业有哪些？", "compare"),
+])
+def test_compare_words_in_a_who_question_name_the_task(question: str, intent: str) -> None:
+    assert detect_intent(question) == intent
+
+
+@pytest.mark.parametrize(("question", "tasks"), [
+    ("用政府数据帮中小企业解决贷款难，这项工作是哪几家牵头？", False),
+    ("这一任务的责任单位有哪些？", False),
+    ("Which Baotou unit is responsible for the fitness platform?", False),
+    ("市经信局在数据专区建设中要做哪些事？", True),
+    ("哪些工作由市发改委负责？", True),
+])
+def test_asking_for_a_unit_is_not_asking_for_its_tasks(question: str, tasks: bool) -> None:
+    assert asks_for_tasks(question) is tasks
 
 
 def test_fen_bie_is_compare_only_with_several_places() -> None:

@@ -192,3 +192,17 @@ def test_ask_about_a_place_without_the_unit_abstains(engine) -> None:  # noqa: A
 def test_task_wording_without_a_known_unit_is_answered_as_before(engine) -> None:  # noqa: ANN001
     answer = engine.ask("火星开发署负责哪些工作？")
     assert answer.intent != "unit_tasks" and answer.abstained
+
+
+def test_paragraphs_under_one_number_with_their_own_lists_are_tasks_of_their_own() -> None:
+    # 三、（十三）: two paragraphs (parts 0 and 1 of one clause), each with its own （责任单位：…）.
+    from policyqa.model import Clause
+    from policyqa.qa.ledger.ledger import _clause_groups
+
+    def part(n: int, text: str, responsible: tuple[str, ...]) -> Clause:
+        return Clause(doc_id="d", numbering=("三", "（十三）"), path=("三", "（十三）"), text=text, search_text=text,
+                      start=100 * n, end=100 * n + len(text), part=n, responsible=responsible)
+
+    groups = _clause_groups([part(0, "实施科研数据分类分级管理。（责任单位：市科委、市数据局）", ("市科委", "市数据局")),
+                             part(1, "推进数据产品知识产权登记。（责任单位：市知识产权局、市数据局）", ("市知识产权局", "市数据局"))])
+    assert [first.responsible for first, _ in groups] == [("市科委", "市数据局"), ("市知识产权局", "市数据局")]

@@ -1,0 +1,85 @@
+"""Units in running text, span by span (ingest.duty_spans), on sentences of real regulations and guidelines."""
+
+from __future__ import annotations
+
+import pytest
+
+from policyqa.ingest.duty_spans import Duty, declared_duties, duty_spans, segment_duty
+from policyqa.ingest.pipeline import parse_file
+
+
+@pytest.mark.parametrize(("segment", "duty"), [
+    # subject + predicate
+    ("数据使用部门负责共享数据使用全过程安全", Duty(leads=("数据使用部门",))),
+    ("上海市科学技术委员会（以下简称市科委）负责专家库的总体部署", Duty(leads=("上海市科学技术委员会",))),
+    ("运营单位作为数据专区的管理责任主体", Duty(leads=("运营单位",))),
+    ("市政府办公室统筹推进", Duty(leads=("市政府办公室",))),
+    # 会同 / 委托: the partners cooperate; 和 joins names only where its left side is a unit
+    ("北京市经济和信息化局会同专区监管部门、数据提供部门和运营单位建立数据质量反馈机制",
+     Duty(leads=("北京市经济和信息化局",), cooperating=("专区监管部门", "数据提供部门", "运营单位"))),
+    ("市科委委托专业评估机构进行重点实验室评估", Duty(leads=("市科委",), cooperating=("专业评估机构",))),
+    # agents: 由 (names may hold 的 there), 授权, 经 opening a segment
+    ("竣工后由建设单位或本级人民政府指定的部门组织验收", Duty(leads=("建设单位", "本级人民政府指定的部门"))),
+    ("州人民政府授权州数据资源主管部门负责统筹全州政务数据", Duty(leads=("州数据资源主管部门",))),
+    ("经州数据资源主管部门同意", Duty(leads=("州数据资源主管部门",))),
+    # several subjects, each in its own remit: responsible, no lead
+    ("网信部门、保密部门和其他有关部门应当按照各自职责做好监督管理工作",
+     Duty(responsible=("网信部门", "保密部门", "其他有关部门"))),
+    ("各县区人民政府配合", Duty(cooperating=("各县区人民政府",))),
+])
+def test_segment_duty(segment, duty):
+    assert segment_duty(segment) == duty
+
+
+@pytest.mark.parametrize("segment", [
+    "推动各地各部门及时报送工作进展",          # a verb opens it: its object is no subject
+    "全面落实省委、省政府有关工作要求",
+    "北京市经济和信息化局有关情况",            # no predicate after the name
+    "优化部门协同、市区联动工作模式",          # 协同 in a list of aims
+    "发展改革委会同有关方面认真贯彻落实",      # 会同 with no unit after it
+    "自由贸易试验区管委会",                    # 由 inside 自由 is no agent
+    "我们将会同相关部门持续扩大覆盖面",
+])
+def test_segments_that_name_no_duty(segment):
+    assert not segment_duty(segment)
+
+
+def test_each_sentence_keeps_its_own_units():
+    text = ("第三十八条 　数据提供部门负责本部门数据采集、归集的安全管理。\n"
+            "　　数据使用部门负责共享数据使用全过程安全。\n"
+            "　　数据资源主管部门负责保障大数据中心平台安全运行。")
+    assert [s.duty.leads for s in duty_spans(text)] == [("数据提供部门",), ("数据使用部门",), ("数据资源主管部门",)]
+
+
+def test_a_segment_without_subject_continues_the_span_before_it():
+    text = "北京市经济和信息化局负责数据专区的统筹协调，并依托我市信息化基础设施提供支持；承担综合基础类数据专区监管责任。"
+    spans = duty_spans(text)
+    assert len(spans) == 1 and spans[0].duty.leads == ("北京市经济和信息化局",)
+    assert spans[0].text.endswith("承担综合基础类数据专区监管责任")
+
+
+def test_an_agent_later_in_the_sentence_starts_its_own_span():
+    text = "市科委将违法违规交易场所名单报送市地方金融管理部门，由市地方金融管理部门汇总后统一对社会公示。"
+    assert [s.duty.leads for s in duty_spans(text)] == [("市地方金融管理部门",)]
+
+
+@pytest.mark.parametrize(("heading", "leads"), [
+    ("第六条 上海市科学技术委员会（以下简称市科委）是重点实验室的主管部门，主要职责是：", ("上海市科学技术委员会",)),
+    ("第七条 重点实验室所在的高校、科研院所、企业等单位是重点实验室的依托单位，主要职责是：", ("依托单位",)),
+    ("第十条 申请建设重点实验室必须满足以下条件：", ()),
+    ("（一）建立专区监督管理体系", ()),
+])
+def test_headings_that_declare_their_childrens_unit(heading, leads):
+    assert declared_duties(heading).leads == leads
+
+
+@pytest.mark.corpus_extra
+def test_items_under_a_duties_heading_are_that_units(extra_dir):
+    doc = extra_dir / "shanghai-policy-md" / "关于印发《上海市重点实验室建设与运行管理办法》的通知.md"
+    clauses = {c.numbering[1:]: c for c in parse_file(doc).clauses if c.numbering[:1] == ("第二章",)}
+    assert clauses[("第六条",)].leads == ("上海市科学技术委员会",)       # …是重点实验室的主管部门，主要职责是：
+    assert clauses[("第六条", "（二）")].leads == ("上海市科学技术委员会",)  # （二）批准重点实验室的建立…
+    assert clauses[("第七条", "（三）")].leads == ("依托单位",)            # （三）聘任重点实验室主任…
+    assert clauses[("第七条", "（七）")].leads == ("第一依托单位",)        # its own subject wins
+    conditions = [c for c in parse_file(doc).clauses if c.numbering[:2] == ("第三章", "第十条")]
+    assert conditions and not any(c.leads for c in conditions)          # 必须满足以下条件： names no unit
