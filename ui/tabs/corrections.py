@@ -82,6 +82,8 @@ def correct_document(state: Any, doc_id: str | None, values: list[str]) -> tuple
         return render.message(f"未保存：{exc.problem}（{exc.path.name}）(not saved)", kind="error"), False
     except (DocumentNotFoundError, SourceFileNotFoundError, SidecarWriteError) as exc:
         return render.message(f"未保存：{exc} (not saved)", kind="error"), False
-    fixed = "，".join(f"{key}={value or '（恢复推断 inferred again）'}" for key, value in changes.items())
+    # What the document now holds: a province completed from a city, a cleared field inferred again.
+    fixed = "，".join(f"{key}={getattr(report.document, attr) or '—'}"
+                     for key, attr, _label in FIELDS if key in changes)
     return render.message(f"已更正《{report.document.title}》：{fixed}；已写入 {report.sidecar.name} 并重新索引 "
                           f"(corrected and re-indexed)。", kind="ok"), True
