@@ -28,7 +28,8 @@ from policyqa.ingest.normalize import to_search_form
 from policyqa.qa.answer import Answer, Citation
 from policyqa.qa.answerers.citations import cite, reference, sentences
 from policyqa.qa.question.corpus_view import CorpusView, SentenceScorer
-from policyqa.qa.question.support import best_coverage
+from policyqa.qa.question.language import concepts
+from policyqa.qa.question.support import best_coverage, concept_coverage
 from policyqa.qa.question.intent import QuestionAnalysis
 from policyqa.qa.question.places import PlaceMatch, place_stem
 
@@ -74,6 +75,9 @@ class QAConfig:
     min_sentence_cosine: float = 0.90
     min_cosine_missing: float = 0.93
     evidence_clauses: int = 3
+    fact_clauses: int = 6
+    min_figure_support: float = 0.0
+    figure_cosine_weight: float = 0.5
     coverage_weight: float = 0.5
     child_factor: float = 0.9
     k: int = 12
@@ -102,6 +106,20 @@ class Evidence:
     sentence_coverage: float
     clause_coverage: float
     sentence: str = ""
+
+
+@dataclass(frozen=True)
+class SentenceEvidence:
+    """One sentence of a candidate clause, judged against the question."""
+
+    sentence: str
+    candidate: Candidate
+    cosine: float
+    coverage: float                   # share of the question's subject the sentence holds
+
+    @property
+    def score(self) -> float:
+        return self.coverage + self.cosine + 0.3 * self.candidate.support
 
 
 @dataclass(frozen=True)
@@ -274,14 +292,17 @@ class ExtractiveAnswerer:
         return sorted(candidates + children, key=lambda c: -c.support)
 
     def _fact(self, r: Retrieval, candidates: list[Candidate]) -> Answer:
-        top = candidates[:4] + self._neighbours(r, candidates[0], {c.clause.clause_id for c in candidates[:4]})
+        head = candidates[: self.config.fact_clauses]
+        top = head + self._neighbours(r, candidates[0], {c.clause.clause_id for c in head})
         picked = self.best_sentences(r, top)
         if picked is None:
             # 多少 / 几 / how many: clauses on the topic that give no figure do not answer it.
             return self.abstain(r, "相关条款没有给出问题所问的数字")
         if not picked:
             return self._general(r, candidates)
-        cited = cite([(c.clause, c.support) for c in top if any(p[1] is c.clause for p in picked)])
+        # The clause of the best sentence is cited first: it is the one that holds the answer.
+        support = {c.clause.clause_id: c.support for c in top}
+        cited = cite([(cl, support.get(cl.clause_id, 0.0)) for _, cl in picked])
         number = {c.clause.clause_id: c.n for c in cited}
         lines = [f"“{s}”[{number[cl.clause_id]}]" for s, cl in picked]
         refs = "；".join(f"[{c.n}] {reference(c.clause)}" for c in cited)
@@ -302,35 +323,50 @@ class ExtractiveAnswerer:
 
     def best_sentences(self, r: Retrieval, top: list[Candidate]) -> list[tuple[str, Clause]] | None:
         """The one or two sentences of ``top`` clauses that best answer the question; ``None`` when the
-        question asks for a figure (多少 / 几 / 哪年 / how many …) and no sentence of them states one."""
+        question asks for a figure (多少 / 几 / 哪年 / how many …) and no sentence about its subject states one.
+
+        Sentences are judged on their own, not by their clause: a work report's paragraph holds a
+        dozen subjects, and only the sentence naming the one asked about answers (its first sentence
+        rarely does)."""
         # A sentence that only restates a document title states no fact of its own.
         pool = [(s, cand) for cand in top for s in sentences(body_text(cand.clause))
                 if len(s) >= 4 and not _is_title(s, cand.clause.doc_title)]
         if not pool:
             return []
-        if _QUANTITY_CUES.search(r.query):
-            # The figure must come from a clause about what was asked: one about as relevant as the best
-            # (a 50万元 in a clause on another subsidy does not answer 海外仓奖励多少).
-            most = max((cand.coverage for _, cand in pool), default=0.0)
-            unit = asked_unit(r.query)
-            pool = [(s, cand) for s, cand in pool
-                    if _states_number(s) and cand.coverage >= _RELEVANT_SHARE * most
-                    and (unit is None or unit.search(_CITED_TITLE.sub("", s)))]
-            if not pool:
-                return None
         cos = self.dense.similarities(r.query, [s for s, _ in pool])
-        vocab = self.corpus.vocabulary
-        scored = []
-        for (sentence, cand), cosine in zip(pool, cos):
-            lexical = 0.0 if r.analysis.english else vocab.coverage(r.analysis.content, sentence)
-            score = lexical + float(cosine) + 0.3 * cand.support
-            scored.append((score, sentence, cand.clause))
-        scored.sort(key=lambda t: -t[0])
+        scored = [SentenceEvidence(s, cand, float(c), self._sentence_coverage(r, s))
+                  for (s, cand), c in zip(pool, cos)]
+        if _QUANTITY_CUES.search(r.query):
+            unit = asked_unit(r.query)
+            stating = [e for e in scored if _states_number(e.sentence)
+                       and (unit is None or unit.search(_CITED_TITLE.sub("", e.sentence)))]
+            # The figure must come from a sentence about what was asked: one about as close to the
+            # subject as the best sentence of all (a 50万元 on another subsidy does not answer 海外仓奖励多少).
+            most = max((e.coverage for e in scored), default=0.0)
+            scored = [e for e in stating if e.coverage >= _RELEVANT_SHARE * most]
+            if not scored or not self.figure_supported(r, max(scored, key=lambda e: e.score))[0]:
+                return None
+        scored.sort(key=lambda e: -e.score)
         best = scored[:1]
         # A second sentence only when it is nearly as good: two-part questions (多少…多长时间).
-        if len(scored) > 1 and scored[1][0] >= scored[0][0] - 0.05:
+        if len(scored) > 1 and scored[1].score >= scored[0].score - 0.05:
             best.append(scored[1])
-        return [(s, c) for _, s, c in best]
+        return [(e.sentence, e.candidate.clause) for e in best]
+
+    def _sentence_coverage(self, r: Retrieval, sentence: str) -> float:
+        """How much of the question's subject one sentence holds (``Vocabulary.subject_coverage``);
+        an English question's subject is its glossary concepts' Chinese terms."""
+        vocab = self.corpus.vocabulary
+        if r.analysis.english:
+            return concept_coverage(concepts(r.query), to_search_form(sentence))
+        return vocab.subject_coverage(r.analysis.content, to_search_form(sentence))
+
+    def figure_supported(self, r: Retrieval, best: SentenceEvidence) -> tuple[bool, str]:
+        """Whether the best figure-stating sentence is about the question's subject: near it in meaning
+        and holding enough of its words (``QAConfig.min_figure_support``)."""
+        w = self.config.figure_cosine_weight
+        value = (1 - w) * best.coverage + w * best.cosine
+        return value >= self.config.min_figure_support, best.sentence
 
     def _general(self, r: Retrieval, candidates: list[Candidate], *, note: str = "") -> Answer:
         best = candidates[0]
