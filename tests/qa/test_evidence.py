@@ -20,8 +20,8 @@ def test_years_are_read_with_their_ranges() -> None:
 
 
 def test_a_year_alone_answers_no_how_many_question() -> None:
-    assert not _states_number("2024年是实施规划的关键一年。", years=False)
-    assert _states_number("2024年是实施规划的关键一年。")  # a when-question may be answered by it
+    assert not _states_number("2024年是实施规划的关键之年。", years=False)
+    assert _states_number("2024年是实施规划的关键之年。")  # a when-question may be answered by it
     assert _states_number("到2027年，新增注册证超过500件。", years=False)
 
 
