@@ -44,9 +44,13 @@ _LEADING_NUMBER = re.compile(r"^\s*[（(]?(?:\d{1,3}|[一二三四五六七八�
 _DOC_TITLE = re.compile(r"(?:通知|方案|意见|措施|计划|规划|办法|决定|细则|纲要)(?:[（(][^）)]*[)）])?$")
 _SENTENCE_FINAL = re.compile(r"[。；;！？!?]$")
 _CITED_TITLE = re.compile(r"《[^《》]*》")
+_TITLE_LINE = 40  # characters of the longest section title line (一、2024年工作回顾)
 _LONG_CLAUSE = 300  # characters a general answer quotes whole (see ``_quote``)
 # 多少万元 / 几家 / 多少个工作日: the measure word after the question word is the unit of the answer.
-_ASKED_UNIT = re.compile(r"(?:多少|几)(万元|亿元|元|家|个工作日|工作日|天|件|所|张|名|人次|公里|平方米|亩|吨|户)")
+_ASKED_UNIT = re.compile(r"(?:多少|几)[万亿千百]?(万元|亿元|元|家|个工作日|工作日|天|年|件|所|张|名|人次|公里|平方米|亩|吨|户"
+                         r"|辆|台|套|座|床|位|人)")
+# 第三条 / 第二章: an article's number, not a figure it states.
+_ARTICLE_NUMBER = re.compile(r"第[一二三四五六七八九十百零〇\d]+[条章节款项]")
 _MONEY = ("万元", "亿元", "元")  # a figure's clause covers at least this share of the best clause's coverage
 _QUANTITY_CUES = re.compile(r"多少|(?<!哪)几|哪年|哪一年|何时|什么时候|多久|多长|比例|比率|\bhow (?:many|much|long)\b|\bwhen\b|\byear\b|"
                             r"\bdate\b|\bsize\b|\btarget|\bpercent", re.IGNORECASE)
@@ -171,7 +175,7 @@ class ExtractiveAnswerer:
                 return self.abstain(r, "相关内容只有标题或前言，没有条款")
         if r.analysis.intent != "responsibility":
             asked = years_in(r.query)
-            dated = [c for c in candidates if not about_other_years(asked, section_years(c.clause.path))]
+            dated = [c for c in candidates if not about_other_years(asked, self._section_years(c.clause))]
             if not dated:
                 return self.abstain(r, "相关条款说的是其他年份")
             candidates = dated
@@ -247,6 +251,18 @@ class ExtractiveAnswerer:
         if weak and ev.sentence_cosine < self.config.min_sentence_cosine:
             return "最相关的条款与问题的关键词重合太少，也没有意思相近的句子"
         return ""
+
+    def _section_years(self, clause: Clause) -> frozenset[int]:
+        """The years the clause's sections are about: their titles in its path, or, where the path keeps
+        only numbers (一 / （二）), the title lines of the heading clauses it lies under (and its own)."""
+        found = section_years(clause.path)
+        if found or not clause.numbering:
+            return found
+        wanted = {clause.numbering[:depth] for depth in range(1, len(clause.numbering) + 1)}
+        # A title line is short; a long first line is the section's own text, whose years it may cite.
+        titles = [line for c in self.corpus.doc_clauses(clause.doc_id) if c.numbering in wanted
+                  for line in [c.text.strip().partition("\n")[0]] if len(line) <= _TITLE_LINE]
+        return section_years(tuple(titles))
 
     def _missing_figures(self, r: Retrieval, best: Candidate) -> str:
         """A figure must occur in the clause's document: "2023年" may be written 今年 in the clause
@@ -358,7 +374,7 @@ class ExtractiveAnswerer:
         vocab = self.corpus.vocabulary
         scored = [SentenceEvidence(s, cand, float(c),
                                    0.0 if r.analysis.english else vocab.coverage(r.analysis.content, s),
-                                   self._sentence_coverage(r, s))
+                                   self._sentence_coverage(r, s, cand.clause.doc_title))
                   for (s, cand), c in zip(pool, cos)]
         if _QUANTITY_CUES.search(r.query):
             unit = asked_unit(r.query)
@@ -378,13 +394,15 @@ class ExtractiveAnswerer:
             best.append(scored[1])
         return [(e.sentence, e.candidate.clause) for e in best]
 
-    def _sentence_coverage(self, r: Retrieval, sentence: str) -> float:
-        """How much of the question's subject one sentence holds (``Vocabulary.subject_coverage``);
-        an English question's subject is its glossary concepts' Chinese terms."""
+    def _sentence_coverage(self, r: Retrieval, sentence: str, title: str = "") -> float:
+        """How much of the question's subject one sentence, read in its document (``title``), holds
+        (``Vocabulary.subject_coverage``): "X办法的有效期" names the document and asks the sentence for
+        the rest. An English question's subject is its glossary concepts' Chinese terms."""
         vocab = self.corpus.vocabulary
+        text = to_search_form(f"{sentence} {title}")
         if r.analysis.english:
-            return concept_coverage(concepts(r.query), to_search_form(sentence))
-        return vocab.subject_coverage(r.analysis.content, to_search_form(sentence))
+            return concept_coverage(concepts(r.query), text)
+        return vocab.subject_coverage(r.analysis.content, text)
 
     def figure_supported(self, e: SentenceEvidence) -> bool:
         """Whether a figure-stating sentence is about the question's subject: near it in meaning and
@@ -473,6 +491,8 @@ def asked_unit(query: str) -> re.Pattern[str] | None:
         return re.compile(r"[\d一二三四五六七八九十两]\s*(?:万|亿)?元")
     if unit == "天":  # days are also written 日 and counted in 工作日
         return re.compile(r"[\d一二三四五六七八九十两]\s*(?:个)?(?:工作日|天|日)")
+    if unit == "年":  # a number of years (2年, 两年), not a year (2025年)
+        return re.compile(r"(?<!\d)(?:\d{1,2}|[一二三四五六七八九十两]{1,3})\s*(?:个)?(?:年|周年)")
     return re.compile(rf"[\d一二三四五六七八九十两]\s*[万亿千百]?\s*{re.escape(unit)}")
 
 
@@ -493,7 +513,7 @@ def _states_number(sentence: str, *, years: bool = True) -> bool:
     """A figure in the sentence itself: not in its clause number (10.推动… / 一、主要目标) nor in a
     document title it cites (《…行动方案（2025-2030年）》); with ``years=False`` a year (2024年是…) is no
     figure either: it dates a sentence, it does not answer 多少."""
-    text = _CITED_TITLE.sub("", _LEADING_NUMBER.sub("", sentence))
+    text = _ARTICLE_NUMBER.sub("", _CITED_TITLE.sub("", _LEADING_NUMBER.sub("", sentence)))
     if not years:
         text = _YEAR_FIGURE.sub("", text)
     return bool(_NUMBER.search(text))
