@@ -29,6 +29,7 @@ from policyqa.qa.answerers.extractive import ExtractiveAnswerer, QAConfig, Retri
 from policyqa.qa.question.intent import QuestionAnalysis, analyse, asks_for_tasks
 from policyqa.qa.question.language import concepts, english_places, is_english, search_query
 from policyqa.qa.question.places import PlaceMatch
+from policyqa.qa.question.shorthand import spelled_out
 from policyqa.qa.question.years import years_in
 from policyqa.settings import Settings
 from policyqa.qa.question.intent import detect_intent
@@ -101,6 +102,9 @@ class QAEngine:
         # An English question's places are looked up by their Chinese names (Suzhou → 宿州).
         places = corpus.gazetteer.find(english_places(query, corpus.gazetteer) if is_english(query) else query)
         analysis = analyse(query, places=places.spans)
+        if not analysis.english:
+            # 固投 / GDP are judged by what documents write: 固定资产投资 / 地区生产总值.
+            analysis = replace(analysis, content=spelled_out(analysis.content))
         analysis = self._unit_tasks_intent(question, query, analysis, places)
         # A compare question names places side by side (宿州市和埇桥区): each keeps its documents.
         # Any other question narrows to the most specific place it names.

@@ -233,5 +233,9 @@ def _romanised_division_names(text: str) -> list[str]:
 def search_query(question: str, lexicon: Any = None) -> str:
     """What every caller of ``ClauseIndex.search`` sends for a user's words: their search form, expanded."""
     from policyqa.ingest.normalize import to_search_form
+    from policyqa.qa.question.shorthand import written_forms
 
-    return expand_query(to_search_form(question), lexicon)
+    query = expand_query(to_search_form(question), lexicon)
+    # Short forms (固投, GDP) are searched with what documents write (固定资产投资, 地区生产总值) too.
+    extra = [f for f in written_forms(query) if lexicon is None or lexicon.contains(f)]
+    return f"{query} {' '.join(extra)}" if extra else query

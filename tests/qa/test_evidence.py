@@ -52,3 +52,15 @@ def test_english_places_are_romanised_from_the_division_table() -> None:
 def test_an_english_question_on_a_city_the_corpus_lacks_abstains(engine) -> None:  # noqa: ANN001
     answer = engine.ask("Which department leads cold-chain logistics in Lanzhou?")
     assert answer.abstained and "兰州" in answer.text
+
+
+def test_short_forms_are_searched_and_judged_by_their_written_forms(engine) -> None:  # noqa: ANN001
+    from policyqa.qa.question.language import search_query
+    from policyqa.qa.question.shorthand import spelled_out, written_forms
+
+    assert spelled_out("芜湖GDP增长目标") == "芜湖地区生产总值增长目标"
+    assert written_forms("宁波固投增速") == ["固定资产投资"] and written_forms("固定资产投资增速") == []
+    assert written_forms("MAIL服务") == []
+    assert search_query("宿州市GDP增长目标") == "宿州市GDP增长目标 地区生产总值 生产总值"
+    # The seed corpus writes 地区生产总值: GDP is not a term it lacks.
+    assert "GDP" not in engine.retrieve("宿州市GDP增长目标是多少？").missing
