@@ -136,7 +136,7 @@ class QAEngine:
             return doc_ids
         documents = self.corpus.documents
 
-        # A title's years say what a document is about (2024年政府工作报告); a date only when it is
+        # A title's years say what a document is about (某市2030年规划); a date only when it is
         # issued, so dates decide only where no title names an asked year.
         titled = tuple(d for d in doc_ids if d in documents and years_in(to_search_form(documents[d].title)) & asked)
         dated = tuple(d for d in doc_ids if d in documents and years_in(documents[d].date[:4]) & asked)

@@ -383,7 +383,7 @@ class ExtractiveAnswerer:
             stating = [e for e in scored if _states_number(e.sentence, years=years)
                        and (unit is None or unit.search(_CITED_TITLE.sub("", e.sentence)))]
             # The figure must come from a sentence about what was asked (a 50万元 on another subsidy does
-            # not answer 海外仓奖励多少). English questions have only their glossary terms as lexical
+            # not answer a question about this one). English questions have only their glossary terms as lexical
             # evidence, too few to judge a sentence by: their figure sentences are ranked, not vetted.
             scored = stating if r.analysis.english else [e for e in stating if self.figure_supported(e)]
             if not scored:

@@ -1,13 +1,12 @@
 """Short forms of policy vocabulary (GDP, 固投, 社零 …) and the words documents write instead.
 
-A user asks for 芜湖GDP增长目标 or 宁波固投增速; the report writes 地区生产总值增长7.5% and 固定资产投资
-增长10%. Lexical evidence (coverage, missing terms) and BM25 see the written forms; the list is data
+A user asks for a city's GDP or 固投; its report writes 地区生产总值增长x% and 固定资产投资增长y%. Lexical evidence (coverage, missing terms) and BM25 see the written forms; the list is data
 (``shorthand.toml`` beside this module), general usage only.
 
 Example:
-    >>> spelled_out("芜湖2024年GDP增长目标")
-    '芜湖2024年地区生产总值增长目标'
-    >>> written_forms("宁波固投增速")
+    >>> spelled_out("某市GDP规模")
+    '某市地区生产总值规模'
+    >>> written_forms("某县固投规模")
     ['固定资产投资']
 """
 

@@ -6,8 +6,8 @@ document and the section about that year: the review's 增长5.8% is not the 202
 report's estimate for 2024 is not a 2025 target.
 
 Example:
-    >>> years_in("合肥今年（2024年）地区生产总值预期增长多少？")
-    frozenset({2024})
+    >>> years_in("某区今年（2026年）要新建几座？")
+    frozenset({2026})
     >>> sorted(years_in("三年行动计划（2021—2023年）"))
     [2021, 2022, 2023]
 """
