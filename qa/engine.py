@@ -29,6 +29,8 @@ from policyqa.qa.answerers.extractive import ExtractiveAnswerer, QAConfig, Retri
 from policyqa.qa.question.intent import QuestionAnalysis, analyse, asks_for_tasks
 from policyqa.qa.question.language import concepts, english_places, is_english, search_query
 from policyqa.qa.question.places import PlaceMatch
+from policyqa.qa.question.shorthand import spelled_out
+from policyqa.qa.question.years import years_in
 from policyqa.settings import Settings
 from policyqa.qa.question.intent import detect_intent
 from policyqa.qa.ledger.ledger import Ledger
@@ -100,11 +102,16 @@ class QAEngine:
         # An English question's places are looked up by their Chinese names (Suzhou → 宿州).
         places = corpus.gazetteer.find(english_places(query, corpus.gazetteer) if is_english(query) else query)
         analysis = analyse(query, places=places.spans)
+        if not analysis.english:
+            # 固投 / GDP are judged by what documents write: 固定资产投资 / 地区生产总值.
+            analysis = replace(analysis, content=spelled_out(analysis.content))
         analysis = self._unit_tasks_intent(question, query, analysis, places)
         # A compare question names places side by side (宿州市和埇桥区): each keeps its documents.
         # Any other question narrows to the most specific place it names.
         resolve = corpus.gazetteer.documents_each if analysis.intent == "compare" else corpus.gazetteer.documents_for
         doc_ids = resolve(places)
+        if analysis.intent != "compare":
+            doc_ids = self._of_asked_years(doc_ids, years_in(query))
         problem = ""
         missing: list[str] = []
         if places.unknown:
@@ -121,6 +128,19 @@ class QAEngine:
         filters = Filters(doc_ids=doc_ids) if doc_ids else None
         hits = self.search(query, k=self.config.k, filters=filters)
         return Retrieval(question, query, analysis, places, doc_ids, tuple(hits), problem, tuple(missing))
+
+    def _of_asked_years(self, doc_ids: tuple[str, ...], asked: frozenset[int]) -> tuple[str, ...]:
+        """Of a place's documents, those about a year the question names (its title's years, else its
+        date's): "上海2024年…" is the 2024 report, not the 2025 one. All of them when none is."""
+        if len(doc_ids) < 2 or not asked:
+            return doc_ids
+        documents = self.corpus.documents
+
+        # A title's years say what a document is about (某市2030年规划); a date only when it is
+        # issued, so dates decide only where no title names an asked year.
+        titled = tuple(d for d in doc_ids if d in documents and years_in(to_search_form(documents[d].title)) & asked)
+        dated = tuple(d for d in doc_ids if d in documents and years_in(documents[d].date[:4]) & asked)
+        return titled or dated or doc_ids
 
     def _unit_tasks_intent(self, question: str, query: str, analysis: QuestionAnalysis,
                            places: PlaceMatch) -> QuestionAnalysis:

@@ -149,6 +149,17 @@ def romanised(name: str) -> str:
     return "".join(lazy_pinyin(name)).lower()
 
 
+@lru_cache(maxsize=1)
+def division_stems() -> tuple[str, ...]:
+    """The short names of every province and prefecture-level city of the division table
+    (``ingest.metadata.divisions``): 内蒙古, 包头, 阿坝 … Counties are left out: thousands of them
+    share their pinyin with each other and with ordinary syllables."""
+    from policyqa.ingest.metadata.divisions import division_table, short_name
+
+    return tuple(dict.fromkeys(short_name(p.name, p.level) for p in division_table().places
+                               if p.level in ("province", "city")))
+
+
 def glossary_place_words(query: str) -> set[str]:
     """The words of an English query that glossary place entries already read."""
     places = _parsed()[1]
@@ -165,7 +176,9 @@ def romanised_places(query: str, names: Iterable[str], *, skip: Iterable[str] = 
     by_word: dict[str, list[str]] = {}
     for name in names:
         by_word.setdefault(romanised(name), []).append(name)
-    words = [w for w in re.findall(r"[a-z]+", query.lower().replace("'", "").replace("’", "")) if w not in set(skip)]
+    # "Guangdong's" is Guangdong; an apostrophe inside a name (Xi'an, Lu'an) only separates syllables.
+    plain = re.sub(r"['’]s\b", "", query.lower()).replace("'", "").replace("’", "")
+    words = [w for w in re.findall(r"[a-z]+", plain) if w not in set(skip)]
     return [tuple(dict.fromkeys(by_word[w])) for w in dict.fromkeys(words) if w in by_word and len(w) >= 4]
 
 
@@ -180,8 +193,10 @@ def english_places(question: str, gazetteer: Any) -> str:
     if not is_english(question):
         return ""
     # Words the glossary already read as places (Suzhou in "Suzhou in Jiangsu") are not read again.
-    readings = place_readings(question) + romanised_places(question, gazetteer.place_stems(),
-                                                           skip=glossary_place_words(question))
+    # Provinces and cities the corpus does not know are read too, so that "Jinan" in a corpus without
+    # 济南 is an unknown place (and the question abstains) rather than an unknown word.
+    stems = list(dict.fromkeys(gazetteer.place_stems() + list(division_stems())))
+    readings = place_readings(question) + romanised_places(question, stems, skip=glossary_place_words(question))
     names = []
     for group in readings:
         known = ([r for r in group if gazetteer.is_scope(r)] or [r for r in group if gazetteer.mentions(r)]
@@ -201,14 +216,26 @@ def expand_query(text: str, lexicon: Any = None) -> str:
     and so is any query over a corpus that holds none of the terms (an English corpus): only terms
     some clause contains are appended (``lexicon``, an ``index.lexicon.Lexicon``, when given).
     """
-    terms = chinese_terms(text)
+    terms = " ".join(dict.fromkeys(chinese_terms(text).split() + _romanised_division_names(text)))
     if terms and lexicon is not None:
         terms = " ".join(t for t in terms.split() if lexicon.contains(t))
     return f"{text} {terms}" if terms else text
 
 
+def _romanised_division_names(text: str) -> list[str]:
+    """Provinces and cities an English query writes in pinyin (Baotou → 包头), every reading of each."""
+    if not is_english(text):
+        return []
+    return [name for group in romanised_places(text, division_stems(), skip=glossary_place_words(text))
+            for name in group]
+
+
 def search_query(question: str, lexicon: Any = None) -> str:
     """What every caller of ``ClauseIndex.search`` sends for a user's words: their search form, expanded."""
     from policyqa.ingest.normalize import to_search_form
+    from policyqa.qa.question.shorthand import written_forms
 
-    return expand_query(to_search_form(question), lexicon)
+    query = expand_query(to_search_form(question), lexicon)
+    # Short forms (固投, GDP) are searched with what documents write (固定资产投资, 地区生产总值) too.
+    extra = [f for f in written_forms(query) if lexicon is None or lexicon.contains(f)]
+    return f"{query} {' '.join(extra)}" if extra else query

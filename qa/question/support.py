@@ -30,7 +30,7 @@ _NOUN_TAGS = ("n", "vn", "nz", "nt", "nl", "ng", "eng", "nr", "ns", "x")
 COMMON_WORD_FREQ = 2000
 
 
-__all__ = ["Vocabulary", "best_coverage", "bigrams"]
+__all__ = ["Vocabulary", "best_coverage", "bigrams", "concept_coverage"]
 
 
 class Vocabulary:
@@ -140,3 +140,13 @@ def best_coverage(vocab: Vocabulary, content: str, texts: Iterable[str]) -> floa
     """The highest ``coverage`` of ``content`` among ``texts`` (0 for none)."""
     wanted = bigrams(content)
     return max((vocab.coverage(wanted, t) for t in texts), default=0.0)
+
+
+def concept_coverage(concepts: Iterable[tuple[str, ...]], text: str) -> float:
+    """For an English question: the share of its specific concepts (each as its Chinese terms, from
+    ``language.concepts``) of which ``text`` holds some term; concepts of ordinary language (年, 多少 …)
+    do not count. 1.0 when the question names no specific concept (nothing to hold)."""
+    specific = [terms for terms in concepts if terms and not all(len(t) < 2 or is_common_word(t) for t in terms)]
+    if not specific:
+        return 1.0
+    return sum(any(t in text for t in terms) for terms in specific) / len(specific)

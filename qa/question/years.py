@@ -1,0 +1,44 @@
+"""Years a question asks about, and the years a document or a section is about.
+
+A 2024 work report reviews 2023 (一、2023年工作回顾) and plans 2024 (二、2024年工作安排); a city may
+have a 2024 city report and a 2025 provincial one. A question that names a year is answered from the
+document and the section about that year: the review's 增长5.8% is not the 2024 target, and the 2025
+report's estimate for 2024 is not a 2025 target.
+
+Example:
+    >>> years_in("某区今年（2026年）要新建几座？")
+    frozenset({2026})
+    >>> sorted(years_in("三年行动计划（2021—2023年）"))
+    [2021, 2022, 2023]
+"""
+
+from __future__ import annotations
+
+import re
+
+# 19xx / 20xx not inside a longer number; a range 2021-2023 / 2021—2023 / 2021至2023 covers the years between.
+_YEAR = re.compile(r"(?<!\d)((?:19|20)\d{2})(?:\s*(?:-|—|–|－|~|～|至|到)\s*((?:19|20)\d{2}))?(?!\d)")
+_LONGEST_RANGE = 30
+
+
+def years_in(text: str) -> frozenset[int]:
+    """The years a text names, ranges expanded."""
+    out: set[int] = set()
+    for start, end in _YEAR.findall(text):
+        first = int(start)
+        last = int(end) if end else first
+        if first <= last <= first + _LONGEST_RANGE:
+            out.update(range(first, last + 1))
+        else:
+            out.update({first, last})
+    return frozenset(out)
+
+
+def section_years(path: tuple[str, ...]) -> frozenset[int]:
+    """The years the titles of a clause's enclosing sections name (一、2023年工作回顾 → 2023)."""
+    return years_in(" ".join(path))
+
+
+def about_other_years(asked: frozenset[int], named: frozenset[int]) -> bool:
+    """True when a text names years and none of them is one the question asks about."""
+    return bool(asked) and bool(named) and not (asked & named)
