@@ -38,9 +38,10 @@ else:  # pragma: no cover - Python 3.10
 _WORDS_FILE = Path(__file__).with_name("role_words.toml")
 _MAX_NAME = 24
 # Explanations inside a name's parentheses are not part of it: 上海市科学技术委员会（以下简称市科委）.
-_EXPLANATION = re.compile(r"[（(](?:以下简称|下称|简称|以下称)[^）)]*[）)]")
+_EXPLANATION = re.compile(r"[（(](?:以下简称|以下统称|下称|简称|统称|以下称)[^）)]*[）)]")
 _NUMBER_HEAD = re.compile(r"^\s*(?:第[一二三四五六七八九十百零\d]+[条章节]|[（(][一二三四五六七八九十\d]+[)）]|"
                           r"\d+[.、．]|[一二三四五六七八九十]+、)\s*")
+_LEVEL_STARTS = ("省", "市", "区", "县", "州", "旗", "镇", "乡", "国家", "中央", "各")
 _SENTENCES = re.compile(r"[^。！？!?\n]+")
 _PARTS = re.compile(r"[^；;]+")
 _SEGMENTS = re.compile(r"[^，,：:]+")
@@ -55,6 +56,7 @@ class RoleWords:
     """The vocabulary of ``role_words.toml``, compiled."""
 
     unit_suffix: re.Pattern[str]
+    long_suffix: re.Pattern[str]    # the suffixes of two characters or more
     agent: re.Pattern[str]          # 由 / 交由 / 授权 (not inside 自由), or 经 opening a segment
     predicate_starts: tuple[str, ...]
     not_name_starts: tuple[str, ...]
@@ -74,6 +76,8 @@ def role_words() -> RoleWords:
 
     return RoleWords(
         unit_suffix=re.compile("(?:" + "|".join(map(re.escape, longest_first("unit_suffixes"))) + ")$"),
+        long_suffix=re.compile("(?:" + "|".join(re.escape(x) for x in longest_first("unit_suffixes") if len(x) > 1)
+                               + ")$"),
         agent=re.compile("(?<![自理缘])(?:" + "|".join(map(re.escape, longest_first("agent_markers"))) + ")|^(?:"
                          + "|".join(map(re.escape, longest_first("opening_agent_markers"))) + ")"),
         predicate_starts=longest_first("predicate_starts"),
@@ -226,11 +230,25 @@ def _name_end(text: str, start: int, words: RoleWords, *, allow_function_chars: 
             continue
         if not allow_function_chars and _FUNCTION_CHARS.search(name):
             return -1
+        if not allow_function_chars and not _named_like_a_unit(name, words):
+            continue
         after = text[end:]
         if after.startswith(("、", "等")) or after.startswith(words.list_joiners) \
                 or after.startswith(words.predicate_starts) or not need_predicate:
             return end
     return -1
+
+
+def _named_like_a_unit(name: str, words: RoleWords) -> bool:
+    """A subject without 由 must look like a unit's name, not a phrase that ends in 局 (着眼更好稳大局):
+    a suffix of two characters or more (…部门, …委员会, …海关), or a level or a place in front (市科委,
+    省商务厅, 北京市经济和信息化局)."""
+    if words.long_suffix.search(name) or name.startswith(_LEVEL_STARTS):
+        return True
+    from policyqa.ingest.metadata.places import find_places
+
+    found = find_places(name[:6])
+    return bool(found) and found[0].start == 0
 
 
 def _unique(items: tuple[str, ...]) -> tuple[str, ...]:

@@ -30,7 +30,7 @@ from policyqa.qa.question.intent import QuestionAnalysis, analyse, asks_for_task
 from policyqa.qa.question.language import concepts, english_places, is_english, search_query
 from policyqa.qa.question.places import PlaceMatch
 from policyqa.settings import Settings
-from policyqa.qa.question.intent import detect_intent
+from policyqa.qa.question.intent import detect_intent, listed_places
 from policyqa.qa.ledger.ledger import Ledger
 
 if TYPE_CHECKING:
@@ -167,7 +167,8 @@ class QAEngine:
             if answer is not None:
                 return answer
             # No unit the ledger knows: answer as the question would be without the task wording.
-            fallback = detect_intent(r.query, place_count=len(set(r.places.spans)), unit_tasks=False)
+            fallback = detect_intent(r.query, place_count=len(set(r.places.spans)), unit_tasks=False,
+                                     listed=listed_places(r.query, r.places.spans))
             r = replace(r, analysis=replace(r.analysis, intent=fallback))
         if r.analysis.intent == "compare" and not r.problem:
             comparison = self.compare(r.query, doc_ids=r.doc_ids or None)

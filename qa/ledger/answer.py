@@ -53,8 +53,15 @@ def question_role(question: str) -> str:
 
 def find_units(ledger: Ledger, r: Retrieval) -> UnitMention | None:
     """The units a question asks about, or None when it names no unit the ledger knows."""
-    if r.analysis.english:
-        return _find_english(ledger, r.question)
+    # An English question may write the unit in Chinese ("What does 市教育局 lead?"): the name as written
+    # is the surest reading; English names of units are read only when it has none.
+    found = _find_chinese(ledger, r)
+    if found is not None or not r.analysis.english:
+        return found
+    return _find_english(ledger, r.question)
+
+
+def _find_chinese(ledger: Ledger, r: Retrieval) -> UnitMention | None:
     text = fold(r.query)
     best, best_pos = "", len(text)
     for form in ledger.forms():
