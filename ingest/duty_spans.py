@@ -41,7 +41,10 @@ _MAX_NAME = 24
 _EXPLANATION = re.compile(r"[（(](?:以下简称|以下统称|下称|简称|统称|以下称)[^）)]*[）)]")
 _NUMBER_HEAD = re.compile(r"^\s*(?:第[一二三四五六七八九十百零\d]+[条章节]|[（(][一二三四五六七八九十\d]+[)）]|"
                           r"\d+[.、．]|[一二三四五六七八九十]+、)\s*")
-_LEVEL_STARTS = ("省", "市", "区", "县", "州", "旗", "镇", "乡", "国家", "中央", "各")
+_LEVEL_STARTS = ("省", "市", "区", "县", "州", "旗", "镇", "乡", "国家", "中央", "各", "其他", "其它", "有关", "相关", "本级",
+                 "上级")
+# jieba tags a name never opens with: verbs, adverbs, pronouns (这些), prepositions, conjunctions.
+_NOT_NAME_TAGS = frozenset({"v", "vd", "d", "ad", "r", "p", "c", "u"})  # vn (运营单位, 建设单位) may
 _SENTENCES = re.compile(r"[^。！？!?\n]+")
 _PARTS = re.compile(r"[^；;]+")
 _SEGMENTS = re.compile(r"[^，,：:]+")
@@ -64,6 +67,8 @@ class RoleWords:
     joint_verbs: tuple[str, ...]
     separate_remits: tuple[str, ...]
     list_joiners: tuple[str, ...]
+    narrative_doc_types: frozenset[str]
+    not_markers: tuple[str, ...]
 
 
 @functools.lru_cache(maxsize=1)
@@ -84,7 +89,8 @@ def role_words() -> RoleWords:
         not_name_starts=longest_first("not_name_starts"),
         cooperating_verbs=longest_first("cooperating_verbs"),
         joint_verbs=longest_first("joint_verbs"), separate_remits=longest_first("separate_remits"),
-        list_joiners=longest_first("list_joiners"))
+        list_joiners=longest_first("list_joiners"), narrative_doc_types=frozenset(data["narrative_doc_types"]),
+        not_markers=longest_first("not_markers"))
 
 
 @dataclass(frozen=True, slots=True)
@@ -110,6 +116,12 @@ class DutySpan:
 
     text: str
     duty: Duty
+
+
+def assigns_duties(doc_type: str) -> bool:
+    """Whether a document of this type gives duties in its sentences (a plan, a regulation), rather than
+    narrating (a work report, a news story)."""
+    return doc_type not in role_words().narrative_doc_types
 
 
 def duty_spans(text: str) -> list[DutySpan]:
@@ -150,6 +162,8 @@ def segment_duty(segment: str) -> Duty:
     words = role_words()
     compact = "".join(_EXPLANATION.sub("", segment).split())
     for m in words.agent.finditer(compact):
+        if not _is_marker_word(compact, m.start(), words):
+            continue
         names, rest = _names(compact[m.end():], allow_function_chars=True)
         if names and rest:
             return _with_predicate(names, rest, words)
@@ -243,12 +257,30 @@ def _named_like_a_unit(name: str, words: RoleWords) -> bool:
     """A subject without 由 must look like a unit's name, not a phrase that ends in 局 (着眼更好稳大局):
     a suffix of two characters or more (…部门, …委员会, …海关), or a level or a place in front (市科委,
     省商务厅, 北京市经济和信息化局)."""
-    if words.long_suffix.search(name) or name.startswith(_LEVEL_STARTS):
+    if name.startswith(_LEVEL_STARTS):
         return True
     from policyqa.ingest.metadata.places import find_places
 
     found = find_places(name[:6])
-    return bool(found) and found[0].start == 0
+    if found and found[0].start == 0:
+        return True
+    # …部门 / …中心 after a verb is a predicate's object (建成科创中心, 继续发挥政府), not a subject.
+    return bool(words.long_suffix.search(name)) and _first_word_tag(name) not in _NOT_NAME_TAGS
+
+
+def _first_word_tag(text: str) -> str:
+    import logging
+
+    import jieba
+    from jieba import posseg
+
+    jieba.setLogLevel(logging.WARNING)
+    return next((w.flag for w in posseg.cut(text)), "")
+
+
+def _is_marker_word(text: str, at: int, words: RoleWords) -> bool:
+    """Whether the marker at ``text[at:]`` marks an agent (由市科委) rather than opening a word (由于, 经营)."""
+    return not text.startswith(words.not_markers, at)
 
 
 def _unique(items: tuple[str, ...]) -> tuple[str, ...]:
