@@ -26,6 +26,7 @@ from policyqa.ingest.pipeline import parse_file
     ("网信部门、保密部门和其他有关部门应当按照各自职责做好监督管理工作",
      Duty(responsible=("网信部门", "保密部门", "其他有关部门"))),
     ("各县区人民政府配合", Duty(cooperating=("各县区人民政府",))),
+    ("经营主体负责自身安全", Duty(leads=("经营主体",))),  # 经营 is a word, not the marker 经
 ])
 def test_segment_duty(segment, duty):
     assert segment_duty(segment) == duty
@@ -41,7 +42,6 @@ def test_segment_duty(segment, duty):
     "我们将会同相关部门持续扩大覆盖面",
     "着眼更好稳大局，做好工作",                # ends in 局, named like no unit
     "建成科创中心和托育服务机构",              # a verb opens the name (jieba: 建成/v)
-    "经营主体负责自身安全",                    # 经营 is a word, not the marker 经
     "由于有关部门未及时处理",
 ])
 def test_segments_that_name_no_duty(segment):
