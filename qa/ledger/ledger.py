@@ -131,10 +131,10 @@ class Ledger:
             doc = corpus.documents.get(first.doc_id)
             ids: dict[str, tuple[UnitId, ...]] = {}
             for name in first.leads + first.cooperating + first.responsible:
-                parts = distributed(name)
-                ids[name] = tuple(self.identify(part, doc) for part in parts)
-                for part, uid in zip(parts, ids[name]):
-                    spellings[uid][part] += 1
+                each = distributed(name)
+                ids[name] = tuple(self.identify(unit_name, doc) for unit_name in each)
+                for unit_name, uid in zip(each, ids[name]):
+                    spellings[uid][unit_name] += 1
             leads = tuple(dict.fromkeys(u for n in first.leads for u in ids[n]))
             coop = tuple(dict.fromkeys(u for n in first.cooperating for u in ids[n] if u not in leads))
             resp = tuple(dict.fromkeys(u for n in first.responsible for u in ids[n] if u not in leads + coop))
