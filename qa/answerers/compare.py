@@ -140,7 +140,10 @@ def compare_documents(engine: CompareSource, topic: str, *, doc_ids: tuple[str, 
 # Words of a compare question that ask for each place's part, not for a topic (各有什么打算 / 有哪些举措),
 # and the particles left at a piece's edges once the places are gone (和 在低空经济上 → 低空经济).
 _ASKS_EACH = re.compile(r"各有|各自|各提了?|各怎么说|怎么说|打算|举措|做法|提法|说法|安排|部署|怎么|怎样|有何|分别|今年|"
-                        r"对比|比较|异同|不同|区别|各地|各")
+                        r"对比|比较|异同|不同|区别|各地|各|政府工作报告|工作报告|报告|文件|政府(?=\s)")
+# A year the documents were already chosen by (2024年GDP增速 → GDP增速): inside each document it is
+# everywhere, and in the topic it only favours the lines that restate the title.
+_LEADING_YEAR = re.compile(r"^(?:19|20)\d\d年?")
 _EDGE_HEAD = "在和与及对把将就从"
 _EDGE_TAIL = "上中里方面的"
 
@@ -150,7 +153,7 @@ def compare_topic(content: str) -> str:
     document is searched for and judged by; its place names and question words only match titles."""
     pieces = []
     for piece in _ASKS_EACH.sub(" ", content).split():
-        piece = piece.lstrip(_EDGE_HEAD)
+        piece = _LEADING_YEAR.sub("", piece).lstrip(_EDGE_HEAD)
         piece = piece.removesuffix("方面").rstrip(_EDGE_TAIL)
         if len(piece) >= 2:
             pieces.append(piece)
