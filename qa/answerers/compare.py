@@ -137,10 +137,11 @@ def compare_documents(engine: CompareSource, topic: str, *, doc_ids: tuple[str, 
     return Comparison(topic, rows)
 
 
-# Words of a compare question that ask for each place's part, not for a topic (各有什么打算 / 有哪些举措),
+# Words of a compare question that ask for each place's part, not for a topic (各… to the end of its piece:
+# 各有 / 各自; 有哪些举措 / 如何部署),
 # and the particles left at a piece's edges once the places are gone (和 在低空经济上 → 低空经济).
-_ASKS_EACH = re.compile(r"各有|各自|各提了?|各怎么说|怎么说|打算|举措|做法|提法|说法|安排|部署|怎么|怎样|有何|分别|今年|"
-                        r"对比|比较|异同|不同|区别|各地|各|政府工作报告|工作报告|报告|文件|政府(?=\s)")
+_ASKS_EACH = re.compile(r"(?<=\S)各\S*|(?:^|(?<=\s))各(?:地|城市|市|区)?|打算|举措|做法|安排|部署|怎么|怎样|有何|分别|今年|"
+                        r"对比|比较|异同|不同|区别|政府工作报告|工作报告|报告|文件|政府(?=\s)")
 # A year the documents were already chosen by (2024年GDP增速 → GDP增速): inside each document it is
 # everywhere, and in the topic it only favours the lines that restate the title.
 _LEADING_YEAR = re.compile(r"^(?:19|20)\d\d年?")

@@ -31,9 +31,9 @@ _COMPARE_STRONG = re.compile(
 # Words that set things side by side, but are also ordinary nouns of a task (对比清单, 比较优势): they
 # mean compare unless the question asks for the unit of one task in fewer than two places.
 _COMPARE_WORDS = re.compile(r"对比|比较|异同|区别|\bcompare\b|\bcomparison\b|\bdiffer", re.IGNORECASE)
-# With several places named, wording that sets them side by side: 分别 / 各有 / 有何不同 (两地 is not:
+# With several places named, wording that sets them side by side: 分别 / 各 (each) / 有何不同 (两地 is not:
 # "两地…交流" is one topic of both places).
-_COMPARE_WEAK = re.compile(r"分别|各自|各有|各[提说讲做怎如是]|不同|差异|有何区别"
+_COMPARE_WEAK = re.compile(r"分别|各|不同|差异|有何区别"
                            r"|\brespectively\b|\beach\b|\bboth\b", re.IGNORECASE)
 # Between two places of a list: 芜湖、深圳和成都 / Hefei and Wuhan (one place right after another, as in
 # 宿州市埇桥区, is one place named by its levels, not a list).
@@ -48,7 +48,7 @@ _TASKS_OF_UNIT = re.compile(
 # A unit's task list, asked in any word order once the question names a unit the ledger knows:
 # X负责哪些任务 / X牵头的任务有哪些 / X参与了…哪些任务 / 哪些工作由X承担 / X的职责是什么 / What does X lead?
 # Three general signals together: a duty verb or a task noun, a which/what word, and no question for a unit.
-_DUTY = re.compile(r"负责|牵头|承担|参与|参加|配合|协助|协同|会同|主管|职责|分工|任务|工作|事项|指标|哪些事|做什么|干什么"
+_DUTY = re.compile(r"负责|牵头|承担|参与|参加|配合|协助|协同|会同|主管|职责|分工|任务|工作|事项|事|做|指标"
                    r"|\b(?:lead|leads|led|responsible|charge|handle|handles|participate|cooperate|tasks?|duties|work)\b",
                    re.IGNORECASE)
 _WHICH = re.compile(r"哪些|哪几|有哪|何种|何项|什么(?:工作|任务|事项|职责|内容)|(?:职责|任务|分工)是什么"
