@@ -29,6 +29,10 @@ class Settings:
     st_query_prefix: str = _setting("", "Query prefix for a sentence-transformers embedder.")
     st_passage_prefix: str = _setting("", "Passage prefix for a sentence-transformers embedder.")
     max_file_mb: float = _setting(50.0, "Largest file ingest accepts, in MB.")
+    ocr_max_minutes: float = _setting(60.0, "OCR of one scanned PDF stops after this many minutes with an error "
+                                      "naming the pages read (0: no bound).")
+    ocr_max_pages: int = _setting(0, "Scanned PDFs with more pages are refused before OCR starts (0: no bound).")
+    ocr_threads: int = _setting(0, "onnxruntime threads per OCR model (0: one per core).")
     llm_base_url: str = _setting("", "OpenAI-compatible base URL; empty means extractive answers, no network.")
     llm_model: str = _setting("", "Model name at the LLM endpoint.")
     llm_api_key: str = _setting("", "API key for the LLM endpoint.", secret=True)

@@ -12,7 +12,7 @@ import dataclasses
 import logging
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable, Iterable, Iterator, Sequence
+from typing import Callable, Iterable, Iterator, Mapping, Sequence
 
 import numpy as np
 
@@ -88,16 +88,24 @@ def with_document_fields(document: Document, clause: Clause) -> Clause:
         doc_type=clause.doc_type or document.doc_type)
 
 
-def classify(live: Manifest | None, docs: Sequence[ParsedDocument]) -> tuple[list[ParsedDocument], AddReport]:
+def classify(live: Manifest | None, docs: Sequence[ParsedDocument],
+             held: Mapping[str, Document] | None = None) -> tuple[list[ParsedDocument], AddReport]:
     """Split incoming documents into new/changed (returned) and unchanged (only reported), by the
-    live version's manifest."""
+    live version's manifest.
+
+    Args:
+        held: the documents the live version holds, by id. A document whose text is unchanged but
+            whose metadata is not (a corrected sidecar: another title, region or date) is changed:
+            its clauses carry the title and region. Without it, only the text counts.
+    """
     known = live.documents if live else {}
     report, todo = AddReport(), {}
     for parsed in docs:  # a doc given twice: the last copy wins
         todo[parsed.document.doc_id] = parsed
     upserts = []
     for doc_id, parsed in todo.items():
-        if known.get(doc_id) == parsed.document.sha256:
+        same_metadata = held is None or held.get(doc_id) == parsed.document
+        if known.get(doc_id) == parsed.document.sha256 and same_metadata:
             report.unchanged.append(doc_id)
             continue
         (report.updated if doc_id in known else report.added).append(doc_id)

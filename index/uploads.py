@@ -149,4 +149,6 @@ def stored_uploads(index_dir: Path) -> list[Path]:
     folder = uploads_dir(index_dir)
     if not folder.is_dir():
         return []
-    return sorted(p for p in folder.iterdir() if p.is_file() and not p.name.startswith("."))
+    # Only documents: a correction's sidecar (<file>.meta.toml) lives beside its upload.
+    return sorted(p for p in folder.iterdir() if p.is_file() and not p.name.startswith(".")
+                  and p.suffix.lower() in ALLOWED_SUFFIXES)

@@ -38,3 +38,12 @@ class FileTooLargeError(IngestError):
 
 class ConverterMissingError(IngestError):
     """A format that needs an outside converter (LibreOffice for .doc/.wps) that is not installed."""
+
+
+class OcrBoundError(IngestError):
+    """OCR of a scan hit the per-document bound (time or pages); says how far it got."""
+
+    def __init__(self, path: Path | str, problem: str, *, pages_done: int, pages_total: int) -> None:
+        super().__init__(path, problem)
+        self.pages_done = pages_done
+        self.pages_total = pages_total

@@ -34,7 +34,7 @@ def load(path: Path | str, *, config: IngestConfig = IngestConfig()) -> RawDocum
 
     Args:
         path: the file; its extension picks the reader.
-        config: ``max_bytes`` is checked before anything is read.
+        config: ``max_bytes`` is checked before anything is read; the OCR bounds apply to scans.
 
     Returns:
         The file's text and metadata.
@@ -45,6 +45,7 @@ def load(path: Path | str, *, config: IngestConfig = IngestConfig()) -> RawDocum
         EmptyDocumentError: the file holds no text.
         UndecodableTextError: binary data, or an encoding we cannot detect.
         BrokenPdfError: a truncated or encrypted PDF, or a scan without the ocr extra.
+        OcrBoundError: a scan over ``config.ocr_max_pages`` or ``config.ocr_max_minutes``.
         ConverterMissingError: a .doc/.wps file and no LibreOffice.
         IngestError: the path does not exist or is not a file.
     """
@@ -60,7 +61,8 @@ def load(path: Path | str, *, config: IngestConfig = IngestConfig()) -> RawDocum
         raise FileTooLargeError(
             path, f"file is {size / 2**20:.1f} MB, over the {config.max_bytes / 2**20:.0f} MB limit "
                   "(raise POLICYQA_MAX_FILE_MB to read it)")
-    raw = reader(path)
+    # Only the PDF reader has knobs (the OCR bounds of a scan); the others read the file alone.
+    raw = load_pdf(path, config) if reader is load_pdf else reader(path)
     if not raw.text.strip():
         raise EmptyDocumentError(path, "no text in the file")
     return raw

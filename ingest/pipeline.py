@@ -38,12 +38,14 @@ logger = logging.getLogger(__name__)
 
 @dataclass(frozen=True, slots=True)
 class IngestReport:
-    """The outcome of a batch: parsed documents, the files skipped with the reason why, and the files
-    left out because their text is identical to an earlier file's (``(copy, original)`` paths)."""
+    """The outcome of a batch: parsed documents (and the file each was read from), the files skipped
+    with the reason why, and the files left out because their text is identical to an earlier file's
+    (``(copy, original)`` paths)."""
 
     parsed: list[ParsedDocument] = field(default_factory=list)
     skipped: list[IngestError] = field(default_factory=list)
     duplicates: list[tuple[Path, Path]] = field(default_factory=list)
+    files: dict[str, Path] = field(default_factory=dict)  # doc id -> the file it was read from
 
 
 def parse_file(path: Path | str, *, document: Document | None = None, given: Given | None = None,
@@ -126,6 +128,7 @@ def ingest_paths(paths: Iterable[Path | str], config: IngestConfig = IngestConfi
                 report.duplicates.append((file, original))
                 continue
             report.parsed.append(parsed)
+            report.files[parsed.document.doc_id] = file
     return report
 
 

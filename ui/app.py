@@ -69,7 +69,7 @@ class AppState:
                     store_token=self.settings.store_token, on_write=self.index.refresh)
             library: Library = self._library
         # The size limit is read per write: an operator (or a test) may replace the settings.
-        library.config = IngestConfig.from_megabytes(self.settings.max_file_mb)
+        library.config = IngestConfig.from_settings(self.settings)
         return library
 
 

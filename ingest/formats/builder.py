@@ -16,6 +16,7 @@ from policyqa.ingest.formats.tables import classify_header, duty_rows, plain_row
 _CAPTION = re.compile(r"表$|^附表|^附件")
 _ANNEX = re.compile(r"^附件\s*[\d一二三四五六七八九十]{0,3}\s*[:：]?$")
 _CAPTION_MAX = 40
+_MARKS = re.compile(r"^[\s#>*_]+|[\s*_]+$")
 _SENTENCE_END = "。！？；;"
 
 
@@ -100,8 +101,13 @@ class TextBuilder:
         text = self.text
         picked: list[Span] = []
         for start, end in reversed(self._lines[-2:]):
-            line = text[start:end].lstrip()
-            span = (end - len(line), end)
+            # A markdown caption (``## 附件：重点任务分工表``, ``**重点任务分工表**``) without its marks.
+            marked = text[start:end]
+            line = _MARKS.sub("", marked)
+            if not line:
+                break
+            begin = start + marked.index(line)
+            span = (begin, begin + len(line))
             if len(line) > _CAPTION_MAX or line[-1] in _SENTENCE_END or not _CAPTION.search(line):
                 break
             picked.insert(0, span)

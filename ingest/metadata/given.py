@@ -16,7 +16,9 @@ Example sidecar ``合肥.txt.meta.toml``::
 
 from __future__ import annotations
 
+import re
 import sys
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
@@ -34,7 +36,11 @@ FIELDS = {"id": "doc_id", "title": "title", "issuer": "issuer", "docnumber": "do
           "province": "province", "city": "city", "district": "district", "level": "level", "date": "date",
           "type": "doc_type", "script": "script", "source": "source_note"}
 REGION_FIELDS = ("province", "city", "district", "level")
+# Keys a user may correct (the 文库 tab, `policyqa docs --set`); id, script, level and source stay as read.
+EDITABLE = ("title", "issuer", "docnumber", "date", "type", "province", "city", "district")
 _SCRIPTS = ("simplified", "traditional")
+# As precise as the text allows, the same forms inference gives: 2024, 2024-01, 2024-01-29.
+_DATE = re.compile(r"(?:19|20)\d{2}(?:-(?:0[1-9]|1[0-2])(?:-(?:0[1-9]|[12]\d|3[01]))?)?")
 
 Given = dict[str, tuple[str, str]]   # Document field -> (value, source)
 
@@ -72,6 +78,9 @@ def _check_values(fields: Given, path: Path) -> None:
     script = fields.get("script", ("simplified", ""))[0]
     if script not in _SCRIPTS:
         raise IngestError(path, f"field 'script' must be one of {', '.join(_SCRIPTS)}, got {script!r}")
+    date = fields.get("date", ("", ""))[0]
+    if date and not _DATE.fullmatch(date):
+        raise IngestError(path, f"field 'date' must be YYYY, YYYY-MM or YYYY-MM-DD, got {date!r}")
     level = fields.get("level", ("", ""))[0]
     if level and level not in (*LEVELS, "national"):
         raise IngestError(path, f"field 'level' must be one of {', '.join(LEVELS)}, national; got {level!r}")
@@ -122,3 +131,44 @@ def load_sidecar(file: Path) -> Given:
     if path is None:
         return {}
     return complete_region(entry_fields(read_toml(path), path, "sidecar"))
+
+
+def corrected_sidecar(file: Path, changes: Mapping[str, str]) -> tuple[Path, str]:
+    """The file's sidecar with ``changes`` merged in: ``(where it goes, its new TOML text)``, validated.
+
+    Keys the changes do not name are kept, comments too (``tomlkit`` round-trips the file). An empty
+    value drops the key, so that field is inferred again. The region fields are one group, as when a
+    sidecar is read: changing any of province / city / district replaces the three (and ``level``),
+    and a city alone gets its province from the division table.
+
+    Args:
+        file: the document's file (its sidecar is ``<file>.meta.toml``, or an existing ``<stem>.meta.toml``).
+        changes: sidecar keys (``EDITABLE``) to new values.
+
+    Raises:
+        IngestError: the existing sidecar is not valid TOML, a key is not editable, or the merged
+            sidecar would not load (a region not in the division table, a malformed date); the
+            message names the sidecar and the field. Nothing is written by this function.
+    """
+    import tomlkit
+    from tomlkit.exceptions import TOMLKitError
+
+    path = sidecar_path(file) or file.with_name(file.name + SIDECAR_SUFFIX)
+    try:
+        doc = tomlkit.parse(path.read_text(encoding="utf-8")) if path.is_file() else tomlkit.document()
+    except (TOMLKitError, UnicodeDecodeError, OSError) as exc:
+        raise IngestError(path, f"invalid TOML: {exc}") from exc
+    for key in changes:
+        if key not in EDITABLE:
+            raise IngestError(path, f"field {key!r} cannot be corrected (editable: {', '.join(EDITABLE)})")
+    if any(key in changes for key in REGION_FIELDS[:3]):
+        for key in REGION_FIELDS:
+            doc.pop(key, None)
+    for key, value in changes.items():
+        value = value.strip()
+        if value:
+            doc[key] = value
+        else:
+            doc.pop(key, None)
+    complete_region(entry_fields(doc.unwrap(), path, "sidecar"))
+    return path, tomlkit.dumps(doc)

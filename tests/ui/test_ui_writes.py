@@ -100,3 +100,41 @@ def test_reindex_reads_bundled_corpus_and_stored_uploads(state, tmp_path: Path) 
     assert "已重建" in text and "跳过" not in text
     assert {i.document.doc_id for i in state.index.documents()} == docs  # nothing lost, nothing doubled
     assert state.engine.search("夜市", 1, None)[0].clause.doc_id == "reindex_plan"
+
+
+def test_correct_a_city_from_the_tab_and_ask_about_it(state, tmp_path: Path) -> None:  # noqa: ANN001
+    """The 文库 form writes only what changed; a refused region names the field; the answer follows."""
+    from policyqa.ui.tabs import corrections
+    from policyqa.ui.tabs.library import document_rows, upload_files
+
+    doc = _doc(tmp_path, "data_plan.txt", "数据要素市场化配置工作方案\n一、建设数据交易平台。（市数据资源局牵头，市财政局配合）\n")
+    assert "✓" in upload_files(state, [str(doc)], _NoProgress())
+    document = corrections.find_document(state.index, "data_plan")
+    values = corrections.form_values(document)
+    city = [key for key, _attr, _label in corrections.FIELDS].index("city")
+    values[city] = "淮北县"
+    html, written = corrections.correct_document(state, "data_plan", values)
+    assert not written and "field &#x27;city&#x27;" in html and "division table" in html
+    values[city] = "淮北市"
+    html, written = corrections.correct_document(state, "data_plan", values)
+    assert written and "city=淮北市" in html and "title" not in html  # only what changed
+    row = next(r for r in document_rows(state.index) if r[0] == "data_plan")
+    assert row[2] == "安徽省淮北市"
+    fixed = corrections.find_document(state.index, "data_plan")
+    assert fixed.source_of("city") == "sidecar" and fixed.source_of("title").startswith("inferred:")
+    assert "sidecar" in corrections.provenance_html(fixed)
+    answer = state.engine.ask("淮北市数据交易平台建设由哪个部门牵头？")
+    assert "市数据资源局" in answer.text and answer.citations[0].clause.doc_id == "data_plan"
+
+
+def test_the_form_sends_a_region_as_a_whole() -> None:
+    from policyqa.model import Document
+    from policyqa.ui.tabs.corrections import changes_from_form, form_values
+
+    doc = Document(doc_id="d", title="某方案", sha256="0", province="安徽省", city="宿州市", district="埇桥区")
+    values = form_values(doc)
+    assert changes_from_form(doc, values) == {}
+    values[6] = "淮北市"  # city
+    assert changes_from_form(doc, values) == {"province": "安徽省", "city": "淮北市", "district": "埇桥区"}
+    values[0] = " 新标题 "
+    assert changes_from_form(doc, values)["title"] == "新标题"

@@ -18,6 +18,14 @@ _SEARCH_EPILOG = """examples:
 """
 
 
+_DOCS_EPILOG = """examples:
+  policyqa docs --json | jq '.documents[] | {doc_id, title, provenance}'
+  policyqa docs 合肥                                  # one document's fields and where each came from
+  policyqa docs 合肥 --set city=合肥市 --set date=2024-01-29
+  policyqa docs 合肥 --set date=                      # drop the correction: infer the date again
+"""
+
+
 def register(sub: argparse._SubParsersAction) -> None:
     from policyqa.ui.cli import add_index_option
 
@@ -29,7 +37,13 @@ def register(sub: argparse._SubParsersAction) -> None:
     add_index_option(p)
     p.set_defaults(func=cmd_ingest)
 
-    p = sub.add_parser("docs", help="list the indexed documents")
+    p = sub.add_parser("docs", help="list the indexed documents, or show and correct one",
+                       epilog=_DOCS_EPILOG, formatter_class=argparse.RawDescriptionHelpFormatter)
+    p.add_argument("doc_id", nargs="?", metavar="DOC_ID", help="show this document's fields and where each came from")
+    p.add_argument("--set", dest="changes", action="append", default=[], metavar="FIELD=VALUE",
+                   help="correct a field of DOC_ID (repeatable; title, issuer, docnumber, date, type, province, "
+                        "city, district; FIELD= drops a correction): written to the file's sidecar "
+                        "<file>.meta.toml and re-indexed")
     p.add_argument("--json", action="store_true", help="print JSON")
     add_index_option(p)
     p.set_defaults(func=cmd_docs)
@@ -85,7 +99,15 @@ def cmd_docs(args: argparse.Namespace, settings: Settings) -> int:
     from policyqa.index.clause_index import open_default_index
     from policyqa.ui.cli import print_json
 
+    if args.changes:
+        return _correct(args, settings)
     infos = open_default_index(settings).documents()
+    if args.doc_id:
+        info = next((i for i in infos if i.document.doc_id == args.doc_id), None)
+        if info is None:
+            raise PolicyqaError(f"no document {args.doc_id!r} in the index; see `policyqa docs`")
+        _show_document(info.document, args.json)
+        return 0
     if args.json:
         print_json({"documents": [{**i.document.to_dict(), "clause_count": i.clause_count} for i in infos]})
         return 0
@@ -93,6 +115,37 @@ def cmd_docs(args: argparse.Namespace, settings: Settings) -> int:
         d = info.document
         print(f"{d.doc_id:<40} {info.clause_count:>5} clauses  {d.date:<10} {d.doc_type:<6} {d.title}")
     return 0
+
+
+def _correct(args: argparse.Namespace, settings: Settings) -> int:
+    from policyqa.index.library import Library
+
+    if not args.doc_id:
+        raise PolicyqaError("docs --set needs the DOC_ID of the document to correct (see `policyqa docs`)")
+    changes: dict[str, str] = {}
+    for item in args.changes:
+        name, eq, value = item.partition("=")
+        if not eq or not name.strip():
+            raise PolicyqaError(f"--set takes FIELD=VALUE (e.g. --set city=宿州市), got {item!r}")
+        changes[name.strip()] = value
+    report = Library.from_settings(settings).correct(args.doc_id, changes)
+    print(f"policyqa: wrote {report.sidecar}; {'re-indexed' if report.changed else 'index unchanged'} "
+          f"(version {report.version})", file=sys.stderr)
+    _show_document(report.document, args.json)
+    return 0
+
+
+def _show_document(document: Any, as_json: bool) -> None:
+    from policyqa.ui.cli import print_json
+
+    if as_json:
+        print_json(document.to_dict())
+        return
+    for name in ("doc_id", "title", "issuer", "docnumber", "date", "doc_type", "province", "city", "district",
+                 "level", "script", "source_path"):
+        value = getattr(document, name)
+        source = document.source_of(name)
+        print(f"{name:<12} {value or '—'}{f'  [{source}]' if source and value else ''}")
 
 
 def cmd_remove(args: argparse.Namespace, settings: Settings) -> int:

@@ -35,7 +35,7 @@ def cmd_parse(args: argparse.Namespace, settings: Settings) -> int:
     from policyqa.ingest.pipeline import ingest_paths
     from policyqa.ui.cli import EXIT_ERROR, EXIT_OK, EXIT_SKIPPED, print_json
 
-    report = ingest_paths(args.paths, IngestConfig.from_megabytes(settings.max_file_mb))
+    report = ingest_paths(args.paths, IngestConfig.from_settings(settings))
     try:
         for parsed in report.parsed:
             if args.json:

@@ -1,4 +1,4 @@
-"""文库 tab: the documents with metadata and clause counts; upload, delete, re-index.
+"""文库 tab: the documents with metadata and clause counts; upload, delete, correct a field, re-index.
 
 Every write goes through ``state.library`` (``index.library.Library``, the same service as
 `policyqa ingest/remove`): one writer at a time, each uploaded file validated, stored, parsed and added
@@ -19,6 +19,7 @@ from policyqa.errors import PolicyqaError
 from policyqa.index.library import UploadFile
 from policyqa.index.uploads import ALLOWED_SUFFIXES
 from policyqa.ui import render
+from policyqa.ui.tabs import corrections
 from policyqa.ui.tabs.pickers import LiveList, read_all
 
 log = logging.getLogger(__name__)
@@ -95,8 +96,16 @@ def build(state: Any, *, live: list[LiveList]) -> list[LiveList]:
             delete = gr.Button("删除 (delete)", variant="stop", elem_id="library-delete")
             reindex = gr.Button("重建索引 (re-index)", elem_id="library-reindex")
     status = gr.HTML(elem_id="library-status")
-    own = [LiveList(table, lambda: document_rows(state.index)),
-           LiveList(doc, lambda: gr.update(choices=_doc_options(state.index), value=None))]
+    with gr.Accordion("元数据与更正 (fields, where each came from, corrections)", open=True):
+        meta = gr.HTML(corrections.provenance_html(None), elem_id="library-meta")
+        boxes = []
+        for row in (corrections.FIELDS[:3], corrections.FIELDS[3:5], corrections.FIELDS[5:]):
+            with gr.Row():
+                boxes += [gr.Textbox(label=label, elem_id=f"library-meta-{key}", max_lines=1)
+                          for key, _attr, label in row]
+        save = gr.Button("保存更正 (save correction)", elem_id="library-correct")
+    picker = LiveList(doc, lambda: gr.update(choices=_doc_options(state.index), value=None))
+    own = [LiveList(table, lambda: document_rows(state.index)), picker]
     everything = [*own, *live]
 
     def on_upload(paths: list[str] | None, progress=gr.Progress(track_tqdm=True)):
@@ -117,6 +126,23 @@ def build(state: Any, *, live: list[LiveList]) -> list[LiveList]:
         except PolicyqaError as exc:
             return render.message(f"删除失败：{exc}", kind="error"), False
 
+    def on_pick(doc_id: str | None):
+        document = corrections.find_document(state.index, doc_id)
+        return [corrections.provenance_html(document), *corrections.form_values(document)]
+
+    def on_correct(doc_id: str | None, *values: str):
+        try:
+            status, written = corrections.correct_document(state, doc_id, list(values))
+        except PolicyqaError as exc:  # the index could not be opened for writing (locked, mismatched)
+            status, written = render.message(f"更正失败：{exc}", kind="error"), False
+        if not written:  # the form keeps what the user typed, to fix and save again
+            return [status, *[gr.skip()] * (1 + len(boxes) + len(everything))]
+        lists = read_all(state.index, everything)
+        # The corrected document stays picked, its fields now showing the correction and its source.
+        lists[everything.index(picker)] = gr.update(choices=_doc_options(state.index), value=doc_id)
+        document = corrections.find_document(state.index, doc_id)
+        return [status, corrections.provenance_html(document), *corrections.form_values(document), *lists]
+
     def on_reindex(progress=gr.Progress(track_tqdm=True)):
         try:
             return render.message(reindex_all(state, progress), kind="ok")
@@ -131,6 +157,8 @@ def build(state: Any, *, live: list[LiveList]) -> list[LiveList]:
         after_write, None, outputs, api_visibility="private")
     delete.click(on_delete, [doc, confirm], [status, confirm], api_visibility="private").then(
         after_write, None, outputs, api_visibility="private")
+    doc.change(on_pick, doc, [meta, *boxes], api_visibility="private")
+    save.click(on_correct, [doc, *boxes], [status, meta, *boxes, *outputs], api_visibility="private")
     reindex.click(on_reindex, None, status, api_visibility="private").then(
         after_write, None, outputs, api_visibility="private")
     return own

@@ -1,0 +1,135 @@
+"""Duty tables written as text: markdown pipe tables, and plain-text tables whose columns are separated by
+tabs or runs of spaces (a table copied from a web page or a spreadsheet).
+
+Only a block whose header names a task column and a unit column (:func:`tables.classify_header`) is a
+table here, so prose never becomes one; any other block stays as written. A line that leaves the 序号
+column empty continues the row above (a cell wrapped over lines, one unit per line).
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from policyqa.ingest.formats.tables import classify_header
+
+_PIPE_ROW = re.compile(r"^\s*\|.*\|\s*$")
+_PIPE_RULE = re.compile(r"^\s*\|?\s*:?-{3,}:?\s*(\|\s*:?-{3,}:?\s*)*\|?\s*$")
+_PIPE_SPLIT = re.compile(r"(?<!\\)\|")
+_BREAK = re.compile(r"<br\s*/?>", re.I)
+# Two or more spaces (ASCII or ideographic), or one ideographic space between two non-spaces, or a tab.
+_GAP = re.compile(r"\t| {2,}|[ \u3000]*\u3000[ \u3000]*")
+_NUMBER = re.compile(r"^\s*[（(]?\d{1,3}[)）.、．]?\s*$")
+
+
+@dataclass(frozen=True, slots=True)
+class TextTable:
+    """A duty table found in text: lines ``first`` to ``last - 1``, read as rows of cells."""
+
+    first: int
+    last: int
+    rows: list[list[str]]
+
+
+def find_duty_tables(lines: Sequence[str]) -> list[TextTable]:
+    """The duty tables among ``lines`` (a text split at line ends), in order."""
+    found: list[TextTable] = []
+    i = 0
+    while i < len(lines):
+        table = _pipe_table(lines, i) if _PIPE_ROW.match(lines[i]) else _gap_table(lines, i)
+        if table is None:
+            i += 1
+            continue
+        found.append(table)
+        i = table.last
+    return found
+
+
+def _pipe_table(lines: Sequence[str], first: int) -> TextTable | None:
+    last = first
+    while last < len(lines) and (_PIPE_ROW.match(lines[last]) or _PIPE_RULE.match(lines[last])):
+        last += 1
+    rows = [_pipe_cells(line) for line in lines[first:last] if not _PIPE_RULE.match(line)]
+    if not _is_duty(rows):
+        return None
+    return TextTable(first, last, rows)
+
+
+def _pipe_cells(line: str) -> list[str]:
+    inner = line.strip()
+    inner = inner[1:] if inner.startswith("|") else inner
+    inner = inner[:-1] if inner.endswith("|") and not inner.endswith("\\|") else inner
+    return [_BREAK.sub("\n", cell).replace("\\|", "|").strip() for cell in _PIPE_SPLIT.split(inner)]
+
+
+def _gap_table(lines: Sequence[str], first: int) -> TextTable | None:
+    """A header line split by tabs or runs of spaces that names duty columns, and the rows under it."""
+    tabbed = "\t" in lines[first].strip()
+    header = (list(enumerate(c.strip() for c in lines[first].strip().split("\t"))) if tabbed
+              else _gap_cells(lines[first]))
+    if len(header) < 2 or not _is_duty([[c for _, c in header], [""] * len(header)]):
+        return None
+    starts = [start for start, _ in header]
+    width = len(header)
+    number = _number_column([c for _, c in header])
+    rows: list[list[str]] = [[c for _, c in header]]
+    last = first + 1
+    while last < len(lines) and lines[last].strip():
+        line = lines[last]
+        cells = line.strip().split("\t") if tabbed else None
+        if cells is not None:
+            row = [c.strip() for c in cells][:width] + [""] * max(0, width - len(cells))
+        else:
+            row = [""] * width
+            for start, cell in _gap_cells(line):
+                col = min(range(width), key=lambda j: abs(starts[j] - start))
+                row[col] = f"{row[col]}\n{cell}" if row[col] else cell
+        if sum(bool(c) for c in row) == 1 and row[0] and not _NUMBER.match(row[0]):
+            break  # a line of prose or a heading under the table: the table has ended
+        continues = number is not None and len(rows) > 1 and not row[number]
+        if continues:
+            rows[-1] = [f"{a}\n{b}" if a and b else a or b for a, b in zip(rows[-1], row)]
+        else:
+            rows.append(row)
+        last += 1
+    if len(rows) < 2 or not _is_duty(rows):
+        return None
+    return TextTable(first, last, rows)
+
+
+def _gap_cells(line: str) -> list[tuple[int, str]]:
+    """The cells of a line split at gaps, each with the display column it starts at (CJK counts 2)."""
+    cells: list[tuple[int, str]] = []
+    position = 0
+    for piece in _split_keep(line.rstrip()):
+        if piece and not _GAP.fullmatch(piece) and piece.strip():
+            cells.append((_display_width(line[:position]), piece.strip()))
+        position += len(piece)
+    return cells
+
+
+def _split_keep(line: str) -> list[str]:
+    pieces: list[str] = []
+    last = 0
+    for match in _GAP.finditer(line):
+        pieces += [line[last:match.start()], match.group()]
+        last = match.end()
+    pieces.append(line[last:])
+    return pieces
+
+
+def _display_width(text: str) -> int:
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text.replace("\t", "    "))
+
+
+def _number_column(names: Sequence[str]) -> int | None:
+    for i, name in enumerate(names):
+        if re.fullmatch(r"序号|编号|序列", re.sub(r"\s+", "", name)):
+            return i
+    return None
+
+
+def _is_duty(rows: Sequence[Sequence[str]]) -> bool:
+    return len(rows) >= 2 and classify_header(rows) is not None
