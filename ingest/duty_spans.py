@@ -38,9 +38,13 @@ else:  # pragma: no cover - Python 3.10
 _WORDS_FILE = Path(__file__).with_name("role_words.toml")
 _MAX_NAME = 24
 # Explanations inside a name's parentheses are not part of it: 上海市科学技术委员会（以下简称市科委）.
-_EXPLANATION = re.compile(r"[（(](?:以下简称|下称|简称|以下称)[^）)]*[）)]")
+_EXPLANATION = re.compile(r"[（(](?:以下简称|以下统称|下称|简称|统称|以下称)[^）)]*[）)]")
 _NUMBER_HEAD = re.compile(r"^\s*(?:第[一二三四五六七八九十百零\d]+[条章节]|[（(][一二三四五六七八九十\d]+[)）]|"
                           r"\d+[.、．]|[一二三四五六七八九十]+、)\s*")
+_LEVEL_STARTS = ("省", "市", "区", "县", "州", "旗", "镇", "乡", "国家", "中央", "各", "其他", "其它", "有关", "相关", "本级",
+                 "上级")
+# jieba tags a name never opens with: verbs, adverbs, pronouns (这些), prepositions, conjunctions.
+_NOT_NAME_TAGS = frozenset({"v", "vd", "d", "ad", "r", "p", "c", "u"})  # vn (运营单位, 建设单位) may
 _SENTENCES = re.compile(r"[^。！？!?\n]+")
 _PARTS = re.compile(r"[^；;]+")
 _SEGMENTS = re.compile(r"[^，,：:]+")
@@ -55,6 +59,7 @@ class RoleWords:
     """The vocabulary of ``role_words.toml``, compiled."""
 
     unit_suffix: re.Pattern[str]
+    long_suffix: re.Pattern[str]    # the suffixes of two characters or more
     agent: re.Pattern[str]          # 由 / 交由 / 授权 (not inside 自由), or 经 opening a segment
     predicate_starts: tuple[str, ...]
     not_name_starts: tuple[str, ...]
@@ -62,6 +67,8 @@ class RoleWords:
     joint_verbs: tuple[str, ...]
     separate_remits: tuple[str, ...]
     list_joiners: tuple[str, ...]
+    narrative_doc_types: frozenset[str]
+    not_markers: tuple[str, ...]
 
 
 @functools.lru_cache(maxsize=1)
@@ -74,13 +81,16 @@ def role_words() -> RoleWords:
 
     return RoleWords(
         unit_suffix=re.compile("(?:" + "|".join(map(re.escape, longest_first("unit_suffixes"))) + ")$"),
+        long_suffix=re.compile("(?:" + "|".join(re.escape(x) for x in longest_first("unit_suffixes") if len(x) > 1)
+                               + ")$"),
         agent=re.compile("(?<![自理缘])(?:" + "|".join(map(re.escape, longest_first("agent_markers"))) + ")|^(?:"
                          + "|".join(map(re.escape, longest_first("opening_agent_markers"))) + ")"),
         predicate_starts=longest_first("predicate_starts"),
         not_name_starts=longest_first("not_name_starts"),
         cooperating_verbs=longest_first("cooperating_verbs"),
         joint_verbs=longest_first("joint_verbs"), separate_remits=longest_first("separate_remits"),
-        list_joiners=longest_first("list_joiners"))
+        list_joiners=longest_first("list_joiners"), narrative_doc_types=frozenset(data["narrative_doc_types"]),
+        not_markers=longest_first("not_markers"))
 
 
 @dataclass(frozen=True, slots=True)
@@ -106,6 +116,12 @@ class DutySpan:
 
     text: str
     duty: Duty
+
+
+def assigns_duties(doc_type: str) -> bool:
+    """Whether a document of this type gives duties in its sentences (a plan, a regulation), rather than
+    narrating (a work report, a news story)."""
+    return doc_type not in role_words().narrative_doc_types
 
 
 def duty_spans(text: str) -> list[DutySpan]:
@@ -146,6 +162,8 @@ def segment_duty(segment: str) -> Duty:
     words = role_words()
     compact = "".join(_EXPLANATION.sub("", segment).split())
     for m in words.agent.finditer(compact):
+        if not _is_marker_word(compact, m.start(), words):
+            continue
         names, rest = _names(compact[m.end():], allow_function_chars=True)
         if names and rest:
             return _with_predicate(names, rest, words)
@@ -226,11 +244,43 @@ def _name_end(text: str, start: int, words: RoleWords, *, allow_function_chars: 
             continue
         if not allow_function_chars and _FUNCTION_CHARS.search(name):
             return -1
+        if not allow_function_chars and not _named_like_a_unit(name, words):
+            continue
         after = text[end:]
         if after.startswith(("、", "等")) or after.startswith(words.list_joiners) \
                 or after.startswith(words.predicate_starts) or not need_predicate:
             return end
     return -1
+
+
+def _named_like_a_unit(name: str, words: RoleWords) -> bool:
+    """A subject without 由 must look like a unit's name, not a phrase that ends in 局 (着眼更好稳大局):
+    a suffix of two characters or more (…部门, …委员会, …海关), or a level or a place in front (市科委,
+    省商务厅, 北京市经济和信息化局)."""
+    if name.startswith(_LEVEL_STARTS):
+        return True
+    from policyqa.ingest.metadata.places import find_places
+
+    found = find_places(name[:6])
+    if found and found[0].start == 0:
+        return True
+    # …部门 / …中心 after a verb is a predicate's object (建成科创中心, 继续发挥政府), not a subject.
+    return bool(words.long_suffix.search(name)) and _first_word_tag(name) not in _NOT_NAME_TAGS
+
+
+def _first_word_tag(text: str) -> str:
+    import logging
+
+    import jieba
+    from jieba import posseg
+
+    jieba.setLogLevel(logging.WARNING)
+    return next((w.flag for w in posseg.cut(text)), "")
+
+
+def _is_marker_word(text: str, at: int, words: RoleWords) -> bool:
+    """Whether the marker at ``text[at:]`` marks an agent (由市科委) rather than opening a word (由于, 经营)."""
+    return not text.startswith(words.not_markers, at)
 
 
 def _unique(items: tuple[str, ...]) -> tuple[str, ...]:

@@ -26,7 +26,7 @@ from policyqa.ingest.metadata.given import Given, load_sidecar
 from policyqa.ingest.metadata.infer import infer_metadata
 from policyqa.model import Clause, Document, ParsedDocument
 from policyqa.ingest.normalize import to_search_form, to_simplified
-from policyqa.ingest.duty_spans import declared_duties
+from policyqa.ingest.duty_spans import assigns_duties, declared_duties
 from policyqa.ingest.responsibility import (Responsibility, declares_first_lead, extract_responsibility,
                                             running_text_units)
 from policyqa.ingest.segment import Piece, split_blocks
@@ -210,6 +210,7 @@ def _clauses(doc: Document, text: str, pieces: list[Piece], page_starts: tuple[i
     numbering: tuple[str, ...] = ()
     # Headings that introduce their children as one unit's duties (…是依托单位，主要职责是：).
     declared: dict[tuple[str, ...], Responsibility] = {}
+    running = assigns_duties(doc.doc_type)  # a work report's sentence subjects carry no duty
     clauses = []
     for piece in pieces:
         if piece.part == 0 or piece.kind == "preamble" and not clauses:
@@ -217,7 +218,8 @@ def _clauses(doc: Document, text: str, pieces: list[Piece], page_starts: tuple[i
         if piece.scope not in duties:
             scope = text[piece.scope[0]:piece.scope[1]]
             # A clause with no marker may still name its units in a sentence (由A牵头, A会同B).
-            duties[piece.scope] = _own_duty(piece, scope, numbering, declared, first_leads=first_leads)
+            duties[piece.scope] = _own_duty(piece, scope, numbering, declared, first_leads=first_leads,
+                                            running=running)
         duty = duties[piece.scope]
         body = text[piece.start:piece.end]
         clauses.append(Clause(
@@ -230,10 +232,13 @@ def _clauses(doc: Document, text: str, pieces: list[Piece], page_starts: tuple[i
 
 
 def _own_duty(piece: Piece, scope: str, numbering: tuple[str, ...],
-              declared: dict[tuple[str, ...], Responsibility], *, first_leads: bool) -> Responsibility:
+              declared: dict[tuple[str, ...], Responsibility], *, first_leads: bool,
+              running: bool = True) -> Responsibility:
     """A piece's units: its markers, else (a clause) the units of its sentences, else those its heading
     declares for the list under it; a heading that declares them records them for its children."""
     marked = extract_responsibility(scope, first_leads=first_leads)
+    if not running:
+        return marked
     if piece.kind == "heading":
         introduced = declared_duties(scope)
         if introduced and numbering:

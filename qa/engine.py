@@ -25,14 +25,14 @@ from policyqa.qa.answer import Answer
 from policyqa.qa.answerers.compare import Comparison, comparison_answer, compare_documents
 from policyqa.qa.ledger.duty_table import DutyTable, table_title
 from policyqa.qa.question.corpus_view import CorpusView, SentenceScorer
-from policyqa.qa.answerers.extractive import ExtractiveAnswerer, QAConfig, Retrieval
+from policyqa.qa.answerers.extractive import ABSTAIN_PREFIX, ExtractiveAnswerer, QAConfig, Retrieval
 from policyqa.qa.question.intent import QuestionAnalysis, analyse, asks_for_tasks
 from policyqa.qa.question.language import concepts, english_places, is_english, search_query
 from policyqa.qa.question.places import PlaceMatch
 from policyqa.qa.question.shorthand import spelled_out
 from policyqa.qa.question.years import years_in
 from policyqa.settings import Settings
-from policyqa.qa.question.intent import detect_intent
+from policyqa.qa.question.intent import detect_intent, listed_places
 from policyqa.qa.ledger.ledger import Ledger
 
 if TYPE_CHECKING:
@@ -148,10 +148,10 @@ class QAEngine:
         asks which tasks or work (``intent.asks_for_tasks``), not who or how many."""
         if analysis.intent in ("compare", "unit_tasks") or not asks_for_tasks(query):
             return analysis
-        from policyqa.qa.ledger.answer import find_units
+        from policyqa.qa.ledger.answer import find_units, unknown_unit
 
         probe = Retrieval(question, query, analysis, places, (), ())
-        if find_units(self.ledger, probe) is None:
+        if find_units(self.ledger, probe) is None and not unknown_unit(self.ledger, probe):
             return analysis
         return replace(analysis, intent="unit_tasks")
 
@@ -183,11 +183,18 @@ class QAEngine:
         if r.analysis.intent == "unit_tasks":
             from policyqa.qa.ledger.answer import unit_tasks_answer
 
+            from policyqa.qa.ledger.answer import unknown_unit
+
             answer = unit_tasks_answer(self.ledger, r)
             if answer is not None:
                 return answer
+            missing = unknown_unit(self.ledger, r)
+            if missing:
+                return Answer(r.question, f"{ABSTAIN_PREFIX}：文件中没有“{missing}”的任务记录。", "unit_tasks",
+                              abstained=True)
             # No unit the ledger knows: answer as the question would be without the task wording.
-            fallback = detect_intent(r.query, place_count=len(set(r.places.spans)), unit_tasks=False)
+            fallback = detect_intent(r.query, place_count=len(set(r.places.spans)), unit_tasks=False,
+                                     listed=listed_places(r.query, r.places.spans))
             r = replace(r, analysis=replace(r.analysis, intent=fallback))
         if r.analysis.intent == "compare" and not r.problem:
             comparison = self.compare(r.query, doc_ids=r.doc_ids or None)

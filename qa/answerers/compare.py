@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any, Protocol
@@ -108,10 +109,16 @@ def compare_documents(engine: CompareSource, topic: str, *, doc_ids: tuple[str, 
     query = to_search_form(topic)
     places = corpus.gazetteer.find(query)
     content = analyse(query, places=places.spans).content or query
-    named = _targets(corpus, doc_ids, regions) or list(corpus.gazetteer.documents_each(places))
+    named = _of_asked_year(corpus, _targets(corpus, doc_ids, regions) or list(corpus.gazetteer.documents_each(places)),
+                           query)
+    # Within one document its place names and the question words only match its title and preamble:
+    # the topic alone is what each document is searched and judged by.
+    if not is_english(query):
+        content = compare_topic(content)
+    topic_query = query if is_english(query) else content
     if named:
         # A few named documents: each gets its own filtered search, so none is crowded out.
-        per_doc = {d: engine.search(query, k=_PER_DOC_HITS, filters=Filters(doc_ids=(d,))) for d in named}
+        per_doc = {d: engine.search(topic_query, k=_PER_DOC_HITS, filters=Filters(doc_ids=(d,))) for d in named}
     else:
         # The whole library: one search grouped by document instead of one search per document
         # (1,000 searches at 100k clauses); a document absent from the top ``pool`` has nothing close.
@@ -120,7 +127,7 @@ def compare_documents(engine: CompareSource, topic: str, *, doc_ids: tuple[str, 
             group = per_doc.setdefault(hit.clause.doc_id, [])
             if len(group) < _PER_DOC_HITS:
                 group.append(hit)
-    kept_by_doc = _relevant_all(engine, query, content, per_doc, config)
+    kept_by_doc = _relevant_all(engine, topic_query if named else query, content, per_doc, config)
     rows = [CompareRow(d, corpus.title(d), corpus.region(d), kept, "" if kept else NOTHING)
             for d, kept in kept_by_doc.items()]
     # Best-covered documents first; those with nothing on the topic last.
@@ -128,6 +135,51 @@ def compare_documents(engine: CompareSource, topic: str, *, doc_ids: tuple[str, 
     if not named and len(rows) > config.max_rows:
         rows = [row for row in rows if row.clauses][: config.max_rows]
     return Comparison(topic, rows)
+
+
+# Words of a compare question that ask for each place's part, not for a topic (各… to the end of its piece:
+# 各有 / 各自; 有哪些举措 / 如何部署),
+# and the particles left at a piece's edges once the places are gone (和 在低空经济上 → 低空经济).
+_ASKS_EACH = re.compile(r"(?<=\S)各\S*|(?:^|(?<=\s))各(?:地|城市|市|区)?|打算|举措|做法|安排|部署|怎么|怎样|有何|分别|今年|"
+                        r"对比|比较|异同|不同|区别|政府工作报告|工作报告|报告|文件|政府(?=\s)")
+# A year the documents were already chosen by (2024年GDP增速 → GDP增速): inside each document it is
+# everywhere, and in the topic it only favours the lines that restate the title.
+_LEADING_YEAR = re.compile(r"^(?:19|20)\d\d年?")
+_EDGE_HEAD = "在和与及对把将就从"
+_EDGE_TAIL = "上中里方面的"
+
+
+def compare_topic(content: str) -> str:
+    """The topic of a compare question from its content words (``intent.content_text``): what each
+    document is searched for and judged by; its place names and question words only match titles."""
+    pieces = []
+    for piece in _ASKS_EACH.sub(" ", content).split():
+        piece = _LEADING_YEAR.sub("", piece).lstrip(_EDGE_HEAD)
+        piece = piece.removesuffix("方面").rstrip(_EDGE_TAIL)
+        if len(piece) >= 2:
+            pieces.append(piece)
+    return " ".join(pieces) or content
+
+
+_YEAR = re.compile(r"(?<!\d)(20\d\d)(?!\d)")
+
+
+def _of_asked_year(corpus: CorpusView, doc_ids: list[str], query: str) -> list[str]:
+    """Of a place's several documents, those of the year the question names (上海 2024 → its 2024 report,
+    not the 2025 one nor a 2025 regulation); a place none of whose documents is of that year keeps them all
+    (a 2025 report tells what was done in 2024)."""
+    years = set(_YEAR.findall(query))
+    if not years or len(doc_ids) < 2:
+        return doc_ids
+    def of_year(d: str) -> bool:
+        doc = corpus.documents.get(d)
+        return doc is not None and bool(years & set(_YEAR.findall(f"{doc.title} {doc.date[:4]}")))
+
+    by_place: dict[str, list[str]] = {}
+    for d in doc_ids:
+        by_place.setdefault(corpus.region(d), []).append(d)
+    keep = {d for docs in by_place.values() for d in ([x for x in docs if of_year(x)] or docs)}
+    return [d for d in doc_ids if d in keep]
 
 
 def _targets(corpus: CorpusView, doc_ids: tuple[str, ...], regions: tuple[str, ...]) -> list[str]:

@@ -17,7 +17,9 @@ import re
 from dataclasses import dataclass, replace
 from itertools import groupby
 
+from policyqa.ingest.duty_spans import segment_duty
 from policyqa.ingest.normalize import to_search_form
+from policyqa.ingest.responsibility import is_collective
 from policyqa.qa.answer import Answer, Citation
 from policyqa.qa.answerers.citations import shorten
 from policyqa.qa.ledger.duty_table import clause_number
@@ -53,8 +55,15 @@ def question_role(question: str) -> str:
 
 def find_units(ledger: Ledger, r: Retrieval) -> UnitMention | None:
     """The units a question asks about, or None when it names no unit the ledger knows."""
-    if r.analysis.english:
-        return _find_english(ledger, r.question)
+    # An English question may write the unit in Chinese ("What does 市教育局 lead?"): the name as written
+    # is the surest reading; English names of units are read only when it has none.
+    found = _find_chinese(ledger, r)
+    if found is not None or not r.analysis.english:
+        return found
+    return _find_english(ledger, r.question)
+
+
+def _find_chinese(ledger: Ledger, r: Retrieval) -> UnitMention | None:
     text = fold(r.query)
     best, best_pos = "", len(text)
     for form in ledger.forms():
@@ -69,6 +78,20 @@ def find_units(ledger: Ledger, r: Retrieval) -> UnitMention | None:
     others = tuple(p for p in r.places.mentioned + r.places.unknown
                    if p not in best and place_stem(p) not in best)
     return _narrow(best, same, scopes, others)
+
+
+def unknown_unit(ledger: Ledger, r: Retrieval) -> str:
+    """A unit the question names as doing something (包头市交通运输局牵头考核哪些指标) that no document
+    gives a task, or ''. Such a question is answered "no tasks of X", never with another unit's clause."""
+    if r.analysis.english:
+        return ""
+    forms = ledger.forms()
+    for segment in re.split(r"[，,。？?！!；;：:\s]+", r.query):
+        duty = segment_duty(segment)
+        for name in duty.leads + duty.cooperating + duty.responsible:
+            if not is_collective(name) and not any(form in fold(name) for form in forms if len(form) >= 3):
+                return name
+    return ""
 
 
 def _find_english(ledger: Ledger, question: str) -> UnitMention | None:

@@ -23,6 +23,7 @@ Example:
 from __future__ import annotations
 
 import difflib
+import re
 from collections import Counter, defaultdict
 from dataclasses import dataclass
 
@@ -128,13 +129,15 @@ class Ledger:
         spellings: dict[UnitId, Counter[str]] = defaultdict(Counter)
         for first, parts in _clause_groups(corpus.clauses):
             doc = corpus.documents.get(first.doc_id)
-            ids = {}
+            ids: dict[str, tuple[UnitId, ...]] = {}
             for name in first.leads + first.cooperating + first.responsible:
-                ids[name] = self.identify(name, doc)
-                spellings[ids[name]][name] += 1
-            leads = tuple(dict.fromkeys(ids[n] for n in first.leads))
-            coop = tuple(dict.fromkeys(ids[n] for n in first.cooperating if ids[n] not in leads))
-            resp = tuple(dict.fromkeys(ids[n] for n in first.responsible if ids[n] not in leads + coop))
+                each = distributed(name)
+                ids[name] = tuple(self.identify(unit_name, doc) for unit_name in each)
+                for unit_name, uid in zip(each, ids[name]):
+                    spellings[uid][unit_name] += 1
+            leads = tuple(dict.fromkeys(u for n in first.leads for u in ids[n]))
+            coop = tuple(dict.fromkeys(u for n in first.cooperating for u in ids[n] if u not in leads))
+            resp = tuple(dict.fromkeys(u for n in first.responsible for u in ids[n] if u not in leads + coop))
             text = "".join(p.text for p in parts)
             self._rows.append(_Row(Task(first, text), leads, coop, resp))
         counts = Counter((u, role) for r in self._rows
@@ -283,6 +286,21 @@ class Ledger:
                 for head in heads:
                     out[head + variant].add(u.uid)
         return dict(out)
+
+
+# 州、县（市）数据资源主管部门 / 省、市人民政府: one name for the same unit at several levels.
+_LEVEL_LIST = re.compile(r"^((?:[省市州县区旗](?:[（(][^）)]{1,3}[)）])?、)+[省市州县区旗](?:[（(][^）)]{1,3}[)）])?)"
+                         r"(?P<unit>[\u4e00-\u9fff].{2,})$")
+
+
+def distributed(name: str) -> tuple[str, ...]:
+    """The units a name stands for: 州、县（市）数据资源主管部门 → 州数据资源主管部门, 县（市）数据资源主管部门;
+    any other name (各县、区 included: a collective) → itself."""
+    m = _LEVEL_LIST.match(name)
+    if not m:
+        return (name,)
+    levels = m.group(1).split("、")
+    return tuple(level + m["unit"] for level in levels)
 
 
 def _clause_groups(clauses: list[Clause]) -> list[tuple[Clause, list[Clause]]]:

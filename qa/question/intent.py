@@ -31,10 +31,13 @@ _COMPARE_STRONG = re.compile(
 # Words that set things side by side, but are also ordinary nouns of a task (对比清单, 比较优势): they
 # mean compare unless the question asks for the unit of one task in fewer than two places.
 _COMPARE_WORDS = re.compile(r"对比|比较|异同|区别|\bcompare\b|\bcomparison\b|\bdiffer", re.IGNORECASE)
-# With several places named, wording that sets them side by side: 分别 / 各有 / 有何不同 (两地 is not:
+# With several places named, wording that sets them side by side: 分别 / 各 (each) / 有何不同 (两地 is not:
 # "两地…交流" is one topic of both places).
-_COMPARE_WEAK = re.compile(r"分别|各自|各有|不同|差异|有何区别"
+_COMPARE_WEAK = re.compile(r"分别|各|不同|差异|有何区别"
                            r"|\brespectively\b|\beach\b|\bboth\b", re.IGNORECASE)
+# Between two places of a list: 芜湖、深圳和成都 / Hefei and Wuhan (one place right after another, as in
+# 宿州市埇桥区, is one place named by its levels, not a list).
+_LIST_JOIN = re.compile(r"^\s*(?:、|，|,|和|与|及|以及|同|跟|, and|and|,)\s*$", re.IGNORECASE)
 
 # "负责哪些工作 / 牵头哪些任务" asks for a unit's tasks, not for a unit: checked before the cues below.
 _TASKS_OF_UNIT = re.compile(
@@ -45,7 +48,7 @@ _TASKS_OF_UNIT = re.compile(
 # A unit's task list, asked in any word order once the question names a unit the ledger knows:
 # X负责哪些任务 / X牵头的任务有哪些 / X参与了…哪些任务 / 哪些工作由X承担 / X的职责是什么 / What does X lead?
 # Three general signals together: a duty verb or a task noun, a which/what word, and no question for a unit.
-_DUTY = re.compile(r"负责|牵头|承担|参与|参加|配合|协助|协同|会同|主管|职责|分工|任务|工作|事项|指标|哪些事|做什么|干什么"
+_DUTY = re.compile(r"负责|牵头|承担|参与|参加|配合|协助|协同|会同|主管|职责|分工|任务|工作|事项|事|做|指标"
                    r"|\b(?:lead|leads|led|responsible|charge|handle|handles|participate|cooperate|tasks?|duties|work)\b",
                    re.IGNORECASE)
 _WHICH = re.compile(r"哪些|哪几|有哪|何种|何项|什么(?:工作|任务|事项|职责|内容)|(?:职责|任务|分工)是什么"
@@ -100,25 +103,39 @@ class QuestionAnalysis:
     content: str  # the question minus question words, places and punctuation
 
 
-def detect_intent(question: str, *, place_count: int = 0, unit_tasks: bool = True) -> str:
+def listed_places(question: str, places: tuple[str, ...]) -> int:
+    """How many places the question lists side by side (芜湖、深圳和成都 → 3); 0 without a list."""
+    found = sorted({(question.find(p), p) for p in places if p and question.find(p) >= 0})
+    longest = run = 1
+    for (at, name), (nxt, _) in zip(found, found[1:]):
+        run = run + 1 if nxt >= at + len(name) and _LIST_JOIN.match(question[at + len(name):nxt]) else 1
+        longest = max(longest, run)
+    return longest if longest >= 2 else 0
+
+
+def detect_intent(question: str, *, place_count: int = 0, unit_tasks: bool = True, listed: int = 0) -> str:
     """Classify a question by its wording.
 
     Args:
         question: The user's question, Chinese or English.
         place_count: How many distinct places the question names; "分别" means compare only
             when it names several.
+        listed: How many places it lists side by side (``listed_places``): three or more are the
+            documents to compare whatever the wording; two with 分别 / 各 / 对比 are too.
         unit_tasks: Recognise the inverse question; ``False`` gives the intent to fall back on
             when the question names no unit the ledger knows.
 
     Returns:
         One of ``responsibility``, ``fact``, ``compare``, ``unit_tasks``, ``general``.
     """
-    if _COMPARE_STRONG.search(question):
+    if _COMPARE_STRONG.search(question) or listed >= 3:
         return "compare"
     if _COMPARE_WORDS.search(question) and (place_count >= 2 or not _ASKS_UNIT.search(question)):
         return "compare"
     if place_count >= 2 and _COMPARE_WEAK.search(question):
         return "compare"
+    if is_english(question) and place_count >= 3:
+        return "compare"  # Shanghai, Hangzhou and Shenzhen: an English list is read from its places
     if unit_tasks and _TASKS_OF_UNIT.search(question):
         return "unit_tasks"
     if _RESPONSIBILITY.search(_NOT_RESPONSIBILITY.sub(" ", question)):
@@ -170,7 +187,7 @@ def analyse(question: str, *, places: tuple[str, ...] = ()) -> QuestionAnalysis:
     """
     return QuestionAnalysis(
         question=question,
-        intent=detect_intent(question, place_count=len(set(places))),
+        intent=detect_intent(question, place_count=len(set(places)), listed=listed_places(question, places)),
         english=is_english(question),
         figures=question_figures(question),
         content=content_text(question, drop=places),

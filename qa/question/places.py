@@ -41,6 +41,18 @@ _GOVERNMENT = re.compile(r"([省市区县])(?=(?:人民)?政府)")
 _HAN_NAME = re.compile(r"^[\u4e00-\u9fff]{3,10}$")
 
 
+def scope_keys(name: str) -> set[str]:
+    """The ways a question writes a region: 宿州市 / 宿州; 阿坝藏族羌族自治州 / 阿坝 / 阿坝州 (an autonomous
+    prefecture is commonly called by its short name and 州)."""
+    from policyqa.ingest.metadata.divisions import short_name
+
+    short = short_name(name, "")
+    keys = {name, place_stem(name), short}
+    if name.endswith("自治州") and short != name:
+        keys.add(short + "州")
+    return {k for k in keys if len(k) >= 2}
+
+
 def place_stem(name: str) -> str:
     """宿州市 → 宿州, 埇桥区 → 埇桥; a name whose stem would be one character is kept whole."""
     for suffix in _SUFFIXES:
@@ -116,7 +128,7 @@ class Gazetteer:
             levels = (doc.district, doc.city, doc.province) if not named else _by_level(named)
             for rank, name in enumerate(levels):
                 if name:
-                    for key in {name, place_stem(name)}:
+                    for key in scope_keys(name):
                         self._scope_names.setdefault(key, (rank, name))
         self._harvested = sorted(
             {m for m in lexicon.qualified_places

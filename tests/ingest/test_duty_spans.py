@@ -26,6 +26,7 @@ from policyqa.ingest.pipeline import parse_file
     ("网信部门、保密部门和其他有关部门应当按照各自职责做好监督管理工作",
      Duty(responsible=("网信部门", "保密部门", "其他有关部门"))),
     ("各县区人民政府配合", Duty(cooperating=("各县区人民政府",))),
+    ("经营主体负责自身安全", Duty(leads=("经营主体",))),  # 经营 is a word, not the marker 经
 ])
 def test_segment_duty(segment, duty):
     assert segment_duty(segment) == duty
@@ -39,6 +40,9 @@ def test_segment_duty(segment, duty):
     "发展改革委会同有关方面认真贯彻落实",      # 会同 with no unit after it
     "自由贸易试验区管委会",                    # 由 inside 自由 is no agent
     "我们将会同相关部门持续扩大覆盖面",
+    "着眼更好稳大局，做好工作",                # ends in 局, named like no unit
+    "建成科创中心和托育服务机构",              # a verb opens the name (jieba: 建成/v)
+    "由于有关部门未及时处理",
 ])
 def test_segments_that_name_no_duty(segment):
     assert not segment_duty(segment)
@@ -83,3 +87,10 @@ def test_items_under_a_duties_heading_are_that_units(extra_dir):
     assert clauses[("第七条", "（七）")].leads == ("第一依托单位",)        # its own subject wins
     conditions = [c for c in parse_file(doc).clauses if c.numbering[:2] == ("第三章", "第十条")]
     assert conditions and not any(c.leads for c in conditions)          # 必须满足以下条件： names no unit
+
+
+def test_work_reports_narrate_and_assign_no_duty():
+    from policyqa.ingest.duty_spans import assigns_duties
+
+    assert not assigns_duties("政府工作报告") and not assigns_duties("新闻报道")
+    assert assigns_duties("管理办法") and assigns_duties("指导意见") and assigns_duties("")

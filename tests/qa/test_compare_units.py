@@ -58,3 +58,28 @@ def test_unit_tasks_match_level_and_keep_order(engine) -> None:  # noqa: ANN001
     assert order == sorted(order)
     every = engine.unit_tasks("财政局")
     assert {c.doc_id for c in every} >= {"yongqiao-pairing-plan-2022", "suzhou-yrd-action-plan-2021"}
+
+
+def test_the_topic_of_a_compare_question_is_its_subject_alone() -> None:
+    from policyqa.qa.answerers.compare import compare_topic
+    from policyqa.qa.question.intent import content_text
+
+    def topic(question: str, places: tuple[str, ...]) -> str:
+        return compare_topic(content_text(question, drop=places))
+
+    assert topic("芜湖、深圳和成都在低空经济上今年各有什么打算？", ("芜湖", "深圳", "成都")) == "低空经济"
+    assert topic("温州、宁波、杭州在优化营商环境方面今年各提了什么？", ("温州", "宁波", "杭州")) == "优化营商环境"
+    assert topic("各地共建产业合作园区的做法有什么不同？", ()) == "共建产业合作园区"
+
+
+def test_a_unit_task_question_about_a_unit_without_tasks_says_so(engine) -> None:  # noqa: ANN001
+    answer = engine.ask("宿州市审计局牵头哪些任务？")
+    assert answer.abstained and "审计局" in answer.text and not answer.citations
+
+
+def test_a_name_for_several_levels_is_each_levels_unit() -> None:
+    from policyqa.qa.ledger.ledger import distributed
+
+    assert distributed("州、县（市）数据资源主管部门") == ("州数据资源主管部门", "县（市）数据资源主管部门")
+    assert distributed("各县、区") == ("各县、区",)  # a collective stays one
+    assert distributed("市发展改革委") == ("市发展改革委",)

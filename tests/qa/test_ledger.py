@@ -117,12 +117,14 @@ def test_whole_document_table(engine, tmp_path) -> None:  # noqa: ANN001
     from openpyxl import load_workbook
 
     table = engine.duty_table(doc_ids=[YQ])
-    assert len(table.tasks) == 21  # the plan's 21 （责任单位：…） parentheticals
+    # the plan's 21 （责任单位：…） parentheticals and 三、（三）, whose units are its sentence's subject
+    # (区发展改革委、区驻杭州市办事处加强与上城区相关机构对接)
+    assert len(table.tasks) == 22
     path = table.write_xlsx(tmp_path / "yq.xlsx")
     sheet = load_workbook(path).active
     rows = list(sheet.iter_rows(values_only=True))
     assert list(rows[0]) == ["序号", "文件", "章节", "条款", "任务", "牵头单位", "配合单位", "责任单位", "条款编号"]
-    assert len(rows) == 1 + 21
+    assert len(rows) == 1 + 22
     row15 = next(r for r in rows[1:] if r[3] == "二、（五）15")
     assert row15[7] == "区财政局" and not row15[5] and row15[4].startswith("15.加强金融机构合作")
     assert "责任单位" not in row15[4]  # the task text, without its unit parenthetical
