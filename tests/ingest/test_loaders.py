@@ -148,3 +148,15 @@ def test_random_bytes_give_a_document_or_an_ingest_error(data):
             assert "random.txt" in str(exc)
         else:
             assert isinstance(result, ParsedDocument) and result.clauses
+
+
+def test_ocr_bounds_are_settings():
+    from policyqa.ingest.config import IngestConfig
+    from policyqa.settings import Settings
+
+    settings = Settings.from_env({"POLICYQA_OCR_MAX_MINUTES": "5", "POLICYQA_OCR_MAX_PAGES": "300",
+                                  "POLICYQA_OCR_THREADS": "1"})
+    config = IngestConfig.from_settings(settings)
+    assert (config.ocr_max_minutes, config.ocr_max_pages, config.ocr_threads) == (5.0, 300, 1)
+    with pytest.raises(ValueError, match="ocr_max_pages"):
+        IngestConfig(ocr_max_pages=-1)
