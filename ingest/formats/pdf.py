@@ -205,8 +205,12 @@ class _Assembly:
 
     def table(self, table: Table, builder: TextBuilder) -> None:
         if self.rows and self.page_start and table.width == self.width:
+            rows = list(table.rows)
+            if rows and _continues_row(rows[0]):
+                # A row broken over the page: its rest (no 序号, the other cells going on) joins it.
+                self.rows[-1] = [a + b for a, b in zip(self.rows[-1], rows.pop(0))]
             self.breaks.append(len(self.rows))
-            self.rows += table.rows
+            self.rows += rows
             self.page_pending = False
             return
         self.flush(builder)
@@ -227,6 +231,12 @@ class _Assembly:
         starts_number = any(m.start == 0 for m in find_markers(line.text[:12]))
         return (before.x1 >= margins.right - 1.5 * margins.char
                 and line.x0 <= margins.left + 0.5 * margins.char and not starts_number)
+
+
+def _continues_row(row: Sequence[str]) -> bool:
+    """Whether a table's first row on a page is the rest of the row before the break: its first cell
+    (序号) empty while others hold text."""
+    return bool(row) and not row[0].strip() and any(c.strip() for c in row[1:])
 
 
 def _margins(lines: list[Line]) -> _Margins:
