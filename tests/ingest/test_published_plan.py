@@ -1,6 +1,6 @@
 """A real published plan's 重点任务分工表 (published_plan.py names the source) in every form offices send:
 Word, a ruled PDF, an unruled PDF (columns by alignment, header repeated or not, centred or not), markdown,
-tab-separated text copied from a web page. Each gives exactly the table's rows with their units."""
+tab-separated text copied from a web page, the web page itself (a lead cell spanning rows). Each gives exactly the table's rows with their units."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ import json
 from pathlib import Path
 
 import pytest
-from published_plan import ROWS, markdown, tabbed_text, write_docx, write_pdf
+from published_plan import ROWS, html_page, markdown, tabbed_text, write_docx, write_pdf
 from test_pipeline import assert_spans_exact_and_covering
 
 from policyqa.ingest.pipeline import parse_file
@@ -23,6 +23,9 @@ def _write(kind: str, folder: Path) -> Path:
     if kind == "md":
         (folder / "plan.md").write_text(markdown(), encoding="utf-8")
         return folder / "plan.md"
+    if kind == "html":
+        (folder / "plan.html").write_text(html_page(), encoding="utf-8")
+        return folder / "plan.html"
     if kind == "tabbed":
         (folder / "plan.txt").write_text(tabbed_text(), encoding="utf-8")
         return folder / "plan.txt"
@@ -37,7 +40,7 @@ def table_rows(parsed: ParsedDocument) -> list[Clause]:
 
 
 @pytest.mark.parametrize("kind", ["docx", "pdf-ruled", "pdf-unruled", "pdf-unruled-no-repeat",
-                                  "pdf-unruled-centred", "md", "tabbed"])
+                                  "pdf-unruled-centred", "md", "tabbed", "html"])
 def test_every_form_gives_exactly_the_tables_rows(kind: str, tmp_path: Path) -> None:
     parsed = parse_file(_write(kind, tmp_path))
     assert_spans_exact_and_covering(parsed)
