@@ -69,3 +69,10 @@ def test_other_text_stays_exactly_as_written(text: str, tmp_path: Path) -> None:
     path.write_text(text, encoding="utf-8")
     assert find_duty_tables(text.split("\n")) == []
     assert parse_file(path).text == text
+
+
+def test_lines_with_more_cells_than_the_header_end_the_table() -> None:
+    lines = ["序号  重点任务  牵头单位", "1  建设平台  市数据资源局",
+             "注：  表中  单位  按  职责  分工  负责  落实"]  # a note spread over the page, not a row
+    (table,) = find_duty_tables(lines)
+    assert (table.first, table.last) == (0, 2)
