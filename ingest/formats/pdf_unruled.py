@@ -152,7 +152,7 @@ def _continuation(rows: list[_Row], carry: Columns, page_height: float) -> int |
     """Where a table carried from the page before resumes: the first row that fits its columns, when
     only rows near the top of the page (a running header) stand above it."""
     for i, row in enumerate(rows):
-        if _fits(row, carry) and len(row.words) >= 1:
+        if _fits(row, carry):
             return i
         if row.top > _TOP_ZONE * page_height:
             return None
@@ -161,7 +161,8 @@ def _continuation(rows: list[_Row], carry: Columns, page_height: float) -> int |
 
 def _extract(page: Any, rows: list[_Row], first: int, last: int, columns: Columns,
              header: bool) -> UnruledTable | None:
-    """The cells of text rows ``first`` to ``last - 1``, cut by pdfplumber's text strategy."""
+    """The cells of text rows ``first`` to ``last - 1``: under a header cut by pdfplumber's text strategy
+    and regrouped into the header's columns, a continuation cut at the columns carried over."""
     if last - first < 2 and header:
         return None
     top = rows[first].top - 1
