@@ -93,6 +93,8 @@ def parse_raw(raw: RawDocument, *, document: Document | None = None, given: Give
     if raw.ocr:
         clauses = [dataclasses.replace(c, ocr=True) for c in clauses]
     clauses += table_clauses(doc, text, raw.tables, raw.page_starts, ocr=raw.ocr)
+    if raw.ocr_pages:
+        clauses = [dataclasses.replace(c, ocr=True) if c.page in raw.ocr_pages else c for c in clauses]
     return ParsedDocument(doc, text, tuple(sorted(clauses, key=lambda c: c.start)))
 
 

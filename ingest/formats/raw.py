@@ -44,7 +44,8 @@ class RawDocument:
     """A file's text and self-description, before structure parsing.
 
     ``page_starts[i]`` is the offset in ``text`` where page ``i + 1`` begins (PDF only); ``tables`` the
-    duty tables read as data; ``ocr`` tells that the text was recognised from page images.
+    duty tables read as data; ``ocr`` tells that the text was recognised from page images, ``ocr_pages``
+    which pages were when only some were (a text PDF with a scanned annex).
     """
 
     path: Path
@@ -55,3 +56,4 @@ class RawDocument:
     issuer: str = ""
     tables: tuple[TableSpan, ...] = ()
     ocr: bool = False
+    ocr_pages: tuple[int, ...] = ()

@@ -162,13 +162,11 @@ def _units(row: Sequence[str], indexes: tuple[int, ...]) -> tuple[str, ...]:
 
 def _render(columns: Columns, cells: list[str]) -> str:
     """A row as a plan writes a task: its text, then its units and deadline in a parenthetical,
-    ``任务…。（牵头单位：A；配合单位：B；完成时限：2023年）`` (a task column of several keeps its name)."""
+    ``任务…。（牵头单位：A；配合单位：B；完成时限：2023年）``."""
     names = columns.names
-    tasks = [i for i in columns.task if cells[i]]
-    if len(tasks) == 1:
-        body = cells[tasks[0]]
-    else:
-        body = "；".join(dict.fromkeys(f"{names[i]}：{cells[i]}" for i in tasks))
+    # Several task columns (重点任务 | 具体举措) read as a plan writes them: the task, then its measures.
+    parts = list(dict.fromkeys(cells[i] for i in columns.task if cells[i]))
+    body = "".join(p if p[-1] in "。；;！？：:" or n == len(parts) - 1 else f"{p}。" for n, p in enumerate(parts))
     task_or_number = set(columns.task) | set(columns.number)
     notes = [f"{names[i]}：{cells[i]}" for i in range(len(names))
              if cells[i] and names[i] and i not in task_or_number]

@@ -21,6 +21,7 @@ _PIPE_SPLIT = re.compile(r"(?<!\\)\|")
 _BREAK = re.compile(r"<br\s*/?>", re.I)
 # Two or more spaces (ASCII or ideographic), or one ideographic space between two non-spaces, or a tab.
 _GAP = re.compile(r"\t| {2,}|[ \u3000]*\u3000[ \u3000]*")
+_MAX_HEADER_CHARS = 200
 _NUMBER = re.compile(r"^\s*[（(]?\d{1,3}[)）.、．]?\s*$")
 
 
@@ -38,19 +39,26 @@ def find_duty_tables(lines: Sequence[str]) -> list[TextTable]:
     found: list[TextTable] = []
     i = 0
     while i < len(lines):
-        table = _pipe_table(lines, i) if _PIPE_ROW.match(lines[i]) else _gap_table(lines, i)
-        if table is None:
-            i += 1
-            continue
-        found.append(table)
-        i = table.last
+        if _PIPE_ROW.match(lines[i]):
+            last = _pipe_end(lines, i)
+            table = _pipe_table(lines, i, last)
+            i = last  # a pipe block is one table or none: never read again from its second line
+        else:
+            table = _gap_table(lines, i)
+            i = table.last if table else i + 1
+        if table is not None:
+            found.append(table)
     return found
 
 
-def _pipe_table(lines: Sequence[str], first: int) -> TextTable | None:
+def _pipe_end(lines: Sequence[str], first: int) -> int:
     last = first
     while last < len(lines) and (_PIPE_ROW.match(lines[last]) or _PIPE_RULE.match(lines[last])):
         last += 1
+    return last
+
+
+def _pipe_table(lines: Sequence[str], first: int, last: int) -> TextTable | None:
     rows = [_pipe_cells(line) for line in lines[first:last] if not _PIPE_RULE.match(line)]
     if not _is_duty(rows):
         return None
@@ -66,6 +74,8 @@ def _pipe_cells(line: str) -> list[str]:
 
 def _gap_table(lines: Sequence[str], first: int) -> TextTable | None:
     """A header line split by tabs or runs of spaces that names duty columns, and the rows under it."""
+    if len(lines[first]) > _MAX_HEADER_CHARS:
+        return None  # a header row names a few columns; a long line is prose
     tabbed = "\t" in lines[first].strip()
     header = (list(enumerate(c.strip() for c in lines[first].strip().split("\t"))) if tabbed
               else _gap_cells(lines[first]))
@@ -80,10 +90,15 @@ def _gap_table(lines: Sequence[str], first: int) -> TextTable | None:
         line = lines[last]
         cells = line.strip().split("\t") if tabbed else None
         if cells is not None:
-            row = [c.strip() for c in cells][:width] + [""] * max(0, width - len(cells))
+            if len(cells) > width:
+                break  # more cells than the header names: not a row of this table
+            row = [c.strip() for c in cells] + [""] * (width - len(cells))
         else:
+            pieces = _gap_cells(line)
+            if len(pieces) > width:
+                break
             row = [""] * width
-            for start, cell in _gap_cells(line):
+            for start, cell in pieces:
                 col = min(range(width), key=lambda j: abs(starts[j] - start))
                 row[col] = f"{row[col]}\n{cell}" if row[col] else cell
         if sum(bool(c) for c in row) == 1 and row[0] and not _NUMBER.match(row[0]):
@@ -102,11 +117,11 @@ def _gap_table(lines: Sequence[str], first: int) -> TextTable | None:
 def _gap_cells(line: str) -> list[tuple[int, str]]:
     """The cells of a line split at gaps, each with the display column it starts at (CJK counts 2)."""
     cells: list[tuple[int, str]] = []
-    position = 0
+    column = 0
     for piece in _split_keep(line.rstrip()):
         if piece and not _GAP.fullmatch(piece) and piece.strip():
-            cells.append((_display_width(line[:position]), piece.strip()))
-        position += len(piece)
+            cells.append((column, piece.strip()))
+        column += _display_width(piece)
     return cells
 
 

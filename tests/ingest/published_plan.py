@@ -139,3 +139,25 @@ def tabbed_text() -> str:
     lines = [TITLE, INTRO, "附件", "重点任务分工表", "\t".join(HEADER)]
     lines += ["\t".join(row.cells(n)) for n, row in enumerate(ROWS, 1)]
     return "\n".join(lines) + "\n"
+
+
+def html_page() -> str:
+    """The plan as a government web page: the table as <table>, a 牵头单位 cell shared by neighbouring
+    rows written once with ``rowspan``."""
+    from html import escape
+
+    head = "".join(f"<th>{name}</th>" for name in HEADER)
+    body = []
+    for n, row in enumerate(ROWS, start=1):
+        cells = row.cells(n)
+        spans_down = n < len(ROWS) and ROWS[n].leads == row.leads and (n == 1 or ROWS[n - 2].leads != row.leads)
+        covered = n > 1 and ROWS[n - 2].leads == row.leads and (n == 2 or ROWS[n - 3].leads != row.leads)
+        tds = []
+        for col, value in enumerate(cells):
+            if col == 3 and covered:
+                continue
+            span = ' rowspan="2"' if col == 3 and spans_down else ""
+            tds.append(f"<td{span}>{escape(value)}</td>")
+        body.append(f"<tr>{''.join(tds)}</tr>")
+    return (f"<html><head><title>{TITLE}</title></head><body><h1>{TITLE}</h1><p>{INTRO}</p><p>附件</p>"
+            f"<p>重点任务分工表</p><table><tr>{head}</tr>{''.join(body)}</table></body></html>")

@@ -35,6 +35,7 @@ GOOD = DATA / "ingest"
     ("encrypted.pdf", BrokenPdfError),
     ("no_text.pdf", BrokenPdfError),
     ("broken.docx", UndecodableTextError),
+    ("encrypted.docx", UndecodableTextError),
     ("unknown.xyz", UnsupportedFormatError),
 ])
 def test_bad_inputs_raise_an_error_naming_the_file(name, error):
@@ -47,6 +48,25 @@ def test_bad_inputs_raise_an_error_naming_the_file(name, error):
 def test_encrypted_pdf_says_so():
     with pytest.raises(BrokenPdfError, match="encrypted"):
         parse_file(BAD / "encrypted.pdf")
+
+
+def test_encrypted_docx_says_so():
+    # A real password-protected Word file (see data/bad/SOURCES.md): an OLE container, not a zip.
+    with pytest.raises(UndecodableTextError, match=r"encrypted \.docx \(password protected\)"):
+        parse_file(BAD / "encrypted.docx")
+
+
+def test_truncated_docx_names_the_file(tmp_path):
+    import docx
+
+    whole = tmp_path / "whole.docx"
+    document = docx.Document()
+    document.add_paragraph("一、总体要求")
+    document.save(str(whole))
+    cut = tmp_path / "cut.docx"
+    cut.write_bytes(whole.read_bytes()[: whole.stat().st_size // 2])  # a download that stopped half way
+    with pytest.raises(UndecodableTextError, match="cut.docx: not a readable .docx file"):
+        parse_file(cut)
 
 
 def test_unsupported_lists_supported_suffixes():
@@ -128,3 +148,15 @@ def test_random_bytes_give_a_document_or_an_ingest_error(data):
             assert "random.txt" in str(exc)
         else:
             assert isinstance(result, ParsedDocument) and result.clauses
+
+
+def test_ocr_bounds_are_settings():
+    from policyqa.ingest.config import IngestConfig
+    from policyqa.settings import Settings
+
+    settings = Settings.from_env({"POLICYQA_OCR_MAX_MINUTES": "5", "POLICYQA_OCR_MAX_PAGES": "300",
+                                  "POLICYQA_OCR_THREADS": "1"})
+    config = IngestConfig.from_settings(settings)
+    assert (config.ocr_max_minutes, config.ocr_max_pages, config.ocr_threads) == (5.0, 300, 1)
+    with pytest.raises(ValueError, match="ocr_max_pages"):
+        IngestConfig(ocr_max_pages=-1)

@@ -12,6 +12,9 @@ from pathlib import Path
 import pytest
 from plan_fixtures import RED_HEAD, RUNNING_HEADER, corpus_tasks, scanned, write_pdf
 
+from policyqa.ingest.config import IngestConfig
+from policyqa.ingest.errors import OcrBoundError
+from policyqa.ingest.formats.ocr import load_scanned
 from policyqa.ingest.pipeline import parse_file
 from policyqa.model import ParsedDocument
 
@@ -21,10 +24,15 @@ ROWS = 4
 
 
 @pytest.fixture(scope="module")
-def scan(tmp_path_factory: pytest.TempPathFactory) -> ParsedDocument:
+def scan_pdf(tmp_path_factory: pytest.TempPathFactory) -> Path:
     folder = tmp_path_factory.mktemp("scan")
     printed = write_pdf(folder / "plan.pdf", rows=ROWS, long_paragraph=False)
-    return parse_file(scanned(printed, folder / "plan-scan.pdf"))
+    return scanned(printed, folder / "plan-scan.pdf")
+
+
+@pytest.fixture(scope="module")
+def scan(scan_pdf: Path) -> ParsedDocument:
+    return parse_file(scan_pdf)
 
 
 def unit_errors(expected: tuple[str, ...], found: tuple[str, ...]) -> list[tuple[str, str]]:
@@ -75,3 +83,18 @@ def test_who_leads_answer_from_the_scan(scan: ParsedDocument, tmp_path: Path) ->
     cited = answer.citations[0].clause
     assert cited.path == ("附件 重点任务分工表", "第4行") and cited.ocr
     assert reference(cited).endswith("附件 重点任务分工表 第4行（OCR识别）")
+
+
+def test_page_bound_refuses_a_long_scan_before_ocr(scan_pdf: Path) -> None:
+    with pytest.raises(OcrBoundError, match=r"plan-scan.pdf: scanned PDF of 2 pages, over the 1-page bound") as info:
+        parse_file(scan_pdf, config=IngestConfig(ocr_max_pages=1))
+    assert (info.value.pages_done, info.value.pages_total) == (0, 2)
+
+
+def test_time_bound_stops_with_the_pages_read_and_progress_per_page(scan_pdf: Path) -> None:
+    seen: list[tuple[int, int]] = []
+    with pytest.raises(OcrBoundError, match=r"plan-scan.pdf: OCR stopped after 1 of 2 pages .*POLICYQA_OCR_MAX_MINUTES") \
+            as info:
+        # A bound a page always overruns: OCR stops after the first page and says so.
+        load_scanned(scan_pdf, config=IngestConfig(ocr_max_minutes=1e-6), on_page=lambda *done: seen.append(done))
+    assert seen == [(1, 2)] and (info.value.pages_done, info.value.pages_total) == (1, 2)

@@ -46,6 +46,15 @@ def test_garbage_doc_is_a_clear_error(tmp_path: Path) -> None:
         parse_file(path)
 
 
+@needs_soffice
+@pytest.mark.slow
+def test_old_doc_named_docx_says_to_rename_it(tmp_path: Path) -> None:
+    doc = _convert(write_docx(tmp_path / "plan.docx"), "doc", tmp_path / "profile")
+    renamed = doc.rename(tmp_path / "old.docx")
+    with pytest.raises(UndecodableTextError, match="old.docx: an old Word .doc file named .docx: rename it to .doc"):
+        parse_file(renamed)
+
+
 def test_without_libreoffice_names_what_to_install(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("PATH", str(tmp_path))  # no soffice on PATH
     path = tmp_path / "plan.wps"

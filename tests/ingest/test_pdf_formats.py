@@ -86,3 +86,16 @@ def test_running_header_of_a_two_page_document_is_the_title() -> None:
     pages = [["XX市推进长三角一体化发展三年行动计划（2021-2023年）", "一、总体要求", "正文。"],
              ["XX市推进长三角一体化发展三年行动计划", "正文二。", "- 2 -"]]
     assert [sorted(d) for d in find_furniture(pages).drop] == [[], [0, 2]]
+
+
+def test_row_broken_over_a_page_is_one_row() -> None:
+    # Word lets a row break across pages: the next page's table starts with the row's rest, 序号 empty.
+    from policyqa.ingest.formats.pdf import Table, assemble
+
+    header = ["序号", "重点任务", "牵头单位", "配合单位"]
+    first = Table([header, ["1", "建设数据共享", "市数据资源局", "市发展改革委、"]], 100.0)
+    rest = Table([["", "交换平台", "", "市经信局"], ["2", "开展营商环境评价", "市发展改革委", ""]], 80.0)
+    rows = assemble([[first], [rest]]).tables[0].rows
+    assert [(r.row.task, r.row.leads, r.row.cooperating) for r in rows] == [
+        ("建设数据共享交换平台", ("市数据资源局",), ("市发展改革委", "市经信局")),
+        ("开展营商环境评价", ("市发展改革委",), ())]
