@@ -112,17 +112,7 @@ class OnnxEmbedder(BaseEmbedder):
         from policyqa.index.onnx_model import ensure_model
 
         model = ensure_model(weights, self.model_dir)
-        options = ort.SessionOptions()
-        options.intra_op_num_threads = 1
-        options.inter_op_num_threads = 1
-        options.execution_mode = ort.ExecutionMode.ORT_SEQUENTIAL
-        # Spinning threads burn the CPU other jobs need, and lose time when they are descheduled.
-        options.add_session_config_entry("session.intra_op.allow_spinning", "0")
-        options.add_session_config_entry("session.inter_op.allow_spinning", "0")
-        options.log_severity_level = 3
-        session = ort.InferenceSession(str(model.path), options, providers=["CPUExecutionProvider"],
-                                       disabled_optimizers=list(DISABLED_OPTIMIZERS))
-        return model, session
+        return model, open_session(ort, model.path)
 
     # --- embedding -----------------------------------------------------------------------------
     def embed_passages_array(self, texts: list[str]) -> np.ndarray:
@@ -186,6 +176,23 @@ class OnnxEmbedder(BaseEmbedder):
             mask[row, :len(seq) + 2] = 1
         (means,) = self._session.run(["mean_pooled"], {"input_ids": ids, "attention_mask": mask})
         return np.asarray(means, dtype=np.float64)
+
+
+def open_session(ort: Any, path: Any, *, optimized_model_path: str = "") -> Any:
+    """A single-threaded CPU session of the model at ``path`` (``optimized_model_path``: where onnxruntime
+    writes the graph it runs, for inspection)."""
+    options = ort.SessionOptions()
+    options.intra_op_num_threads = 1
+    options.inter_op_num_threads = 1
+    options.execution_mode = ort.ExecutionMode.ORT_SEQUENTIAL
+    # Spinning threads burn the CPU other jobs need, and lose time when they are descheduled.
+    options.add_session_config_entry("session.intra_op.allow_spinning", "0")
+    options.add_session_config_entry("session.inter_op.allow_spinning", "0")
+    options.log_severity_level = 3
+    if optimized_model_path:
+        options.optimized_model_filepath = optimized_model_path
+    return ort.InferenceSession(str(path), options, providers=["CPUExecutionProvider"],
+                                disabled_optimizers=list(DISABLED_OPTIMIZERS))
 
 
 _MAX_CONTENT = 510  # 512 positions less <s> and </s>
