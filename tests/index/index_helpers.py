@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from policyqa.model import Clause, Document, ParsedDocument
 from policyqa.ingest.normalize import to_search_form
 from policyqa.index.embedders import HashEmbedder
@@ -61,3 +63,11 @@ class StallingEmbedder(HashEmbedder):
             pathlib.Path(self.marker).touch()
             time.sleep(120)
         return super()._encode(texts, is_query)
+
+
+def write_file(folder: Path, name: str, text: str) -> Path:
+    """``text`` written as ``folder/name`` (UTF-8), the folder made if needed: a user's file to upload or ingest."""
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / name
+    path.write_text(text, encoding="utf-8")
+    return path

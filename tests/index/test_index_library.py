@@ -17,14 +17,9 @@ from policyqa.index.uploads import stored_uploads
 from policyqa.ingest.config import IngestConfig
 from policyqa.ui.cli import main
 
+from index_helpers import write_file
+
 PLAN = "测试市数据要素工作方案\n一、建设数据交易平台。（市数据资源局牵头，市财政局配合）\n"
-
-
-def _file(folder: Path, name: str, text: str) -> Path:
-    folder.mkdir(parents=True, exist_ok=True)
-    path = folder / name
-    path.write_text(text, encoding="utf-8")
-    return path
 
 
 @pytest.fixture()
@@ -35,8 +30,8 @@ def library(tmp_path: Path) -> Iterator[Library]:
 
 
 def test_upload_reports_each_file_and_keeps_only_what_the_index_took(library: Library, tmp_path: Path) -> None:
-    good = _file(tmp_path / "in", "plan.md", PLAN)
-    empty = _file(tmp_path / "in", "empty.txt", "")
+    good = write_file(tmp_path / "in", "plan.md", PLAN)
+    empty = write_file(tmp_path / "in", "empty.txt", "")
     steps: list[tuple[int, int, str]] = []
     report = library.upload([UploadFile(empty, "empty.txt"), UploadFile(good, "../../数据方案.md"),
                              UploadFile(good, "tool.exe")], progress=lambda *a: steps.append(a))
@@ -52,7 +47,7 @@ def test_upload_reports_each_file_and_keeps_only_what_the_index_took(library: Li
 
 def test_remove_from_the_cli_also_drops_the_stored_upload(library: Library, tmp_path: Path,
                                                           capsys: pytest.CaptureFixture[str]) -> None:
-    library.upload([UploadFile(_file(tmp_path / "in", "a.txt", PLAN), "own_plan.txt")])
+    library.upload([UploadFile(write_file(tmp_path / "in", "a.txt", PLAN), "own_plan.txt")])
     library.close()
     args = ["--index", str(library.root), "--embedder", "hash"]
     assert main(["remove", "own_plan", *args]) == 0
@@ -65,12 +60,12 @@ def test_remove_from_the_cli_also_drops_the_stored_upload(library: Library, tmp_
 def test_removing_a_catalogued_document_keeps_an_upload_of_the_same_file_name(library: Library,
                                                                              tmp_path: Path) -> None:
     corpus = tmp_path / "corpus"
-    _file(corpus, "plan.txt", "测试市夜间经济方案\n一、发展夜市。（市商务局牵头）\n")
+    write_file(corpus, "plan.txt", "测试市夜间经济方案\n一、发展夜市。（市商务局牵头）\n")
     (corpus / "catalog.toml").write_text('[[documents]]\nfile = "plan.txt"\nid = "night-economy"\n'
                                          'title = "测试市夜间经济方案"\n', encoding="utf-8")
     outcome = library.ingest([corpus], progress=False)
     assert outcome.added.added == ["night-economy"] and outcome.skipped == ()
-    assert library.upload([UploadFile(_file(tmp_path / "in", "p.txt", PLAN), "plan.txt")]).taken
+    assert library.upload([UploadFile(write_file(tmp_path / "in", "p.txt", PLAN), "plan.txt")]).taken
     report = library.remove("night-economy")
     assert report.original_deleted is False and [p.name for p in stored_uploads(library.root)] == ["plan.txt"]
     assert library.remove("plan").original_deleted is True
@@ -81,7 +76,7 @@ def test_removing_a_catalogued_document_keeps_an_upload_of_the_same_file_name(li
 def test_writes_are_followed_by_on_write_and_rebuild_reads_uploads(tmp_path: Path) -> None:
     writes: list[str] = []
     lib = Library(tmp_path / "index", HashEmbedder(), on_write=lambda: writes.append("written"))
-    lib.upload([UploadFile(_file(tmp_path / "in", "x.txt", PLAN), "up_plan.txt")])
+    lib.upload([UploadFile(write_file(tmp_path / "in", "x.txt", PLAN), "up_plan.txt")])
     outcome = lib.rebuild(progress=False)
     lib.close()
     assert writes == ["written", "written"]

@@ -24,15 +24,10 @@ from policyqa.qa.engine import QAEngine
 from policyqa.settings import Settings
 from policyqa.ui.cli import main
 
+from index_helpers import write_file
+
 # No place in the text: every region the document gets comes from a correction.
 PLAN = "数据要素市场化配置工作方案\n一、建设数据交易平台。（市数据资源局牵头，市财政局配合）\n"
-
-
-def _file(folder: Path, name: str, text: str) -> Path:
-    folder.mkdir(parents=True, exist_ok=True)
-    path = folder / name
-    path.write_text(text, encoding="utf-8")
-    return path
 
 
 @pytest.fixture()
@@ -56,7 +51,7 @@ def _doc(library: Library, doc_id: str) -> Document:
 
 
 def test_correcting_an_upload_writes_its_sidecar_and_reindexes(library: Library, tmp_path: Path) -> None:
-    library.upload([UploadFile(_file(tmp_path / "in", "a.txt", PLAN), "数据方案.txt")])
+    library.upload([UploadFile(write_file(tmp_path / "in", "a.txt", PLAN), "数据方案.txt")])
     assert _doc(library, "数据方案").city == ""
     report = library.correct("数据方案", {"city": "淮北市", "date": "2023-04"})
     assert report.changed and report.sidecar == library.uploads / "数据方案.txt.meta.toml"
@@ -76,7 +71,7 @@ def test_correcting_an_upload_writes_its_sidecar_and_reindexes(library: Library,
 
 
 def test_a_correction_merges_with_the_sidecar_and_keeps_its_comments(library: Library, tmp_path: Path) -> None:
-    plan = _file(tmp_path / "docs", "plan.txt", PLAN)
+    plan = write_file(tmp_path / "docs", "plan.txt", PLAN)
     sidecar = plan.with_name("plan.txt.meta.toml")
     sidecar.write_text('# typed by the records office\nissuer = "淮北市人民政府"\ncity = "宿州市"\n', encoding="utf-8")
     library.ingest([plan.parent], progress=False)
@@ -97,7 +92,7 @@ def test_a_correction_merges_with_the_sidecar_and_keeps_its_comments(library: Li
 ])
 def test_a_bad_correction_is_refused_naming_the_field_and_changes_nothing(
         library: Library, tmp_path: Path, changes: dict[str, str], words: list[str]) -> None:
-    plan = _file(tmp_path / "docs", "plan.txt", PLAN)
+    plan = write_file(tmp_path / "docs", "plan.txt", PLAN)
     library.ingest([plan], progress=False)
     before = _doc(library, "plan")
     with pytest.raises(IngestError) as caught:
@@ -108,7 +103,7 @@ def test_a_bad_correction_is_refused_naming_the_field_and_changes_nothing(
 
 
 def test_a_document_whose_file_is_gone_or_unknown_is_reported(library: Library, tmp_path: Path) -> None:
-    plan = _file(tmp_path / "docs", "plan.txt", PLAN)
+    plan = write_file(tmp_path / "docs", "plan.txt", PLAN)
     library.ingest([plan], progress=False)
     plan.unlink()
     with pytest.raises(SourceFileNotFoundError, match="plan.txt"):
@@ -118,7 +113,7 @@ def test_a_document_whose_file_is_gone_or_unknown_is_reported(library: Library, 
 
 
 def test_reingesting_a_file_whose_sidecar_changed_updates_the_document(library: Library, tmp_path: Path) -> None:
-    plan = _file(tmp_path / "docs", "plan.txt", PLAN)
+    plan = write_file(tmp_path / "docs", "plan.txt", PLAN)
     assert library.ingest([plan.parent], progress=False).added.added == ["plan"]
     assert library.ingest([plan.parent], progress=False).added.unchanged == ["plan"]
     plan.with_name("plan.txt.meta.toml").write_text('title = "淮北市数据要素工作方案"\n', encoding="utf-8")
@@ -131,7 +126,7 @@ def test_reingesting_a_file_whose_sidecar_changed_updates_the_document(library: 
 
 def test_cli_docs_set_corrects_and_docs_json_shows_the_sidecar(tmp_path: Path,
                                                               capsys: pytest.CaptureFixture[str]) -> None:
-    plan = _file(tmp_path / "docs", "plan.txt", PLAN)
+    plan = write_file(tmp_path / "docs", "plan.txt", PLAN)
     args = ["--index", str(tmp_path / "index"), "--embedder", "hash"]
     assert main(["ingest", str(plan.parent), *args]) == 0
     capsys.readouterr()
@@ -150,7 +145,7 @@ def test_cli_docs_set_corrects_and_docs_json_shows_the_sidecar(tmp_path: Path,
 def test_a_sidecar_that_cannot_be_written_is_reported_and_the_index_kept(library: Library, tmp_path: Path) -> None:
     from policyqa.index.errors import SidecarWriteError
 
-    plan = _file(tmp_path / "docs", "plan.txt", PLAN)
+    plan = write_file(tmp_path / "docs", "plan.txt", PLAN)
     library.ingest([plan], progress=False)
     before = _doc(library, "plan")
     plan.with_name("plan.txt.meta.toml").mkdir()  # in the sidecar's way, even for root (unlike chmod)
