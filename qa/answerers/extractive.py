@@ -191,7 +191,7 @@ class ExtractiveAnswerer:
             if not candidates:
                 return [], "相关内容只有标题或前言，没有条款"
             asked = years_in(r.query)
-            dated = [c for c in candidates if not about_other_years(asked, self._section_years(c.clause))]
+            dated = [c for c in candidates if not about_other_years(asked, self.section_years(c.clause))]
             if not dated:
                 return [], "相关条款说的是其他年份"
             candidates = dated
@@ -275,7 +275,7 @@ class ExtractiveAnswerer:
             return f"没有条款说到问题所问的内容（语料中没有“{'”“'.join(r.missing)}”，也没有意思相近的句子）"
         return "最相关的条款与问题的关键词重合太少，也没有意思相近的句子"
 
-    def _section_years(self, clause: Clause) -> frozenset[int]:
+    def section_years(self, clause: Clause) -> frozenset[int]:
         """The years the clause's sections are about: their titles in its path, or, where the path keeps
         only numbers (一 / （二）), the title lines of the heading clauses it lies under (and its own)."""
         found = section_years(clause.path)
