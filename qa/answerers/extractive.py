@@ -89,8 +89,8 @@ class QAConfig:
     """
 
     min_cosine_en: float = 0.0
-    min_evidence: float = 0.53
-    evidence_cosine_weight: float = 0.5
+    min_evidence: float = 0.60
+    evidence_cosine_weight: float = 0.6
     min_cosine_missing_en: float = 0.905
     evidence_clauses: int = 3
     fact_clauses: int = 6
