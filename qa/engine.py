@@ -113,12 +113,14 @@ class QAEngine:
         return [replace(h, rank=i + 1) for i, h in enumerate(hits[:k])]
 
     def _place_documents(self, query: str) -> tuple[str, ...]:
-        """The documents about the most specific place a query names ('' when it names none, or names
-        places side by side: a comparison searches every document)."""
+        """The documents about the place a query names (none when it names no place documents are about,
+        or names several side by side: a comparison searches every document)."""
         text = to_search_form(query)
         gazetteer = self.corpus.gazetteer
         places = gazetteer.find(english_places(text, gazetteer) if is_english(text) else text)
-        if places.unknown or len(set(places.spans)) != 1:
+        # ``scopes`` are the places documents are about (``mentioned`` ones only occur in text: 新建 is
+        # also a district's name); two or more scopes are places side by side, compared.
+        if places.unknown or len(set(places.scopes)) != 1:
             return ()
         return tuple(gazetteer.documents_for(places))
 

@@ -70,6 +70,11 @@ def test_the_place_named_ranks_its_report_first(reports) -> None:  # noqa: ANN00
         kaifeng, _doc_of(reports, "洛阳")}
 
 
+def test_a_year_named_ranks_the_section_about_it_first(reports) -> None:  # noqa: ANN001
+    top = reports.search("洛阳2023年新建5G基站多少个？", k=3)[0].clause
+    assert top.doc_id == _doc_of(reports, "洛阳") and "3200个" in top.text
+
+
 def test_the_figure_comes_from_the_city_and_year_asked(reports) -> None:  # noqa: ANN001
     target = reports.ask("开封2024年地区生产总值预期增长多少？")
     assert not target.abstained and "7%左右" in target.text and "6%左右" not in target.text
