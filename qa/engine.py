@@ -30,7 +30,7 @@ from policyqa.qa.question.intent import QuestionAnalysis, analyse, asks_for_task
 from policyqa.qa.question.language import concepts, english_places, is_english, search_query
 from policyqa.qa.question.places import PlaceMatch
 from policyqa.qa.question.shorthand import spelled_out
-from policyqa.qa.question.years import years_in
+from policyqa.qa.question.years import about_other_years, years_in
 from policyqa.settings import Settings
 from policyqa.qa.question.intent import detect_intent, listed_places
 from policyqa.qa.ledger.ledger import Ledger
@@ -39,6 +39,7 @@ if TYPE_CHECKING:
     from policyqa.qa.question.followup import Turn
 
 log = logging.getLogger(__name__)
+_YEAR_DEPTH = 3  # how many times k a question naming a year retrieves before its years reorder them
 
 
 class QAEngine:
@@ -86,10 +87,42 @@ class QAEngine:
         return ExtractiveAnswerer(self.corpus, self._dense, self.config)
 
     # --- the four verbs -------------------------------------------------------------------------
-    def search(self, query: str, k: int = 10, filters: Filters | None = None) -> list[Hit]:
+    def search(self, query: str, k: int = 10, filters: Filters | None = None, *, by_place: bool = True) -> list[Hit]:
         """Hybrid clause search (``ClauseIndex.search``); an English query gets its glossary terms
-        appended first (``language.search_query``)."""
-        return self.index.search(search_query(query, self.index.lexicon), k=k, filters=filters)
+        appended first (``language.search_query``).
+
+        Without ``filters``, a query naming a place some documents are about (their region, title or
+        issuer: ``Gazetteer.documents_for``) ranks those documents' clauses first and the rest of the
+        corpus after them: several cities' work reports say the same things, and the place named
+        decides which one answers. ``by_place=False`` searches the whole corpus as one.
+        """
+        expanded = search_query(query, self.index.lexicon)
+        asked = years_in(to_search_form(query))
+        # A question naming a year looks deeper, then puts the sections about other years last.
+        depth = k * _YEAR_DEPTH if asked else k
+        doc_ids = self._place_documents(query) if filters is None and by_place else ()
+        if not doc_ids:
+            hits = self.index.search(expanded, k=depth, filters=filters)
+        else:
+            scoped = self.index.search(expanded, k=depth, filters=Filters(doc_ids=doc_ids))
+            seen = {h.clause.clause_id for h in scoped}
+            hits = scoped + [h for h in self.index.search(expanded, k=k) if h.clause.clause_id not in seen]
+        if asked:
+            years = self.extractive.section_years
+            hits = sorted(hits, key=lambda h: about_other_years(asked, years(h.clause)))
+        return [replace(h, rank=i + 1) for i, h in enumerate(hits[:k])]
+
+    def _place_documents(self, query: str) -> tuple[str, ...]:
+        """The documents about the place a query names (none when it names no place documents are about,
+        or names several side by side: a comparison searches every document)."""
+        text = to_search_form(query)
+        gazetteer = self.corpus.gazetteer
+        places = gazetteer.find(english_places(text, gazetteer) if is_english(text) else text)
+        # ``scopes`` are the places documents are about (``mentioned`` ones only occur in text: 新建 is
+        # also a district's name); two or more scopes are places side by side, compared.
+        if places.unknown or len(set(places.scopes)) != 1:
+            return ()
+        return tuple(gazetteer.documents_for(places))
 
     def similarities(self, query: str, texts: Sequence[str]) -> np.ndarray:
         """Cosines of ``query`` to each text, by the index's embedder (``SentenceScorer``)."""
@@ -210,7 +243,7 @@ class QAEngine:
         "埇桥—铜山省际毗邻地区新型功能区" is a task of the *city* plan that names 埇桥: when the
         documents about a place hold no answer, a clause elsewhere naming it may.
         """
-        hits = self.search(r.query, k=self.config.k)
+        hits = self.search(r.query, k=self.config.k, by_place=False)
         places = PlaceMatch(mentioned=r.places.scopes + r.places.mentioned, spans=r.places.spans)
         return replace(r, doc_ids=(), hits=tuple(hits), places=places)
 

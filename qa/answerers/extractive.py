@@ -20,7 +20,7 @@ Example:
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from policyqa.index.hybrid import Hit
 from policyqa.model import Clause
@@ -62,20 +62,18 @@ class QAConfig:
     """Answering thresholds, calibrated on eval/testsets/seed.jsonl (see ``policyqa eval``).
 
     Attributes:
-        min_coverage: least IDF-weighted share of the question's content bigrams the best clause
-            must hold (Chinese questions); below it the corpus does not support an answer.
-        min_cosine_en: least cosine of the best clause for a question without Han characters,
-            which has no lexical evidence at all. 0: e5-small's cross-lingual cosines do not
-            separate supported from unsupported English questions on the seed set (0.76–0.82
-            for both), so English questions abstain only for unknown places.
-        min_sentence_cosine: a best clause below ``min_coverage`` still supports an answer when one of
-            its sentences (or of the next best clauses') is this close to the question: a paraphrase
-            keeps the meaning, not the characters.
-        min_cosine_missing: when a specific term of the question occurs nowhere in the corpus, only a
-            sentence this close supports an answer (the document names the subject otherwise).
-            Calibrated on the dev sets together (the 16 questions with such a term: 4 answerable, whose
-            best sentences lie at 0.906–0.921, 12 unanswerable at 0.80–0.92); a figure question still
-            needs a figure sentence about its subject (``min_figure_support``).
+        min_cosine_en: least cosine of the best clause for a question without Han characters.
+            0: e5-small's cross-lingual cosines do not separate supported from unsupported English
+            questions (0.76–0.82 for both on the seed set); their evidence is ``min_evidence``.
+        min_evidence: least ``sentence_support`` of the best retrieved sentence, ``(1 - w) * subject
+            coverage + w * cosine`` with w = ``evidence_cosine_weight``: below it no retrieved sentence
+            holds the question's subject (the figure, unit, place or programme asked about) in its
+            words or in its meaning, and the answer abstains. Swept on all dev sets together (see
+            DEVELOPERS.md, "Evidence for an answer").
+        evidence_cosine_weight: the cosine's weight in ``sentence_support``.
+        min_cosine_missing_en: an English question one of whose glossary concepts no clause holds is
+            answered only when some retrieved sentence is this close to it (0.905, the earlier calibration's
+            threshold for a missing term, where the answerable questions with one lay at 0.906–0.921).
         evidence_clauses: how many of the best answering clauses' sentences are judged.
         fact_clauses: how many of the best clauses a fact answer takes its sentences from.
         min_figure_support: a figure question (多少 / 几 / how many) is answered only by a sentence that
@@ -90,10 +88,10 @@ class QAConfig:
         k: hits retrieved per question.
     """
 
-    min_coverage: float = 0.34
     min_cosine_en: float = 0.0
-    min_sentence_cosine: float = 0.90
-    min_cosine_missing: float = 0.905
+    min_evidence: float = 0.60
+    evidence_cosine_weight: float = 0.6
+    min_cosine_missing_en: float = 0.905
     evidence_clauses: int = 3
     fact_clauses: int = 6
     min_figure_support: float = 0.64
@@ -119,13 +117,15 @@ class Retrieval:
 
 @dataclass(frozen=True)
 class Evidence:
-    """How well the best answering sentences support the question: the closest sentence by dense
-    cosine, the best lexical coverage of the question's content by one sentence, and the clause's."""
+    """The best-supporting sentence of the best answering clauses: its dense cosine to the question,
+    its share of the question's subject (``Vocabulary.subject_coverage``), the two combined
+    (``ExtractiveAnswerer.sentence_support``), and the sentence."""
 
     sentence_cosine: float
     sentence_coverage: float
-    clause_coverage: float
+    support: float
     sentence: str = ""
+    max_cosine: float = 0.0           # the closest sentence by cosine alone
 
 
 @dataclass(frozen=True)
@@ -164,24 +164,9 @@ class ExtractiveAnswerer:
 
     def answer(self, r: Retrieval) -> Answer:
         """Answer one retrieved question (see the module docstring for the rules)."""
-        if r.problem:
-            return self.abstain(r, r.problem)
-        candidates = self.rank(r, [h.clause for h in r.hits], [h.score for h in r.hits])
-        candidates = self._placed(r, candidates)
-        if not candidates:
-            return self.abstain(r, "没有与问题相关的条款")
-        if r.analysis.intent != "responsibility":
-            # A heading or a preamble names a subject; it does not answer a question about it.
-            candidates = [c for c in candidates if not is_bare_heading(c.clause)]
-            if not candidates:
-                return self.abstain(r, "相关内容只有标题或前言，没有条款")
-        if r.analysis.intent != "responsibility":
-            asked = years_in(r.query)
-            dated = [c for c in candidates if not about_other_years(asked, self._section_years(c.clause))]
-            if not dated:
-                return self.abstain(r, "相关条款说的是其他年份")
-            candidates = dated
-        problem = self.unsupported(r, candidates)
+        candidates, problem = self.candidates(r)
+        if not problem:
+            problem = self.unsupported(r, candidates)
         if problem:
             return self.abstain(r, problem)
         if r.analysis.intent == "responsibility":
@@ -190,6 +175,27 @@ class ExtractiveAnswerer:
             # A long paragraph (a work report's) is answered by its sentences, not quoted whole.
             return self._fact(r, candidates)
         return self._general(r, candidates)
+
+    def candidates(self, r: Retrieval) -> tuple[list[Candidate], str]:
+        """The retrieved clauses that may answer, ranked, or why none may: a problem found before
+        retrieval, no clause naming the place, only headings, only other years."""
+        if r.problem:
+            return [], r.problem
+        candidates = self.rank(r, [h.clause for h in r.hits], [h.score for h in r.hits])
+        candidates = self._placed(r, candidates)
+        if not candidates:
+            return [], "没有与问题相关的条款"
+        if r.analysis.intent != "responsibility":
+            # A heading or a preamble names a subject; it does not answer a question about it.
+            candidates = [c for c in candidates if not is_bare_heading(c.clause)]
+            if not candidates:
+                return [], "相关内容只有标题或前言，没有条款"
+            asked = years_in(r.query)
+            dated = [c for c in candidates if not about_other_years(asked, self.section_years(c.clause))]
+            if not dated:
+                return [], "相关条款说的是其他年份"
+            candidates = dated
+        return candidates, ""
 
     # --- evidence -------------------------------------------------------------------------------
     def rank(self, r: Retrieval, clauses: list[Clause], scores: list[float]) -> list[Candidate]:
@@ -214,47 +220,62 @@ class ExtractiveAnswerer:
         return out
 
     def evidence(self, r: Retrieval, candidates: list[Candidate]) -> Evidence:
-        """The sentence-level evidence of the best answering clauses (see ``Evidence``)."""
+        """The sentence-level evidence of the best answering clauses (see ``Evidence``): of the sentences
+        of the first ``evidence_clauses`` clauses that are not bare headings, the one whose
+        ``sentence_support`` is highest."""
         top = [c for c in candidates if not is_bare_heading(c.clause)][: self.config.evidence_clauses]
-        pool = [s for c in top for s in sentences(c.clause.text) if len(s) >= 4]
-        clause_coverage = candidates[0].coverage if candidates else 0.0
+        pool = [(s, c) for c in top for s in sentences(body_text(c.clause)) if len(s) >= 4]
         if not pool:
-            return Evidence(0.0, 0.0, clause_coverage)
-        cosines = self.dense.similarities(r.query, pool)
-        at = int(cosines.argmax())
-        vocab = self.corpus.vocabulary
-        coverage = 0.0 if r.analysis.english else best_coverage(vocab, r.analysis.content, pool)
-        return Evidence(float(cosines[at]), coverage, clause_coverage, pool[at])
+            return Evidence(0.0, 0.0, 0.0)
+        cosines = self.dense.similarities(r.query, [s for s, _ in pool])
+        best = Evidence(0.0, 0.0, -1.0)
+        for (sentence, cand), cosine in zip(pool, cosines):
+            subject = self._sentence_coverage(r, sentence, cand.clause.doc_title)
+            support = self.sentence_support(subject, float(cosine))
+            if support > best.support:
+                best = Evidence(float(cosine), subject, support, sentence)
+        return replace(best, max_cosine=float(cosines.max()))
+
+    def sentence_support(self, subject: float, cosine: float) -> float:
+        """How well one sentence supports the question: its share of the question's subject and its
+        dense cosine together (``QAConfig.min_evidence``)."""
+        w = self.config.evidence_cosine_weight
+        return (1 - w) * subject + w * cosine
 
     def unsupported(self, r: Retrieval, candidates: list[Candidate]) -> str:
         """Why the best candidates do not support an answer, or '' when they do.
 
-        Evidence, not vocabulary: a specific term the corpus lacks, or a best clause sharing little of
-        the question's content, abstains only when no retrieved sentence is close to the question in
-        meaning either.
+        Evidence, not vocabulary: no retrieved sentence holds enough of the question's subject while
+        being close to it in meaning (``evidence``), or a figure the question names is not in the
+        document. A question word the corpus lacks only lowers a sentence's coverage; on its own it
+        never abstains.
         """
-        best = candidates[0]
-        if r.analysis.english and best.cosine < self.config.min_cosine_en:
+        if r.analysis.english and candidates[0].cosine < self.config.min_cosine_en:
             return "没有与问题足够相近的条款"
-        return self._weak_evidence(r, candidates) or self._missing_figures(r, best)
+        return self._weak_evidence(r, candidates) or self._missing_figures(r, candidates[0])
 
     def _weak_evidence(self, r: Retrieval, candidates: list[Candidate]) -> str:
-        """A missing specific term, or (Chinese) a best clause covering little of the question's subject,
-        with no retrieved sentence close enough in meaning to make up for it."""
-        best = candidates[0]
-        weak = (not r.analysis.english and bool(r.analysis.content) and best.coverage < self.config.min_coverage
-                and self.corpus.vocabulary.subject_coverage(r.analysis.content, best.clause.search_text)
-                < self.config.min_coverage)
-        if not (r.missing or weak):
-            return ""
+        """No retrieved sentence whose ``sentence_support`` reaches ``min_evidence`` (Chinese), or, for an
+        English question, a concept of it the corpus lacks and no sentence close to it in meaning
+        (``min_cosine_missing_en``): across languages the only lexical evidence is the glossary's terms,
+        too few to weigh a sentence by."""
+        if r.analysis.english:
+            if not r.missing:
+                return ""
+            ev = self.evidence(r, candidates)
+            if ev.max_cosine >= self.config.min_cosine_missing_en:
+                return ""
+            return f"没有条款说到问题所问的内容（语料中没有“{'”“'.join(r.missing)}”，也没有意思相近的句子）"
+        if not r.analysis.content:
+            return ""  # nothing specific asked (问题只有疑问词): nothing to hold
         ev = self.evidence(r, candidates)
-        if r.missing and ev.sentence_cosine < self.config.min_cosine_missing:
-            return f"问题中的“{'”“'.join(r.missing)}”在语料中没有出现"
-        if weak and ev.sentence_cosine < self.config.min_sentence_cosine:
-            return "最相关的条款与问题的关键词重合太少，也没有意思相近的句子"
-        return ""
+        if ev.support >= self.config.min_evidence:
+            return ""
+        if r.missing:
+            return f"没有条款说到问题所问的内容（语料中没有“{'”“'.join(r.missing)}”，也没有意思相近的句子）"
+        return "最相关的条款与问题的关键词重合太少，也没有意思相近的句子"
 
-    def _section_years(self, clause: Clause) -> frozenset[int]:
+    def section_years(self, clause: Clause) -> frozenset[int]:
         """The years the clause's sections are about: their titles in its path, or, where the path keeps
         only numbers (一 / （二）), the title lines of the heading clauses it lies under (and its own)."""
         found = section_years(clause.path)
@@ -478,10 +499,14 @@ def is_bare_heading(clause: Clause) -> bool:
 
 def body_text(clause: Clause) -> str:
     """What a clause states: a heading's text after its title line (一、主要目标 → the targets), any
-    other clause's whole text."""
+    other clause's whole text. A "heading" whose first line is itself a paragraph (a section's
+    unnumbered paragraph the parser filed under the section: 全市经济社会发展的主要预期目标是：…) states
+    that line too: a title line is short and ends without a sentence's punctuation."""
     if clause.kind != "heading":
         return clause.text
-    _, _, rest = clause.text.strip().partition("\n")
+    first, _, rest = clause.text.strip().partition("\n")
+    if len(first) > _TITLE_LINE or re.search(r"[。；;]", first.rstrip("。；;")):
+        return clause.text
     return rest
 
 

