@@ -28,7 +28,8 @@ from policyqa.ingest.normalize import to_search_form
 from policyqa.qa.answer import Answer
 from policyqa.qa.answerers.citations import cite, reference
 from policyqa.qa.question.intent import analyse
-from policyqa.qa.question.language import is_english
+from policyqa.qa.question.language import chinese_terms, is_english
+from policyqa.qa.question.shorthand import spelled_out
 from policyqa.qa.answerers.extractive import is_bare_heading, responsibility_sentence
 from policyqa.qa.question.corpus_view import CorpusView
 
@@ -112,10 +113,12 @@ def compare_documents(engine: CompareSource, topic: str, *, doc_ids: tuple[str, 
     named = _of_asked_year(corpus, _targets(corpus, doc_ids, regions) or list(corpus.gazetteer.documents_each(places)),
                            query)
     # Within one document its place names and the question words only match its title and preamble:
-    # the topic alone is what each document is searched and judged by.
-    if not is_english(query):
-        content = compare_topic(content)
-    topic_query = query if is_english(query) else content
+    # the topic alone is what each document is searched and judged by. An English topic is judged by its
+    # glossary terms (foreign trade → 外贸), as a Chinese one would be: cosines across languages run lower.
+    english = is_english(query)
+    terms = chinese_terms(query) if english else ""
+    content = terms if english else compare_topic(spelled_out(content))
+    topic_query = content or query
     if named:
         # A few named documents: each gets its own filtered search, so none is crowded out.
         per_doc = {d: engine.search(topic_query, k=_PER_DOC_HITS, filters=Filters(doc_ids=(d,))) for d in named}
@@ -123,11 +126,12 @@ def compare_documents(engine: CompareSource, topic: str, *, doc_ids: tuple[str, 
         # The whole library: one search grouped by document instead of one search per document
         # (1,000 searches at 100k clauses); a document absent from the top ``pool`` has nothing close.
         per_doc = {d: [] for d in corpus.documents}
-        for hit in engine.search(query, k=config.pool):
+        for hit in engine.search(topic_query, k=config.pool):
             group = per_doc.setdefault(hit.clause.doc_id, [])
             if len(group) < _PER_DOC_HITS:
                 group.append(hit)
-    kept_by_doc = _relevant_all(engine, topic_query if named else query, content, per_doc, config)
+    kept_by_doc = _relevant_all(engine, topic_query, content, per_doc, config,
+                                relative=bool(named))
     rows = [CompareRow(d, corpus.title(d), corpus.region(d), kept, "" if kept else NOTHING)
             for d, kept in kept_by_doc.items()]
     # Best-covered documents first; those with nothing on the topic last.
@@ -141,12 +145,13 @@ def compare_documents(engine: CompareSource, topic: str, *, doc_ids: tuple[str, 
 # 各有 / 各自; 有哪些举措 / 如何部署),
 # and the particles left at a piece's edges once the places are gone (和 在低空经济上 → 低空经济).
 _ASKS_EACH = re.compile(r"(?<=\S)各\S*|(?:^|(?<=\s))各(?:地|城市|市|区)?|打算|举措|做法|安排|部署|怎么|怎样|有何|分别|今年|"
+                        r"[两三四五六七八九十几多](?:个)?(?:地|城市|省份?|市|区|县)|"
                         r"对比|比较|异同|不同|区别|政府工作报告|工作报告|报告|文件|政府(?=\s)")
 # A year the documents were already chosen by (2024年GDP增速 → GDP增速): inside each document it is
 # everywhere, and in the topic it only favours the lines that restate the title.
-_LEADING_YEAR = re.compile(r"^(?:19|20)\d\d年?")
+_YEAR_WORD = re.compile(r"(?:19|20)\d\d年?")
 _EDGE_HEAD = "在和与及对把将就从"
-_EDGE_TAIL = "上中里方面的"
+_EDGE_TAIL = "上中里方面的有"
 
 
 def compare_topic(content: str) -> str:
@@ -154,7 +159,7 @@ def compare_topic(content: str) -> str:
     document is searched for and judged by; its place names and question words only match titles."""
     pieces = []
     for piece in _ASKS_EACH.sub(" ", content).split():
-        piece = _LEADING_YEAR.sub("", piece).lstrip(_EDGE_HEAD)
+        piece = _YEAR_WORD.sub("", piece).lstrip(_EDGE_HEAD)
         piece = piece.removesuffix("方面").rstrip(_EDGE_TAIL)
         if len(piece) >= 2:
             pieces.append(piece)
@@ -191,30 +196,43 @@ def _targets(corpus: CorpusView, doc_ids: tuple[str, ...], regions: tuple[str, .
             if any(w in to_search_form(d.region) or w in to_search_form(d.title) for w in wanted)]
 
 
+_SENTENCE = re.compile(r"[^。!?;！？；\n]+")
+
+
+def sentence_coverage(vocab: Any, content: str, text: str) -> float:
+    """The best coverage of the topic by one sentence of ``text`` (search form): a long clause that
+    states the topic in one sentence holds it as well as a short one (主要预期目标是：…增长6%…)."""
+    sentences = [s for s in _SENTENCE.findall(text) if len(s.strip()) >= 4] or [text]
+    return max(vocab.coverage(content, s) for s in sentences)
+
+
 def _relevant_all(engine: CompareSource, query: str, content: str, per_doc: dict[str, list[Hit]],
-                  config: CompareConfig) -> dict[str, list[tuple[Clause, float]]]:
+                  config: CompareConfig, *, relative: bool = True) -> dict[str, list[tuple[Clause, float]]]:
     """Per document, its hits that really are on the topic, best first, at most ``per_document``.
 
-    The cosines of every document's hits come from one batch (the answer scorer embeds each text once);
-    the best clause of all sets the relative bars.
+    Evidence is the best sentence's lexical coverage of the topic and the clause's cosine (one batch:
+    the answer scorer embeds each text once). Documents the question names are judged against the best
+    of them as well (``relative``): a document whose best clause holds far less of the topic than another
+    document's is not about it. A whole-library question keeps every document with evidence of its own:
+    with dozens of documents, the best one's evidence says nothing about the others'.
     """
     vocab = engine.corpus.vocabulary
-    english = is_english(query)
     texts = [h.clause.text for hits in per_doc.values() for h in hits]
     cosines = iter(engine.similarities(query, texts) if texts else [])
     scored: dict[str, list[tuple[Clause, float, float]]] = {}
     for d, hits in per_doc.items():
         cos = [float(next(cosines)) for _ in hits]
-        scored[d] = [(h.clause, 0.0 if english else vocab.coverage(content, h.clause.search_text), c)
+        scored[d] = [(h.clause, sentence_coverage(vocab, content, h.clause.search_text) if content else 0.0, c)
                      for h, c in zip(hits, cos) if not is_bare_heading(h.clause)]
     everything = [t for rows in scored.values() for t in rows]
     best_cov = max((t[1] for t in everything), default=0.0)
     best_cos = max((t[2] for t in everything), default=0.0)
-    min_cov = max(config.min_coverage, config.relative_coverage * best_cov)
-    min_cos = max(config.min_cosine_en if english else config.min_cosine, best_cos - config.cosine_margin)
+    min_cov = max(config.min_coverage, config.relative_coverage * best_cov if relative else 0.0)
+    min_cos = max(config.min_cosine if content else config.min_cosine_en,
+                  best_cos - config.cosine_margin if relative else 0.0)
     out: dict[str, list[tuple[Clause, float]]] = {}
     for d, rows in scored.items():
-        kept = [(clause, max(cov, cos)) for clause, cov, cos in rows if cov >= min_cov or cos >= min_cos]
+        kept = [(clause, (cov + cos) / 2) for clause, cov, cos in rows if cov >= min_cov or cos >= min_cos]
         kept.sort(key=lambda t: -t[1])
         out[d] = kept[: config.per_document]
     return out

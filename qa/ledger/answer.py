@@ -193,7 +193,7 @@ def scope_clauses(ledger: Ledger, doc_ids: tuple[str, ...]) -> list[Clause]:
 
 def text_unit(ledger: Ledger, r: Retrieval) -> str:
     """A unit the question names that no ledger row has but the asked documents' text names, or ''."""
-    if not names_duty(r.query):
+    if not names_duty(r.query) or unknown_unit(ledger, r):
         return ""
     return question_unit(r.query, scope_clauses(ledger, r.doc_ids))
 
@@ -202,7 +202,8 @@ def text_tasks_answer(ledger: Ledger, r: Retrieval, role: str, *, name: str = ""
     """Every clause of the asked documents whose text names the unit (``qa.ledger.mentions``): the
     tasks of a unit written in running text. None when no clause names it."""
     clauses = scope_clauses(ledger, r.doc_ids)
-    name = name or (question_unit(r.query, clauses) if names_duty(r.query) else "")
+    # The subject of the question's duty (包头市交通运输局牵头考核…) is the unit asked about, if it has one.
+    name = name or unknown_unit(ledger, r) or (question_unit(r.query, clauses) if names_duty(r.query) else "")
     if not name:
         return None
     tasks = mentioned_tasks(clauses, name, role=role)

@@ -72,6 +72,8 @@ def question_unit(question: str, clauses: Iterable[Clause]) -> str:
         for end in range(2, len(run) + 1):
             if not suffix.search(run[:end]):
                 continue
+            if end < len(run) and not _ends_name(run[end:]):
+                continue  # 数字政府指标: the suffix opens a longer noun, no unit is named
             for start in range(max(0, end - _MAX_NAME), end - 1):
                 name = run[start:end]
                 # A suffix alone (政府, 部门) is a unit only where it names one by itself (海关).
@@ -89,6 +91,15 @@ def question_unit(question: str, clauses: Iterable[Clause]) -> str:
         if mention_pattern(name).search(whole):
             return name
     return best
+
+
+# What follows a unit in a question about its duties besides a predicate (省委信访局牵头… / 海关要管…):
+# 网信部门的职责 / 市科委有哪些任务 / 海关都管哪些.
+_AFTER_NAME = ("的", "有", "涉及", "管", "哪", "都", "还", "所", "名")
+
+
+def _ends_name(rest: str) -> bool:
+    return rest.startswith(_AFTER_NAME) or rest.startswith(role_words().predicate_starts)
 
 
 def _opens_like_predicate(name: str) -> bool:
