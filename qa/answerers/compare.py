@@ -196,22 +196,12 @@ def _targets(corpus: CorpusView, doc_ids: tuple[str, ...], regions: tuple[str, .
             if any(w in to_search_form(d.region) or w in to_search_form(d.title) for w in wanted)]
 
 
-_SENTENCE = re.compile(r"[^。!?;！？；\n]+")
-
-
-def sentence_coverage(vocab: Any, content: str, text: str) -> float:
-    """The best coverage of the topic by one sentence of ``text`` (search form): a long clause that
-    states the topic in one sentence holds it as well as a short one (主要预期目标是：…增长6%…)."""
-    sentences = [s for s in _SENTENCE.findall(text) if len(s.strip()) >= 4] or [text]
-    return max(vocab.coverage(content, s) for s in sentences)
-
-
 def _relevant_all(engine: CompareSource, query: str, content: str, per_doc: dict[str, list[Hit]],
                   config: CompareConfig, *, relative: bool = True) -> dict[str, list[tuple[Clause, float]]]:
     """Per document, its hits that really are on the topic, best first, at most ``per_document``.
 
-    Evidence is the best sentence's lexical coverage of the topic and the clause's cosine (one batch:
-    the answer scorer embeds each text once). Documents the question names are judged against the best
+    Evidence is the clause's lexical coverage of the topic and its cosine (one batch: the answer scorer
+    embeds each text once). Documents the question names are judged against the best
     of them as well (``relative``): a document whose best clause holds far less of the topic than another
     document's is not about it. A whole-library question keeps every document with evidence of its own:
     with dozens of documents, the best one's evidence says nothing about the others'.
@@ -222,7 +212,7 @@ def _relevant_all(engine: CompareSource, query: str, content: str, per_doc: dict
     scored: dict[str, list[tuple[Clause, float, float]]] = {}
     for d, hits in per_doc.items():
         cos = [float(next(cosines)) for _ in hits]
-        scored[d] = [(h.clause, sentence_coverage(vocab, content, h.clause.search_text) if content else 0.0, c)
+        scored[d] = [(h.clause, vocab.coverage(content, h.clause.search_text) if content else 0.0, c)
                      for h, c in zip(hits, cos) if not is_bare_heading(h.clause)]
     everything = [t for rows in scored.values() for t in rows]
     best_cov = max((t[1] for t in everything), default=0.0)
@@ -232,7 +222,7 @@ def _relevant_all(engine: CompareSource, query: str, content: str, per_doc: dict
                   best_cos - config.cosine_margin if relative else 0.0)
     out: dict[str, list[tuple[Clause, float]]] = {}
     for d, rows in scored.items():
-        kept = [(clause, (cov + cos) / 2) for clause, cov, cos in rows if cov >= min_cov or cos >= min_cos]
+        kept = [(clause, max(cov, cos)) for clause, cov, cos in rows if cov >= min_cov or cos >= min_cos]
         kept.sort(key=lambda t: -t[1])
         out[d] = kept[: config.per_document]
     return out
