@@ -32,6 +32,7 @@ from policyqa.qa.question.language import chinese_terms, is_english
 from policyqa.qa.question.shorthand import spelled_out
 from policyqa.qa.answerers.extractive import is_bare_heading, responsibility_sentence
 from policyqa.qa.question.corpus_view import CorpusView
+from policyqa.qa.question.support import bigrams
 
 NOTHING = "本文件未涉及该主题"
 _PER_DOC_HITS = 4  # hits judged per document (the best clauses; at most ``per_document`` are kept)
@@ -110,8 +111,8 @@ def compare_documents(engine: CompareSource, topic: str, *, doc_ids: tuple[str, 
     query = to_search_form(topic)
     places = corpus.gazetteer.find(query)
     content = analyse(query, places=places.spans).content or query
-    named = _of_asked_year(corpus, _targets(corpus, doc_ids, regions) or list(corpus.gazetteer.documents_each(places)),
-                           query)
+    asked = _targets(corpus, doc_ids, regions) or list(corpus.gazetteer.documents_each(places))
+    named = _of_asked_year(corpus, asked, query)
     # Within one document its place names and the question words only match its title and preamble:
     # the topic alone is what each document is searched and judged by. An English topic is judged by its
     # glossary terms (foreign trade → 外贸), as a Chinese one would be: cosines across languages run lower.
@@ -131,7 +132,17 @@ def compare_documents(engine: CompareSource, topic: str, *, doc_ids: tuple[str, 
             if len(group) < _PER_DOC_HITS:
                 group.append(hit)
     kept_by_doc = _relevant_all(engine, topic_query, content, per_doc, config,
-                                relative=bool(named))
+                                relative=bool(named), sentence_level=bool(named))
+    # A place whose document of the asked year says nothing on the topic may say it in its other year's
+    # document (2024年…取得什么成效 is told by the 2025 report): those are judged with the rest.
+    spare = {d: engine.search(topic_query, k=_PER_DOC_HITS, filters=Filters(doc_ids=(d,)))
+             for d in _other_years(corpus, asked, named, kept_by_doc)}
+    if spare:
+        again = _relevant_all(engine, topic_query, content, {**per_doc, **spare}, config,
+                              relative=True, sentence_level=True)
+        found = {corpus.region(d) for d in spare if again[d]}
+        kept_by_doc = {d: kept for d, kept in kept_by_doc.items() if kept or corpus.region(d) not in found}
+        kept_by_doc.update({d: again[d] for d in spare if again[d]})
     rows = [CompareRow(d, corpus.title(d), corpus.region(d), kept, "" if kept else NOTHING)
             for d, kept in kept_by_doc.items()]
     # Best-covered documents first; those with nothing on the topic last.
@@ -187,6 +198,13 @@ def _of_asked_year(corpus: CorpusView, doc_ids: list[str], query: str) -> list[s
     return [d for d in doc_ids if d in keep]
 
 
+def _other_years(corpus: CorpusView, asked: list[str], named: list[str],
+                 kept: dict[str, list[tuple[Clause, float]]]) -> list[str]:
+    """The documents of a place left out for their year, where the place's chosen documents kept nothing."""
+    empty = {corpus.region(d) for d in named} - {corpus.region(d) for d in named if kept.get(d)}
+    return [d for d in asked if d not in named and corpus.region(d) in empty]
+
+
 def _targets(corpus: CorpusView, doc_ids: tuple[str, ...], regions: tuple[str, ...]) -> list[str]:
     """Documents named by id, or lying in one of the regions (substring of region or title)."""
     if doc_ids:
@@ -197,7 +215,8 @@ def _targets(corpus: CorpusView, doc_ids: tuple[str, ...], regions: tuple[str, .
 
 
 def _relevant_all(engine: CompareSource, query: str, content: str, per_doc: dict[str, list[Hit]],
-                  config: CompareConfig, *, relative: bool = True) -> dict[str, list[tuple[Clause, float]]]:
+                  config: CompareConfig, *, relative: bool = True,
+                  sentence_level: bool = False) -> dict[str, list[tuple[Clause, float]]]:
     """Per document, its hits that really are on the topic, best first, at most ``per_document``.
 
     Evidence is the clause's lexical coverage of the topic and its cosine (one batch: the answer scorer
@@ -207,11 +226,21 @@ def _relevant_all(engine: CompareSource, query: str, content: str, per_doc: dict
     with dozens of documents, the best one's evidence says nothing about the others'.
     """
     vocab = engine.corpus.vocabulary
-    texts = [h.clause.text for hits in per_doc.values() for h in hits]
-    cosines = iter(engine.similarities(query, texts) if texts else [])
+    hits_all = [h for hits in per_doc.values() for h in hits]
+    texts = [h.clause.text for h in hits_all]
+    # A long clause states a target in one sentence among many (主要预期目标是：…研发经费支出占GDP比重3.2%…):
+    # its cosine is diluted, that sentence's is not. Only sentences holding some of the topic's bigrams are
+    # embedded, and only for the few documents a question names.
+    sentences = [_topic_sentences(h.clause.text, content) if sentence_level else [] for h in hits_all]
+    flat = [t for group in sentences for t in group]
+    vectors = engine.similarities(query, texts + flat) if texts else []
+    clause_cos = [float(c) for c in vectors[: len(texts)]]
+    sentence_cos = iter(float(c) for c in vectors[len(texts):])
+    best_of = [max([c] + [next(sentence_cos) for _ in group]) for c, group in zip(clause_cos, sentences)]
+    cosines = iter(best_of)
     scored: dict[str, list[tuple[Clause, float, float]]] = {}
     for d, hits in per_doc.items():
-        cos = [float(next(cosines)) for _ in hits]
+        cos = [next(cosines) for _ in hits]
         scored[d] = [(h.clause, vocab.coverage(content, h.clause.search_text) if content else 0.0, c)
                      for h, c in zip(hits, cos) if not is_bare_heading(h.clause)]
     everything = [t for rows in scored.values() for t in rows]
@@ -226,6 +255,18 @@ def _relevant_all(engine: CompareSource, query: str, content: str, per_doc: dict
         kept.sort(key=lambda t: -t[1])
         out[d] = kept[: config.per_document]
     return out
+
+
+_SENTENCE = re.compile(r"[^。！？；;!?\n]+")
+
+
+def _topic_sentences(text: str, content: str) -> list[str]:
+    """The sentences of a clause (two or more) that hold at least one of the topic's bigrams."""
+    found = [t.strip() for t in _SENTENCE.findall(text) if len(t.strip()) >= 6]
+    if len(found) < 2 or not content:
+        return []
+    wanted = bigrams(content)
+    return [t for t in found if wanted & bigrams(to_search_form(t))]
 
 
 def comparison_answer(question: str, comparison: Comparison) -> Answer:

@@ -134,9 +134,13 @@ def mentioned_tasks(clauses: Iterable[Clause], name: str, *, role: str = "any") 
 _NAME_LIST = re.compile(r"^[^。；;！？!?]*[：:]$")
 
 
+_PUNCTUATION = re.compile(r"[，,。；;：:！？!?]")
+
+
 def _names_only(text: str) -> bool:
+    """An addressee list, or a line too short for a task and without punctuation (an issuer: 海关总署)."""
     text = text.strip()
-    return bool(_NAME_LIST.match(text)) or (len(text) <= _MAX_NAME and role_words().unit_suffix.search(text) is not None)
+    return bool(_NAME_LIST.match(text)) or (len(text) <= 20 and not _PUNCTUATION.search(text))
 
 
 def _role_in(text: str, pattern: re.Pattern[str]) -> str:

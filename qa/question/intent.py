@@ -139,8 +139,10 @@ def detect_intent(question: str, *, place_count: int = 0, unit_tasks: bool = Tru
         return "compare"
     if place_count >= 2 and _COMPARE_WEAK.search(question):
         return "compare"
-    if is_english(question) and place_count >= 3:
-        return "compare"  # Shanghai, Hangzhou and Shenzhen: an English list is read from its places
+    if is_english(question) and place_count >= 3 and not _ASKS_UNIT.search(question):
+        # Shanghai, Hangzhou and Shenzhen: an English list is read from its places; "In Suqian, which
+        # departments … from Suzhou in Jiangsu" names three places but asks for one place's units.
+        return "compare"
     if unit_tasks and _TASKS_OF_UNIT.search(question):
         return "unit_tasks"
     if _RESPONSIBILITY.search(_NOT_RESPONSIBILITY.sub(" ", question)):
