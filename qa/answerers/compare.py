@@ -237,21 +237,24 @@ def _relevant_all(engine: CompareSource, query: str, content: str, per_doc: dict
     clause_cos = [float(c) for c in vectors[: len(texts)]]
     sentence_cos = iter(float(c) for c in vectors[len(texts):])
     best_of = [max([c] + [next(sentence_cos) for _ in group]) for c, group in zip(clause_cos, sentences)]
-    cosines = iter(best_of)
-    scored: dict[str, list[tuple[Clause, float, float]]] = {}
+    evidence = iter(zip(clause_cos, best_of))
+    # (clause, coverage, clause cosine, best sentence cosine): the sentence says whether a clause is on
+    # the topic; the whole clause how much of it is, and ranks (a news paragraph's one sentence on it
+    # does not outrank a plan's clause about it).
+    scored: dict[str, list[tuple[Clause, float, float, float]]] = {}
     for d, hits in per_doc.items():
-        cos = [next(cosines) for _ in hits]
-        scored[d] = [(h.clause, vocab.coverage(content, h.clause.search_text) if content else 0.0, c)
-                     for h, c in zip(hits, cos) if not is_bare_heading(h.clause)]
+        cos = [next(evidence) for _ in hits]
+        scored[d] = [(h.clause, vocab.coverage(content, h.clause.search_text) if content else 0.0, c, best)
+                     for h, (c, best) in zip(hits, cos) if not is_bare_heading(h.clause)]
     everything = [t for rows in scored.values() for t in rows]
     best_cov = max((t[1] for t in everything), default=0.0)
-    best_cos = max((t[2] for t in everything), default=0.0)
+    best_cos = max((t[3] for t in everything), default=0.0)
     min_cov = max(config.min_coverage, config.relative_coverage * best_cov if relative else 0.0)
     min_cos = max(config.min_cosine if content else config.min_cosine_en,
                   best_cos - config.cosine_margin if relative else 0.0)
     out: dict[str, list[tuple[Clause, float]]] = {}
     for d, rows in scored.items():
-        kept = [(clause, max(cov, cos)) for clause, cov, cos in rows if cov >= min_cov or cos >= min_cos]
+        kept = [(clause, max(cov, cos)) for clause, cov, cos, best in rows if cov >= min_cov or best >= min_cos]
         kept.sort(key=lambda t: -t[1])
         out[d] = kept[: config.per_document]
     return out
