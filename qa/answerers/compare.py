@@ -26,7 +26,7 @@ from policyqa.index.hybrid import Filters, Hit
 from policyqa.model import Clause
 from policyqa.ingest.normalize import to_search_form
 from policyqa.qa.answer import Answer
-from policyqa.qa.answerers.citations import cite, reference
+from policyqa.qa.answerers.citations import cite, reference, without_duty
 from policyqa.qa.question.intent import analyse
 from policyqa.qa.question.language import chinese_terms, is_english
 from policyqa.qa.question.shorthand import spelled_out
@@ -244,7 +244,7 @@ def _relevant_all(engine: CompareSource, query: str, content: str, per_doc: dict
     scored: dict[str, list[tuple[Clause, float, float, float]]] = {}
     for d, hits in per_doc.items():
         cos = [next(evidence) for _ in hits]
-        scored[d] = [(h.clause, vocab.coverage(content, h.clause.search_text) if content else 0.0, c, best)
+        scored[d] = [(h.clause, topic_coverage(vocab, content, h.clause) if content else 0.0, c, best)
                      for h, (c, best) in zip(hits, cos) if not is_bare_heading(h.clause)]
     everything = [t for rows in scored.values() for t in rows]
     best_cov = max((t[1] for t in everything), default=0.0)
@@ -261,6 +261,24 @@ def _relevant_all(engine: CompareSource, query: str, content: str, per_doc: dict
 
 
 _SENTENCE = re.compile(r"[^。！？；;!?\n]+")
+# 金融合作和产业基金: two topics asked together; a document on either is on the question's topic.
+_TOPIC_JOIN = re.compile(r"以及|和|与|及|、")
+
+
+def topic_coverage(vocab: Any, content: str, clause: Clause) -> float:
+    """Coverage of the topic by a clause, or of one of the topics it joins (A和B, each of three characters
+    or more), whichever is higher.
+
+    The whole topic is read in the whole clause: its units say which field it is in (市卫生健康委 and
+    医疗). One joined topic alone is read in the task without its units: 人力资源 is not a clause's topic
+    because 市人力资源社会保障局 is responsible for it.
+    """
+    whole = vocab.coverage(content, clause.search_text)
+    parts = [p for piece in content.split() for p in _TOPIC_JOIN.split(piece)]
+    if len(parts) < 2 or any(len(p) < 3 for p in parts):
+        return whole
+    task = to_search_form(without_duty(clause.text)) if clause.has_responsibility else clause.search_text
+    return max([whole] + [vocab.coverage(p, task) for p in parts])
 
 
 def _topic_sentences(text: str, content: str) -> list[str]:
