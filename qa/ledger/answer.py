@@ -206,11 +206,17 @@ def text_tasks_answer(ledger: Ledger, r: Retrieval, role: str, *, name: str = ""
     name = name or unknown_unit(ledger, r) or (question_unit(r.query, clauses) if names_duty(r.query) else "")
     if not name:
         return None
-    tasks = mentioned_tasks(clauses, name, role=role)
+    tasks: list[Task] = []
     heading_role = role
-    if not tasks and role != "any":
-        # 省委信访局牵头哪些工作 where no sentence makes it the lead: the clauses that name it, said so.
-        tasks, heading_role = mentioned_tasks(clauses, name), "any"
+    for written in _without_place(ledger, name):
+        # 芜湖市委信访局 is written 市委信访局 in 芜湖's own documents (the question's place picked them).
+        tasks = mentioned_tasks(clauses, written, role=role)
+        if not tasks and role != "any":
+            # 省委信访局牵头哪些工作 where no sentence makes it the lead: the clauses that name it, said so.
+            tasks, heading_role = mentioned_tasks(clauses, written), "any"
+        if tasks:
+            name = written
+            break
     if not tasks:
         return None
     english = r.analysis.english
@@ -226,6 +232,17 @@ def text_tasks_answer(ledger: Ledger, r: Retrieval, role: str, *, name: str = ""
             lines.append(f"[{n}] {clause_number(t.clause)} {shorten(t.task_text, 70)}")
     return Answer(r.question, "\n".join(lines), "unit_tasks", citations=_citations(ordered), role=role,
                   units=(("", name),))
+
+
+def _without_place(ledger: Ledger, name: str) -> list[str]:
+    """The name as written, then without the place it opens with (芜湖市委信访局 → 市委信访局)."""
+    out = [name]
+    for place in ledger.places:
+        for head in (place_stem(place), place):
+            rest = name[len(head):]
+            if head and name.startswith(head) and len(rest) >= 3 and rest not in out:
+                out.append(rest)
+    return out
 
 
 def _listing(per_unit: list[tuple[Unit, list[Task]]], role: str, *, english: bool) -> tuple[list[str], list[Task]]:

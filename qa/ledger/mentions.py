@@ -57,6 +57,8 @@ def mention_pattern(name: str) -> re.Pattern[str]:
                 # 网信、发展改革、海关等部门: the item opens the list or follows 、; the list's end carries the head.
                 alternatives.append(r"(?:(?<![\u4e00-\u9fff])|(?<=[由和及与或的、]))" + re.escape(opening + item)
                                     + rf"(?:、{_ITEM})+等?" + re.escape(head))
+                # …、消防救援、市场监管等部门: the list's last item, right before its head.
+                alternatives.append(r"(?<=、)" + re.escape(opening + item) + "等" + re.escape(head))
     return re.compile("|".join(f"(?:{a})" for a in dict.fromkeys(alternatives)))
 
 
