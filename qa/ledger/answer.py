@@ -167,8 +167,10 @@ def unit_tasks_answer(ledger: Ledger, r: Retrieval) -> Answer | None:
         return Answer(r.question, text, "unit_tasks", abstained=True, role=role, flags=flags)
     per_unit = [(u, ledger.tasks((u,), doc_ids=r.doc_ids, role=role)) for u in mention.units]
     if r.doc_ids and not any(tasks for _, tasks in per_unit):
-        # The documents asked about name the unit in running text only (主动向海关申报).
-        named = text_tasks_answer(ledger, r, role, name=mention.written)
+        # The documents asked about name the unit in running text only (主动向海关申报); where the ledger
+        # has it in another role there (宿州海关 cooperates, the question asks what it leads), it says so below.
+        in_scope = any(ledger.tasks((u,), doc_ids=r.doc_ids) for u in mention.units)
+        named = None if in_scope else text_tasks_answer(ledger, r, role, name=mention.written)
         if named is not None:
             return named
         # The documents the question points to (a place in the unit's own name: 芜湖海关) hold none.

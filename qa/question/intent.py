@@ -25,7 +25,9 @@ from policyqa.qa.question.language import is_english
 # several places, because "…分别不低于多少" is a plain fact question about one plan.
 _COMPARE_STRONG = re.compile(
     r"各地|各城市|各市|各个城市|各文件|不同城市|不同地区|哪些城市|哪些地方|哪些地区"
-    r"|\bacross\b|\beach (?:city|region|document|place)\b",
+    # across cities / across the documents; "across the province" is within one place.
+    r"|\bacross (?:the |all |different |several )?(?:cities|regions|documents|places|provinces|plans|reports)\b"
+    r"|\beach (?:city|region|document|place)\b",
     re.IGNORECASE,
 )
 # Words that set things side by side, but are also ordinary nouns of a task (对比清单, 比较优势): they
