@@ -155,9 +155,12 @@ class QAEngine:
             # checked by their glossary terms (hydrogen → 氢能).
             missing = (corpus.vocabulary.missing_concepts(concepts(query)) if analysis.english
                        else corpus.vocabulary.missing_terms(analysis.content))
-        if analysis.intent == "unit_tasks" and not doc_ids:
-            # "X意见里，某局负责哪些任务": a document title the question names narrows the unit's task list.
-            doc_ids = corpus.documents_titled(analysis.content)
+        if analysis.intent == "unit_tasks":
+            # "X意见里，某局负责哪些任务": a document title the question names narrows the unit's task list,
+            # within the places it names (上海食品科技行动方案: the one Shanghai plan of that title).
+            titled = corpus.documents_titled(analysis.content)
+            inside = tuple(d for d in titled if d in doc_ids) if doc_ids else titled
+            doc_ids = inside or doc_ids
         filters = Filters(doc_ids=doc_ids) if doc_ids else None
         hits = self.search(query, k=self.config.k, filters=filters)
         return Retrieval(question, query, analysis, places, doc_ids, tuple(hits), problem, tuple(missing))
@@ -181,10 +184,11 @@ class QAEngine:
         asks which tasks or work (``intent.asks_for_tasks``), not who or how many."""
         if analysis.intent in ("compare", "unit_tasks") or not asks_for_tasks(query):
             return analysis
-        from policyqa.qa.ledger.answer import find_units, unknown_unit
+        from policyqa.qa.ledger.answer import find_units, text_unit, unknown_unit
 
         probe = Retrieval(question, query, analysis, places, (), ())
-        if find_units(self.ledger, probe) is None and not unknown_unit(self.ledger, probe):
+        if (find_units(self.ledger, probe) is None and not unknown_unit(self.ledger, probe)
+                and not text_unit(self.ledger, probe)):
             return analysis
         return replace(analysis, intent="unit_tasks")
 

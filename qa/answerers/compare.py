@@ -26,11 +26,13 @@ from policyqa.index.hybrid import Filters, Hit
 from policyqa.model import Clause
 from policyqa.ingest.normalize import to_search_form
 from policyqa.qa.answer import Answer
-from policyqa.qa.answerers.citations import cite, reference
+from policyqa.qa.answerers.citations import cite, reference, without_duty
 from policyqa.qa.question.intent import analyse
-from policyqa.qa.question.language import is_english
+from policyqa.qa.question.language import chinese_terms, is_english
+from policyqa.qa.question.shorthand import spelled_out
 from policyqa.qa.answerers.extractive import is_bare_heading, responsibility_sentence
 from policyqa.qa.question.corpus_view import CorpusView
+from policyqa.qa.question.support import bigrams
 
 NOTHING = "本文件未涉及该主题"
 _PER_DOC_HITS = 4  # hits judged per document (the best clauses; at most ``per_document`` are kept)
@@ -109,13 +111,15 @@ def compare_documents(engine: CompareSource, topic: str, *, doc_ids: tuple[str, 
     query = to_search_form(topic)
     places = corpus.gazetteer.find(query)
     content = analyse(query, places=places.spans).content or query
-    named = _of_asked_year(corpus, _targets(corpus, doc_ids, regions) or list(corpus.gazetteer.documents_each(places)),
-                           query)
+    asked = _targets(corpus, doc_ids, regions) or list(corpus.gazetteer.documents_each(places))
+    named = _of_asked_year(corpus, asked, query)
     # Within one document its place names and the question words only match its title and preamble:
-    # the topic alone is what each document is searched and judged by.
-    if not is_english(query):
-        content = compare_topic(content)
-    topic_query = query if is_english(query) else content
+    # the topic alone is what each document is searched and judged by. An English topic is judged by its
+    # glossary terms (foreign trade → 外贸), as a Chinese one would be: cosines across languages run lower.
+    english = is_english(query)
+    terms = chinese_terms(query) if english else ""
+    content = terms if english else compare_topic(spelled_out(content))
+    topic_query = content or query
     if named:
         # A few named documents: each gets its own filtered search, so none is crowded out.
         per_doc = {d: engine.search(topic_query, k=_PER_DOC_HITS, filters=Filters(doc_ids=(d,))) for d in named}
@@ -123,11 +127,22 @@ def compare_documents(engine: CompareSource, topic: str, *, doc_ids: tuple[str, 
         # The whole library: one search grouped by document instead of one search per document
         # (1,000 searches at 100k clauses); a document absent from the top ``pool`` has nothing close.
         per_doc = {d: [] for d in corpus.documents}
-        for hit in engine.search(query, k=config.pool):
+        for hit in engine.search(topic_query, k=config.pool):
             group = per_doc.setdefault(hit.clause.doc_id, [])
             if len(group) < _PER_DOC_HITS:
                 group.append(hit)
-    kept_by_doc = _relevant_all(engine, topic_query if named else query, content, per_doc, config)
+    kept_by_doc = _relevant_all(engine, topic_query, content, per_doc, config,
+                                relative=bool(named), sentence_level=bool(named))
+    # A place whose document of the asked year says nothing on the topic may say it in its other year's
+    # document (2024年…取得什么成效 is told by the 2025 report): those are judged with the rest.
+    spare = {d: engine.search(topic_query, k=_PER_DOC_HITS, filters=Filters(doc_ids=(d,)))
+             for d in _other_years(corpus, asked, named, kept_by_doc)}
+    if spare:
+        again = _relevant_all(engine, topic_query, content, {**per_doc, **spare}, config,
+                              relative=True, sentence_level=True)
+        found = {corpus.region(d) for d in spare if again[d]}
+        kept_by_doc = {d: kept for d, kept in kept_by_doc.items() if kept or corpus.region(d) not in found}
+        kept_by_doc.update({d: again[d] for d in spare if again[d]})
     rows = [CompareRow(d, corpus.title(d), corpus.region(d), kept, "" if kept else NOTHING)
             for d, kept in kept_by_doc.items()]
     # Best-covered documents first; those with nothing on the topic last.
@@ -141,12 +156,13 @@ def compare_documents(engine: CompareSource, topic: str, *, doc_ids: tuple[str, 
 # 各有 / 各自; 有哪些举措 / 如何部署),
 # and the particles left at a piece's edges once the places are gone (和 在低空经济上 → 低空经济).
 _ASKS_EACH = re.compile(r"(?<=\S)各\S*|(?:^|(?<=\s))各(?:地|城市|市|区)?|打算|举措|做法|安排|部署|怎么|怎样|有何|分别|今年|"
+                        r"[两三四五六七八九十几多](?:个)?(?:地|城市|省份?|市|区|县)|"
                         r"对比|比较|异同|不同|区别|政府工作报告|工作报告|报告|文件|政府(?=\s)")
 # A year the documents were already chosen by (2024年GDP增速 → GDP增速): inside each document it is
 # everywhere, and in the topic it only favours the lines that restate the title.
-_LEADING_YEAR = re.compile(r"^(?:19|20)\d\d年?")
+_YEAR_WORD = re.compile(r"(?:19|20)\d\d年?")
 _EDGE_HEAD = "在和与及对把将就从"
-_EDGE_TAIL = "上中里方面的"
+_EDGE_TAIL = "上中里方面的有"
 
 
 def compare_topic(content: str) -> str:
@@ -154,7 +170,7 @@ def compare_topic(content: str) -> str:
     document is searched for and judged by; its place names and question words only match titles."""
     pieces = []
     for piece in _ASKS_EACH.sub(" ", content).split():
-        piece = _LEADING_YEAR.sub("", piece).lstrip(_EDGE_HEAD)
+        piece = _YEAR_WORD.sub("", piece).lstrip(_EDGE_HEAD)
         piece = piece.removesuffix("方面").rstrip(_EDGE_TAIL)
         if len(piece) >= 2:
             pieces.append(piece)
@@ -182,6 +198,13 @@ def _of_asked_year(corpus: CorpusView, doc_ids: list[str], query: str) -> list[s
     return [d for d in doc_ids if d in keep]
 
 
+def _other_years(corpus: CorpusView, asked: list[str], named: list[str],
+                 kept: dict[str, list[tuple[Clause, float]]]) -> list[str]:
+    """The documents of a place left out for their year, where the place's chosen documents kept nothing."""
+    empty = {corpus.region(d) for d in named} - {corpus.region(d) for d in named if kept.get(d)}
+    return [d for d in asked if d not in named and corpus.region(d) in empty]
+
+
 def _targets(corpus: CorpusView, doc_ids: tuple[str, ...], regions: tuple[str, ...]) -> list[str]:
     """Documents named by id, or lying in one of the regions (substring of region or title)."""
     if doc_ids:
@@ -192,32 +215,79 @@ def _targets(corpus: CorpusView, doc_ids: tuple[str, ...], regions: tuple[str, .
 
 
 def _relevant_all(engine: CompareSource, query: str, content: str, per_doc: dict[str, list[Hit]],
-                  config: CompareConfig) -> dict[str, list[tuple[Clause, float]]]:
+                  config: CompareConfig, *, relative: bool = True,
+                  sentence_level: bool = False) -> dict[str, list[tuple[Clause, float]]]:
     """Per document, its hits that really are on the topic, best first, at most ``per_document``.
 
-    The cosines of every document's hits come from one batch (the answer scorer embeds each text once);
-    the best clause of all sets the relative bars.
+    Evidence is the clause's lexical coverage of the topic and its cosine (one batch: the answer scorer
+    embeds each text once). Documents the question names are judged against the best
+    of them as well (``relative``): a document whose best clause holds far less of the topic than another
+    document's is not about it. A whole-library question keeps every document with evidence of its own:
+    with dozens of documents, the best one's evidence says nothing about the others'.
     """
     vocab = engine.corpus.vocabulary
-    english = is_english(query)
-    texts = [h.clause.text for hits in per_doc.values() for h in hits]
-    cosines = iter(engine.similarities(query, texts) if texts else [])
-    scored: dict[str, list[tuple[Clause, float, float]]] = {}
+    hits_all = [h for hits in per_doc.values() for h in hits]
+    texts = [h.clause.text for h in hits_all]
+    # A long clause states a target in one sentence among many (主要预期目标是：…研发经费支出占GDP比重3.2%…):
+    # its cosine is diluted, that sentence's is not. Only sentences holding some of the topic's bigrams are
+    # embedded, and only for the few documents a question names.
+    sentences = [_topic_sentences(h.clause.text, content) if sentence_level else [] for h in hits_all]
+    flat = [t for group in sentences for t in group]
+    vectors = engine.similarities(query, texts + flat) if texts else []
+    clause_cos = [float(c) for c in vectors[: len(texts)]]
+    sentence_cos = iter(float(c) for c in vectors[len(texts):])
+    best_of = [max([c] + [next(sentence_cos) for _ in group]) for c, group in zip(clause_cos, sentences)]
+    evidence = iter(zip(clause_cos, best_of))
+    # (clause, coverage, clause cosine, best sentence cosine): the sentence says whether a clause is on
+    # the topic; the whole clause how much of it is, and ranks (a news paragraph's one sentence on it
+    # does not outrank a plan's clause about it).
+    scored: dict[str, list[tuple[Clause, float, float, float]]] = {}
     for d, hits in per_doc.items():
-        cos = [float(next(cosines)) for _ in hits]
-        scored[d] = [(h.clause, 0.0 if english else vocab.coverage(content, h.clause.search_text), c)
-                     for h, c in zip(hits, cos) if not is_bare_heading(h.clause)]
+        cos = [next(evidence) for _ in hits]
+        scored[d] = [(h.clause, topic_coverage(vocab, content, h.clause) if content else 0.0, c, best)
+                     for h, (c, best) in zip(hits, cos) if not is_bare_heading(h.clause)]
     everything = [t for rows in scored.values() for t in rows]
     best_cov = max((t[1] for t in everything), default=0.0)
-    best_cos = max((t[2] for t in everything), default=0.0)
-    min_cov = max(config.min_coverage, config.relative_coverage * best_cov)
-    min_cos = max(config.min_cosine_en if english else config.min_cosine, best_cos - config.cosine_margin)
+    best_cos = max((t[3] for t in everything), default=0.0)
+    min_cov = max(config.min_coverage, config.relative_coverage * best_cov if relative else 0.0)
+    min_cos = max(config.min_cosine if content else config.min_cosine_en,
+                  best_cos - config.cosine_margin if relative else 0.0)
     out: dict[str, list[tuple[Clause, float]]] = {}
     for d, rows in scored.items():
-        kept = [(clause, max(cov, cos)) for clause, cov, cos in rows if cov >= min_cov or cos >= min_cos]
+        kept = [(clause, max(cov, cos)) for clause, cov, cos, best in rows if cov >= min_cov or best >= min_cos]
         kept.sort(key=lambda t: -t[1])
         out[d] = kept[: config.per_document]
     return out
+
+
+_SENTENCE = re.compile(r"[^。！？；;!?\n]+")
+# 金融合作和产业基金: two topics asked together; a document on either is on the question's topic.
+_TOPIC_JOIN = re.compile(r"以及|和|与|及|、")
+
+
+def topic_coverage(vocab: Any, content: str, clause: Clause) -> float:
+    """Coverage of the topic by a clause, or of one of the topics it joins (A和B, each of three characters
+    or more), whichever is higher.
+
+    The whole topic is read in the whole clause: its units say which field it is in (市卫生健康委 and
+    医疗). One joined topic alone is read in the task without its units: 人力资源 is not a clause's topic
+    because 市人力资源社会保障局 is responsible for it.
+    """
+    whole = vocab.coverage(content, clause.search_text)
+    parts = [p for piece in content.split() for p in _TOPIC_JOIN.split(piece)]
+    if len(parts) < 2 or any(len(p) < 3 for p in parts):
+        return whole
+    task = to_search_form(without_duty(clause.text)) if clause.has_responsibility else clause.search_text
+    return max([whole] + [vocab.coverage(p, task) for p in parts])
+
+
+def _topic_sentences(text: str, content: str) -> list[str]:
+    """The sentences of a clause (two or more) that hold at least one of the topic's bigrams."""
+    found = [t.strip() for t in _SENTENCE.findall(text) if len(t.strip()) >= 6]
+    if len(found) < 2 or not content:
+        return []
+    wanted = bigrams(content)
+    return [t for t in found if wanted & bigrams(to_search_form(t))]
 
 
 def comparison_answer(question: str, comparison: Comparison) -> Answer:

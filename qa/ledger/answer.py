@@ -24,7 +24,10 @@ from policyqa.qa.answer import Answer, Citation
 from policyqa.qa.answerers.citations import shorten
 from policyqa.qa.ledger.duty_table import clause_number
 from policyqa.qa.answerers.extractive import ABSTAIN_PREFIX, Retrieval
+from policyqa.model import Clause
 from policyqa.qa.ledger.ledger import ROLE_ZH, Ledger, Task, Unit
+from policyqa.qa.ledger.mentions import mentioned_tasks, question_unit
+from policyqa.qa.question.intent import names_duty
 from policyqa.qa.question.places import place_stem
 from policyqa.qa.ledger.unit_names import fold
 
@@ -152,9 +155,9 @@ def _narrow(written: str, same: tuple[Unit, ...], scopes: set[str], others: tupl
 def unit_tasks_answer(ledger: Ledger, r: Retrieval) -> Answer | None:
     """The answer listing every task of the units the question names; None when it names none."""
     mention = find_units(ledger, r)
-    if mention is None:
-        return None
     role = question_role(r.question)
+    if mention is None:
+        return text_tasks_answer(ledger, r, role)
     english = r.analysis.english
     flags = (mention.note,) if mention.note else ()
     if not mention.units:
@@ -164,6 +167,12 @@ def unit_tasks_answer(ledger: Ledger, r: Retrieval) -> Answer | None:
         return Answer(r.question, text, "unit_tasks", abstained=True, role=role, flags=flags)
     per_unit = [(u, ledger.tasks((u,), doc_ids=r.doc_ids, role=role)) for u in mention.units]
     if r.doc_ids and not any(tasks for _, tasks in per_unit):
+        # The documents asked about name the unit in running text only (主动向海关申报); where the ledger
+        # has it in another role there (宿州海关 cooperates, the question asks what it leads), it says so below.
+        in_scope = any(ledger.tasks((u,), doc_ids=r.doc_ids) for u in mention.units)
+        named = None if in_scope else text_tasks_answer(ledger, r, role, name=mention.written)
+        if named is not None:
+            return named
         # The documents the question points to (a place in the unit's own name: 芜湖海关) hold none.
         per_unit = [(u, ledger.tasks((u,), role=role)) for u in mention.units]
     if not any(tasks for _, tasks in per_unit):
@@ -176,6 +185,66 @@ def unit_tasks_answer(ledger: Ledger, r: Retrieval) -> Answer | None:
     lines, ordered = _listing(per_unit, role, english=english)
     return Answer(r.question, "\n".join(lines), "unit_tasks", citations=_citations(ordered), role=role,
                   units=tuple((u.region, u.name) for u in mention.units), flags=flags)
+
+
+def scope_clauses(ledger: Ledger, doc_ids: tuple[str, ...]) -> list[Clause]:
+    """The clauses of the documents asked about (every clause when none is)."""
+    corpus = ledger.corpus
+    return [c for d in doc_ids for c in corpus.doc_clauses(d)] if doc_ids else corpus.clauses
+
+
+def text_unit(ledger: Ledger, r: Retrieval) -> str:
+    """A unit the question names that no ledger row has but the asked documents' text names, or ''."""
+    if not names_duty(r.query) or unknown_unit(ledger, r):
+        return ""
+    return question_unit(r.query, scope_clauses(ledger, r.doc_ids))
+
+
+def text_tasks_answer(ledger: Ledger, r: Retrieval, role: str, *, name: str = "") -> Answer | None:
+    """Every clause of the asked documents whose text names the unit (``qa.ledger.mentions``): the
+    tasks of a unit written in running text. None when no clause names it."""
+    clauses = scope_clauses(ledger, r.doc_ids)
+    # The subject of the question's duty (包头市交通运输局牵头考核…) is the unit asked about, if it has one.
+    name = name or unknown_unit(ledger, r) or (question_unit(r.query, clauses) if names_duty(r.query) else "")
+    if not name:
+        return None
+    tasks: list[Task] = []
+    heading_role = role
+    for written in _without_place(ledger, name):
+        # 芜湖市委信访局 is written 市委信访局 in 芜湖's own documents (the question's place picked them).
+        tasks = mentioned_tasks(clauses, written, role=role)
+        if not tasks and role != "any":
+            # 省委信访局牵头哪些工作 where no sentence makes it the lead: the clauses that name it, said so.
+            tasks, heading_role = mentioned_tasks(clauses, written), "any"
+        if tasks:
+            name = written
+            break
+    if not tasks:
+        return None
+    english = r.analysis.english
+    ordered = tasks
+    head = (f"Clauses naming {name} ({len(tasks)}):" if english
+            else f"提到“{name}”的条款共 {len(tasks)} 项" + (f"（未写明其{ROLE_ZH[role]}）" if heading_role != role else "") + "：")
+    lines = [head]
+    for doc_id, doc_tasks in groupby(ordered, key=lambda t: t.clause.doc_id):
+        doc_tasks = list(doc_tasks)
+        lines.append(f"《{doc_tasks[0].clause.doc_title or doc_id}》")
+        for t in doc_tasks:
+            n = ordered.index(t) + 1
+            lines.append(f"[{n}] {clause_number(t.clause)} {shorten(t.task_text, 70)}")
+    return Answer(r.question, "\n".join(lines), "unit_tasks", citations=_citations(ordered), role=role,
+                  units=(("", name),))
+
+
+def _without_place(ledger: Ledger, name: str) -> list[str]:
+    """The name as written, then without the place it opens with (芜湖市委信访局 → 市委信访局)."""
+    out = [name]
+    for place in ledger.places:
+        for head in (place_stem(place), place):
+            rest = name[len(head):]
+            if head and name.startswith(head) and len(rest) >= 3 and rest not in out:
+                out.append(rest)
+    return out
 
 
 def _listing(per_unit: list[tuple[Unit, list[Task]]], role: str, *, english: bool) -> tuple[list[str], list[Task]]:

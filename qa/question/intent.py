@@ -25,7 +25,9 @@ from policyqa.qa.question.language import is_english
 # several places, because "…分别不低于多少" is a plain fact question about one plan.
 _COMPARE_STRONG = re.compile(
     r"各地|各城市|各市|各个城市|各文件|不同城市|不同地区|哪些城市|哪些地方|哪些地区"
-    r"|\bacross\b|\beach (?:city|region|document|place)\b",
+    # across cities / across the documents; "across the province" is within one place.
+    r"|\bacross (?:the |all |different |several )?(?:cities|regions|documents|places|provinces|plans|reports)\b"
+    r"|\beach (?:city|region|document|place)\b",
     re.IGNORECASE,
 )
 # Words that set things side by side, but are also ordinary nouns of a task (对比清单, 比较优势): they
@@ -43,16 +45,21 @@ _LIST_JOIN = re.compile(r"^\s*(?:、|，|,|和|与|及|以及|同|跟|, and|and|
 _TASKS_OF_UNIT = re.compile(
     r"(?:负责|牵头|承担|参与|参加|配合|协助)(?:了|的)?(?:哪些|什么|何种|哪几[项个条])(?:工作|任务|事项|内容)?"
     r"|\b(?:which|what) (?:tasks|work|duties|responsibilities|measures|items)\b"
-    r"|\btasks? (?:of|for|assigned to|led by)\b|\bwhat (?:does|do|did) .{2,80}\b(?:lead|take part in|"
-    r"participate in|cooperate on|work on|handle)\b", re.IGNORECASE)
+    r"|\btasks? (?:of|for|assigned to|led by)\b|\bwhat (?:does|do|did|must|should) .{2,80}\b(?:lead|take part in|"
+    r"participate in|cooperate on|work on|handle|approve|regulate|oversee|supervise)\b", re.IGNORECASE)
 # A unit's task list, asked in any word order once the question names a unit the ledger knows:
 # X负责哪些任务 / X牵头的任务有哪些 / X参与了…哪些任务 / 哪些工作由X承担 / X的职责是什么 / What does X lead?
 # Three general signals together: a duty verb or a task noun, a which/what word, and no question for a unit.
-_DUTY = re.compile(r"负责|牵头|承担|参与|参加|配合|协助|协同|会同|主管|职责|分工|任务|工作|事项|事|做|指标"
+_DUTY = re.compile(r"负责|牵头|承担|参与|参加|配合|协助|协同|会同|主管|职责|职能|分工|任务|工作|事项|事|做|指标|条款|条|涉及"
                    r"|\b(?:lead|leads|led|responsible|charge|handle|handles|participate|cooperate|tasks?|duties|work)\b",
                    re.IGNORECASE)
 _WHICH = re.compile(r"哪些|哪几|有哪|何种|何项|什么(?:工作|任务|事项|职责|内容)|(?:职责|任务|分工)是什么"
-                    r"|\b(?:what|which)\b", re.IGNORECASE)
+                    r"|列出|列举|罗列|全部|所有|\b(?:what|which|list|all)\b", re.IGNORECASE)
+# Wording that asks for a unit's duties or the clauses naming it, not merely for "work" in general
+# (市政府有哪些工作 asks for a plan's contents): needed before a unit named only in running text counts.
+_DUTY_STRONG = re.compile(r"负责|牵头|承担|参与|参加|配合|协助|协同|会同|主管|职责|职能|分工|任务|[管办]哪些|要管|涉及|条款"
+                          r"|哪几条|哪些条|\b(?:lead|leads|led|responsible|charge|handle|handles|participate|cooperate"
+                          r"|tasks?|duties|approve|regulate|oversee|supervise)\b", re.IGNORECASE)
 _ASKS_UNIT = re.compile(r"谁|由何|哪个?(?:一个|几个)?(?:部门|单位|机构|机关)|哪些(?:部门|单位|机构|机关)|哪几个?(?:部门|单位)"
                         r"|哪几?家|(?:单位|部门|机构|机关)(?:有|是|为)?(?:哪些|哪几个?|哪个|谁)"
                         r"|\bwho\b|\bwhich (?:\w+ ){0,2}(?:department|agency|agencies|unit|units|office|bureau|body|bodies)",
@@ -134,8 +141,10 @@ def detect_intent(question: str, *, place_count: int = 0, unit_tasks: bool = Tru
         return "compare"
     if place_count >= 2 and _COMPARE_WEAK.search(question):
         return "compare"
-    if is_english(question) and place_count >= 3:
-        return "compare"  # Shanghai, Hangzhou and Shenzhen: an English list is read from its places
+    if is_english(question) and place_count >= 3 and not _ASKS_UNIT.search(question):
+        # Shanghai, Hangzhou and Shenzhen: an English list is read from its places; "In Suqian, which
+        # departments … from Suzhou in Jiangsu" names three places but asks for one place's units.
+        return "compare"
     if unit_tasks and _TASKS_OF_UNIT.search(question):
         return "unit_tasks"
     if _RESPONSIBILITY.search(_NOT_RESPONSIBILITY.sub(" ", question)):
@@ -156,6 +165,12 @@ def asks_for_tasks(question: str) -> bool:
     if _ASKS_UNIT.search(question) or _ASKS_AMOUNT.search(question):
         return False
     return bool(_DUTY.search(question) and _WHICH.search(question)) or bool(_TASKS_OF_UNIT.search(question))
+
+
+def names_duty(question: str) -> bool:
+    """Whether a unit-tasks question asks for duties or the clauses naming the unit (X负责哪些 / X涉及哪些条款
+    / what must X approve), not for a plan's work in general."""
+    return asks_for_tasks(question) and bool(_DUTY_STRONG.search(question))
 
 
 def question_figures(question: str) -> tuple[str, ...]:
