@@ -161,7 +161,7 @@ def duty_spans(text: str, *, authorities: bool = False) -> list[DutySpan]:
                 segment = segment.strip(" \t\u3000\xa0")
                 if not segment:
                     continue
-                duty = segment_duty(segment, authorities=authorities)
+                duty = segment_duty(segment)
                 if duty:
                     if open_duty:
                         spans.append(DutySpan("，".join(open_span), open_duty))
@@ -173,7 +173,22 @@ def duty_spans(text: str, *, authorities: bool = False) -> list[DutySpan]:
                     lead_in.append(segment)
         if open_duty:
             spans.append(DutySpan("，".join(open_span), open_duty))
+        elif authorities:
+            # Only a sentence that gives no unit a duty is read for its authority: in A负责审核，并报B备案
+            # the duty is A's.
+            spans.extend(_authority_spans(sentence))
     return spans
+
+
+def _authority_spans(sentence: str) -> list[DutySpan]:
+    body = _NUMBER_HEAD.sub("", sentence.strip())
+    segments = [seg.strip(" \t\u3000\xa0") for part in _PARTS.findall(body) for seg in _SEGMENTS.findall(part)]
+    segments = [seg for seg in segments if seg]
+    for segment in segments:
+        duty = segment_duty(segment, authorities=True)
+        if duty:
+            return [DutySpan("，".join(segments), duty)]
+    return []
 
 
 def segment_duty(segment: str, *, authorities: bool = False) -> Duty:

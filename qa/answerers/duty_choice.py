@@ -1,16 +1,23 @@
-"""Which of a clause's duties a who-question asks about: the units of the sentence that describes the task.
+"""Which duty a who-question asks about: the units of the sentence, among the retrieved clauses, that
+describes the task asked.
 
 A regulation's article often gives several units several duties in its sentences (数据提供部门负责…。
 数据使用部门负责…。); the clause's own units are all of them. A question about one duty is answered by the
 duty span (``ingest.duty_spans``) closest to it — by dense cosine and lexical coverage of the question's
 content together — and only that span's units are the answer. A clause whose units come from a marker
 （牵头单位：…） or from its heading names them for the whole clause: those stay.
+
+Spans are read here, at question time, in every document type: a work report's "市发改委作为牵头部门…" or a
+transcript's "市委金融办牵头召开…" answers a question about that task, though the ledger does not list such
+narrative sentences as the unit's tasks (``ingest.duty_spans.assigns_duties``). The unit a matter goes to
+(向海关申报 / 报A批准) is read too, for a sentence that gives no unit a duty.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+import re
 from typing import Protocol
 
 import numpy as np
@@ -21,12 +28,20 @@ from policyqa.ingest.responsibility import extract_responsibility
 from policyqa.model import Clause
 
 
+_SENTENCE = re.compile(r"[^。！？!?；;\n]+")
+
+
 class _Scorer(Protocol):
     def similarities(self, query: str, texts: Sequence[str]) -> np.ndarray: ...
 
 
 class _Coverage(Protocol):
     def coverage(self, content: str, text: str) -> float: ...
+
+
+class _Ranked(Protocol):
+    clause: Clause
+    support: float
 
 
 @dataclass(frozen=True, slots=True)
@@ -66,3 +81,49 @@ def choose_duty(clause: Clause, query: str, content: str, scorer: _Scorer, vocab
     best = spans[int(np.argmax(scores))]
     return ChosenDuty(best.duty.leads, tuple(u for u in best.duty.cooperating if u not in best.duty.leads),
                       best.duty.responsible, best.text)
+
+
+# How much the clause's retrieval support counts beside its span's own evidence (as for fact sentences).
+_SUPPORT_WEIGHT = 0.3
+# Clauses, best supported first, whose spans compete for the answer.
+_CLAUSES = 5
+
+
+def duty_options(clause: Clause) -> list[ChosenDuty]:
+    """The ways ``clause`` can answer a who-question: its marked or declared units for the whole clause,
+    else one option per duty span its sentences give (read now, whatever the document's type)."""
+    if extract_responsibility(clause.text):
+        return [whole_clause(clause)]
+    spans = [s for s in duty_spans(clause.text, authorities=True) if s.duty]
+    if spans:
+        return [ChosenDuty(s.duty.leads, tuple(u for u in s.duty.cooperating if u not in s.duty.leads),
+                           s.duty.responsible, s.text) for s in spans]
+    return [whole_clause(clause)] if clause.has_responsibility else []
+
+
+def choose_answer_duty(ranked: Sequence[_Ranked], query: str, content: str, scorer: _Scorer,
+                       vocabulary: _Coverage | None, *, english: bool = False) -> tuple[int, ChosenDuty] | None:
+    """The best answer among the duties of the best-supported clauses: (index in ``ranked``, duty).
+
+    Each option is judged by its own text (a span; a whole clause by its best sentence): dense cosine plus
+    lexical coverage of the question's content, plus a share of its clause's support. ``None`` when no
+    clause names any unit.
+    """
+    texts: list[str] = []
+    owners: list[tuple[int, ChosenDuty]] = []
+    for at, cand in enumerate(ranked[:_CLAUSES]):
+        for option in duty_options(cand.clause):
+            pieces = [option.text] if option.text != cand.clause.text else \
+                [s for s in _SENTENCE.findall(option.text) if len(s.strip()) >= 4] or [option.text]
+            for piece in pieces:
+                texts.append(piece)
+                owners.append((at, option))
+    if not texts:
+        return None
+    cosines = scorer.similarities(query, texts)
+    scores = []
+    for text, cosine, (at, _) in zip(texts, cosines, owners):
+        lexical = 0.0 if english or vocabulary is None or not content else \
+            vocabulary.coverage(content, to_search_form(text))
+        scores.append(float(cosine) + lexical + _SUPPORT_WEIGHT * ranked[at].support)
+    return owners[int(np.argmax(scores))]
