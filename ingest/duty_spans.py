@@ -257,7 +257,8 @@ def _inner_subject(text: str, words: RoleWords) -> Duty:
 
 def _authority(text: str, words: RoleWords) -> Duty:
     """向海关申报 / 报国务院电信主管部门批准 / 通过A批准设立的: the unit the matter goes to."""
-    follow = words.authority_verbs + tuple("的" + v for v in words.authority_verbs)
+    # 接入A的监测… / 接入A有关监测…: a linking word may stand between the authority and the matter.
+    follow = words.authority_verbs + tuple(link + v for link in ("的", "有关", "相关") for v in words.authority_verbs)
     for marker in words.authority_markers:
         at = text.find(marker)
         while at >= 0:

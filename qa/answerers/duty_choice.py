@@ -26,6 +26,7 @@ from policyqa.ingest.duty_spans import duty_spans
 from policyqa.ingest.normalize import to_search_form
 from policyqa.ingest.responsibility import extract_responsibility
 from policyqa.model import Clause
+from policyqa.qa.question.intent import asked_predicate
 
 
 _SENTENCE = re.compile(r"[^。！？!?；;\n]+")
@@ -85,6 +86,8 @@ def choose_duty(clause: Clause, query: str, content: str, scorer: _Scorer, vocab
 
 # How much the clause's retrieval support counts beside its span's own evidence (as for fact sentences).
 _SUPPORT_WEIGHT = 0.3
+# The words around the question's 哪个部门 (申报查验, 批准设立) say which of several matters is asked.
+_MATTER_WEIGHT = 0.5
 # Clauses, best supported first, whose spans compete for the answer.
 _CLAUSES = 5
 
@@ -121,9 +124,15 @@ def choose_answer_duty(ranked: Sequence[_Ranked], query: str, content: str, scor
     if not texts:
         return None
     cosines = scorer.similarities(query, texts)
+    lexical_ok = not english and vocabulary is not None
+    matter = asked_predicate(query) if lexical_ok else ""
     scores = []
     for text, cosine, (at, _) in zip(texts, cosines, owners):
-        lexical = 0.0 if english or vocabulary is None or not content else \
-            vocabulary.coverage(content, to_search_form(text))
-        scores.append(float(cosine) + lexical + _SUPPORT_WEIGHT * ranked[at].support)
+        score = float(cosine) + _SUPPORT_WEIGHT * ranked[at].support
+        if lexical_ok and content:
+            search = to_search_form(text)
+            score += vocabulary.coverage(content, search)
+            if matter:
+                score += _MATTER_WEIGHT * vocabulary.coverage(matter, search)
+        scores.append(score)
     return owners[int(np.argmax(scores))]
