@@ -59,31 +59,6 @@ def whole_clause(clause: Clause) -> ChosenDuty:
     return ChosenDuty(clause.leads, clause.cooperating, clause.responsible, clause.text)
 
 
-def choose_duty(clause: Clause, query: str, content: str, scorer: _Scorer, vocabulary: _Coverage | None, *,
-                english: bool = False) -> ChosenDuty:
-    """The units of ``clause`` that answer ``query``.
-
-    Args:
-        clause: the clause chosen as the answer (it has units).
-        query: the question in search form; ``content`` its content words (``intent.content_text``).
-        scorer: sentence cosines (``SentenceScorer``); ``vocabulary``: lexical coverage (``Vocabulary``).
-        english: no lexical evidence across languages; the cosine alone decides.
-    """
-    if extract_responsibility(clause.text):
-        return whole_clause(clause)
-    spans = [s for s in duty_spans(clause.text) if s.duty]
-    if len(spans) < 2 or len({s.duty for s in spans}) < 2:
-        return whole_clause(clause)
-    cosines = scorer.similarities(query, [s.text for s in spans])
-    scores = []
-    for span, cosine in zip(spans, cosines):
-        lexical = 0.0 if english or vocabulary is None or not content else vocabulary.coverage(content, to_search_form(span.text))
-        scores.append(float(cosine) + lexical)
-    best = spans[int(np.argmax(scores))]
-    return ChosenDuty(best.duty.leads, tuple(u for u in best.duty.cooperating if u not in best.duty.leads),
-                      best.duty.responsible, best.text)
-
-
 # How much the clause's retrieval support counts beside its span's own evidence (as for fact sentences).
 _SUPPORT_WEIGHT = 0.3
 # The words around the question's 哪个部门 (申报查验, 批准设立) say which of several matters is asked.
