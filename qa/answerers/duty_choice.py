@@ -17,16 +17,19 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+import functools
 import re
 from typing import Protocol
 
 import numpy as np
 
-from policyqa.ingest.duty_spans import duty_spans
+from policyqa.ingest.duty_spans import DutySpan, duty_spans
 from policyqa.ingest.normalize import to_search_form
 from policyqa.ingest.responsibility import extract_responsibility
 from policyqa.model import Clause
 from policyqa.qa.question.intent import asked_predicate
+from policyqa.qa.question.language import concepts
+from policyqa.qa.question.support import concept_coverage
 
 
 _SENTENCE = re.compile(r"[^。！？!?；;\n]+")
@@ -70,13 +73,21 @@ _CLAUSES = 5
 def duty_options(clause: Clause) -> list[ChosenDuty]:
     """The ways ``clause`` can answer a who-question: its marked or declared units for the whole clause,
     else one option per duty span its sentences give (read now, whatever the document's type)."""
-    if extract_responsibility(clause.text):
+    marked, spans = _read(clause.text)
+    if marked:
         return [whole_clause(clause)]
-    spans = [s for s in duty_spans(clause.text, authorities=True) if s.duty]
     if spans:
         return [ChosenDuty(s.duty.leads, tuple(u for u in s.duty.cooperating if u not in s.duty.leads),
                            s.duty.responsible, s.text) for s in spans]
     return [whole_clause(clause)] if clause.has_responsibility else []
+
+
+@functools.lru_cache(maxsize=2048)
+def _read(text: str) -> tuple[bool, tuple[DutySpan, ...]]:
+    """Whether a clause has a marker, and its duty spans: the same clauses come back question after question."""
+    if extract_responsibility(text):
+        return True, ()
+    return False, tuple(s for s in duty_spans(text, authorities=True) if s.duty)
 
 
 def choose_answer_duty(ranked: Sequence[_Ranked], query: str, content: str, scorer: _Scorer,
@@ -101,6 +112,7 @@ def choose_answer_duty(ranked: Sequence[_Ranked], query: str, content: str, scor
     cosines = scorer.similarities(query, texts)
     lexical_ok = not english and vocabulary is not None
     matter = asked_predicate(query) if lexical_ok else ""
+    asked = concepts(query) if english else []
     scores = []
     for text, cosine, (at, _) in zip(texts, cosines, owners):
         score = float(cosine) + _SUPPORT_WEIGHT * ranked[at].support
@@ -109,5 +121,9 @@ def choose_answer_duty(ranked: Sequence[_Ranked], query: str, content: str, scor
             score += vocabulary.coverage(content, search)
             if matter:
                 score += _MATTER_WEIGHT * vocabulary.coverage(matter, search)
+        elif english:
+            # An English question's lexical evidence is its glossary concepts' Chinese terms (监督 for
+            # supervision): across one clause's spans, cosines alone differ by less than their noise.
+            score += concept_coverage(asked, to_search_form(text))
         scores.append(score)
     return owners[int(np.argmax(scores))]
