@@ -18,7 +18,6 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 import functools
-import re
 from typing import Protocol
 
 import numpy as np
@@ -30,9 +29,6 @@ from policyqa.model import Clause
 from policyqa.qa.question.intent import asked_predicate
 from policyqa.qa.question.language import concepts
 from policyqa.qa.question.support import concept_coverage
-
-
-_SENTENCE = re.compile(r"[^。！？!?；;\n]+")
 
 
 class _Scorer(Protocol):
@@ -94,7 +90,7 @@ def choose_answer_duty(ranked: Sequence[_Ranked], query: str, content: str, scor
                        vocabulary: _Coverage | None, *, english: bool = False) -> tuple[int, ChosenDuty] | None:
     """The best answer among the duties of the best-supported clauses: (index in ``ranked``, duty).
 
-    Each option is judged by its own text (a span; a whole clause by its best sentence): dense cosine plus
+    Each option is judged by its own text (a span, or a whole marked clause): dense cosine plus
     lexical coverage of the question's content, plus a share of its clause's support. ``None`` when no
     clause names any unit.
     """
@@ -102,11 +98,10 @@ def choose_answer_duty(ranked: Sequence[_Ranked], query: str, content: str, scor
     owners: list[tuple[int, ChosenDuty]] = []
     for at, cand in enumerate(ranked[:_CLAUSES]):
         for option in duty_options(cand.clause):
-            pieces = [option.text] if option.text != cand.clause.text else \
-                [s for s in _SENTENCE.findall(option.text) if len(s.strip()) >= 4] or [option.text]
-            for piece in pieces:
-                texts.append(piece)
-                owners.append((at, option))
+            # A marked clause is judged whole, as retrieval ranked it: one sentence of a neighbour's
+            # list of aims must not outweigh the clause that is about the task.
+            texts.append(option.text)
+            owners.append((at, option))
     if not texts:
         return None
     cosines = scorer.similarities(query, texts)
