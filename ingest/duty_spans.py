@@ -51,7 +51,8 @@ _SEGMENTS = re.compile(r"[^，,：:]+")
 _FUNCTION_CHARS = re.compile(r"[由我将已对把被向在从为是的了]")
 # 职责是： / 负责以下工作： / 履行下列职责：— a heading whose children are its subject's duties.
 _DECLARES_DUTIES = re.compile(r"(?:职责|职能|任务|负责|履行|承担)[^。；;]{0,12}[：:]\s*$")
-# Quotation marks, title marks and brackets are never part of a name (市“三委两局”（市发展改革委).
+# Quotation and title marks are never part of a name (市“三委两局”), nor an unbalanced bracket.
+_QUOTES = re.compile(r"[“”‘’\"'《》〈〉【】\[\]{}]")
 _DEBRIS = re.compile(r"[“”‘’\"'《》〈〉【】\[\]{}]|[（(][^）)]*$|^[^（(]*[）)]")
 # A collective name whose units follow in brackets: 市“三委两局”（A、B、C）.
 _COLLECTIVE_LIST = re.compile(r"(?<![\u4e00-\u9fff])(?P<name>[\u4e00-\u9fff“”]{0,3}“[^”]{1,8}”|(?:[省市区县]|有关|相关)"
@@ -353,9 +354,10 @@ def _name_end(text: str, start: int, words: RoleWords, *, allow_function_chars: 
     limit = min(len(text), start + _MAX_NAME)
     for end in range(start + 2, limit + 1):
         name = text[start:end]
-        if _DEBRIS.search(name) and not _balanced_brackets(name) or name.startswith(words.never_in_names) \
-                or any(w in name for w in words.never_in_names):
+        if _QUOTES.search(name) or _closes_unopened(name) or any(w in name for w in words.never_in_names):
             return -1
+        if name.count("（") + name.count("(") != name.count("）") + name.count(")"):
+            continue  # 县（ → 县（市）数据资源主管部门: a bracket inside a name closes later
         if not _has_unit_ending(name, words):
             continue
         if not allow_function_chars and _FUNCTION_CHARS.search(name):
@@ -375,9 +377,15 @@ def _name_end(text: str, start: int, words: RoleWords, *, allow_function_chars: 
     return -1
 
 
-def _balanced_brackets(name: str) -> bool:
-    """各区县（市）: a bracket closed inside the name is part of it; quotes never are."""
-    return not re.search(r"[“”‘’\"'《》〈〉【】]", name) and bool(re.fullmatch(r"[^（()）]+[（(][^（()）]+[）)]", name))
+def _closes_unopened(name: str) -> bool:
+    """市发展改革委）…: a bracket closed that the name never opened is debris of the text around it."""
+    depth = 0
+    for ch in name:
+        depth += ch in "（("
+        depth -= ch in "）)"
+        if depth < 0:
+            return True
+    return False
 
 
 def _has_unit_ending(name: str, words: RoleWords) -> bool:

@@ -62,7 +62,7 @@ def whole_clause(clause: Clause) -> ChosenDuty:
 _SUPPORT_WEIGHT = 0.3
 # The words around the question's 哪个部门 (申报查验, 批准设立) say which of several matters is asked.
 _MATTER_WEIGHT = 0.5
-# Clauses, best supported first, whose spans compete for the answer.
+# Clauses naming units, best supported first, whose spans compete for the answer.
 _CLAUSES = 5
 
 
@@ -96,8 +96,15 @@ def choose_answer_duty(ranked: Sequence[_Ranked], query: str, content: str, scor
     """
     texts: list[str] = []
     owners: list[tuple[int, ChosenDuty]] = []
-    for at, cand in enumerate(ranked[:_CLAUSES]):
-        for option in duty_options(cand.clause):
+    owning = 0
+    for at, cand in enumerate(ranked):
+        options = duty_options(cand.clause)
+        if not options:
+            continue  # a notice or a title ranked first names no unit: the next clauses may
+        owning += 1
+        if owning > _CLAUSES:
+            break
+        for option in options:
             # A marked clause is judged whole, as retrieval ranked it: one sentence of a neighbour's
             # list of aims must not outweigh the clause that is about the task.
             texts.append(option.text)

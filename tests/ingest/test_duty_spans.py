@@ -44,6 +44,8 @@ from policyqa.ingest.pipeline import parse_file
     # a regulation's sectors closed by 等部门, as the document writes them
     ("由卫生健康、市场监管、中医药等部门依法予以查处", Duty(responsible=("卫生健康", "市场监管", "中医药"))),
     ("教育、人力资源社会保障等部门按照各自职责做好相关工作", Duty(responsible=("教育", "人力资源社会保障"))),
+    # a bracket the name closes is part of it
+    ("县（区）卫生健康主管部门负责辖区内的监督检查", Duty(leads=("县（区）卫生健康主管部门",))),
 ])
 def test_segment_duty(segment, duty):
     assert segment_duty(segment) == duty
