@@ -51,6 +51,13 @@ _SEGMENTS = re.compile(r"[^，,：:]+")
 _FUNCTION_CHARS = re.compile(r"[由我将已对把被向在从为是的了]")
 # 职责是： / 负责以下工作： / 履行下列职责：— a heading whose children are its subject's duties.
 _DECLARES_DUTIES = re.compile(r"(?:职责|职能|任务|负责|履行|承担)[^。；;]{0,12}[：:]\s*$")
+# Quotation and title marks are never part of a name (市“三委两局”), nor an unbalanced bracket.
+_QUOTES = re.compile(r"[“”‘’\"'《》〈〉【】\[\]{}]")
+_DEBRIS = re.compile(r"[“”‘’\"'《》〈〉【】\[\]{}]|[（(][^）)]*$|^[^（(]*[）)]")
+# A collective name whose units follow in brackets: 市“三委两局”（A、B、C）.
+_COLLECTIVE_LIST = re.compile(r"(?<![\u4e00-\u9fff])(?P<name>[\u4e00-\u9fff“”]{0,3}“[^”]{1,8}”|(?:[省市区县]|有关|相关)"
+                              r"[\u4e00-\u9fff]{0,6}?(?:部门|单位))[（(](?P<items>[^（()）]{4,160})[）)]")
+_PLACE_ENDS = "区县市州旗镇乡"
 _DEFINED = re.compile(r"(?:是|为)[^，,。；;：:]*?的(?P<name>[\u4e00-\u9fff]{2,12})[，,]")
 
 
@@ -69,6 +76,12 @@ class RoleWords:
     list_joiners: tuple[str, ...]
     narrative_doc_types: frozenset[str]
     not_markers: tuple[str, ...]
+    not_unit_endings: tuple[str, ...]
+    never_in_names: tuple[str, ...]
+    strong_predicates: tuple[str, ...]
+    authority_markers: tuple[str, ...]
+    authority_verbs: tuple[str, ...]
+    sector_list: re.Pattern[str]    # 网信、发展改革、公安等部门
 
 
 @functools.lru_cache(maxsize=1)
@@ -90,7 +103,11 @@ def role_words() -> RoleWords:
         cooperating_verbs=longest_first("cooperating_verbs"),
         joint_verbs=longest_first("joint_verbs"), separate_remits=longest_first("separate_remits"),
         list_joiners=longest_first("list_joiners"), narrative_doc_types=frozenset(data["narrative_doc_types"]),
-        not_markers=longest_first("not_markers"))
+        not_markers=longest_first("not_markers"), not_unit_endings=longest_first("not_unit_endings"),
+        never_in_names=longest_first("never_in_names"), strong_predicates=longest_first("strong_predicates"),
+        authority_markers=longest_first("authority_markers"), authority_verbs=longest_first("authority_verbs"),
+        sector_list=re.compile(r"^((?:[\u4e00-\u9fff]{2,10}、)+[\u4e00-\u9fff]{2,10})(?:"
+                               + "|".join(map(re.escape, longest_first("sector_list_ends"))) + ")"))
 
 
 @dataclass(frozen=True, slots=True)
@@ -124,8 +141,11 @@ def assigns_duties(doc_type: str) -> bool:
     return doc_type not in role_words().narrative_doc_types
 
 
-def duty_spans(text: str) -> list[DutySpan]:
+def duty_spans(text: str, *, authorities: bool = False) -> list[DutySpan]:
     """The clause's duty spans, in reading order (see the module docstring).
+
+    ``authorities``: also read the unit a matter goes to (向A申报 / 报A批准) where a segment names no
+    subject or agent — what a who-question asks for, not a duty of that unit for the ledger.
 
     Example:
         >>> [(s.text, s.duty.leads) for s in duty_spans("数据提供部门负责采集安全。数据使用部门负责使用安全。")]
@@ -154,23 +174,113 @@ def duty_spans(text: str) -> list[DutySpan]:
                     lead_in.append(segment)
         if open_duty:
             spans.append(DutySpan("，".join(open_span), open_duty))
+        elif authorities:
+            # Only a sentence that gives no unit a duty is read for its authority: in A负责审核，并报B备案
+            # the duty is A's.
+            spans.extend(_authority_spans(sentence))
     return spans
 
 
-def segment_duty(segment: str) -> Duty:
-    """The units one comma-separated segment names: its agent (由A…) or its subject (A负责…)."""
+def _authority_spans(sentence: str) -> list[DutySpan]:
+    body = _NUMBER_HEAD.sub("", sentence.strip())
+    segments = [seg.strip(" \t\u3000\xa0") for part in _PARTS.findall(body) for seg in _SEGMENTS.findall(part)]
+    segments = [seg for seg in segments if seg]
+    for segment in segments:
+        duty = segment_duty(segment, authorities=True)
+        if duty:
+            return [DutySpan("，".join(segments), duty)]
+    return []
+
+
+def segment_duty(segment: str, *, authorities: bool = False) -> Duty:
+    """The units one comma-separated segment names: its agent (由A…), its subject (A负责…), a subject
+    inside it before a strong predicate (…即A牵头…) or, with ``authorities``, the unit a matter goes to."""
     words = role_words()
-    compact = "".join(_EXPLANATION.sub("", segment).split())
+    compact = _expand_collective_lists("".join(_EXPLANATION.sub("", segment).split()), words)
     for m in words.agent.finditer(compact):
         if not _is_marker_word(compact, m.start(), words):
             continue
+        sectors = _sector_list(compact[m.end():], words)
+        if sectors:
+            return Duty(responsible=sectors)
         names, rest = _names(compact[m.end():], allow_function_chars=True)
         if names and rest:
             return _with_predicate(names, rest, words)
+    sectors = _sector_list(compact, words)
+    if sectors:
+        return Duty(responsible=sectors)
     names, rest = _names(compact, allow_function_chars=False)
     if names and rest:
         return _with_predicate(names, rest, words)
+    inner = _inner_subject(compact, words)
+    if inner:
+        return inner
+    return _authority(compact, words) if authorities else Duty()
+
+
+def _sector_list(text: str, words: RoleWords) -> tuple[str, ...]:
+    """网信、发展改革、工业和信息化等部门: a regulation's sectors, each a unit as the document writes it."""
+    m = words.sector_list.match(text)
+    if not m or text.startswith(words.not_name_starts):
+        return ()
+    items = tuple(m[1].split("、"))
+    if any(_FUNCTION_CHARS.search(i) or i.startswith(words.not_name_starts) for i in items):
+        return ()
+    rest = text[m.end():]
+    return items if not rest or rest.startswith(words.predicate_starts + words.separate_remits) else ()
+
+
+def _inner_subject(text: str, words: RoleWords) -> Duty:
+    """A subject that does not open its segment but stands right before a strong predicate: “五牵头”即
+    省委政法委牵头… / 抓紧推进高新区牵头负责… (narrative sentences put their subject anywhere)."""
+    for at in sorted({m.start() for p in words.strong_predicates for m in re.finditer(re.escape(p), text)}):
+        if at == 0:
+            continue
+        # A name starts where a word does (抓紧/推进/高新区, not 紧推进高新区).
+        starts, pos = [], 0
+        for word in _words(text[:at]):
+            starts.append(pos)
+            pos += len(word)
+        starts += [i for i in range(at) if text.startswith(_LEVEL_STARTS, i)]  # 即市…: jieba joins 即市
+        found = []
+        for start in sorted(set(starts)):
+            if at - start > _MAX_NAME * 2 or text.startswith(words.not_name_starts, start):
+                continue
+            names, rest = _names(text[start:], allow_function_chars=False)
+            if names and rest and start + len(text[start:]) - len(rest) - text[:at].endswith("等") == at:
+                found.append((not text.startswith(_LEVEL_STARTS, start), start, names, rest))
+        if found:
+            # A name opening with its level (市商务委) over a longer one swallowing a noun (机制即市商务委).
+            _, _, names, rest = min(found)
+            return _with_predicate(names, rest, words)
     return Duty()
+
+
+def _authority(text: str, words: RoleWords) -> Duty:
+    """向海关申报 / 报国务院电信主管部门批准 / 通过A批准设立的: the unit the matter goes to."""
+    # 接入A的监测… / 接入A有关监测…: a linking word may stand between the authority and the matter.
+    follow = words.authority_verbs + tuple(link + v for link in ("的", "有关", "相关") for v in words.authority_verbs)
+    for marker in words.authority_markers:
+        at = text.find(marker)
+        while at >= 0:
+            if not _is_marker_word(text, at, words):
+                at = text.find(marker, at + 1)
+                continue
+            names, _ = _names(text[at + len(marker):], allow_function_chars=True, follow=follow)
+            if names:
+                return Duty(leads=names)
+            at = text.find(marker, at + 1)
+    return Duty()
+
+
+def _expand_collective_lists(text: str, words: RoleWords) -> str:
+    """市“三委两局”（市发展改革委、市经济信息化委、…）: the units in the brackets stand for the name."""
+    def expand(m: re.Match[str]) -> str:
+        items = m["items"].split("、")
+        if len(items) < 2 or not all(words.unit_suffix.search(i) and not _DEBRIS.search(i) for i in items):
+            return m[0]
+        return m["items"]
+    return _COLLECTIVE_LIST.sub(expand, text)
 
 
 def declared_duties(heading: str) -> Duty:
@@ -197,16 +307,19 @@ def _with_predicate(names: tuple[str, ...], rest: str, words: RoleWords) -> Duty
         # A、B配合 / C参与做好…; but 优化部门协同、市区联动 is a list of aims, not a unit that cooperates.
         after = rest[len(verb):]
         return Duty(cooperating=names) if not after or re.match(r"[\u4e00-\u9fff]", after) else Duty()
+    rest = rest.removeprefix("要").removeprefix("应当")
     for verb in words.joint_verbs:
         if rest.startswith(verb):
             partners, _ = _names(rest[len(verb):], allow_function_chars=False, need_predicate=False)
-            return Duty(leads=names, cooperating=partners) if partners else Duty()
+            # A会同有关方面…: the partners need not be named for A to lead.
+            return Duty(leads=names, cooperating=partners)
     if len(names) > 1 and any(w in rest[:12] for w in words.separate_remits):
         return Duty(responsible=names)
     return Duty(leads=names)
 
 
-def _names(text: str, *, allow_function_chars: bool, need_predicate: bool = True) -> tuple[tuple[str, ...], str]:
+def _names(text: str, *, allow_function_chars: bool, need_predicate: bool = True,
+           follow: tuple[str, ...] | None = None) -> tuple[tuple[str, ...], str]:
     """The unit names that open ``text`` (A、B和C) and the text after them; ``((), "")`` when it does
     not open with a unit name followed by a predicate (or, without ``need_predicate``, by anything)."""
     words = role_words()
@@ -214,7 +327,7 @@ def _names(text: str, *, allow_function_chars: bool, need_predicate: bool = True
     pos = 0
     while not text.startswith(words.not_name_starts, pos):
         end = _name_end(text, pos, words, allow_function_chars=allow_function_chars,
-                        need_predicate=need_predicate)
+                        need_predicate=need_predicate, follow=follow)
         if end < 0:
             break
         names.append(text[pos:end])
@@ -224,7 +337,7 @@ def _names(text: str, *, allow_function_chars: bool, need_predicate: bool = True
         if not joiner:
             break
         nxt = _name_end(text, pos + len(joiner), words, allow_function_chars=allow_function_chars,
-                        need_predicate=need_predicate)
+                        need_predicate=need_predicate, follow=follow)
         if nxt < 0:
             break  # 与企业对接: the joiner starts the predicate
         pos += len(joiner)
@@ -234,23 +347,62 @@ def _names(text: str, *, allow_function_chars: bool, need_predicate: bool = True
     return tuple(names), rest
 
 
-def _name_end(text: str, start: int, words: RoleWords, *, allow_function_chars: bool, need_predicate: bool) -> int:
+def _name_end(text: str, start: int, words: RoleWords, *, allow_function_chars: bool, need_predicate: bool,
+              follow: tuple[str, ...] | None = None) -> int:
     """The end of the shortest unit name at ``start`` that is followed by a list joiner or a predicate
-    (市政府办公室负责 → after 办公室, not after 市政府), or -1."""
+    (市政府办公室负责 → after 办公室, not after 市政府; or by one of ``follow``), or -1."""
     limit = min(len(text), start + _MAX_NAME)
-    for end in range(start + 3, limit + 1):
+    for end in range(start + 2, limit + 1):
         name = text[start:end]
-        if not words.unit_suffix.search(name):
+        if _QUOTES.search(name) or _closes_unopened(name) or any(w in name for w in words.never_in_names):
+            return -1
+        if name.count("（") + name.count("(") != name.count("）") + name.count(")"):
+            continue  # 县（ → 县（市）数据资源主管部门: a bracket inside a name closes later
+        if not _has_unit_ending(name, words):
             continue
         if not allow_function_chars and _FUNCTION_CHARS.search(name):
             return -1
         if not allow_function_chars and not _named_like_a_unit(name, words):
             continue
         after = text[end:]
+        if follow is not None:
+            if after.startswith(("、", "等")) or after.startswith(words.list_joiners) or after.startswith(follow):
+                return end
+            continue
+        if not need_predicate and after and _has_unit_ending(name + after[0], words):
+            continue  # 市级相关部|门: the name goes on
         if after.startswith(("、", "等")) or after.startswith(words.list_joiners) \
                 or after.startswith(words.predicate_starts) or not need_predicate:
             return end
     return -1
+
+
+def _closes_unopened(name: str) -> bool:
+    """市发展改革委）…: a bracket closed that the name never opened is debris of the text around it."""
+    depth = 0
+    for ch in name:
+        depth += ch in "（("
+        depth -= ch in "）)"
+        if depth < 0:
+            return True
+    return False
+
+
+def _has_unit_ending(name: str, words: RoleWords) -> bool:
+    """Ends like a unit (局, 部门, 领导 …) but not like a part or a group of people (内部, 干部), or is a
+    division's name (杨浦区)."""
+    if len(name) < 3 and not name.endswith("海关"):
+        return False
+    if name.endswith(words.not_unit_endings):
+        return False
+    if words.unit_suffix.search(name):
+        return True
+    if name[-1] not in _PLACE_ENDS:
+        return False
+    from policyqa.ingest.metadata.places import find_places
+
+    found = find_places(name)
+    return len(found) == 1 and found[0].start == 0 and found[0].end == len(name)
 
 
 def _named_like_a_unit(name: str, words: RoleWords) -> bool:
@@ -264,18 +416,41 @@ def _named_like_a_unit(name: str, words: RoleWords) -> bool:
     found = find_places(name[:6])
     if found and found[0].start == 0:
         return True
-    # …部门 / …中心 after a verb is a predicate's object (建成科创中心, 继续发挥政府), not a subject.
-    return bool(words.long_suffix.search(name)) and _first_word_tag(name) not in _NOT_NAME_TAGS
+    # …部门 / …中心 after a verb is a predicate's object (建成科创中心, 继续发挥政府), not a subject; so is
+    # a verb with an object before the suffix (打造科创中心), while 建设单位 / 使用部门 name a role.
+    tagged = _word_tags(name)
+    # A name jieba knows as one word (财政部, 海关总署) or a unit word itself (经开区) is a unit's.
+    if len(tagged) == 1 or words.long_suffix.fullmatch(name):
+        return True
+    # A one-character suffix (部, 委) ends a unit's name when the name is long: 工业和信息化部, 发展改革委.
+    if not words.long_suffix.search(name) and len(name) < 5:
+        return False
+    if not tagged or tagged[0][1] in _NOT_NAME_TAGS:
+        return False
+    first, tag = tagged[0]
+    rest = name[len(first):]
+    return not (tag in ("v", "vn") and words.long_suffix.search(rest) and not words.long_suffix.fullmatch(rest))
 
 
-def _first_word_tag(text: str) -> str:
+@functools.lru_cache(maxsize=4096)
+def _words(text: str) -> tuple[str, ...]:
+    import logging
+
+    import jieba
+
+    jieba.setLogLevel(logging.WARNING)
+    return tuple(jieba.cut(text))
+
+
+@functools.lru_cache(maxsize=4096)
+def _word_tags(text: str) -> tuple[tuple[str, str], ...]:
     import logging
 
     import jieba
     from jieba import posseg
 
     jieba.setLogLevel(logging.WARNING)
-    return next((w.flag for w in posseg.cut(text)), "")
+    return tuple((w.word, w.flag) for w in posseg.cut(text))
 
 
 def _is_marker_word(text: str, at: int, words: RoleWords) -> bool:

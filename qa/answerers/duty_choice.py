@@ -1,24 +1,34 @@
-"""Which of a clause's duties a who-question asks about: the units of the sentence that describes the task.
+"""Which duty a who-question asks about: the units of the sentence, among the retrieved clauses, that
+describes the task asked.
 
 A regulation's article often gives several units several duties in its sentences (数据提供部门负责…。
 数据使用部门负责…。); the clause's own units are all of them. A question about one duty is answered by the
 duty span (``ingest.duty_spans``) closest to it — by dense cosine and lexical coverage of the question's
 content together — and only that span's units are the answer. A clause whose units come from a marker
 （牵头单位：…） or from its heading names them for the whole clause: those stay.
+
+Spans are read here, at question time, in every document type: a work report's "市发改委作为牵头部门…" or a
+transcript's "市委金融办牵头召开…" answers a question about that task, though the ledger does not list such
+narrative sentences as the unit's tasks (``ingest.duty_spans.assigns_duties``). The unit a matter goes to
+(向海关申报 / 报A批准) is read too, for a sentence that gives no unit a duty.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+import functools
 from typing import Protocol
 
 import numpy as np
 
-from policyqa.ingest.duty_spans import duty_spans
+from policyqa.ingest.duty_spans import DutySpan, duty_spans
 from policyqa.ingest.normalize import to_search_form
 from policyqa.ingest.responsibility import extract_responsibility
 from policyqa.model import Clause
+from policyqa.qa.question.intent import asked_predicate
+from policyqa.qa.question.language import concepts
+from policyqa.qa.question.support import concept_coverage
 
 
 class _Scorer(Protocol):
@@ -27,6 +37,11 @@ class _Scorer(Protocol):
 
 class _Coverage(Protocol):
     def coverage(self, content: str, text: str) -> float: ...
+
+
+class _Ranked(Protocol):
+    clause: Clause
+    support: float
 
 
 @dataclass(frozen=True, slots=True)
@@ -43,26 +58,74 @@ def whole_clause(clause: Clause) -> ChosenDuty:
     return ChosenDuty(clause.leads, clause.cooperating, clause.responsible, clause.text)
 
 
-def choose_duty(clause: Clause, query: str, content: str, scorer: _Scorer, vocabulary: _Coverage | None, *,
-                english: bool = False) -> ChosenDuty:
-    """The units of ``clause`` that answer ``query``.
+# How much the clause's retrieval support counts beside its span's own evidence (as for fact sentences).
+_SUPPORT_WEIGHT = 0.3
+# The words around the question's 哪个部门 (申报查验, 批准设立) say which of several matters is asked.
+_MATTER_WEIGHT = 0.5
+# Clauses naming units, best supported first, whose spans compete for the answer.
+_CLAUSES = 5
 
-    Args:
-        clause: the clause chosen as the answer (it has units).
-        query: the question in search form; ``content`` its content words (``intent.content_text``).
-        scorer: sentence cosines (``SentenceScorer``); ``vocabulary``: lexical coverage (``Vocabulary``).
-        english: no lexical evidence across languages; the cosine alone decides.
+
+def duty_options(clause: Clause) -> list[ChosenDuty]:
+    """The ways ``clause`` can answer a who-question: its marked or declared units for the whole clause,
+    else one option per duty span its sentences give (read now, whatever the document's type)."""
+    marked, spans = _read(clause.text)
+    if marked:
+        return [whole_clause(clause)]
+    if spans:
+        return [ChosenDuty(s.duty.leads, tuple(u for u in s.duty.cooperating if u not in s.duty.leads),
+                           s.duty.responsible, s.text) for s in spans]
+    return [whole_clause(clause)] if clause.has_responsibility else []
+
+
+@functools.lru_cache(maxsize=2048)
+def _read(text: str) -> tuple[bool, tuple[DutySpan, ...]]:
+    """Whether a clause has a marker, and its duty spans: the same clauses come back question after question."""
+    if extract_responsibility(text):
+        return True, ()
+    return False, tuple(s for s in duty_spans(text, authorities=True) if s.duty)
+
+
+def choose_answer_duty(ranked: Sequence[_Ranked], query: str, content: str, scorer: _Scorer,
+                       vocabulary: _Coverage | None, *, english: bool = False) -> tuple[int, ChosenDuty] | None:
+    """The best answer among the duties of the best-supported clauses: (index in ``ranked``, duty).
+
+    Each option is judged by its own text (a span, or a whole marked clause): dense cosine plus
+    lexical coverage of the question's content, plus a share of its clause's support. ``None`` when no
+    clause names any unit.
     """
-    if extract_responsibility(clause.text):
-        return whole_clause(clause)
-    spans = [s for s in duty_spans(clause.text) if s.duty]
-    if len(spans) < 2 or len({s.duty for s in spans}) < 2:
-        return whole_clause(clause)
-    cosines = scorer.similarities(query, [s.text for s in spans])
+    texts: list[str] = []
+    owners: list[tuple[int, ChosenDuty]] = []
+    owning = 0
+    for at, cand in enumerate(ranked):
+        options = duty_options(cand.clause)
+        if not options:
+            continue  # a notice or a title ranked first names no unit: the next clauses may
+        owning += 1
+        if owning > _CLAUSES:
+            break
+        for option in options:
+            # A marked clause is judged whole, as retrieval ranked it: one sentence of a neighbour's
+            # list of aims must not outweigh the clause that is about the task.
+            texts.append(option.text)
+            owners.append((at, option))
+    if not texts:
+        return None
+    cosines = scorer.similarities(query, texts)
+    lexical_ok = not english and vocabulary is not None
+    matter = asked_predicate(query) if lexical_ok else ""
+    asked = concepts(query) if english else []
     scores = []
-    for span, cosine in zip(spans, cosines):
-        lexical = 0.0 if english or vocabulary is None or not content else vocabulary.coverage(content, to_search_form(span.text))
-        scores.append(float(cosine) + lexical)
-    best = spans[int(np.argmax(scores))]
-    return ChosenDuty(best.duty.leads, tuple(u for u in best.duty.cooperating if u not in best.duty.leads),
-                      best.duty.responsible, best.text)
+    for text, cosine, (at, _) in zip(texts, cosines, owners):
+        score = float(cosine) + _SUPPORT_WEIGHT * ranked[at].support
+        if lexical_ok and content:
+            search = to_search_form(text)
+            score += vocabulary.coverage(content, search)
+            if matter:
+                score += _MATTER_WEIGHT * vocabulary.coverage(matter, search)
+        elif english:
+            # An English question's lexical evidence is its glossary concepts' Chinese terms (监督 for
+            # supervision): across one clause's spans, cosines alone differ by less than their noise.
+            score += concept_coverage(asked, to_search_form(text))
+        scores.append(score)
+    return owners[int(np.argmax(scores))]

@@ -27,7 +27,7 @@ from policyqa.model import Clause
 from policyqa.ingest.normalize import to_search_form
 from policyqa.qa.answer import Answer, Citation
 from policyqa.qa.answerers.citations import cite, reference, sentences
-from policyqa.qa.answerers.duty_choice import choose_duty
+from policyqa.qa.answerers.duty_choice import choose_answer_duty
 from policyqa.qa.question.corpus_view import CorpusView, SentenceScorer
 from policyqa.qa.question.language import concepts
 from policyqa.qa.question.support import best_coverage, concept_coverage
@@ -315,14 +315,13 @@ class ExtractiveAnswerer:
     # --- answers --------------------------------------------------------------------------------
     def _responsibility(self, r: Retrieval, candidates: list[Candidate]) -> Answer:
         pool = self._with_children(r, candidates)
-        owners = [c for c in pool if c.clause.has_responsibility]
-        if not owners:
+        # The sentence, among the best clauses' duties, that describes the asked task.
+        chosen = choose_answer_duty(pool, r.query, r.analysis.content, self.dense, self.corpus.vocabulary,
+                                    english=r.analysis.english)
+        if chosen is None:
             return self._general(r, candidates, note="相关条款未写明责任单位。")
-        best = owners[0]
+        best, duty = pool[chosen[0]], chosen[1]
         c = best.clause
-        # Of a clause giving several units several duties, the sentence describing the asked task.
-        duty = choose_duty(c, r.query, r.analysis.content, self.dense, self.corpus.vocabulary,
-                           english=r.analysis.english)
         text = responsibility_sentence(duty.leads, duty.cooperating, english=r.analysis.english,
                                        source_text=duty.text, responsible=duty.responsible)
         cited = cite([(c, best.support)] + ([(best.via, 0.0)] if best.via else []))

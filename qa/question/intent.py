@@ -173,6 +173,23 @@ def names_duty(question: str) -> bool:
     return asks_for_tasks(question) and bool(_DUTY_STRONG.search(question))
 
 
+_CLAUSE_BREAK = re.compile(r"[，,。；;：:？?！!\s]")
+
+
+def asked_predicate(question: str) -> str:
+    """The content words a who-question puts right around its question for a unit: the matter or duty it
+    asks about (要向哪个部门申报查验 → 申报查验; 接受哪个部门的监测 → 监测; 由谁牵头联系调度 → 联系调度).
+
+    A clause may name several units for several matters; these words tell which matter is asked.
+    """
+    m = _ASKS_UNIT.search(question)
+    if not m:
+        return ""
+    after = content_text(_CLAUSE_BREAK.split(question[m.end():])[0][:6])
+    # 批准设立的出入口由哪个部门？— nothing after it: the words before it say the matter.
+    return after or content_text(_CLAUSE_BREAK.split(question[: m.start()])[-1][-6:])
+
+
 def question_figures(question: str) -> tuple[str, ...]:
     """The numbers a question states (e.g. 2025, 400), in order, without duplicates."""
     return tuple(dict.fromkeys(_FIGURE.findall(question)))

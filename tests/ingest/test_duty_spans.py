@@ -27,6 +27,25 @@ from policyqa.ingest.pipeline import parse_file
      Duty(responsible=("网信部门", "保密部门", "其他有关部门"))),
     ("各县区人民政府配合", Duty(cooperating=("各县区人民政府",))),
     ("经营主体负责自身安全", Duty(leads=("经营主体",))),  # 经营 is a word, not the marker 经
+    # 会同 partners the document does not name: the subject still leads
+    ("财政部会同有关方面抓紧研究配套政策", Duty(leads=("财政部",))),
+    # a ministry's name ends in 部; a modal word ends it (…部要会同…)
+    ("商务部、海关总署要会同有关部门完善监管措施", Duty(leads=("商务部", "海关总署"), cooperating=("有关部门",))),
+    # a division's own name is a unit
+    ("市教委、闵行区牵头组建区域教育联盟", Duty(leads=("市教委", "闵行区"))),
+    # a leader or an organ is a unit (…领导, …机关)
+    ("由分管副市长等市领导牵头协调", Duty(leads=("分管副市长等市领导",))),
+    ("区纪委监委机关牵头开展专项监督", Duty(leads=("区纪委监委机关",))),
+    # a subject inside a narrative segment, before 牵头 / 负责
+    ("“三个一”机制即市商务委牵头统筹外资招引", Duty(leads=("市商务委",))),
+    ("着力推动经开区牵头负责园区体制改革", Duty(leads=("经开区",))),
+    # a collective name whose units follow in brackets
+    ("经市“两委一局”（市发展改革委、市财政局、市国资委）审定", Duty(leads=("市发展改革委", "市财政局", "市国资委"))),
+    # a regulation's sectors closed by 等部门, as the document writes them
+    ("由卫生健康、市场监管、中医药等部门依法予以查处", Duty(responsible=("卫生健康", "市场监管", "中医药"))),
+    ("教育、人力资源社会保障等部门按照各自职责做好相关工作", Duty(responsible=("教育", "人力资源社会保障"))),
+    # a bracket the name closes is part of it
+    ("县（区）卫生健康主管部门负责辖区内的监督检查", Duty(leads=("县（区）卫生健康主管部门",))),
 ])
 def test_segment_duty(segment, duty):
     assert segment_duty(segment) == duty
@@ -37,7 +56,6 @@ def test_segment_duty(segment, duty):
     "全面落实省委、省政府有关工作要求",
     "北京市经济和信息化局有关情况",            # no predicate after the name
     "优化部门协同、市区联动工作模式",          # 协同 in a list of aims
-    "发展改革委会同有关方面认真贯彻落实",      # 会同 with no unit after it
     "自由贸易试验区管委会",                    # 由 inside 自由 is no agent
     "我们将会同相关部门持续扩大覆盖面",
     "着眼更好稳大局，做好工作",                # ends in 局, named like no unit
@@ -46,6 +64,36 @@ def test_segment_duty(segment, duty):
 ])
 def test_segments_that_name_no_duty(segment):
     assert not segment_duty(segment)
+
+
+@pytest.mark.parametrize("segment", [
+    "加快培育经营主体、搭建合作渠道",            # a verb and its object, not a unit
+    "持续壮大市场主体",
+    "打造一批科创中心",
+    "全部干部参加培训",                          # 部 ends no unit here
+    "由有权机关依法处理",                        # a competent authority, not a named unit
+])
+def test_ordinary_phrases_are_no_units(segment):
+    assert not segment_duty(segment)
+
+
+@pytest.mark.parametrize("segment, lead", [
+    ("申请人应当向市场监督管理部门申请登记", "市场监督管理部门"),
+    ("拟订的收费标准应当报省发展改革委审批", "省发展改革委"),
+    ("经营者应当通过省通信管理局批准设立的接入点接入", "省通信管理局"),
+    ("运营平台应当接受市网信办的监督检查", "市网信办"),
+])
+def test_the_authority_a_matter_goes_to(segment, lead):
+    # Read for who-questions only: an applicant's duty to report is not a task of the authority.
+    assert segment_duty(segment, authorities=True) == Duty(leads=(lead,))
+    assert not segment_duty(segment)
+
+
+def test_unit_names_hold_no_verb_or_quotation_debris():
+    for span in duty_spans("国家发展改革委、工业和信息化部要会同有关部门加强督促指导。市“四套班子”领导牵头联系重点企业。",
+                           authorities=True):
+        for unit in span.duty.leads + span.duty.cooperating + span.duty.responsible:
+            assert not any(ch in unit for ch in "“”（）要") and "会同" not in unit, unit
 
 
 def test_each_sentence_keeps_its_own_units():
