@@ -159,6 +159,15 @@ def unit_tasks_answer(ledger: Ledger, r: Retrieval) -> Answer | None:
     if mention is None:
         return text_tasks_answer(ledger, r, role)
     english = r.analysis.english
+    if not english and names_duty(r.query):
+        # The question may name a more specific unit than the ledger's form inside it (国务院市场监管部门
+        # holds 市场监管部门, which another clause's sector list made a ledger unit): the clauses naming the
+        # whole name are its tasks, not the shorter unit's.
+        longer = question_unit(r.query, scope_clauses(ledger, r.doc_ids))
+        if len(longer) > len(mention.written) and mention.written in longer:
+            named = text_tasks_answer(ledger, r, role, name=longer)
+            if named is not None:
+                return named
     flags = (mention.note,) if mention.note else ()
     if not mention.units:
         where = "、".join(u.label for u in mention.elsewhere)
