@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Any, Sequence
 
 import numpy as np
 
+from policyqa.index.embedders import E5_NAMES
 from policyqa.index.hybrid import Filters, Hit
 from policyqa.model import Clause
 from policyqa.ingest.normalize import to_search_form
@@ -42,19 +43,25 @@ log = logging.getLogger(__name__)
 _YEAR_DEPTH = 3  # how many times k a question naming a year retrieves before its years reorder them
 
 
+def default_config(embedder_name: str) -> QAConfig:
+    """The answering thresholds for an index's embedder: calibrated ones for the bundled e5-small (any
+    engine of it), words-only evidence for another model (``QAConfig.words_only``)."""
+    return QAConfig() if embedder_name in E5_NAMES else QAConfig().words_only()
+
+
 class QAEngine:
     """Ask, search, compare and list a unit's tasks over one ``ClauseIndex``.
 
     Args:
         index: A ``ClauseIndex`` (``index.clause_index``).
         settings: Runtime settings; the LLM settings are used by ``ask(..., llm=True)``.
-        config: Answering thresholds (defaults calibrated on the seed test set).
+        config: Answering thresholds (default: ``default_config`` of the index's embedder).
     """
 
     def __init__(self, index: Any, settings: Settings | None = None, *, config: QAConfig | None = None) -> None:
         self.index = index
         self.settings = settings or Settings()
-        self.config = config or QAConfig()
+        self.config = config or default_config(getattr(index.embedder, "name", ""))
         self._dense = SentenceScorer(index.embedder, cache_path=getattr(index, "cache_path", None),
                                   query_vector=getattr(index, "query_vector", None))
         self._view: CorpusView | None = None

@@ -84,6 +84,7 @@ class QAConfig:
             in 0.50–0.82: 0.64 at w = 0.5 abstains on 20 of the 28 for 2 of the 74 (three more have
             no figure sentence in the unit asked at all).
         coverage_weight: weight of lexical coverage against the dense cosine when ranking.
+        min_words_evidence: ``words_only``'s least subject coverage of the best sentence (and of a figure's).
         child_factor: how much a heading's child inherits of the heading's retrieval score.
         k: hits retrieved per question.
     """
@@ -99,6 +100,17 @@ class QAConfig:
     coverage_weight: float = 0.5
     child_factor: float = 0.9
     k: int = 12
+    min_words_evidence: float = 0.4
+
+    def words_only(self) -> QAConfig:
+        """The thresholds for an embedder whose cosines are not on multilingual-e5-small's scale (a
+        sentence-transformers model, the hash embedder): every cosine threshold above was calibrated on
+        e5-small, where unrelated texts already score 0.75–0.8, so another model's cosines would make it
+        abstain on everything or nothing. Evidence is then the sentence's share of the subject alone, at
+        ``min_words_evidence`` (not calibrated: an eval on that model's index is the way to set it), and an
+        English question's missing concept is not rescued by a cosine."""
+        return replace(self, evidence_cosine_weight=0.0, figure_cosine_weight=0.0, min_cosine_missing_en=1.01,
+                       min_evidence=self.min_words_evidence, min_figure_support=self.min_words_evidence)
 
 
 @dataclass(frozen=True)
@@ -493,7 +505,15 @@ def is_bare_heading(clause: Clause) -> bool:
     the sentences that paragraph states."""
     if clause.kind == "preamble":
         return True
-    return clause.kind == "heading" and not any(len(s) >= 12 for s in sentences(body_text(clause)))
+    if clause.kind != "heading" or _assigns_units(clause):
+        return False
+    return not any(len(s) >= 12 for s in sentences(body_text(clause)))
+
+
+def _assigns_units(clause: Clause) -> bool:
+    """A heading that names its own units (一、建设数据交易平台。（A牵头，B配合）) is a task: its title
+    line states what the units do."""
+    return clause.has_responsibility
 
 
 def body_text(clause: Clause) -> str:
@@ -501,7 +521,7 @@ def body_text(clause: Clause) -> str:
     other clause's whole text. A "heading" whose first line is itself a paragraph (a section's
     unnumbered paragraph the parser filed under the section: 全市经济社会发展的主要预期目标是：…) states
     that line too: a title line is short and ends without a sentence's punctuation."""
-    if clause.kind != "heading":
+    if clause.kind != "heading" or _assigns_units(clause):
         return clause.text
     first, _, rest = clause.text.strip().partition("\n")
     if len(first) > _TITLE_LINE or re.search(r"[。；;]", first.rstrip("。；;")):

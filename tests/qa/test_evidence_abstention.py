@@ -108,3 +108,37 @@ def test_a_paragraph_filed_as_a_heading_is_not_a_bare_heading() -> None:
     assert is_bare_heading(heading("二、2024年主要目标任务"))
     titled = heading("二、2024年主要目标任务\n今年经济社会发展的主要预期目标是：地区生产总值增长6%左右。")
     assert body_text(titled).startswith("今年")
+
+
+def test_a_heading_naming_its_units_is_a_task_not_a_bare_heading() -> None:
+    from policyqa.model import Clause
+    from policyqa.qa.answerers.extractive import body_text, is_bare_heading
+
+    text = "一、建设数据交易平台。（市数据资源局牵头，市财政局配合）"
+    task = Clause(doc_id="d", numbering=("一",), path=("一",), text=text, search_text=text, start=0, end=len(text),
+                  doc_title="某市工作方案", kind="heading", leads=("市数据资源局",), cooperating=("市财政局",))
+    assert not is_bare_heading(task) and body_text(task) == text
+
+
+@pytest.fixture(scope="module")
+def hashed(tmp_path_factory):  # noqa: ANN001, ANN201 - QAEngine
+    """The same two reports under the hash embedder, whose cosines are not on e5-small's scale."""
+    from policyqa.index.clause_index import ClauseIndex
+    from policyqa.index.embedders import HashEmbedder
+    from policyqa.ingest.pipeline import ingest_paths
+    from policyqa.qa.engine import QAEngine
+
+    folder = tmp_path_factory.mktemp("two-reports-hashed")
+    (folder / "luoyang.txt").write_text(LUOYANG, encoding="utf-8")
+    (folder / "kaifeng.txt").write_text(KAIFENG, encoding="utf-8")
+    index = ClauseIndex.open(tmp_path_factory.mktemp("hashed-index") / "index", HashEmbedder(), create=True)
+    index.add(ingest_paths([folder]).parsed, progress=False)
+    yield QAEngine(index)
+    index.close()
+
+
+def test_another_embedders_evidence_is_weighed_by_words_alone(hashed) -> None:  # noqa: ANN001
+    assert hashed.config.evidence_cosine_weight == 0.0
+    answer = hashed.ask("洛阳对植物蛋白、细胞培养肉这类新式食物的研发有什么安排？")
+    assert not answer.abstained and "细胞培养肉" in answer.citations[0].clause.text
+    assert hashed.ask("洛阳对引进的博士人才给多少安家补贴？").abstained
