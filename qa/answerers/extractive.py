@@ -505,15 +505,11 @@ def is_bare_heading(clause: Clause) -> bool:
     the sentences that paragraph states."""
     if clause.kind == "preamble":
         return True
-    if clause.kind != "heading" or _assigns_units(clause):
+    # A heading naming its own units (一、建设数据交易平台。（A牵头，B配合）) is a task: its title line
+    # states what the units do.
+    if clause.kind != "heading" or clause.has_responsibility:
         return False
     return not any(len(s) >= 12 for s in sentences(body_text(clause)))
-
-
-def _assigns_units(clause: Clause) -> bool:
-    """A heading that names its own units (一、建设数据交易平台。（A牵头，B配合）) is a task: its title
-    line states what the units do."""
-    return clause.has_responsibility
 
 
 def body_text(clause: Clause) -> str:
@@ -521,7 +517,7 @@ def body_text(clause: Clause) -> str:
     other clause's whole text. A "heading" whose first line is itself a paragraph (a section's
     unnumbered paragraph the parser filed under the section: 全市经济社会发展的主要预期目标是：…) states
     that line too: a title line is short and ends without a sentence's punctuation."""
-    if clause.kind != "heading" or _assigns_units(clause):
+    if clause.kind != "heading" or clause.has_responsibility:  # a task, as in ``is_bare_heading``
         return clause.text
     first, _, rest = clause.text.strip().partition("\n")
     if len(first) > _TITLE_LINE or re.search(r"[。；;]", first.rstrip("。；;")):
