@@ -251,10 +251,12 @@ def _is_failure(name: str, value: float) -> bool:
 def _failure_row(system: str, case: TestCase, r: QuestionResult, failed: list[str]) -> dict[str, Any]:
     expected: dict[str, Any] = {"answer": case.answer, "gold_docs": list(case.gold_docs),
                                 "gold_clauses": list(case.gold_clauses)}
-    for name in ("leads", "cooperating", "responsible", "answer_contains", "expected_docs", "unit", "role",
-                 "gold_tasks"):
+    for name in ("leads", "cooperating", "responsible", "answer_contains", "expected_docs", "gold_tasks"):
         if getattr(case, name):
             expected[name] = list(getattr(case, name))
+    for name in ("unit", "role"):  # strings: list() would spell them out character by character
+        if getattr(case, name):
+            expected[name] = getattr(case, name)
     got: dict[str, Any] = {"answer": r.answer_text[:400], "abstained": r.abstained,
                            "leads": list(r.leads), "cooperating": list(r.cooperating),
                            "responsible": list(r.responsible), "cited_docs": list(dict.fromkeys(p.doc_id for p in r.cited))[:5],
@@ -279,6 +281,8 @@ def write_failures(rows: list[dict[str, Any]], directory: Path) -> None:
                   "", f"- question: {row['question']}", f"- expected: {exp['answer']}"]
         if "leads" in exp:
             lines.append(f"- expected units: leads {exp['leads']}, cooperating {exp.get('cooperating', [])}")
+        if "unit" in exp:
+            lines.append(f"- expected tasks of {exp['unit']} ({exp.get('role', 'any')}): {exp.get('gold_tasks', [])}")
         lines += [f"- got: {'(abstained) ' if got['abstained'] else ''}{got['answer'][:200]}",
                   f"- got units: leads {got['leads']}, cooperating {got['cooperating']}",
                   f"- first citation: {got['first_citation'][:120]}", ""]

@@ -99,3 +99,20 @@ def test_extra_files_parse_and_map_to_doc_ids(extra_dir: Path) -> None:
     mapped = with_doc_ids(cases, parsed)
     ids = {p.document.doc_id for p in parsed}
     assert all(set(c.gold_docs) <= ids for c in mapped)
+
+
+def test_failure_rows_keep_a_unit_tasks_question_unit_and_role_whole(tmp_path: Path) -> None:
+    from policyqa.eval.runner import EvalReport, QuestionResult, write_failures
+    from policyqa.eval.testset import TestCase
+
+    case = TestCase(id="t-1", question="市财政局负责哪些任务？", intent="unit_tasks", lang="zh", answer="两项",
+                    unit="市财政局", role="lead", gold_tasks=("统筹资金", "绩效评价"))
+    result = QuestionResult(case_id="t-1", system="policyqa", retrieved=(), answer_text="", abstained=True,
+                            leads=(), cooperating=(), cited=(), latency_ms=1.0,
+                            scores={"task_recall": 0.0, "task_precision": 0.0})
+    report = EvalReport("t", [case], {}, {}, {"policyqa": [result]})
+    [row] = report.failures()
+    assert row["expected"]["unit"] == "市财政局" and row["expected"]["role"] == "lead"
+    assert row["expected"]["gold_tasks"] == ["统筹资金", "绩效评价"]
+    write_failures([row], tmp_path)
+    assert "expected tasks of 市财政局 (lead): ['统筹资金', '绩效评价']" in (tmp_path / "failures.md").read_text("utf-8")
