@@ -120,6 +120,7 @@ def test_a_set_mixing_dev_and_heldout_questions_is_refused(tmp_path: Path) -> No
 def test_bundled_sets_declare_their_kind() -> None:
     from policyqa.eval.testset import testset_kind
 
-    assert {n: testset_kind(load_testset(n)) for n in ("seed", "extra_responsibility", "extra_facts", "extra_mixed", "extra_mixed2", "heldout")} \
+    assert {n: testset_kind(load_testset(n)) for n in ("seed", "extra_responsibility", "extra_facts", "extra_mixed", "extra_mixed2",
+                                                      "extra_reports", "heldout")} \
         == {"seed": "dev", "extra_responsibility": "dev", "extra_facts": "dev", "extra_mixed": "dev", "extra_mixed2": "dev",
-            "heldout": "heldout"}
+            "extra_reports": "dev", "heldout": "heldout"}
