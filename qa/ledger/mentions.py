@@ -78,8 +78,11 @@ def question_unit(question: str, clauses: Iterable[Clause]) -> str:
                 continue  # 数字政府指标: the suffix opens a longer noun, no unit is named
             for start in range(max(0, end - _MAX_NAME), end - 1):
                 name = run[start:end]
+                ending = suffix.search(name)
+                if ending is None:
+                    continue  # the run starts inside the suffix (员会 of 委员会): no name
                 # A suffix alone (政府, 部门) is a unit only where it names one by itself (海关).
-                whole_suffix = suffix.search(name).start() == 0
+                whole_suffix = ending.start() == 0
                 if name not in _GENERIC and not _opens_like_predicate(name) and (not whole_suffix or name in _SELF_NAMED):
                     candidates.add(name)
     if not candidates:

@@ -192,3 +192,9 @@ def test_a_place_without_the_topic_in_the_asked_year_shows_its_other_report(ment
     shown = {row.doc_title: row for row in comparison.rows if row.clauses}
     assert any("以旧换新带动消费超过60亿元" in c.text for row in shown.values() for c, _ in row.clauses)
     assert "芜湖市2024年政府工作报告" in shown
+
+
+def test_a_question_naming_a_unit_with_a_long_suffix_is_read_whole():
+    # 委员会: the runs that start inside the suffix (员会) name nothing and must not break the search.
+    clauses = [_clause("一", "市人民代表大会常务委员会负责监督检查。")]
+    assert question_unit("市人民代表大会常务委员会负责哪些任务？", clauses) == "市人民代表大会常务委员会"
