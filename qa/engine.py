@@ -31,6 +31,7 @@ from policyqa.qa.question.intent import QuestionAnalysis, analyse, asks_for_task
 from policyqa.qa.question.language import concepts, english_places, is_english, search_query
 from policyqa.qa.question.places import PlaceMatch
 from policyqa.qa.question.shorthand import spelled_out
+from policyqa.qa.question.modality import asked_modality
 from policyqa.qa.question.years import about_other_years, years_in
 from policyqa.settings import Settings
 from policyqa.qa.question.intent import detect_intent, listed_places
@@ -151,7 +152,11 @@ class QAEngine:
         resolve = corpus.gazetteer.documents_each if analysis.intent == "compare" else corpus.gazetteer.documents_for
         doc_ids = resolve(places)
         if analysis.intent != "compare":
-            doc_ids = self._of_asked_years(doc_ids, years_in(query))
+            asked = years_in(query)
+            if asked_modality(query, english=analysis.english) == "outcome":
+                # A year's results are reported the next year (2025年报告: 一、2024年工作回顾).
+                asked = asked | {year + 1 for year in asked}
+            doc_ids = self._of_asked_years(doc_ids, asked)
         problem = ""
         missing: list[str] = []
         if places.unknown:

@@ -30,6 +30,7 @@ from policyqa.qa.answerers.citations import cite, reference, sentences
 from policyqa.qa.answerers.duty_choice import choose_answer_duty
 from policyqa.qa.question.corpus_view import CorpusView, SentenceScorer
 from policyqa.qa.question.language import concepts
+from policyqa.qa.question.modality import asked_modality, states_target
 from policyqa.qa.question.support import best_coverage, concept_coverage
 from policyqa.qa.question.years import about_other_years, section_years, years_in
 from policyqa.qa.question.intent import QuestionAnalysis
@@ -47,6 +48,9 @@ _SENTENCE_FINAL = re.compile(r"[。；;！？!?]$")
 _CITED_TITLE = re.compile(r"《[^《》]*》")
 _TITLE_LINE = 40  # characters of the longest section title line (一、2024年工作回顾)
 _LONG_CLAUSE = 300  # characters a general answer quotes whole (see ``_quote``)
+# What a target question adds to a target sentence's score: less than the spread between a sentence on
+# the measure asked and one on another measure (coverage and cosine differ by 0.2 and more).
+_TARGET_PREFERENCE = 0.1
 # 多少万元 / 几家 / 多少个工作日: the measure word after the question word is the unit of the answer.
 _ASKED_UNIT = re.compile(r"(?:多少|几)[万亿千百]?(万元|亿元|元|家|个工作日|工作日|天|年|件|所|张|名|人次|公里|平方米|亩|吨|户"
                          r"|辆|台|套|座|床|位|人)")
@@ -149,10 +153,11 @@ class SentenceEvidence:
     cosine: float
     coverage: float                   # share of the question's content the sentence holds (ranking)
     subject: float                    # share of its subject, ordinary wording aside (support)
+    preference: float = 0.0           # what the question's wording asks of it beyond its content
 
     @property
     def score(self) -> float:
-        return self.coverage + self.cosine + 0.3 * self.candidate.support
+        return self.coverage + self.cosine + 0.3 * self.candidate.support + self.preference
 
 
 @dataclass(frozen=True)
@@ -422,8 +427,15 @@ class ExtractiveAnswerer:
             # not answer a question about this one). English questions have only their glossary terms as lexical
             # evidence, too few to judge a sentence by: their figure sentences are ranked, not vetted.
             scored = stating if r.analysis.english else [e for e in stating if self.figure_supported(e)]
+            modality = asked_modality(r.query, english=r.analysis.english)
+            if modality == "outcome":
+                # 实际完成了多少: a target (不少于26万人) is no result, whatever its words share.
+                scored = [e for e in scored if not states_target(e.sentence)]
             if not scored:
                 return None
+            if modality == "target":
+                # 目标是多少: of sentences alike, the one stating a target (…左右 / 力争…) answers.
+                scored = [replace(e, preference=_TARGET_PREFERENCE * states_target(e.sentence)) for e in scored]
         scored.sort(key=lambda e: -e.score)
         best = scored[:1]
         # A second sentence only when it is nearly as good: two-part questions (多少…多长时间).

@@ -99,11 +99,26 @@ class Vocabulary:
 
     def subject_coverage(self, content: str, text: str) -> float:
         """``coverage`` where a word of ordinary language the text lacks does not count (名称, 情况 …):
-        a document need not use the question's wording, only hold its subject."""
-        absent = [w for w in common_words(content) if w not in text]
+        a document need not use the question's wording, only hold its subject.
+
+        A common word that modifies the word after it, as the corpus writes them together, is part of
+        the subject (城镇调查失业率: 城镇 and 调查 say which rate): Chinese compounds put the head last, and
+        only a head of ordinary language (…目标, …情况) is wording."""
+        absent = [w for w in common_words(content) if w not in text and not self._modifies(w, content)]
         for word in sorted(absent, key=len, reverse=True):
             content = content.replace(word, " ")
         return self.coverage(content, text) if content.strip() else 1.0
+
+    def _modifies(self, word: str, content: str) -> bool:
+        """``word`` stands right before two more Han characters of ``content`` and the corpus holds the
+        four together (城镇调查, 调查失业): it is a modifier inside a term, not question wording."""
+        at = content.find(word)
+        while at >= 0:
+            after = content[at + len(word): at + len(word) + 2]
+            if len(after) == 2 and _HAN_RUN.fullmatch(after) and self.contains(word + after):
+                return True
+            at = content.find(word, at + 1)
+        return False
 
     def coverage(self, content: str | set[str], text: str) -> float:
         """IDF-weighted share of the content's bigrams found in ``text`` (0 when none)."""
