@@ -266,8 +266,10 @@ def _authority(text: str, words: RoleWords) -> Duty:
             if not _is_marker_word(text, at, words):
                 at = text.find(marker, at + 1)
                 continue
-            names, _ = _names(text[at + len(marker):], allow_function_chars=True, follow=follow)
-            if names:
+            names, rest = _names(text[at + len(marker):], allow_function_chars=True, follow=follow)
+            # The whole list must be followed by the matter: in 向各位老领导、老同志…表示感谢 the list
+            # runs on past the names and no matter goes to them.
+            if names and rest.startswith(follow):
                 return Duty(leads=names)
             at = text.find(marker, at + 1)
     return Duty()

@@ -60,7 +60,13 @@ _WHICH = re.compile(r"哪些|哪几|有哪|何种|何项|什么(?:工作|任务|
 _DUTY_STRONG = re.compile(r"负责|牵头|承担|参与|参加|配合|协助|协同|会同|主管|职责|职能|分工|任务|[管办]哪些|要管|涉及|条款"
                           r"|哪几条|哪些条|\b(?:lead|leads|led|responsible|charge|handle|handles|participate|cooperate"
                           r"|tasks?|duties|approve|regulate|oversee|supervise)\b", re.IGNORECASE)
+# The kinds of body a who-question may ask for besides a department: work reports give tasks to districts
+# and counties, parks, enterprises, task forces (哪个区 / 哪家企业 / 什么专班 / 哪一级领导).
+_AGENT_KINDS = (r"(?:部门|单位|机构|机关|县区|区县|园区|开发区|新区|区|县|企业|车企|公司|集团|学校|高校|团队|专班|领导"
+                r"|板块|组织|主体)")
+_WHICH_AGENT = rf"(?:哪|什么)(?:一|几)?(?:个|家|级|片|所|类)?{_AGENT_KINDS}"
 _ASKS_UNIT = re.compile(r"谁|由何|哪个?(?:一个|几个)?(?:部门|单位|机构|机关)|哪些(?:部门|单位|机构|机关)|哪几个?(?:部门|单位)"
+                        rf"|{_WHICH_AGENT}"
                         r"|哪几?家|(?:单位|部门|机构|机关)(?:有|是|为)?(?:哪些|哪几个?|哪个|谁)"
                         r"|\bwho\b|\bwhich (?:\w+ ){0,2}(?:department|agency|agencies|unit|units|office|bureau|body|bodies)",
                         re.IGNORECASE)
@@ -70,7 +76,9 @@ _NOT_RESPONSIBILITY = re.compile(_TASKS_OF_UNIT.pattern + r"|负责同志|负责
 _RESPONSIBILITY = re.compile(
     r"谁|由何|哪个?(?:一个|几个)?(?:部门|单位|机构|机关)|哪些(?:部门|单位|机构|机关)|哪几个?(?:部门|单位)"
     r"|责任单位|牵头单位|牵头部门|配合单位|责任部门|主管部门|负责单位|负责部门|牵头|负责"
-    r"|\bwho\b|\bwhich (?:department|agency|agencies|unit|units|office|bureau|body|bodies|organi[sz]ation)"
+    rf"|{_WHICH_AGENT}"
+    r"|\bwho\b|\bwhich (?:department|agency|agencies|unit|units|office|bureau|body|bodies|organi[sz]ation"
+    r"|county|counties|district|districts|enterprise|enterprises|company|companies|firm|firms|team|park|zone)"
     r"|\bresponsib|\bin charge\b|\blead(?:s|ing)?\b|\bled by\b",
     re.IGNORECASE,
 )
