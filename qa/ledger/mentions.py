@@ -85,10 +85,13 @@ def question_unit(question: str, clauses: Iterable[Clause]) -> str:
                 whole_suffix = ending.start() == 0
                 if name not in _GENERIC and not _opens_like_predicate(name) and (not whole_suffix or name in _SELF_NAMED):
                     candidates.add(name)
-    if not candidates:
-        return ""
     texts = [c.search_text for c in clauses]
     whole = "\n".join(texts)
+    if not any(n in whole for n in candidates):
+        # A work report gives tasks to its counties and districts by name (支持松滋市创建…, 房县创建…).
+        candidates |= _division_names(question)
+    if not candidates:
+        return ""
     literal = [n for n in candidates if n in whole]
     best = max(literal, key=len, default="")
     # A list item (网信…等部门) is looked for only among names longer than the best literal one.
@@ -99,8 +102,26 @@ def question_unit(question: str, clauses: Iterable[Clause]) -> str:
 
 
 # What follows a unit in a question about its duties besides a predicate (省委信访局牵头… / 海关要管…):
-# 网信部门的职责 / 市科委有哪些任务 / 海关都管哪些.
-_AFTER_NAME = ("的", "有", "涉及", "管", "哪", "都", "还", "所", "名")
+# 网信部门的职责 / 市科委有哪些任务 / 海关都管哪些 / 济宁经开区今年负责….
+_AFTER_NAME = ("的", "有", "涉及", "管", "哪", "都", "还", "所", "名", "今年", "明年", "年内", "将", "也", "来")
+_PLACE_ENDS = "区县市州旗"
+
+
+def _division_names(question: str) -> set[str]:
+    """Names of divisions (counties, districts, county-level cities) in the question, each followed by
+    what follows a unit asked about (``_ends_name``)."""
+    from policyqa.ingest.metadata.places import find_places
+
+    found: set[str] = set()
+    for run in _HAN_RUN.findall(to_search_form(question)):
+        for end in range(2, len(run) + 1):
+            if run[end - 1] not in _PLACE_ENDS or (end < len(run) and not _ends_name(run[end:])):
+                continue
+            for start in range(max(0, end - 8), end - 1):
+                places = find_places(run[start:end])
+                if len(places) == 1 and places[0].start == 0 and places[0].end == end - start:
+                    found.add(run[start:end])
+    return found
 
 
 def _ends_name(rest: str) -> bool:

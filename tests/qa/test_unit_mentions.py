@@ -198,3 +198,12 @@ def test_a_question_naming_a_unit_with_a_long_suffix_is_read_whole():
     # 委员会: the runs that start inside the suffix (员会) name nothing and must not break the search.
     clauses = [_clause("一", "市人民代表大会常务委员会负责监督检查。")]
     assert question_unit("市人民代表大会常务委员会负责哪些任务？", clauses) == "市人民代表大会常务委员会"
+
+
+def test_a_question_may_name_a_county_level_city_or_a_zone_as_the_unit():
+    clauses = [_clause("一", "支持松滋市创建全国“四好农村路”示范县。"), _clause("二", "支持济宁经开区发展医疗装备产业。")]
+    assert question_unit("荆州松滋市牵头的任务有哪些？", clauses) == "松滋市"
+    # A time word between the unit and its duty (今年负责) still ends the name.
+    assert question_unit("济宁经开区今年负责哪些任务？", clauses) == "济宁经开区"
+    # A place the clauses never name is no unit of theirs.
+    assert question_unit("荆州江陵县牵头的任务有哪些？", clauses) == ""
