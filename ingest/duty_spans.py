@@ -158,11 +158,7 @@ def duty_spans(text: str, *, authorities: bool = False) -> list[DutySpan]:
         open_duty = Duty()
         lead_in: list[str] = []        # segments before the sentence's first duty (涉及联合共建的，…)
         for part in _PARTS.findall(_NUMBER_HEAD.sub("", sentence.strip())):
-            for segment in _SEGMENTS.findall(part):
-                segment = segment.strip(" \t\u3000\xa0")
-                if not segment:
-                    continue
-                duty = segment_duty(segment)
+            for segment, duty in _read_segments(_SEGMENTS.findall(part)):
                 if duty:
                     if open_duty:
                         spans.append(DutySpan("，".join(open_span), open_duty))
@@ -179,6 +175,28 @@ def duty_spans(text: str, *, authorities: bool = False) -> list[DutySpan]:
             # the duty is A's.
             spans.extend(_authority_spans(sentence))
     return spans
+
+
+def _read_segments(segments: list[str]) -> list[tuple[str, Duty]]:
+    """Each segment with its duty; a segment naming no unit as a whole but listing subjects with their
+    tasks (支持咸安区推进老旧小区改造、嘉鱼县加强县域养老服务体系建设) is read item by item, each item
+    its own segment: a work report gives its counties their tasks in one list."""
+    out: list[tuple[str, Duty]] = []
+    words = role_words()
+    for segment in segments:
+        segment = segment.strip(" \t\u3000\xa0")
+        if not segment:
+            continue
+        duty = segment_duty(segment)
+        items = segment.split("、") if not duty and "、" in segment else []
+        # The list's opening verb (支持 / 推动 …) governs every item; the first item is read without it.
+        opening = next((w for w in words.not_name_starts if items and items[0].startswith(w)), "")
+        read = [segment_duty(item.removeprefix(opening) if i == 0 else item) for i, item in enumerate(items)]
+        if sum(map(bool, read)) >= 2:
+            out.extend(zip(items, read))
+        else:
+            out.append((segment, duty))
+    return out
 
 
 def _authority_spans(sentence: str) -> list[DutySpan]:
