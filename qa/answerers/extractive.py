@@ -415,7 +415,7 @@ class ExtractiveAnswerer:
         cos = self.dense.similarities(r.query, [s for s, _ in pool])
         vocab = self.corpus.vocabulary
         scored = [SentenceEvidence(s, cand, float(c),
-                                   0.0 if r.analysis.english else vocab.coverage(r.analysis.content, s),
+                                   0.0 if r.analysis.english else vocab.coverage(r.analysis.content, to_search_form(s)),
                                    self._sentence_coverage(r, s, cand.clause.doc_title))
                   for (s, cand), c in zip(pool, cos)]
         if _QUANTITY_CUES.search(r.query):
@@ -433,8 +433,10 @@ class ExtractiveAnswerer:
                 scored = [e for e in scored if not states_target(e.sentence)]
             if not scored:
                 return None
-            if modality == "target":
-                # 目标是多少: of sentences alike, the one stating a target (…左右 / 力争…) answers.
+            if modality == "target" and not r.analysis.english:
+                # 目标是多少: of sentences alike, the one stating a target (…左右 / 力争…) answers. Not
+                # across languages: an English question's sentences are ranked by cosine alone, whose
+                # spread is less than the preference.
                 scored = [replace(e, preference=_TARGET_PREFERENCE * states_target(e.sentence)) for e in scored]
         scored.sort(key=lambda e: -e.score)
         best = scored[:1]

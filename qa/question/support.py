@@ -110,8 +110,11 @@ class Vocabulary:
         return self.coverage(content, text) if content.strip() else 1.0
 
     def _modifies(self, word: str, content: str) -> bool:
-        """``word`` stands right before two more Han characters of ``content`` and the corpus holds the
-        four together (城镇调查, 调查失业): it is a modifier inside a term, not question wording."""
+        """``word``, a noun, stands right before two more Han characters of ``content`` and the corpus
+        holds them together (城镇调查, 调查失业): it is a modifier inside a term, not question wording.
+        Time words (今年新增) and verbs say when or how, not which thing."""
+        if not _is_noun(word):
+            return False
         at = content.find(word)
         while at >= 0:
             after = content[at + len(word): at + len(word) + 2]
@@ -143,6 +146,14 @@ def is_common_word(word: str) -> bool:
     import jieba
 
     return jieba.dt.FREQ.get(word, 0) >= COMMON_WORD_FREQ
+
+
+@lru_cache(maxsize=4096)
+def _is_noun(word: str) -> bool:
+    from jieba import posseg
+
+    tagged = list(posseg.cut(word))
+    return len(tagged) == 1 and tagged[0].flag.startswith(_NOUN_TAGS)
 
 
 def _is_term(word: str, flag: str) -> bool:
