@@ -82,6 +82,7 @@ class RoleWords:
     authority_markers: tuple[str, ...]
     authority_verbs: tuple[str, ...]
     sector_list: re.Pattern[str]    # 网信、发展改革、公安等部门
+    enabling_verbs: tuple[str, ...] = ()
 
 
 @functools.lru_cache(maxsize=1)
@@ -107,7 +108,8 @@ def role_words() -> RoleWords:
         never_in_names=longest_first("never_in_names"), strong_predicates=longest_first("strong_predicates"),
         authority_markers=longest_first("authority_markers"), authority_verbs=longest_first("authority_verbs"),
         sector_list=re.compile(r"^((?:[\u4e00-\u9fff]{2,10}、)+[\u4e00-\u9fff]{2,10})(?:"
-                               + "|".join(map(re.escape, longest_first("sector_list_ends"))) + ")"))
+                               + "|".join(map(re.escape, longest_first("sector_list_ends"))) + ")"),
+        enabling_verbs=longest_first("enabling_verbs"))
 
 
 @dataclass(frozen=True, slots=True)
@@ -230,6 +232,11 @@ def segment_duty(segment: str, *, authorities: bool = False) -> Duty:
     names, rest = _names(compact, allow_function_chars=False)
     if names and rest:
         return _with_predicate(names, rest, words)
+    enabling = next((v for v in words.enabling_verbs if compact.startswith(v)), "")
+    if enabling:
+        names, rest = _names(compact[len(enabling):], allow_function_chars=False)
+        if names and rest:
+            return _with_predicate(names, rest, words)
     inner = _inner_subject(compact, words)
     if inner:
         return inner

@@ -26,7 +26,7 @@ from policyqa.qa.ledger.duty_table import clause_number
 from policyqa.qa.answerers.extractive import ABSTAIN_PREFIX, Retrieval
 from policyqa.model import Clause
 from policyqa.qa.ledger.ledger import ROLE_ZH, Ledger, Task, Unit
-from policyqa.qa.ledger.mentions import mentioned_tasks, question_unit
+from policyqa.qa.ledger.mentions import mention_pattern, mentioned_tasks, question_unit
 from policyqa.qa.question.intent import names_duty
 from policyqa.qa.question.places import place_stem
 from policyqa.qa.ledger.unit_names import fold
@@ -83,6 +83,18 @@ def _find_chinese(ledger: Ledger, r: Retrieval) -> UnitMention | None:
     return _narrow(best, same, scopes, others)
 
 
+def _naming_sentence(text: str, name: str) -> str:
+    """Of a long clause (a work report's paragraph), the sentence that names the unit: its task."""
+    pattern = mention_pattern(name)
+    for sentence in re.split(r"(?<=[。；;！!])", text):
+        if pattern.search(to_search_form(sentence)):
+            return sentence.strip()
+    return text
+
+
+_TIME_WORDS = re.compile(r"今年|明年|年内|本年度|目前|当前|近期")
+
+
 def unknown_unit(ledger: Ledger, r: Retrieval) -> str:
     """A unit the question names as doing something (包头市交通运输局牵头考核哪些指标) that no document
     gives a task, or ''. Such a question is answered "no tasks of X", never with another unit's clause."""
@@ -90,7 +102,8 @@ def unknown_unit(ledger: Ledger, r: Retrieval) -> str:
         return ""
     forms = ledger.forms()
     for segment in re.split(r"[，,。？?！!；;：:\s]+", r.query):
-        duty = segment_duty(segment)
+        # 济宁市发改委今年牵头…: a time word between the unit and its duty.
+        duty = segment_duty(_TIME_WORDS.sub("", segment))
         for name in duty.leads + duty.cooperating + duty.responsible:
             if not is_collective(name) and not any(form in fold(name) for form in forms if len(form) >= 3):
                 return name
@@ -240,7 +253,7 @@ def text_tasks_answer(ledger: Ledger, r: Retrieval, role: str, *, name: str = ""
         lines.append(f"《{doc_tasks[0].clause.doc_title or doc_id}》")
         for t in doc_tasks:
             n = ordered.index(t) + 1
-            lines.append(f"[{n}] {clause_number(t.clause)} {shorten(t.task_text, 70)}")
+            lines.append(f"[{n}] {clause_number(t.clause)} {shorten(_naming_sentence(t.task_text, name), 70)}")
     return Answer(r.question, "\n".join(lines), "unit_tasks", citations=_citations(ordered), role=role,
                   units=(("", name),))
 

@@ -207,3 +207,13 @@ def test_a_question_may_name_a_county_level_city_or_a_zone_as_the_unit():
     assert question_unit("济宁经开区今年负责哪些任务？", clauses) == "济宁经开区"
     # A place the clauses never name is no unit of theirs.
     assert question_unit("荆州江陵县牵头的任务有哪些？", clauses) == ""
+
+
+def test_a_work_report_s_review_of_past_years_gives_no_tasks():
+    def clause(section: str, text: str) -> Clause:
+        return Clause(doc_id="r", numbering=(section, "1"), path=(section,), text=text, search_text=to_search_form(text),
+                      start=0, end=len(text), doc_title="某市2024年政府工作报告")
+
+    past = clause("一、2023年工作回顾", "支持松滋市创成省级卫生城市，成效明显。")
+    plan = clause("二、2024年工作安排", "支持松滋市创建全国“四好农村路”示范县。")
+    assert [t.clause.path for t in mentioned_tasks([past, plan], "松滋市")] == [("二、2024年工作安排",)]
