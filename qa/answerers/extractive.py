@@ -32,7 +32,7 @@ from policyqa.qa.question.corpus_view import CorpusView, SentenceScorer
 from policyqa.qa.question.language import concepts
 from policyqa.qa.question.modality import asked_modality, states_target
 from policyqa.qa.question.support import best_coverage, concept_coverage
-from policyqa.qa.question.years import about_other_years, section_years, years_in
+from policyqa.qa.question.years import about_other_years, reviews_past, section_years, years_in
 from policyqa.qa.question.intent import QuestionAnalysis
 from policyqa.qa.question.places import PlaceMatch, place_stem
 
@@ -332,6 +332,10 @@ class ExtractiveAnswerer:
     # --- answers --------------------------------------------------------------------------------
     def _responsibility(self, r: Retrieval, candidates: list[Candidate]) -> Answer:
         pool = self._with_children(r, candidates)
+        if not years_in(r.query):
+            # Who does a task is in the plan, not in a review of past years (一、2023年工作回顾), unless
+            # the question names a year.
+            pool = [c for c in pool if not reviews_past(to_search_form(c.clause.doc_title), c.clause.path)] or pool
         # The sentence, among the best clauses' duties, that describes the asked task.
         chosen = choose_answer_duty(pool, r.query, r.analysis.content, self.dense, self.corpus.vocabulary,
                                     english=r.analysis.english)

@@ -25,7 +25,7 @@ from policyqa.ingest.duty_spans import duty_spans, role_words
 from policyqa.ingest.normalize import to_search_form
 from policyqa.model import Clause
 from policyqa.qa.ledger.ledger import Task
-from policyqa.qa.question.years import section_years, years_in
+from policyqa.qa.question.years import reviews_past
 
 # One item of a list of names: no punctuation, short (工业和信息化, 市场监管, 广播电视).
 _ITEM = r"[^、，,。；;：:\s（）()“”]{1,12}"
@@ -149,20 +149,12 @@ def mentioned_tasks(clauses: Iterable[Clause], name: str, *, role: str = "any") 
         parts.sort(key=lambda c: (c.part, c.start))
         text = "".join(p.text for p in parts)
         search = "".join(p.search_text for p in parts)
-        if not pattern.search(search) or _names_only(search) or reviews_past(parts[0]):
+        if not pattern.search(search) or _names_only(search) or reviews_past(parts[0].doc_title, parts[0].path):
             continue
         found = _role_in(text, pattern)
         if role == "any" or role == found:
             out.append(Task(parts[0], text, found or "responsible"))
     return out
-
-
-def reviews_past(clause: Clause) -> bool:
-    """The clause lies in a section about years before its document's (a 2024 report's 一、2023年工作回顾):
-    what a unit did, not a task it has."""
-    own = years_in(to_search_form(clause.doc_title))
-    past = section_years(clause.path)
-    return bool(own and past) and max(past) < min(own)
 
 
 # A notice's addressees (各省、自治区…发展改革委、海关总署：) or its issuer line name units and give none a task.

@@ -42,3 +42,11 @@ def section_years(path: tuple[str, ...]) -> frozenset[int]:
 def about_other_years(asked: frozenset[int], named: frozenset[int]) -> bool:
     """True when a text names years and none of them is one the question asks about."""
     return bool(asked) and bool(named) and not (asked & named)
+
+
+def reviews_past(doc_title: str, path: tuple[str, ...]) -> bool:
+    """A clause under this path lies in a section about years before its document's (a 2024 report's
+    一、2023年工作回顾): what was done, not a task anyone has now."""
+    own = years_in(doc_title)
+    past = section_years(path)
+    return bool(own and past) and max(past) < min(own)
