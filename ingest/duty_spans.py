@@ -83,6 +83,7 @@ class RoleWords:
     authority_verbs: tuple[str, ...]
     sector_list: re.Pattern[str]    # 网信、发展改革、公安等部门
     enabling_verbs: tuple[str, ...] = ()
+    transmittal: tuple[str, ...] = ()
 
 
 @functools.lru_cache(maxsize=1)
@@ -109,7 +110,7 @@ def role_words() -> RoleWords:
         authority_markers=longest_first("authority_markers"), authority_verbs=longest_first("authority_verbs"),
         sector_list=re.compile(r"^((?:[\u4e00-\u9fff]{2,10}、)+[\u4e00-\u9fff]{2,10})(?:"
                                + "|".join(map(re.escape, longest_first("sector_list_ends"))) + ")"),
-        enabling_verbs=longest_first("enabling_verbs"))
+        enabling_verbs=longest_first("enabling_verbs"), transmittal=longest_first("transmittal_phrases"))
 
 
 @dataclass(frozen=True, slots=True)
@@ -156,6 +157,8 @@ def duty_spans(text: str, *, authorities: bool = False) -> list[DutySpan]:
     text = _EXPLANATION.sub("", text)
     spans: list[DutySpan] = []
     for sentence in _SENTENCES.findall(text):
+        if any(p in sentence for p in role_words().transmittal):
+            continue
         open_span: list[str] = []      # segments of the span being read
         open_duty = Duty()
         lead_in: list[str] = []        # segments before the sentence's first duty (涉及联合共建的，…)
@@ -180,9 +183,10 @@ def duty_spans(text: str, *, authorities: bool = False) -> list[DutySpan]:
 
 
 def _read_segments(segments: list[str]) -> list[tuple[str, Duty]]:
-    """Each segment with its duty; a segment naming no unit as a whole but listing subjects with their
-    tasks (支持咸安区推进老旧小区改造、嘉鱼县加强县域养老服务体系建设) is read item by item, each item
-    its own segment: a work report gives its counties their tasks in one list."""
+    """Each segment with its duty; a segment listing subjects with their own tasks
+    (支持咸安区推进老旧小区改造、嘉鱼县加强县域养老服务体系建设) is read item by item, each item its own
+    segment: a work report gives its counties their tasks in one list. A list of names sharing one
+    predicate (支持A、B创建…) reads at most one item as a duty and stays whole."""
     out: list[tuple[str, Duty]] = []
     words = role_words()
     for segment in segments:
@@ -190,7 +194,10 @@ def _read_segments(segments: list[str]) -> list[tuple[str, Duty]]:
         if not segment:
             continue
         duty = segment_duty(segment)
-        items = segment.split("、") if not duty and "、" in segment else []
+        # A segment read whole keeps its reading (A会同B、C加强…), except a list opening with an enabling
+        # verb, whose first item alone gave it.
+        expand = "、" in segment and (not duty or segment.startswith(words.enabling_verbs))
+        items = segment.split("、") if expand else []
         # The list's opening verb (支持 / 推动 …) governs every item; the first item is read without it.
         opening = next((w for w in words.not_name_starts if items and items[0].startswith(w)), "")
         read = [segment_duty(item.removeprefix(opening) if i == 0 else item) for i, item in enumerate(items)]

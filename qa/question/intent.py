@@ -43,7 +43,7 @@ _LIST_JOIN = re.compile(r"^\s*(?:、|，|,|和|与|及|以及|同|跟|, and|and|
 
 # "负责哪些工作 / 牵头哪些任务" asks for a unit's tasks, not for a unit: checked before the cues below.
 _TASKS_OF_UNIT = re.compile(
-    r"(?:负责|牵头|承担|参与|参加|配合|协助)(?:了|的)?(?:哪些|什么|何种|哪几[项个条])(?:工作|任务|事项|内容)?"
+    r"(?:负责|牵头|承担|参与|参加|配合|协助)(?:了|的)?(?:哪些|什么|何种|哪几[项个条]|哪一?项)(?:工作|任务|事项|内容)?"
     r"|\b(?:which|what) (?:tasks|work|duties|responsibilities|measures|items)\b"
     r"|\btasks? (?:of|for|assigned to|led by)\b|\bwhat (?:does|do|did|must|should) .{2,80}\b(?:lead|take part in|"
     r"participate in|cooperate on|work on|handle|approve|regulate|oversee|supervise)\b", re.IGNORECASE)

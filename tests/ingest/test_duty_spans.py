@@ -142,3 +142,17 @@ def test_work_reports_narrate_and_assign_no_duty():
 
     assert not assigns_duties("政府工作报告") and not assigns_duties("新闻报道")
     assert assigns_duties("管理办法") and assigns_duties("指导意见") and assigns_duties("")
+
+
+def test_a_notice_s_transmittal_sentence_gives_no_unit_a_duty():
+    # 经市政府同意: the agent of the approval, not of any task of the plan it hands on.
+    assert duty_spans("经市政府同意，现将《某市行动方案》印发给你们，请认真推进落实。", authorities=True) == []
+
+
+def test_an_enabling_verb_s_object_is_the_actor_and_lists_are_read_item_by_item():
+    [span] = duty_spans("支持松滋市、江陵县创建国家卫生城市。")
+    assert span.duty.leads == ("松滋市", "江陵县")
+    spans = duty_spans("支持咸安区推进老旧小区改造、嘉鱼县加强县域养老服务体系建设。")
+    assert [s.duty.leads for s in spans] == [("咸安区",), ("嘉鱼县",)]
+    # 支持企业开展…: a bare class of actors is no unit.
+    assert duty_spans("支持企业开展技术改造。") == []
