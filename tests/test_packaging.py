@@ -50,8 +50,13 @@ def test_every_source_package_and_data_file_is_in_the_wheel(fresh_install: tuple
             rel = init.parent.relative_to(ROOT / layer)
             installed = site / "policyqa" / ("" if layer == "core" else layer) / rel / "__init__.py"
             assert installed.is_file(), f"{init.relative_to(ROOT)} is not installed (add it to pyproject packages)"
-    assert (site / "policyqa" / "corpus" / "catalog.toml").is_file()
-    assert list((site / "policyqa" / "eval" / "testsets").glob("*.jsonl"))
+    # Every data file the code reads beside itself (role words, glossaries, the bundled corpus, test sets).
+    for layer in LAYER_DIRS:
+        for data in (ROOT / layer).rglob("*"):
+            if data.is_file() and data.suffix in (".toml", ".txt", ".jsonl", ".csv", ".tsv"):
+                rel = data.relative_to(ROOT / layer)
+                installed = site / "policyqa" / ("" if layer == "core" else layer) / rel
+                assert installed.is_file(), f"{data.relative_to(ROOT)} is not in the wheel (add it to package-data)"
 
 
 @pytest.mark.slow

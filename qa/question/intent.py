@@ -106,6 +106,10 @@ _QUESTION_WORDS = re.compile(
     r"根据|按照|关于|有关|相关|主要|具体|工作|情况|内容|方面|问题|目标是|达到|吗|呢|的|了|是"
 )
 _PUNCT = re.compile(r"[\s\W_]+")
+_HAN = re.compile(r"[\u4e00-\u9fff]")
+_YEARS = re.compile(r"\d+年?")
+# What is left of the question words when they are all the question says (主要目标是什么).
+_INTERROGATIVES = re.compile(r"是什么|什么|多少|几|哪些|哪个|哪|有没有|是否|如何|怎么|怎样|请问|吗|呢|的|了|是|有")
 
 
 @dataclass(frozen=True, slots=True)
@@ -214,8 +218,12 @@ def content_text(question: str, *, drop: tuple[str, ...] = ()) -> str:
     text = question
     for name in sorted(drop, key=len, reverse=True):
         text = text.replace(name, " ")
-    text = _QUESTION_WORDS.sub(" ", text)
-    return _PUNCT.sub(" ", text).strip()
+    content = _PUNCT.sub(" ", _QUESTION_WORDS.sub(" ", text)).strip()
+    if not _HAN.search(_YEARS.sub("", content)):
+        # 某市2024年的主要目标是什么: the wording words are the whole subject (主要目标); only the
+        # interrogative itself goes.
+        content = _PUNCT.sub(" ", _INTERROGATIVES.sub(" ", text)).strip()
+    return content
 
 
 def analyse(question: str, *, places: tuple[str, ...] = ()) -> QuestionAnalysis:

@@ -156,3 +156,19 @@ def test_an_enabling_verb_s_object_is_the_actor_and_lists_are_read_item_by_item(
     assert [s.duty.leads for s in spans] == [("咸安区",), ("嘉鱼县",)]
     # 支持企业开展…: a bare class of actors is no unit.
     assert duty_spans("支持企业开展技术改造。") == []
+
+
+@pytest.mark.parametrize(("text", "leads", "cooperating"), [
+    ("支持骨干企业牵头攻关关键技术", ("骨干企业",), ()),
+    ("支持链主企业联合高校院所组建产业研究院", ("链主企业",), ("高校院所",)),
+    ("推行村党组织领办合作社和供销社", ("村党组织",), ()),
+    ("每条产业链由市级领导担任“链长”", ("市级领导",), ()),
+])
+def test_work_report_wording_gives_enterprises_organisations_and_leaders_their_duty(text, leads, cooperating):
+    [span] = duty_spans(text)
+    assert (span.duty.leads, span.duty.cooperating) == (leads, cooperating)
+
+
+def test_thanks_to_a_list_of_people_name_no_authority():
+    # 向各位老领导、老同志…表示感谢: the list runs past the names and no matter goes to them.
+    assert duty_spans("向各位老领导、老同志，向驻日照部队、武警官兵，表示衷心的感谢！", authorities=True) == []

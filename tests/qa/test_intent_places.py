@@ -55,6 +55,23 @@ def test_content_drops_question_words_and_places() -> None:
     assert a.figures == ()
 
 
+def test_a_question_made_only_of_wording_keeps_its_wording_as_content() -> None:
+    # 主要目标是什么: 主要 and 目标是 are question words elsewhere, but here they are all it asks.
+    assert analyse("德州市2024年的主要目标是什么？", places=("德州市",)).content == "2024年 主要目标"
+    assert analyse("2024年是多少？").content == "2024年"
+
+
+@pytest.mark.parametrize(("question", "intent"), [
+    ("这项任务交给哪个区？", "responsibility"),
+    ("是靠哪家机构来做的？", "responsibility"),
+    ("组建的是什么专班？", "responsibility"),
+    ("Which county is meant to become the sleep capital?", "responsibility"),
+    ("江西“一办五牵头”里省司法厅牵头哪项工作？", "unit_tasks"),
+])
+def test_a_who_question_may_ask_for_a_district_a_body_or_a_task_force(question: str, intent: str) -> None:
+    assert detect_intent(question) == intent
+
+
 def test_places_resolve_to_the_most_specific_document(engine) -> None:  # noqa: ANN001
     gaz = engine.corpus.gazetteer
     assert gaz.documents_for(gaz.find("宿州市埇桥区农产品产销体系")) == ("yongqiao-pairing-plan-2022",)
