@@ -24,6 +24,7 @@ A unit name ends with a unit suffix (局, 委员会, 部门, 单位 …); a subj
 
 from __future__ import annotations
 
+import contextvars
 import functools
 import re
 import sys
@@ -58,6 +59,9 @@ _DEBRIS = re.compile(r"[“”‘’\"'《》〈〉【】\[\]{}]|[（(][^）)]*$
 _COLLECTIVE_LIST = re.compile(r"(?<![\u4e00-\u9fff])(?P<name>[\u4e00-\u9fff“”]{0,3}“[^”]{1,8}”|(?:[省市区县]|有关|相关)"
                               r"[\u4e00-\u9fff]{0,6}?(?:部门|单位))[（(](?P<items>[^（()）]{4,160})[）)]")
 _PLACE_ENDS = "区县市州旗镇乡"
+# Whether a division's short name (孝昌 for 孝昌县) may be a subject: only where the reader is told the
+# text is about counties (a who-question asking which county): 和平 or 东方 are words as well as districts.
+_SHORT_PLACES: contextvars.ContextVar[bool] = contextvars.ContextVar("short_places", default=False)
 _DEFINED = re.compile(r"(?:是|为)[^，,。；;：:]*?的(?P<name>[\u4e00-\u9fff]{2,12})[，,]")
 
 
@@ -144,17 +148,26 @@ def assigns_duties(doc_type: str) -> bool:
     return doc_type not in role_words().narrative_doc_types
 
 
-def duty_spans(text: str, *, authorities: bool = False) -> list[DutySpan]:
+def duty_spans(text: str, *, authorities: bool = False, short_places: bool = False) -> list[DutySpan]:
     """The clause's duty spans, in reading order (see the module docstring).
 
     ``authorities``: also read the unit a matter goes to (向A申报 / 报A批准) where a segment names no
     subject or agent — what a who-question asks for, not a duty of that unit for the ledger.
+    ``short_places``: a division's short name is a subject too (孝昌打造… for 孝昌县), for a question that
+    asks which county or district.
 
     Example:
         >>> [(s.text, s.duty.leads) for s in duty_spans("数据提供部门负责采集安全。数据使用部门负责使用安全。")]
         [('数据提供部门负责采集安全', ('数据提供部门',)), ('数据使用部门负责使用安全', ('数据使用部门',))]
     """
-    text = _EXPLANATION.sub("", text)
+    token = _SHORT_PLACES.set(short_places)
+    try:
+        return _spans(_EXPLANATION.sub("", text), authorities)
+    finally:
+        _SHORT_PLACES.reset(token)
+
+
+def _spans(text: str, authorities: bool) -> list[DutySpan]:
     spans: list[DutySpan] = []
     for sentence in _SENTENCES.findall(text):
         if any(p in sentence for p in role_words().transmittal):
@@ -425,6 +438,8 @@ def _closes_unopened(name: str) -> bool:
 def _has_unit_ending(name: str, words: RoleWords) -> bool:
     """Ends like a unit (局, 部门, 领导 …) but not like a part or a group of people (内部, 干部), or is a
     division's name (杨浦区)."""
+    if len(name) == 2 and _SHORT_PLACES.get() and _is_short_place(name):
+        return True
     if len(name) < 3 and not name.endswith("海关"):
         return False
     if name.endswith(words.not_unit_endings):
@@ -439,11 +454,19 @@ def _has_unit_ending(name: str, words: RoleWords) -> bool:
     return len(found) == 1 and found[0].start == 0 and found[0].end == len(name)
 
 
+@functools.lru_cache(maxsize=4096)
+def _is_short_place(name: str) -> bool:
+    from policyqa.ingest.metadata.places import find_places
+
+    found = find_places(name, district_short_names=True)
+    return len(found) == 1 and found[0].start == 0 and found[0].end == len(name)
+
+
 def _named_like_a_unit(name: str, words: RoleWords) -> bool:
     """A subject without 由 must look like a unit's name, not a phrase that ends in 局 (着眼更好稳大局):
     a suffix of two characters or more (…部门, …委员会, …海关), or a level or a place in front (市科委,
     省商务厅, 北京市经济和信息化局)."""
-    if name.startswith(_LEVEL_STARTS):
+    if name.startswith(_LEVEL_STARTS) or (_SHORT_PLACES.get() and _is_short_place(name)):
         return True
     from policyqa.ingest.metadata.places import find_places
 

@@ -18,6 +18,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 import functools
+import re
 from typing import Protocol
 
 import numpy as np
@@ -66,10 +67,11 @@ _MATTER_WEIGHT = 0.5
 _CLAUSES = 5
 
 
-def duty_options(clause: Clause) -> list[ChosenDuty]:
+def duty_options(clause: Clause, *, short_places: bool = False) -> list[ChosenDuty]:
     """The ways ``clause`` can answer a who-question: its marked or declared units for the whole clause,
-    else one option per duty span its sentences give (read now, whatever the document's type)."""
-    marked, spans = _read(clause.text)
+    else one option per duty span its sentences give (read now, whatever the document's type).
+    ``short_places``: the question asks which county or district, so 孝昌 (孝昌县) may be a subject."""
+    marked, spans = _read(clause.text, short_places)
     if marked:
         return [whole_clause(clause)]
     if spans:
@@ -79,11 +81,16 @@ def duty_options(clause: Clause) -> list[ChosenDuty]:
 
 
 @functools.lru_cache(maxsize=2048)
-def _read(text: str) -> tuple[bool, tuple[DutySpan, ...]]:
+def _read(text: str, short_places: bool = False) -> tuple[bool, tuple[DutySpan, ...]]:
     """Whether a clause has a marker, and its duty spans: the same clauses come back question after question."""
     if extract_responsibility(text):
         return True, ()
-    return False, tuple(s for s in duty_spans(text, authorities=True) if s.duty)
+    return False, tuple(s for s in duty_spans(text, authorities=True, short_places=short_places) if s.duty)
+
+
+# A who-question asking for a county or a district (哪个县 / 哪一片县区 / which county).
+_ASKS_PLACE = re.compile(r"哪(?:一|几)?(?:个|片)?(?:县区|区县|县市|县|区|市)(?!场|民|级)"
+                         r"|\bwhich (?:county|counties|district|districts|city|cities)\b", re.IGNORECASE)
 
 
 def choose_answer_duty(ranked: Sequence[_Ranked], query: str, content: str, scorer: _Scorer,
@@ -97,8 +104,9 @@ def choose_answer_duty(ranked: Sequence[_Ranked], query: str, content: str, scor
     texts: list[str] = []
     owners: list[tuple[int, ChosenDuty]] = []
     owning = 0
+    short_places = _ASKS_PLACE.search(query) is not None
     for at, cand in enumerate(ranked):
-        options = duty_options(cand.clause)
+        options = duty_options(cand.clause, short_places=short_places)
         if not options:
             continue  # a notice or a title ranked first names no unit: the next clauses may
         owning += 1

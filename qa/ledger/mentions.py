@@ -89,8 +89,11 @@ def question_unit(question: str, clauses: Iterable[Clause]) -> str:
     texts = [c.search_text for c in clauses]
     whole = "\n".join(texts)
     if not any(n in whole for n in candidates):
-        # A work report gives tasks to its counties and districts by name (支持松滋市创建…, 房县创建…).
-        candidates |= _division_names(question)
+        # A work report gives tasks to its counties and districts by name (支持松滋市创建…, 临清申建…);
+        # of several (聊城的临清), the last named is the most specific.
+        named = [n for n in _division_names(question) if n in whole]
+        if named:
+            return max(named, key=lambda n: to_search_form(question).rfind(n))
     if not candidates:
         return ""
     literal = [n for n in candidates if n in whole]
@@ -109,19 +112,21 @@ _PLACE_ENDS = "区县市州旗"
 
 
 def _division_names(question: str) -> set[str]:
-    """Names of divisions (counties, districts, county-level cities) in the question, each followed by
-    what follows a unit asked about (``_ends_name``)."""
+    """Names of divisions (counties, districts, county-level cities; whole or short) in the question, each
+    followed by what follows a unit asked about (``_ends_name``)."""
     from policyqa.ingest.metadata.places import find_places
 
     found: set[str] = set()
     for run in _HAN_RUN.findall(to_search_form(question)):
         for end in range(2, len(run) + 1):
-            if run[end - 1] not in _PLACE_ENDS or (end < len(run) and not _ends_name(run[end:])):
+            if end < len(run) and not _ends_name(run[end:]):
                 continue
             for start in range(max(0, end - 8), end - 1):
-                places = find_places(run[start:end])
+                name = run[start:end]
+                # A short name (临清 for 临清市) only where the question goes on as about a unit (临清今年要…).
+                places = find_places(name, district_short_names=name[-1] not in _PLACE_ENDS)
                 if len(places) == 1 and places[0].start == 0 and places[0].end == end - start:
-                    found.add(run[start:end])
+                    found.add(name)
     return found
 
 

@@ -172,3 +172,9 @@ def test_work_report_wording_gives_enterprises_organisations_and_leaders_their_d
 def test_thanks_to_a_list_of_people_name_no_authority():
     # 向各位老领导、老同志…表示感谢: the list runs past the names and no matter goes to them.
     assert duty_spans("向各位老领导、老同志，向驻日照部队、武警官兵，表示衷心的感谢！", authorities=True) == []
+
+
+def test_a_county_s_short_name_is_a_subject_only_when_asked_for_a_county():
+    text = "孝南打造全国纸基新材料产业基地，孝昌打造全国微特电机制造名城。"
+    assert duty_spans(text, authorities=True) == []
+    assert [s.duty.leads for s in duty_spans(text, authorities=True, short_places=True)] == [("孝南",), ("孝昌",)]

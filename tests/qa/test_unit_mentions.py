@@ -217,3 +217,8 @@ def test_a_work_report_s_review_of_past_years_gives_no_tasks():
     past = clause("一、2023年工作回顾", "支持松滋市创成省级卫生城市，成效明显。")
     plan = clause("二、2024年工作安排", "支持松滋市创建全国“四好农村路”示范县。")
     assert [t.clause.path for t in mentioned_tasks([past, plan], "松滋市")] == [("二、2024年工作安排",)]
+
+
+def test_a_county_may_be_named_short_and_the_last_place_named_is_the_unit():
+    clauses = [_clause("一", "支持临清申建保税物流中心。"), _clause("二", "聊城推进轴承产业整合。")]
+    assert question_unit("聊城的临清今年要承担哪些工作？", clauses) == "临清"
