@@ -62,8 +62,8 @@ _DUTY_STRONG = re.compile(r"负责|牵头|承担|参与|参加|配合|协助|协
                           r"|tasks?|duties|approve|regulate|oversee|supervise)\b", re.IGNORECASE)
 # The kinds of body a who-question may ask for besides a department: work reports give tasks to districts
 # and counties, parks, enterprises, task forces (哪个区 / 哪家企业 / 什么专班 / 哪一级领导).
-_AGENT_KINDS = (r"(?:部门|单位|机构|机关|县区|区县|园区|开发区|新区|区|县|企业|车企|公司|集团|学校|高校|团队|专班|领导"
-                r"|板块|组织|主体)")
+_AGENT_KINDS = (r"(?:部门|单位|机构|机关|县区|区县|园区|开发区|新区|区|县|企业|公司|集团|学校|高校|团队|专班|领导"
+                r"|组织|主体)")
 _WHICH_AGENT = rf"(?:哪|什么)(?:一|几)?(?:个|家|级|片|所|类)?{_AGENT_KINDS}"
 _ASKS_UNIT = re.compile(r"谁|由何|哪个?(?:一个|几个)?(?:部门|单位|机构|机关)|哪些(?:部门|单位|机构|机关)|哪几个?(?:部门|单位)"
                         rf"|{_WHICH_AGENT}"
@@ -76,7 +76,7 @@ _NOT_RESPONSIBILITY = re.compile(_TASKS_OF_UNIT.pattern + r"|负责同志|负责
 _RESPONSIBILITY = re.compile(
     r"谁|由何|哪个?(?:一个|几个)?(?:部门|单位|机构|机关)|哪些(?:部门|单位|机构|机关)|哪几个?(?:部门|单位)"
     r"|责任单位|牵头单位|牵头部门|配合单位|责任部门|主管部门|负责单位|负责部门|牵头|负责"
-    rf"|{_WHICH_AGENT}"
+    rf"|{_WHICH_AGENT}|哪几?家"
     r"|\bwho\b|\bwhich (?:department|agency|agencies|unit|units|office|bureau|body|bodies|organi[sz]ation"
     r"|county|counties|district|districts|enterprise|enterprises|company|companies|firm|firms|team|park|zone)"
     r"|\bresponsib|\bin charge\b|\blead(?:s|ing)?\b|\bled by\b",
