@@ -438,7 +438,9 @@ def _closes_unopened(name: str) -> bool:
 def _has_unit_ending(name: str, words: RoleWords) -> bool:
     """Ends like a unit (局, 部门, 领导 …) but not like a part or a group of people (内部, 干部), or is a
     division's name (杨浦区)."""
-    if len(name) == 2 and _SHORT_PLACES.get() and _is_short_place(name):
+    from policyqa.ingest.metadata.places import is_place_name
+
+    if len(name) == 2 and _SHORT_PLACES.get() and is_place_name(name, district_short_names=True):
         return True
     if len(name) < 3 and not name.endswith("海关"):
         return False
@@ -446,29 +448,17 @@ def _has_unit_ending(name: str, words: RoleWords) -> bool:
         return False
     if words.unit_suffix.search(name):
         return True
-    if name[-1] not in _PLACE_ENDS:
-        return False
-    from policyqa.ingest.metadata.places import find_places
-
-    found = find_places(name)
-    return len(found) == 1 and found[0].start == 0 and found[0].end == len(name)
-
-
-@functools.lru_cache(maxsize=4096)
-def _is_short_place(name: str) -> bool:
-    from policyqa.ingest.metadata.places import find_places
-
-    found = find_places(name, district_short_names=True)
-    return len(found) == 1 and found[0].start == 0 and found[0].end == len(name)
+    return name[-1] in _PLACE_ENDS and is_place_name(name)
 
 
 def _named_like_a_unit(name: str, words: RoleWords) -> bool:
     """A subject without 由 must look like a unit's name, not a phrase that ends in 局 (着眼更好稳大局):
     a suffix of two characters or more (…部门, …委员会, …海关), or a level or a place in front (市科委,
     省商务厅, 北京市经济和信息化局)."""
-    if name.startswith(_LEVEL_STARTS) or (_SHORT_PLACES.get() and _is_short_place(name)):
+    from policyqa.ingest.metadata.places import find_places, is_place_name
+
+    if name.startswith(_LEVEL_STARTS) or (_SHORT_PLACES.get() and is_place_name(name, district_short_names=True)):
         return True
-    from policyqa.ingest.metadata.places import find_places
 
     found = find_places(name[:6])
     if found and found[0].start == 0:

@@ -9,6 +9,7 @@ districts (城区, 郊区, 矿区) are generic words and never matched in runnin
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 
 from policyqa.ingest.metadata.divisions import DivisionTable, Place, division_table
 
@@ -45,6 +46,13 @@ def find_places(text: str, *, district_short_names: bool = False,
         out.append(found)
         i = found.end
     return out
+
+
+@lru_cache(maxsize=8192)
+def is_place_name(text: str, *, district_short_names: bool = False) -> bool:
+    """Whether ``text`` is, whole, the name of one place (杨浦区; with ``district_short_names`` also 孝昌)."""
+    found = find_places(text, district_short_names=district_short_names)
+    return len(found) == 1 and found[0].start == 0 and found[0].end == len(text)
 
 
 def _longest_at(text: str, i: int, table: DivisionTable, district_short: bool) -> Mention | None:

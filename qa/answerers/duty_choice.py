@@ -88,7 +88,7 @@ def _read(text: str, short_places: bool = False) -> tuple[bool, tuple[DutySpan, 
     return False, tuple(s for s in duty_spans(text, authorities=True, short_places=short_places) if s.duty)
 
 
-# A who-question asking for a county or a district (哪个县 / 哪一片县区 / which county).
+# A who-question asking for a county or a district (哪个县 / 哪个区 / which county).
 _ASKS_PLACE = re.compile(r"哪(?:一|几)?(?:个|片)?(?:县区|区县|县市|县|区|市)(?!场|民|级)"
                          r"|\bwhich (?:county|counties|district|districts|city|cities)\b", re.IGNORECASE)
 

@@ -335,7 +335,7 @@ class ExtractiveAnswerer:
         if not years_in(r.query):
             # Who does a task is in the plan, not in a review of past years (一、2023年工作回顾), unless
             # the question names a year.
-            pool = [c for c in pool if not reviews_past(to_search_form(c.clause.doc_title), c.clause.path)] or pool
+            pool = [c for c in pool if not reviews_past(c.clause.doc_title, c.clause.path)] or pool
         # The sentence, among the best clauses' duties, that describes the asked task.
         chosen = choose_answer_duty(pool, r.query, r.analysis.content, self.dense, self.corpus.vocabulary,
                                     english=r.analysis.english)

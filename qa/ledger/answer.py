@@ -102,7 +102,7 @@ def unknown_unit(ledger: Ledger, r: Retrieval) -> str:
         return ""
     forms = ledger.forms()
     for segment in re.split(r"[，,。？?！!；;：:\s]+", r.query):
-        # 济宁市发改委今年牵头…: a time word between the unit and its duty.
+        # 某市发改委今年牵头…: a time word between the unit and its duty.
         duty = segment_duty(_TIME_WORDS.sub("", segment))
         for name in duty.leads + duty.cooperating + duty.responsible:
             if not is_collective(name) and not any(form in fold(name) for form in forms if len(form) >= 3):

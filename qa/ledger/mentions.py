@@ -89,8 +89,8 @@ def question_unit(question: str, clauses: Iterable[Clause]) -> str:
     texts = [c.search_text for c in clauses]
     whole = "\n".join(texts)
     if not any(n in whole for n in candidates):
-        # A work report gives tasks to its counties and districts by name (支持松滋市创建…, 临清申建…);
-        # of several (聊城的临清), the last named is the most specific.
+        # A work report gives tasks to its counties and districts by name (支持某市创建…, 某县申建…); of
+        # several (a city's county), the last named is the most specific.
         named = [n for n in _division_names(question) if n in whole]
         if named:
             return max(named, key=lambda n: to_search_form(question).rfind(n))
@@ -106,7 +106,7 @@ def question_unit(question: str, clauses: Iterable[Clause]) -> str:
 
 
 # What follows a unit in a question about its duties besides a predicate (省委信访局牵头… / 海关要管…):
-# 网信部门的职责 / 市科委有哪些任务 / 海关都管哪些 / 济宁经开区今年负责….
+# 网信部门的职责 / 市科委有哪些任务 / 海关都管哪些 / 某开发区今年负责….
 _AFTER_NAME = ("的", "有", "涉及", "管", "哪", "都", "还", "所", "名", "今年", "明年", "年内", "将", "也", "来")
 _PLACE_ENDS = "区县市州旗"
 
@@ -114,7 +114,7 @@ _PLACE_ENDS = "区县市州旗"
 def _division_names(question: str) -> set[str]:
     """Names of divisions (counties, districts, county-level cities; whole or short) in the question, each
     followed by what follows a unit asked about (``_ends_name``)."""
-    from policyqa.ingest.metadata.places import find_places
+    from policyqa.ingest.metadata.places import is_place_name
 
     found: set[str] = set()
     for run in _HAN_RUN.findall(to_search_form(question)):
@@ -123,9 +123,9 @@ def _division_names(question: str) -> set[str]:
                 continue
             for start in range(max(0, end - 8), end - 1):
                 name = run[start:end]
-                # A short name (临清 for 临清市) only where the question goes on as about a unit (临清今年要…).
-                places = find_places(name, district_short_names=name[-1] not in _PLACE_ENDS)
-                if len(places) == 1 and places[0].start == 0 and places[0].end == end - start:
+                # A short name (某县 written without 县) only where the question goes on as about a unit
+                # (…今年要承担).
+                if is_place_name(name, district_short_names=name[-1] not in _PLACE_ENDS):
                     found.add(name)
     return found
 

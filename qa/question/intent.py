@@ -61,7 +61,7 @@ _DUTY_STRONG = re.compile(r"负责|牵头|承担|参与|参加|配合|协助|协
                           r"|哪几条|哪些条|\b(?:lead|leads|led|responsible|charge|handle|handles|participate|cooperate"
                           r"|tasks?|duties|approve|regulate|oversee|supervise)\b", re.IGNORECASE)
 # The kinds of body a who-question may ask for besides a department: work reports give tasks to districts
-# and counties, parks, enterprises, task forces (哪个区 / 哪家企业 / 什么专班 / 哪一级领导).
+# and counties, parks, enterprises, task forces (哪个区 / 哪家企业 / 什么专班 / 哪个园区).
 _AGENT_KINDS = (r"(?:部门|单位|机构|机关|县区|区县|园区|开发区|新区|区|县|企业|公司|集团|学校|高校|团队|专班|领导"
                 r"|组织|主体)")
 _WHICH_AGENT = rf"(?:哪|什么)(?:一|几)?(?:个|家|级|片|所|类)?{_AGENT_KINDS}"
@@ -220,7 +220,7 @@ def content_text(question: str, *, drop: tuple[str, ...] = ()) -> str:
         text = text.replace(name, " ")
     content = _PUNCT.sub(" ", _QUESTION_WORDS.sub(" ", text)).strip()
     if not _HAN.search(_YEARS.sub("", content)):
-        # 某市2024年的主要目标是什么: the wording words are the whole subject (主要目标); only the
+        # 某县的主要任务是什么: the wording words are the whole subject (主要任务); only the
         # interrogative itself goes.
         content = _PUNCT.sub(" ", _INTERROGATIVES.sub(" ", text)).strip()
     return content

@@ -1,7 +1,7 @@
 """Results and targets: which one a figure question asks for, and which one a sentence states.
 
 A work report reviews last year (城镇新增就业29.9万人) and sets this year's targets (不少于26万人) for the
-same measures, in the report of each year. "北京2024年城镇新增就业实际完成了多少" is answered by the next
+same measures, in the report of each year. "某市2024年城镇新增就业实际完成了多少" is answered by the next
 year's review, never by a target; a question for a target prefers the sentence stating one. The words
 are data (``modality.toml`` beside this module).
 

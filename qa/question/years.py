@@ -16,6 +16,8 @@ from __future__ import annotations
 
 import re
 
+from policyqa.ingest.normalize import to_search_form
+
 # 19xx / 20xx not inside a longer number; a range 2021-2023 / 2021—2023 / 2021至2023 covers the years between.
 _YEAR = re.compile(r"(?<!\d)((?:19|20)\d{2})(?:\s*(?:-|—|–|－|~|～|至|到)\s*((?:19|20)\d{2}))?(?!\d)")
 _LONGEST_RANGE = 30
@@ -47,6 +49,6 @@ def about_other_years(asked: frozenset[int], named: frozenset[int]) -> bool:
 def reviews_past(doc_title: str, path: tuple[str, ...]) -> bool:
     """A clause under this path lies in a section about years before its document's (a 2024 report's
     一、2023年工作回顾): what was done, not a task anyone has now."""
-    own = years_in(doc_title)
+    own = years_in(to_search_form(doc_title))
     past = section_years(path)
     return bool(own and past) and max(past) < min(own)
