@@ -54,6 +54,8 @@ _FUNCTION_CHARS = re.compile(r"[由我将已对把被向在从为是的了]")
 _DECLARES_DUTIES = re.compile(r"(?:职责|职能|任务|负责|履行|承担)[^。；;]{0,12}[：:]\s*$")
 # Quotation and title marks are never part of a name (市“三委两局”), nor an unbalanced bracket.
 _QUOTES = re.compile(r"[“”‘’\"'《》〈〉【】\[\]{}]")
+# The only quotation a name may hold: whole “…” words (每个“ a ”), in which the name's text continues.
+_NAME_QUOTES = re.compile("(?:[^\x01\x02]|\x01[^\x01\x02]+\x02)*")
 _DEBRIS = re.compile(r"[“”‘’\"'《》〈〉【】\[\]{}]|[（(][^）)]*$|^[^（(]*[）)]")
 # A collective name whose units follow in brackets: 市“三委两局”（A、B、C）.
 _COLLECTIVE_LIST = re.compile(r"(?<![\u4e00-\u9fff])(?P<name>[\u4e00-\u9fff“”]{0,3}“[^”]{1,8}”|(?:[省市区县]|有关|相关)"
@@ -63,6 +65,11 @@ _PLACE_ENDS = "区县市州旗镇乡"
 # text is about counties (a who-question asking which county): 和平 or 东方 are words as well as districts.
 _SHORT_PLACES: contextvars.ContextVar[bool] = contextvars.ContextVar("short_places", default=False)
 _DEFINED = re.compile(r"(?:是|为)[^，,。；;：:]*?的(?P<name>[\u4e00-\u9fff]{2,12})[，,]")
+
+
+def _quote_kind(m: re.Match[str]) -> str:
+    """“ and ” → \\x01 and \\x02 (for ``_NAME_QUOTES``); any other quotation or title mark → ``|``."""
+    return {"“": "\x01", "”": "\x02"}.get(m[0], "|")
 
 
 @dataclass(frozen=True, slots=True)
@@ -88,6 +95,7 @@ class RoleWords:
     sector_list: re.Pattern[str]    # 网信、发展改革、公安等部门
     enabling_verbs: tuple[str, ...] = ()
     transmittal: tuple[str, ...] = ()
+    partner_verbs: tuple[str, ...] = ()
 
 
 @functools.lru_cache(maxsize=1)
@@ -114,7 +122,8 @@ def role_words() -> RoleWords:
         authority_markers=longest_first("authority_markers"), authority_verbs=longest_first("authority_verbs"),
         sector_list=re.compile(r"^((?:[\u4e00-\u9fff]{2,10}、)+[\u4e00-\u9fff]{2,10})(?:"
                                + "|".join(map(re.escape, longest_first("sector_list_ends"))) + ")"),
-        enabling_verbs=longest_first("enabling_verbs"), transmittal=longest_first("transmittal_phrases"))
+        enabling_verbs=longest_first("enabling_verbs"), transmittal=longest_first("transmittal_phrases"),
+        partner_verbs=longest_first("partner_verbs"))
 
 
 @dataclass(frozen=True, slots=True)
@@ -175,8 +184,10 @@ def _spans(text: str, authorities: bool) -> list[DutySpan]:
         open_span: list[str] = []      # segments of the span being read
         open_duty = Duty()
         lead_in: list[str] = []        # segments before the sentence's first duty (涉及联合共建的，…)
-        for part in _PARTS.findall(_NUMBER_HEAD.sub("", sentence.strip())):
-            for segment, duty in _read_segments(_SEGMENTS.findall(part)):
+        parts = _PARTS.findall(_NUMBER_HEAD.sub("", sentence.strip()))
+        places = _place_list(parts)
+        for part in parts:
+            for segment, duty in _read_segments(_SEGMENTS.findall(part), places):
                 if duty:
                     if open_duty:
                         spans.append(DutySpan("，".join(open_span), open_duty))
@@ -195,11 +206,40 @@ def _spans(text: str, authorities: bool) -> list[DutySpan]:
     return spans
 
 
-def _read_segments(segments: list[str]) -> list[tuple[str, Duty]]:
+# A sentence that gives at least this many places their own tasks (应城打造…；云梦打造…；安陆…) is a list of
+# places with their tasks: each place that opens a segment is its subject, whatever verb follows it.
+_PLACE_LIST_MIN = 3
+
+
+def _opening_place(segment: str) -> str:
+    """The division's name (full or short: 孝昌县, 孝昌) a segment opens with as its subject, or ""."""
+    from policyqa.ingest.metadata.places import find_places
+
+    text = "".join(segment.split())
+    text = text[len(next((v for v in role_words().enabling_verbs if text.startswith(v)), "")):]
+    found = find_places(text[:8], district_short_names=True)
+    if not found or found[0].start != 0:
+        return ""
+    after = text[found[0].end:]
+    # 孝昌、大悟 / 孝昌的 / 孝昌县: a list of places, a possessive or a longer name is no subject here.
+    if not after or not re.match(r"[\u4e00-\u9fff]", after) or after.startswith(("的", "和", "与", "及", "等")):
+        return ""
+    return found[0].name
+
+
+def _place_list(parts: list[str]) -> frozenset[str]:
+    """The places a sentence gives their own tasks, one segment each (see ``_PLACE_LIST_MIN``), or none."""
+    names = [_opening_place(seg) for part in parts for seg in _SEGMENTS.findall(part)]
+    found = frozenset(n for n in names if n)
+    return found if len(found) >= _PLACE_LIST_MIN else frozenset()
+
+
+def _read_segments(segments: list[str], places: frozenset[str] = frozenset()) -> list[tuple[str, Duty]]:
     """Each segment with its duty; a segment listing subjects with their own tasks
     (支持咸安区推进老旧小区改造、嘉鱼县加强县域养老服务体系建设) is read item by item, each item its own
     segment: a work report gives its counties their tasks in one list. A list of names sharing one
-    predicate (支持A、B创建…) reads at most one item as a duty and stays whole."""
+    predicate (支持A、B创建…) reads at most one item as a duty and stays whole. ``places``: the sentence
+    is a list of places with their tasks (``_place_list``)."""
     out: list[tuple[str, Duty]] = []
     words = role_words()
     for segment in segments:
@@ -207,6 +247,10 @@ def _read_segments(segments: list[str]) -> list[tuple[str, Duty]]:
         if not segment:
             continue
         duty = segment_duty(segment)
+        place = _opening_place(segment) if places and not duty else ""
+        if place and place in places:
+            out.append((segment, Duty(leads=(place,))))
+            continue
         # A segment read whole keeps its reading (A会同B、C加强…), except a list opening with an enabling
         # verb, whose first item alone gave it.
         expand = "、" in segment and (not duty or segment.startswith(words.enabling_verbs))
@@ -249,6 +293,9 @@ def segment_duty(segment: str, *, authorities: bool = False) -> Duty:
     sectors = _sector_list(compact, words)
     if sectors:
         return Duty(responsible=sectors)
+    partners = _partnership(compact, words)
+    if partners:
+        return partners
     names, rest = _names(compact, allow_function_chars=False)
     if names and rest:
         return _with_predicate(names, rest, words)
@@ -257,10 +304,64 @@ def segment_duty(segment: str, *, authorities: bool = False) -> Duty:
         names, rest = _names(compact[len(enabling):], allow_function_chars=False)
         if names and rest:
             return _with_predicate(names, rest, words)
-    inner = _inner_subject(compact, words)
+    inner = _inner_subject(compact, words) or _role_phrase(compact, words)
     if inner:
         return inner
     return _authority(compact, words) if authorities else Duty()
+
+
+# 发挥A(的)…作用: A is given the role the sentence goes on to describe (充分发挥市担保集团作用，对…“见贷即保”).
+_PLAYS_ROLE = re.compile(r"发挥(?P<rest>[^，,；;。]{2,40}?)作用")
+# 成立/组建/设立 U, the segment ending with the body's name: the new body does what the sentence says next
+# (市级层面成立投资促进专班，统筹…全过程). The object of 成立 is a body, so its name may open with a verb.
+_SETS_UP = re.compile(r"(?:成立|组建|设立)(?P<rest>[^，,；;。]{3,30})$")
+# 压实A、B(的)主体责任: the units the responsibility is pressed on carry it. The construction says they are
+# actors, so a bare kind of actor (县区, 园区) is a name here.
+_PRESSES = re.compile(r"压实(?P<rest>[^，,；;。]{2,40}?)的?(?:主体|属地|主管|监管|领导|直接|主要)?责任")
+
+
+def _role_phrase(text: str, words: RoleWords) -> Duty:
+    """The unit a segment gives a role without a predicate of duty: 发挥A作用 / 成立A / 压实A责任."""
+    m = _PLAYS_ROLE.search(text)
+    if m:
+        names, after = _names(m["rest"], allow_function_chars=False, need_predicate=False)
+        if names and len(after) <= 4:  # the name, then the role's kind (发挥龙头企业带动作用)
+            return Duty(leads=names)
+    m = _SETS_UP.search(text)
+    if m and words.long_suffix.search(m["rest"]) and not _FUNCTION_CHARS.search(m["rest"]) \
+            and not _DEBRIS.search(m["rest"]) and not m["rest"].startswith(words.not_name_starts):
+        return Duty(leads=(m["rest"],))
+    m = _PRESSES.search(text)
+    if m:
+        items = tuple(re.split("[、和及]", m["rest"]))
+        if all(2 <= len(i) <= _MAX_NAME and not _FUNCTION_CHARS.search(i) and not _DEBRIS.search(i)
+               and (words.unit_suffix.search(i) or i[-1] in _PLACE_ENDS) for i in items):
+            return Duty(leads=items)
+    return Duty()
+
+
+def _partnership(text: str, words: RoleWords) -> Duty:
+    """A与B、C合作… (支持A与B合作建设…): A does it, B and C are its partners. A list's items share their
+    kind, so a partner list with one unit name in it (浪潮集团、深圳华付) is a list of units."""
+    body = text[len(next((v for v in words.enabling_verbs if text.startswith(v)), "")):]
+    for m in re.finditer("与|同", body):
+        verb = next((v for v in words.partner_verbs if body.startswith(v, m.end())), None)
+        if verb is not None:
+            continue  # 与合作: no partner named
+        tail = body[m.end():]
+        at = min((tail.find(v) for v in words.partner_verbs if tail.find(v) > 0), default=-1)
+        if at < 0:
+            continue
+        partners = tuple(p for p in re.split("[、和及]", tail[:at]) if p)
+        if not partners or not all(2 <= len(p) <= _MAX_NAME for p in partners) \
+                or any(_FUNCTION_CHARS.search(p) or _QUOTES.search(p) for p in partners) \
+                or not any(_has_unit_ending(p, words) for p in partners):
+            continue
+        verb = words.partner_verbs[0]
+        leads, rest = _names(body[:m.start()] + verb, allow_function_chars=False, follow=(verb,))
+        if leads and rest == verb:
+            return Duty(leads=leads, cooperating=partners)
+    return Duty()
 
 
 def _sector_list(text: str, words: RoleWords) -> tuple[str, ...]:
@@ -401,8 +502,18 @@ def _name_end(text: str, start: int, words: RoleWords, *, allow_function_chars: 
     limit = min(len(text), start + _MAX_NAME)
     for end in range(start + 2, limit + 1):
         name = text[start:end]
-        if _QUOTES.search(name) or _closes_unopened(name) or any(w in name for w in words.never_in_names):
+        if _closes_unopened(name) or any(w in name for w in words.never_in_names):
             return -1
+        if _QUOTES.search(name):
+            # A quoted word inside a name (“新农人”团队, “链主”企业) is part of it; a name never opens with
+            # a title mark or ends inside a quotation.
+            marks = _QUOTES.sub(_quote_kind, name)
+            if not _NAME_QUOTES.fullmatch(marks):
+                if _NAME_QUOTES.fullmatch(marks + "字\x02"):
+                    continue  # inside a quotation: the name goes on past it
+                return -1
+            if name.endswith("”"):
+                continue
         if name.count("（") + name.count("(") != name.count("）") + name.count(")"):
             continue  # 县（ → 县（市）数据资源主管部门: a bracket inside a name closes later
         if not _has_unit_ending(name, words):
