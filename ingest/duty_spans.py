@@ -206,7 +206,7 @@ def _spans(text: str, authorities: bool) -> list[DutySpan]:
     return spans
 
 
-# A sentence that gives at least this many places their own tasks (应城打造…；云梦打造…；安陆…) is a list of
+# A sentence that gives at least this many places their own tasks (凤凰打造…；泸溪发展…；花垣…) is a list of
 # places with their tasks: each place that opens a segment is its subject, whatever verb follows it.
 _PLACE_LIST_MIN = 3
 
@@ -310,10 +310,10 @@ def segment_duty(segment: str, *, authorities: bool = False) -> Duty:
     return _authority(compact, words) if authorities else Duty()
 
 
-# 发挥A(的)…作用: A is given the role the sentence goes on to describe (充分发挥市担保集团作用，对…“见贷即保”).
+# 发挥A(的)…作用: A is given the role the sentence goes on to describe (发挥市融资担保公司作用，对…提供担保).
 _PLAYS_ROLE = re.compile(r"发挥(?P<rest>[^，,；;。]{2,40}?)作用")
 # 成立/组建/设立 U, the segment ending with the body's name: the new body does what the sentence says next
-# (市级层面成立投资促进专班，统筹…全过程). The object of 成立 is a body, so its name may open with a verb.
+# (组建乡村振兴工作专班，统筹…). The object of 成立 is a body, so its name may open with a verb.
 _SETS_UP = re.compile(r"(?:成立|组建|设立)(?P<rest>[^，,；;。]{3,30})$")
 # 压实A、B(的)主体责任: the units the responsibility is pressed on carry it. The construction says they are
 # actors, so a bare kind of actor (县区, 园区) is a name here.
@@ -342,7 +342,7 @@ def _role_phrase(text: str, words: RoleWords) -> Duty:
 
 def _partnership(text: str, words: RoleWords) -> Duty:
     """A与B、C合作… (支持A与B合作建设…): A does it, B and C are its partners. A list's items share their
-    kind, so a partner list with one unit name in it (浪潮集团、深圳华付) is a list of units."""
+    kind, so a partner list with one unit name in it (甲集团、乙科技) is a list of units."""
     body = text[len(next((v for v in words.enabling_verbs if text.startswith(v)), "")):]
     for m in re.finditer("与|同", body):
         verb = next((v for v in words.partner_verbs if body.startswith(v, m.end())), None)
@@ -505,7 +505,7 @@ def _name_end(text: str, start: int, words: RoleWords, *, allow_function_chars: 
         if _closes_unopened(name) or any(w in name for w in words.never_in_names):
             return -1
         if _QUOTES.search(name):
-            # A quoted word inside a name (“新农人”团队, “链主”企业) is part of it; a name never opens with
+            # A quoted word inside a name (“领航”团队, “链主”企业) is part of it; a name never opens with
             # a title mark or ends inside a quotation.
             marks = _QUOTES.sub(_quote_kind, name)
             if not _NAME_QUOTES.fullmatch(marks):
