@@ -64,7 +64,8 @@ _DUTY_STRONG = re.compile(r"负责|牵头|承担|参与|参加|配合|协助|协
 # and counties, parks, enterprises, task forces (哪个区 / 哪家企业 / 什么专班 / 哪个园区).
 _AGENT_KINDS = (r"(?:部门|单位|机构|机关|县区|区县|园区|开发区|新区|区|县|企业|公司|集团|学校|高校|团队|专班|领导"
                 r"|组织|主体)")
-_WHICH_AGENT = rf"(?:哪|什么)(?:一|几)?(?:个|家|级|片|所|类)?{_AGENT_KINDS}"
+# 由哪些学校 / 由哪些企业: 由 makes the bodies asked for the doers (哪些企业 alone may ask who qualifies).
+_WHICH_AGENT = rf"(?:(?:哪|什么)(?:一|几)?(?:个|家|级|片|所|类)?{_AGENT_KINDS}|由哪些{_AGENT_KINDS})"
 _ASKS_UNIT = re.compile(r"谁|由何|哪个?(?:一个|几个)?(?:部门|单位|机构|机关)|哪些(?:部门|单位|机构|机关)|哪几个?(?:部门|单位)"
                         rf"|{_WHICH_AGENT}"
                         r"|哪几?家|(?:单位|部门|机构|机关)(?:有|是|为)?(?:哪些|哪几个?|哪个|谁)"

@@ -72,6 +72,15 @@ def test_a_who_question_may_ask_for_a_district_a_body_or_a_task_force(question: 
     assert detect_intent(question) == intent
 
 
+@pytest.mark.parametrize(("question", "intent"), [
+    ("新建的养老院由哪些企业来运营？", "responsibility"),
+    ("职业培训由哪些学校承办？", "responsibility"),
+    ("哪些企业可以申请技改补贴？", "general"),  # who qualifies, not who does the work
+])
+def test_by_which_bodies_asks_for_the_doers(question: str, intent: str) -> None:
+    assert detect_intent(question) == intent
+
+
 def test_places_resolve_to_the_most_specific_document(engine) -> None:  # noqa: ANN001
     gaz = engine.corpus.gazetteer
     assert gaz.documents_for(gaz.find("宿州市埇桥区农产品产销体系")) == ("yongqiao-pairing-plan-2022",)
