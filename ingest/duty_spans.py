@@ -319,9 +319,13 @@ _SETS_UP = re.compile(r"(?:成立|组建|设立)(?P<rest>[^，,；;。]{3,30})$"
 # actors, so a bare kind of actor (县区, 园区) is a name here.
 _PRESSES = re.compile(r"压实(?P<rest>[^，,；;。]{2,40}?)的?(?:主体|属地|主管|监管|领导|直接|主要)?责任")
 
+# 依托A(、B)打造/建设…: the body relied on does the building (依托市农科院建设育种基地). Only a name with a
+# unit's ending counts: 依托 is as often followed by a resource (依托资源优势打造…).
+_RELIES_ON = re.compile(r"依托(?P<rest>[^，,；;。]{2,30}?)(?:打造|建设|建立|组建|创建|搭建|构建|建成|筹建)")
+
 
 def _role_phrase(text: str, words: RoleWords) -> Duty:
-    """The unit a segment gives a role without a predicate of duty: 发挥A作用 / 成立A / 压实A责任."""
+    """The unit a segment gives a role without a predicate of duty: 发挥A作用 / 成立A / 压实A责任 / 依托A建设."""
     m = _PLAYS_ROLE.search(text)
     if m:
         names, after = _names(m["rest"], allow_function_chars=False, need_predicate=False)
@@ -337,6 +341,19 @@ def _role_phrase(text: str, words: RoleWords) -> Duty:
         if all(2 <= len(i) <= _MAX_NAME and not _FUNCTION_CHARS.search(i) and not _DEBRIS.search(i)
                and (words.unit_suffix.search(i) or i[-1] in _PLACE_ENDS) for i in items):
             return Duty(leads=items)
+    m = _RELIES_ON.search(text)
+    if m:
+        items = tuple(re.split("[、和及]", m["rest"]))
+        if all(2 <= len(i) <= _MAX_NAME and not _FUNCTION_CHARS.search(i) and not _DEBRIS.search(i)
+               and words.long_suffix.search(i) and not i.endswith(words.not_unit_endings) for i in items):
+            before = text[:m.start()]
+            before = before[len(next((v for v in words.enabling_verbs if before.startswith(v)), "")):]
+            if not before:
+                return Duty(leads=items)
+            # A依托B建设…: A builds, B is what it builds on.
+            subject, rest = _names(before + "建设", allow_function_chars=False, follow=("建设",))
+            if subject and rest == "建设":
+                return Duty(leads=subject, cooperating=items)
     return Duty()
 
 
@@ -504,6 +521,9 @@ def _name_end(text: str, start: int, words: RoleWords, *, allow_function_chars: 
         name = text[start:end]
         if _closes_unopened(name) or any(w in name for w in words.never_in_names):
             return -1
+        relies = name.find("依托")
+        if relies >= 0 and not text.startswith("依托单位", start + relies):
+            return -1  # A依托B建设: A is one name, B another (a 依托单位 is a host institution's name)
         if _QUOTES.search(name):
             # A quoted word inside a name (“领航”团队, “链主”企业) is part of it; a name never opens with
             # a title mark or ends inside a quotation.

@@ -111,13 +111,16 @@ def test_unit_names_hold_no_verb_or_quotation_debris():
     ("压实各县市、开发区主体责任", Duty(leads=("各县市", "开发区"))),
     # A与B、C合作: A does it, its partners cooperate; a partner list with one unit in it is a list of units.
     ("支持经开区与甲集团、乙科技合作建设数据中心", Duty(leads=("经开区",), cooperating=("甲集团", "乙科技"))),
+    # 依托A建设: the body relied on builds; A依托B建设: A builds on B.
+    ("依托龙头企业、科研院所打造产业创新联合体", Duty(leads=("龙头企业", "科研院所"))),
+    ("鼓励市属国有企业依托科研院所建设中试基地", Duty(leads=("市属国有企业",), cooperating=("科研院所",))),
 ])
 def test_roles_given_without_a_predicate_of_duty(segment, duty):
     assert segment_duty(segment) == duty
 
 
 @pytest.mark.parametrize("segment", ["发挥市场在资源配置中的决定性作用", "设立产业发展基金", "压实责任",
-                                     "加强与周边城市合作"])
+                                     "加强与周边城市合作", "依托资源优势打造康养旅游目的地"])
 def test_role_constructions_without_a_unit_give_none(segment):
     assert not segment_duty(segment)
 
