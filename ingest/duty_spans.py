@@ -319,7 +319,7 @@ _SETS_UP = re.compile(r"(?:成立|组建|设立)(?P<rest>[^，,；;。]{3,30})$"
 # actors, so a bare kind of actor (县区, 园区) is a name here.
 _PRESSES = re.compile(r"压实(?P<rest>[^，,；;。]{2,40}?)的?(?:主体|属地|主管|监管|领导|直接|主要)?责任")
 
-# 依托A(、B)打造/建设…: the body relied on does the building (依托市农科院建设育种基地). Only a name with a
+# 依托A(、B)打造/建设…: the body relied on does the building (依托龙头企业打造产业联合体). Only a name with a
 # unit's ending counts: 依托 is as often followed by a resource (依托资源优势打造…).
 _RELIES_ON = re.compile(r"依托(?P<rest>[^，,；;。]{2,30}?)(?:打造|建设|建立|组建|创建|搭建|构建|建成|筹建)")
 
@@ -350,7 +350,8 @@ def _role_phrase(text: str, words: RoleWords) -> Duty:
             before = before[len(next((v for v in words.enabling_verbs if before.startswith(v)), "")):]
             if not before:
                 return Duty(leads=items)
-            # A依托B建设…: A builds, B is what it builds on.
+            # A依托B建设…: A builds, B is what it builds on. A must be a whole name before 依托 (the verb
+            # after B stands in for whatever follows it, so ``_names`` sees a name and its predicate).
             subject, rest = _names(before + "建设", allow_function_chars=False, follow=("建设",))
             if subject and rest == "建设":
                 return Duty(leads=subject, cooperating=items)
