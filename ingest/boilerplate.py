@@ -19,6 +19,8 @@ _TIME = r"\d{1,2}:\d{2}(?::\d{2})?"
 _DATE_STAMP = re.compile(rf"^\s*{_DATE}\s*(?:{_TIME})?\s*$")
 _BYLINE_LABEL = re.compile(r"(发表于|發表于|發表於|发布时间|發佈時間|来源|來源|作者|责任编辑|責任編輯|编辑|編輯|"
                            r"浏览次数|瀏覽次數|点击数|字号|字號)\s*[:：]")
+# "责任编辑：李媛媛" alone on its line: the page's editor, not the text.
+_EDITOR_LINE = re.compile(r"^\s*(?:责任编辑|責任編輯)\s*[:：]\s*[\u4e00-\u9fff·]{2,8}\s*$")
 _SOURCE_LINE = re.compile(r"^\s*(?:" + _DATE + r"\s*(?:" + _TIME + r")?\s*)?(来源|來源)\s*[:：][^。]{0,40}$")
 # "记者 禹志强 蔡富根" / "本报记者 王某": a byline of names, not text.
 _REPORTER = re.compile(r"^\s*(?:本报|本網|本网)?(?:记者|記者|通讯员|通訊員)(?:\s*[\u4e00-\u9fff·]{2,4}){1,4}\s*$")
@@ -27,7 +29,9 @@ _BREADCRUMB = re.compile(r"^\s*[^\s>＞»]{1,15}(?:\s*[>＞»]\s*[^\s>＞»]{1,1
 _FOOTER_START = re.compile(
     r"^\s*(相关新闻|相關新聞|相关阅读|相關閱讀|相关链接|相關鏈接|新闻排行|新聞排行|热点新闻|熱點新聞|"
     r"版权所有|版權所有|版权声明|版權聲明|Copyright|©|监督电话|監督電話|联系我们|聯繫我們|網站地圖|网站地图|"
-    r"媒体合作|媒體合作|广告合作|廣告合作|违法和不良信息举报|違法和不良信息舉報)\s*(?:[:：].*)?$",
+    r"媒体合作|媒體合作|广告合作|廣告合作|违法和不良信息举报|違法和不良信息舉報)\s*"
+    # a value (联系我们：…) or a bar of further links (网站地图 | 页面纠错 | 版权声明)
+    r"(?:[:：].*|(?:[|｜]\s*[^|｜]{1,12}\s*)+)?$",
     re.IGNORECASE,
 )
 _META_LINE = re.compile(
@@ -49,7 +53,7 @@ def _lines(text: str) -> Iterator[tuple[int, int, str]]:
 def _is_boilerplate_line(line: str) -> bool:
     if not line.strip():
         return False
-    if _DATE_STAMP.match(line) or _SOURCE_LINE.match(line) or _META_LINE.match(line):
+    if _DATE_STAMP.match(line) or _SOURCE_LINE.match(line) or _META_LINE.match(line) or _EDITOR_LINE.match(line):
         return True
     if _META_HEADING.match(line) or _RULE.match(line) or _LINK_ONLY.match(line) or _REPORTER.match(line):
         return True

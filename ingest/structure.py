@@ -15,7 +15,8 @@ lines and the paragraphs under them. :mod:`ingest.segment` cuts blocks into clau
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from bisect import bisect_left
+from dataclasses import dataclass, replace
 
 _CN_DIGITS = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7,
               "八": 8, "九": 9}
@@ -161,27 +162,100 @@ def parse_blocks(text: str) -> list[Block]:
     Returns:
         Blocks in reading order: numbered documents give a preamble, then one block per number
         (``kind`` heading when deeper numbers follow it, else clause); others give heading lines and
-        paragraphs.
+        paragraphs. A numbered document's unnumbered section headings (:func:`section_headings`)
+        each open a section whose blocks carry its label (``H1``…) and title first.
     """
     markers = accept_markers(find_markers(text))
     if len(markers) < MIN_NUMBERED:
         return paragraph_blocks(text, 0, len(text), kind="paragraph")
-    blocks = paragraph_blocks(text, 0, markers[0].start, kind="preamble")
+    sections = section_headings(text, markers)
+    if not sections:
+        return _numbered_blocks(text, 0, len(text), markers)
+    blocks = _numbered_blocks(text, 0, sections[0][0], accept_markers(find_markers(text[:sections[0][0]])))
+    for i, (start, end) in enumerate(sections):
+        stop = sections[i + 1][0] if i + 1 < len(sections) else len(text)
+        label, title = f"H{i + 1}", heading_title(text[start:end])
+        blocks.append(Block("heading", (label,), (title,), start, end))
+        inside = [replace(m, start=m.start + end, end=m.end + end)
+                  for m in accept_markers(find_markers(text[end:stop]))]
+        blocks += _numbered_blocks(text, end, stop, inside, section=(label, title))
+    return blocks
+
+
+def _numbered_blocks(text: str, start: int, end: int, markers: list[Marker],
+                     section: tuple[str, str] | None = None) -> list[Block]:
+    """Blocks of ``text[start:end]`` numbered by ``markers``: what precedes the first number is the
+    preamble, or the section's own paragraphs; a section's label and title lead every numbering and path."""
+    first = markers[0].start if markers else end
+    if section is None:
+        blocks = paragraph_blocks(text, start, first, kind="preamble")
+        prefix_no: tuple[str, ...] = ()
+        prefix_path: tuple[str, ...] = ()
+    else:
+        prefix_no, prefix_path = (section[0],), (section[1],)
+        blocks = paragraph_blocks(text, start, first, kind="paragraph", under=(prefix_no, prefix_path))
     titles: list[str] = []
     numbering: list[str] = []
     for i, marker in enumerate(markers):
-        end = markers[i + 1].start if i + 1 < len(markers) else len(text)
+        stop = markers[i + 1].start if i + 1 < len(markers) else end
         has_children = i + 1 < len(markers) and markers[i + 1].level > marker.level
         del titles[marker.level:], numbering[marker.level:]
-        own = text[marker.start:end]
+        own = text[marker.start:stop]
         numbering.append(marker.label)
         if has_children:
             titles.append(heading_title(own))
-            blocks.append(Block("heading", tuple(numbering), tuple(titles), marker.start, end))
+            blocks.append(Block("heading", (*prefix_no, *numbering), (*prefix_path, *titles), marker.start, stop))
         else:
-            blocks.append(Block("clause", tuple(numbering), (*titles, marker.label), marker.start, end))
+            blocks.append(Block("clause", (*prefix_no, *numbering), (*prefix_path, *titles, marker.label),
+                                marker.start, stop))
             titles.append("")  # placeholder so the next sibling deletes from the right level
     return blocks
+
+
+# A line of spaced-out characters (政 府 工 作 报 告) is a running title, not a heading.
+_SPACED_OUT = re.compile(r"(?:[\u4e00-\u9fff]\s+){3,}[\u4e00-\u9fff]")
+_CJK = re.compile(r"[\u4e00-\u9fff]")
+# A 文号 on its own line (沪府办发〔2025〕17号) is the document's number, not a part of it.
+_DOC_NUMBER = re.compile(r"[〔［\[【（(﹝{]\s*(?:19|20)\d{2}\s*[〕］\]】）)﹞}]\s*(?:第\s*)?\d{1,5}\s*号")
+# One such line alone may be a label (政策全文, 名词解释); a document divided into parts has several.
+MIN_SECTIONS = 2
+
+
+def section_headings(text: str, markers: list[Marker]) -> list[tuple[int, int]]:
+    """Unnumbered headings that divide a numbered document into sections: ``(start, end)`` of each line.
+
+    Work reports often write their parts as bare lines (``2023年工作回顾`` … ``2024年工作安排`` …
+    ``加强政府自身建设``) and number only inside them; read as preamble, a whole review would be no one's
+    clause, and the plan's sections would not say which year they are about. A section heading is a
+    heading-like line (:func:`_is_heading_line`) that stands alone between paragraphs — the content lines
+    before and after it are not heading-like, so a title block at the top never counts — opens with no
+    number, holds Chinese text and is no ``label：value`` line or 文号. It must not cut into the
+    numbering: it comes before the first number, or the next number restarts the document's outermost
+    numbering at 1, or no number follows it. Fewer than ``MIN_SECTIONS`` such lines divide nothing.
+    """
+    lines = _content_lines(text, 0, len(text))
+    candidates = sorted(find_markers(text), key=lambda m: m.start)
+    starts = [m.start for m in candidates]
+    outer = markers[0].style if markers else ""
+    out: list[tuple[int, int]] = []
+    for i in range(1, len(lines) - 1):
+        start, end = lines[i]
+        line = text[start:end]
+        if not _is_heading_line(line) or _is_heading_line(text[slice(*lines[i - 1])]) \
+                or _is_heading_line(text[slice(*lines[i + 1])]):
+            continue
+        if len(_CJK.findall(line)) < 2 or _SPACED_OUT.search(line) or _DOC_NUMBER.search(line) \
+                or any(mark in line for mark in "|｜:："):
+            continue
+        at = bisect_left(starts, start)
+        if at < len(starts) and starts[at] < end:
+            continue  # the line opens with a number
+        if markers and start > markers[0].start and at < len(candidates):
+            nxt = candidates[at]
+            if not (nxt.style == outer and nxt.value == 1):
+                continue
+        out.append((start, end))
+    return out if len(out) >= MIN_SECTIONS else []
 
 
 def heading_title(text: str) -> str:
@@ -192,21 +266,23 @@ def heading_title(text: str) -> str:
     return first[:80]
 
 
-def paragraph_blocks(text: str, start: int, end: int, *, kind: str) -> list[Block]:
+def paragraph_blocks(text: str, start: int, end: int, *, kind: str,
+                     under: tuple[tuple[str, ...], tuple[str, ...]] = ((), ())) -> list[Block]:
     """Blocks for un-numbered text: short lines are headings, other lines paragraphs under them.
 
     In a preamble (``kind="preamble"``) every line stays preamble: its title lines are not headings of
-    the numbered clauses that follow.
+    the numbered clauses that follow. ``under``: the numbering and path of the section the text opens.
     """
     blocks: list[Block] = []
-    heading: tuple[str, ...] = ()
-    heading_no: tuple[str, ...] = ()
+    section_no, section_path = under
+    heading: tuple[str, ...] = section_path
+    heading_no: tuple[str, ...] = section_no
     n_heading = n_para = 0
     for line_start, line_end in _content_lines(text, start, end):
         line = text[line_start:line_end]
         if kind == "paragraph" and _is_heading_line(line):
             n_heading += 1
-            heading, heading_no = (heading_title(line),), (f"H{n_heading}",)
+            heading, heading_no = (*section_path, heading_title(line)), (*section_no, f"H{n_heading}")
             blocks.append(Block("heading", heading_no, heading, line_start, line_end))
             continue
         if kind == "preamble":

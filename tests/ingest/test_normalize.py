@@ -38,3 +38,17 @@ def test_traditional_document(seeds):
 def test_date_stamp_line_is_boilerplate(seeds):
     parsed = seeds["suzhou-yrd-action-plan-2021"]
     assert not any("2022-05-08 08:21:00" in c.text for c in parsed.clauses)
+
+
+def test_a_footer_link_bar_and_an_editor_line_are_boilerplate():
+    from policyqa.ingest.boilerplate import find_boilerplate
+
+    body = "二、2024年工作安排\n\n" + "全力实现2024年高质量发展的奋斗目标，地区生产总值增长6%。\n\n" * 6
+    text = (body + "责任编辑：李媛媛\n\n网站地图 | 页面纠错 | 版权声明 | 关于我们 | 联系我们\n\n"
+            "主办单位：某市人民政府办公室\n\n备案号：湘ICP备05002141号\n")
+    kept = "".join(ch for i, ch in enumerate(text)
+                   if not any(s <= i < e for s, e in find_boilerplate(text)))
+    assert "李媛媛" not in kept and "页面纠错" not in kept and "备案号" not in kept
+    assert kept.count("地区生产总值增长6%") == 6
+    # A bar of words that opens with no footer word stays text.
+    assert not find_boilerplate(body + "产业 | 项目 | 人才\n")

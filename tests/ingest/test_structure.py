@@ -107,3 +107,68 @@ def test_ids_are_unique_and_stable(seeds):
 def test_chinese_numerals_round_trip():
     for n in range(1, 200):
         assert cn_to_int(int_to_cn(n)) == n
+
+
+# A work report that writes its parts as bare lines and numbers only inside the plan (as 乐山's does).
+_REPORT = """各位代表：
+
+现在，我代表市人民政府向大会报告工作，请予审议。
+
+2023年工作回顾
+
+一年来，我们拼经济搞建设，地区生产总值增长6%，城镇新增就业4.68万人。
+
+一年来，我们惠民生增福祉，新增公办学位7240个。
+
+2024年工作安排
+
+今年是实现“十四五”规划目标任务的关键一年。
+
+一、建强做优现代化产业体系
+
+推动光伏产业提质增效，城镇新增就业4万人以上。
+
+二、巩固增强经济回升向好态势
+
+扩大有效投资，实施重点项目300个。
+
+三、持续保障和改善民生
+
+新增公办学位5000个。
+
+加强政府自身建设
+
+我们将坚持把党的领导贯穿政府工作全过程。
+"""
+
+
+def test_bare_section_lines_of_a_numbered_report_divide_it():
+    clauses = _parse(_REPORT)
+    review = [c for c in clauses if "4.68万人" in c.text]
+    assert [c.path[0] for c in review] == ["2023年工作回顾"] and review[0].kind == "paragraph"
+    plan = next(c for c in clauses if "4万人以上" in c.text)
+    assert plan.path == ("2024年工作安排", "一")
+    assert plan.numbering[:2] == ("H2", "一")
+    last = next(c for c in clauses if "贯穿政府工作全过程" in c.text)
+    assert last.path[0] == "加强政府自身建设" and "新增公办学位5000个" not in last.text
+    assert {c.kind for c in clauses if "拼经济搞建设" in c.text} == {"paragraph"}
+    assert [c.kind for c in clauses if "请予审议" in c.text] == ["preamble"]
+
+
+def test_a_lone_label_line_or_doc_number_opens_no_section():
+    # One bare line (政策全文) and a 文号 are labels of a policy's preamble, which stays preamble.
+    text = ("关于印发某市行动方案的通知\n\n沪府办发〔2025〕17号\n\n各区人民政府：\n\n现将《某市行动方案》印发给你们，请认真执行。\n\n"
+            "政策全文\n\n为加快发展，制定本方案。\n\n一、总体要求\n\n坚持创新引领。\n\n二、重点任务\n\n建设平台。\n\n三、保障措施\n\n加强组织领导。\n")
+    clauses = _parse(text)
+    assert all(not c.numbering or not c.numbering[0].startswith("H") for c in clauses)
+    assert {c.kind for c in clauses if "制定本方案" in c.text} == {"preamble"}
+
+
+def test_a_bare_line_inside_the_numbering_does_not_cut_it():
+    # 重点项目 sits inside 二、 before 1.: the outermost numbering does not restart, so 三、 is still found.
+    text = ("一、总体要求\n\n坚持创新引领，推动高质量发展。\n\n二、重点任务\n\n建设平台，培育企业。\n\n重点项目\n\n"
+            "1.建设数据中心，年内开工。\n\n2.建设算力平台，年内投用。\n\n三、保障措施\n\n加强组织领导，强化考核。\n\n"
+            "资金保障\n\n市财政安排专项资金。\n")
+    clauses = _parse(text)
+    assert [c.numbering for c in clauses if c.kind == "heading"][:1] == [("二",)]
+    assert any(c.numbering == ("三",) for c in clauses)
