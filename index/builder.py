@@ -28,6 +28,7 @@ from policyqa.index.persist import Manifest, package_version
 from policyqa.index.tokenize import ClauseTokenizer, changed_words
 from policyqa.index.version import IndexVersion
 from policyqa.model import Clause, Document, ParsedDocument
+from policyqa.ingest import PARSER_VERSION
 from policyqa.ingest.normalize import to_search_form
 
 log = logging.getLogger(__name__)
@@ -88,6 +89,14 @@ def with_document_fields(document: Document, clause: Clause) -> Clause:
         doc_type=clause.doc_type or document.doc_type)
 
 
+def parsed_with(live: Manifest | None, documents: Iterable[str], upserts: Sequence[ParsedDocument]) -> dict[str, str]:
+    """Which parser each document of a new version was parsed by: this one for those just added, the
+    live version's record for those it keeps."""
+    new = {p.document.doc_id for p in upserts}
+    old = live.parsed if live else {}
+    return {d: PARSER_VERSION if d in new else old.get(d, "") for d in documents}
+
+
 def classify(live: Manifest | None, docs: Sequence[ParsedDocument],
              held: Mapping[str, Document] | None = None) -> tuple[list[ParsedDocument], AddReport]:
     """Split incoming documents into new/changed (returned) and unchanged (only reported), by the
@@ -105,7 +114,9 @@ def classify(live: Manifest | None, docs: Sequence[ParsedDocument],
     upserts = []
     for doc_id, parsed in todo.items():
         same_metadata = held is None or held.get(doc_id) == parsed.document
-        if known.get(doc_id) == parsed.document.sha256 and same_metadata:
+        # A version parsed by an older parser holds other clauses for the same text: parse it again.
+        same_parse = live is not None and live.parsed.get(doc_id) == PARSER_VERSION
+        if known.get(doc_id) == parsed.document.sha256 and same_metadata and same_parse:
             report.unchanged.append(doc_id)
             continue
         (report.updated if doc_id in known else report.added).append(doc_id)
@@ -180,7 +191,8 @@ def build_version(vdir: Path, live: IndexVersion | None, upserts: Sequence[Parse
                     clause_count=len(vectors), documents=documents,
                     passage_format=options.passage_format, created=vdir.name,
                     engine=getattr(embedder, "engine", embedder.name),
-                    model_sha256=getattr(embedder, "model_sha256", ""))
+                    model_sha256=getattr(embedder, "model_sha256", ""),
+                    parsed=parsed_with(live.manifest if live else None, documents, upserts))
 
 
 class _Arrays:

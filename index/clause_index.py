@@ -322,13 +322,26 @@ def open_default_index(settings: Settings, *, progress: bool = True) -> ClauseIn
     embedder = make_embedder(settings.embedder, settings)
     index = ClauseIndex.open(settings.index_dir(), embedder, create=True, lock_timeout=settings.write_lock_timeout(),
                              store=settings.store, store_token=settings.store_token)
-    if index.manifest is not None:
+    if index.manifest is not None and not index.manifest.stale():
         return index
     from policyqa.ingest.catalog import bundled_corpus_dir
     from policyqa.ingest.config import IngestConfig
     from policyqa.ingest.pipeline import ingest_paths
 
-    log.info("building the default index at %s from the bundled corpus", index.where)
     report = ingest_paths([bundled_corpus_dir()], IngestConfig.from_settings(settings))
-    index.add(report.parsed, progress=progress)
+    if index.manifest is None:
+        log.info("building the default index at %s from the bundled corpus", index.where)
+        index.add(report.parsed, progress=progress)
+        return index
+    # Parsed by an older policyqa: the bundled documents it holds are parsed again now (their vectors
+    # come from the cache); a user's own files are re-parsed when they are ingested again.
+    stale = set(index.manifest.stale())
+    bundled = [p for p in report.parsed if p.document.doc_id in stale]
+    others = sorted(stale - {p.document.doc_id for p in bundled})
+    if bundled:
+        index.add(bundled, progress=progress)
+    if others:
+        log.warning("%d documents of %s were parsed by an older policyqa; `policyqa ingest` their files again "
+                    "to read them with this one (%s%s)", len(others), index.where, ", ".join(others[:5]),
+                    " …" if len(others) > 5 else "")
     return index

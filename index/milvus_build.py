@@ -18,7 +18,8 @@ from typing import TYPE_CHECKING, Any, Sequence
 
 import numpy as np
 
-from policyqa.index.builder import AddReport, BuildOptions, passage_text, user_words, with_document_fields
+from policyqa.index.builder import (AddReport, BuildOptions, parsed_with, passage_text, user_words,
+                                    with_document_fields)
 from policyqa.index.clause_store import text_sha
 from policyqa.index.dense import sentence_windows
 from policyqa.index.embed_cache import EmbeddingCache, embed_with_cache
@@ -75,7 +76,9 @@ def build_collection(store: MilvusStore, upserts: Sequence[ParsedDocument], remo
                             clause_count=len(rows.clauses), documents={d["key"][4:]: d["sha"] for d in rows.docs},
                             passage_format=options.passage_format, created=name,
                             engine=getattr(embedder, "engine", embedder.name),
-                            model_sha256=getattr(embedder, "model_sha256", ""))
+                            model_sha256=getattr(embedder, "model_sha256", ""),
+                            parsed=parsed_with(live.manifest if live else None, (d["key"][4:] for d in rows.docs),
+                                               upserts))
         _write_meta(client, name, rows, mean, manifest)
         AliasPointer(client, target).point(name)
     except BaseException as exc:
@@ -176,6 +179,7 @@ def _clause_row(pos: int, ord_: int, clause: Clause, tokens: str, sha: str, titl
             "doc_title": title, "leads": [u[:500] for u in clause.leads[:MAX_UNITS]],
             "cooperating": [u[:500] for u in clause.cooperating[:MAX_UNITS]], "text": clause.search_text,
             "tokens": tokens, "text_sha": sha, "data": data}
+
 
 
 def _create(client: Any, name: str, dim: int, target: Any) -> None:

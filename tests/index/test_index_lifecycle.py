@@ -134,3 +134,23 @@ def test_clause_lookup_and_context(built) -> None:  # noqa: ANN001
 
 
 # kill -9 during ingest, removal and re-index: tests/reliability/test_crash.py
+
+
+def test_an_index_parsed_by_an_older_parser_reparses_unchanged_files(built) -> None:  # noqa: ANN001
+    # A version written before the parser changed (its manifest records another parser for a document)
+    # holds that file's old clauses: adding the same text again re-parses it; a document not added again
+    # stays marked as parsed before.
+    from policyqa.ingest import PARSER_VERSION
+
+    index, embedder = built
+    assert index.manifest.parsed == {"a": PARSER_VERSION, "b": PARSER_VERSION} and not index.manifest.stale()
+    path = index.root / index.version / MANIFEST
+    data = json.loads(path.read_text(encoding="utf-8"))
+    data["parsed"] = {}
+    atomic_write_bytes(path, json.dumps(data).encode("utf-8"))
+    older = ClauseIndex.open(index.root, embedder)
+    assert older.manifest.stale() == ["a", "b"]
+    report = older.add([_docs()[0]], progress=False)
+    assert report.updated == ["a"] and older.manifest.stale() == ["b"]
+    report = older.add(_docs(), progress=False)
+    assert report.updated == ["b"] and report.unchanged == ["a"] and not older.manifest.stale()
