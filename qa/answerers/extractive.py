@@ -32,7 +32,7 @@ from policyqa.qa.question.corpus_view import CorpusView, SentenceScorer
 from policyqa.qa.question.language import concepts
 from policyqa.qa.question.modality import asked_modality, states_target
 from policyqa.qa.question.support import best_coverage, concept_coverage
-from policyqa.qa.question.years import about_other_years, reviews_past, section_years, years_in
+from policyqa.qa.question.years import about_other_years, asks_this_year, reviews_past, section_years, years_in
 from policyqa.qa.question.intent import QuestionAnalysis
 from policyqa.qa.question.places import PlaceMatch, place_stem
 
@@ -212,6 +212,10 @@ class ExtractiveAnswerer:
             if not dated:
                 return [], "相关条款说的是其他年份"
             candidates = dated
+            if asks_this_year(r.query):
+                # 今年 is the year a report plans, not the one it reviews (2023年工作回顾 in a 2024 report);
+                # a report that only reviews still answers from its review.
+                candidates = [c for c in candidates if not self.reviews_past(c.clause)] or candidates
         return candidates, ""
 
     # --- evidence -------------------------------------------------------------------------------
@@ -303,6 +307,13 @@ class ExtractiveAnswerer:
         titles = [line for c in self.corpus.doc_clauses(clause.doc_id) if c.numbering in wanted
                   for line in [c.text.strip().partition("\n")[0]] if len(line) <= _TITLE_LINE]
         return section_years(tuple(titles))
+
+    def reviews_past(self, clause: Clause) -> bool:
+        """The clause lies in a section about years before its document's (a 2024 report's 一、2023年工作回顾),
+        its sections' years read as ``section_years`` reads them."""
+        own = years_in(to_search_form(clause.doc_title))
+        past = self.section_years(clause)
+        return bool(own and past) and max(past) < min(own)
 
     def _missing_figures(self, r: Retrieval, best: Candidate) -> str:
         """A figure must occur in the clause's document: "2023年" may be written 今年 in the clause
@@ -401,7 +412,10 @@ class ExtractiveAnswerer:
         at = ids.index(best.clause.clause_id) if best.clause.clause_id in ids else -1
         if at < 0:
             return []
-        near = [c for c in doc[max(at - 2, 0): at + 3] if c.clause_id not in seen]
+        asked, now = years_in(r.query), asks_this_year(r.query)
+        # Neighbours are scoped as the candidates were: not another year's section, not a past review.
+        near = [c for c in doc[max(at - 2, 0): at + 3] if c.clause_id not in seen
+                and not about_other_years(asked, self.section_years(c)) and not (now and self.reviews_past(c))]
         return self.rank(r, near, [0.0] * len(near)) if near else []
 
     def best_sentences(self, r: Retrieval, top: list[Candidate]) -> list[tuple[str, Clause]] | None:

@@ -46,6 +46,20 @@ def about_other_years(asked: frozenset[int], named: frozenset[int]) -> bool:
     return bool(asked) and bool(named) and not (asked & named)
 
 
+# A question about the present year of the document it asks (今年要…, this year's target): the year of a
+# work report's plan, not of its review.
+_THIS_YEAR = re.compile(r"今年|本年度?|年内|this year|current year", re.IGNORECASE)
+
+
+def asks_this_year(question: str) -> bool:
+    """Whether a question names the present year without a number (今年 / this year).
+
+    >>> asks_this_year("德阳今年计划加装电梯多少部？"), asks_this_year("德阳2023年加装电梯多少部？")
+    (True, False)
+    """
+    return bool(_THIS_YEAR.search(question)) and not years_in(question)
+
+
 def reviews_past(doc_title: str, path: tuple[str, ...]) -> bool:
     """A clause under this path lies in a section about years before its document's (a 2024 report's
     一、2023年工作回顾): what was done, not a task anyone has now."""

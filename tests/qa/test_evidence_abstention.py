@@ -142,3 +142,13 @@ def test_another_embedders_evidence_is_weighed_by_words_alone(hashed) -> None:  
     answer = hashed.ask("洛阳对植物蛋白、细胞培养肉这类新式食物的研发有什么安排？")
     assert not answer.abstained and "细胞培养肉" in answer.citations[0].clause.text
     assert hashed.ask("洛阳对引进的博士人才给多少安家补贴？").abstained
+
+
+def test_this_year_is_the_year_a_report_plans_not_the_one_it_reviews(reports) -> None:  # noqa: ANN001
+    # 今年 names no number: in a 2024 report it is 2024's plan, and the review's 2023 growth is no answer.
+    answer = reports.ask("开封今年地区生产总值增长多少？")
+    assert not answer.abstained and "7%左右" in answer.text and "4.2%" not in answer.text
+    assert "2023年工作回顾" not in " ".join(answer.citations[0].clause.path)
+    # The plan says nothing of 5G: last year's 1500 new base stations are not this year's.
+    five_g = reports.ask("开封今年新建5G基站多少个？")
+    assert five_g.abstained and five_g.leads == ()
