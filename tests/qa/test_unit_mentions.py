@@ -117,6 +117,12 @@ def test_the_question_names_the_longest_unit_the_text_names():
     assert question_unit("哪些数字政府指标要考核？", [_clause("一", "推进数字政府建设。")]) == ""
 
 
+def test_a_county_named_after_its_city_is_the_unit_asked():
+    # 十堰的房县: the county is the unit, its city only says where; a two-character county name is a place.
+    clauses = [_clause("一", "十堰市推进产业集中发展。"), _clause("二", "房县创建国家生态文明建设示范县。")]
+    assert question_unit("哪些工作由十堰的房县来承担？", clauses) == "房县"
+
+
 def test_lead_role_is_the_sentence_s_subject():
     clause = _clause("三", "市委信访局牵头受理法治化工作，市公安局牵头维护秩序法治化工作。")
     other = _clause("四", "各地发现问题及时报告市委信访局。")
