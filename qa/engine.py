@@ -254,7 +254,10 @@ class QAEngine:
             comparison = self.compare(r.query, doc_ids=r.doc_ids or None)
             return comparison_answer(r.question, comparison)
         answer = self.extractive.answer(r)
-        if answer.abstained and not r.problem and r.doc_ids:
+        # Beyond the documents about a place, a clause elsewhere naming it may answer; a document the
+        # question quotes by its title is the one asked, and its silence is the answer.
+        if answer.abstained and not r.problem and r.doc_ids and (r.places.scopes or r.places.mentioned) \
+                and not self.corpus.documents_quoted(r.query):
             return self.extractive.answer(self._beyond_scope(r))
         return answer
 

@@ -67,6 +67,15 @@ _MATTER_WEIGHT = 0.5
 _CLAUSES = 5
 
 
+def _without_units(search: str, duty: ChosenDuty) -> str:
+    """A duty's text with the names of its own units taken out (longest first)."""
+    for name in sorted({to_search_form(u) for u in duty.leads + duty.cooperating + duty.responsible}, key=len,
+                       reverse=True):
+        if len(name) >= 2:
+            search = search.replace(name, " ")
+    return search
+
+
 def duty_options(clause: Clause, *, short_places: bool = False) -> list[ChosenDuty]:
     """The ways ``clause`` can answer a who-question: its marked or declared units for the whole clause,
     else one option per duty span its sentences give (read now, whatever the document's type).
@@ -124,10 +133,12 @@ def choose_answer_duty(ranked: Sequence[_Ranked], query: str, content: str, scor
     matter = asked_predicate(query) if lexical_ok else ""
     asked = concepts(query) if english else []
     scores = []
-    for text, cosine, (at, _) in zip(texts, cosines, owners):
+    for text, cosine, (at, option) in zip(texts, cosines, owners):
         score = float(cosine) + _SUPPORT_WEIGHT * ranked[at].support
         if lexical_ok and content:
-            search = to_search_form(text)
+            # The units are the answer, not evidence of the task: 中心城区高铁新区打造…，吉州区做旺城北片区
+            # answers "中心城区北边那一片交给哪个区" with 吉州区, whose task holds the words asked.
+            search = _without_units(to_search_form(text), option)
             score += vocabulary.coverage(content, search)
             if matter:
                 score += _MATTER_WEIGHT * vocabulary.coverage(matter, search)

@@ -118,3 +118,16 @@ def test_no_unit_anywhere_gives_no_answer(scorer, vocabulary):
 ])
 def test_the_asked_matter_is_the_words_beside_the_question_for_a_unit(question, matter):
     assert asked_predicate(question) == matter
+
+
+# A report giving three districts their own tasks: a question may name one district to say where.
+DISTRICTS = "推动城区协同发展，镜湖区建设商贸中心，弋江区打造科创走廊、做强城南片区，鸠江区做强临空产业园。"
+
+
+def test_a_unit_named_in_the_question_is_no_evidence_for_its_own_task(scorer):
+    # 镜湖区 is where (the part south of it), not who: the district whose task is 做强城南片区 answers.
+    texts = [to_search_form(t) for t in (ARTICLE, REPORT, DISTRICTS)]
+    words = Vocabulary(Lexicon(count_lexicon(texts), scan=lambda term: any(term in t for t in texts)))
+    clause = _clause(DISTRICTS, read_at_ingest=False)
+    chosen = _ask([Ranked(clause, 0.5)], "镜湖区南面那一片要做强，交给哪个区？", scorer, words)[1]
+    assert chosen.leads == ("弋江区",)

@@ -161,6 +161,8 @@ FOOD = """关于促进食品产业发展的若干措施
 二、对认定的研发平台，给予一次性补助50万元。
 
 三、对首次升规的企业，给予一次性奖励10万元。
+
+四、企业开办时间压缩至1个工作日。
 """
 
 TOURISM = """关于促进文旅产业发展的若干措施
@@ -200,3 +202,10 @@ def test_a_document_quoted_by_title_is_the_one_answering(two_policies, title, fi
     answer = two_policies.ask(f"{title}对新引进的企业最高奖励多少？")
     assert not answer.abstained and figure in answer.text and other not in answer.text
     assert {c.clause.doc_id for c in answer.citations} == {"tourism" if figure == "800万元" else "food"}
+
+
+def test_a_quoted_document_that_says_nothing_of_it_abstains(two_policies) -> None:  # noqa: ANN001
+    # Only the food measures give a time for opening a business: asked of the tourism measures, their
+    # 1个工作日 is another document's figure, not an answer.
+    answer = two_policies.ask("《关于促进文旅产业发展的若干措施》把企业开办时间压缩到几个工作日？")
+    assert answer.abstained and "1个工作日" not in answer.text
