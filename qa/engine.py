@@ -158,7 +158,7 @@ class QAEngine:
                 asked = asked | {year + 1 for year in asked}
             doc_ids = self._of_asked_years(doc_ids, asked)
             # A document quoted by its title (《…》里…) is the one asked, within the places named if it
-            # is among theirs (a place may only say where it was collected: 上海政策库收录).
+            # is among theirs (a place may only say where the copy was collected).
             quoted = corpus.documents_quoted(query)
             if quoted:
                 doc_ids = tuple(d for d in quoted if d in doc_ids) or quoted

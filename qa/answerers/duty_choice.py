@@ -136,8 +136,8 @@ def choose_answer_duty(ranked: Sequence[_Ranked], query: str, content: str, scor
     for text, cosine, (at, option) in zip(texts, cosines, owners):
         score = float(cosine) + _SUPPORT_WEIGHT * ranked[at].support
         if lexical_ok and content:
-            # The units are the answer, not evidence of the task: 中心城区高铁新区打造…，吉州区做旺城北片区
-            # answers "中心城区北边那一片交给哪个区" with 吉州区, whose task holds the words asked.
+            # The units are the answer, not evidence of the task: a question naming one district to say
+            # where (镜湖区南面那一片) is about another's task (弋江区…做强城南片区), not about 镜湖区's.
             search = _without_units(to_search_form(text), option)
             score += vocabulary.coverage(content, search)
             if matter:

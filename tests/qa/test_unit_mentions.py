@@ -118,9 +118,9 @@ def test_the_question_names_the_longest_unit_the_text_names():
 
 
 def test_a_county_named_after_its_city_is_the_unit_asked():
-    # 十堰的房县: the county is the unit, its city only says where; a two-character county name is a place.
-    clauses = [_clause("一", "十堰市推进产业集中发展。"), _clause("二", "房县创建国家生态文明建设示范县。")]
-    assert question_unit("哪些工作由十堰的房县来承担？", clauses) == "房县"
+    # 宿州的泗县: the county is the unit, its city only says where; a two-character county name is a place.
+    clauses = [_clause("一", "宿州市推进产业园区建设。"), _clause("二", "泗县建设运河文化旅游区。")]
+    assert question_unit("宿州的泗县今年要承担哪些工作？", clauses) == "泗县"
 
 
 def test_lead_role_is_the_sentence_s_subject():
