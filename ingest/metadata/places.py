@@ -68,7 +68,7 @@ def _longest_at(text: str, i: int, table: DivisionTable, district_short: bool) -
 
 def _usable(place: Place, name: str, district_short: bool) -> bool:
     if name == place.name:
-        # Two-character district names are also common words (城区, 郊区, 矿区); a county's (房县, 泗县,
+        # Two-character district names are also common words (城区, 郊区, 矿区); a county's (泗县, 沛县,
         # 萧县) or a banner's never is.
         return place.level != "district" or len(name) >= 3 or district_short or name[-1] in "县旗"
     return place.level != "district" or district_short

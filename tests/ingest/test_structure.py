@@ -109,7 +109,7 @@ def test_chinese_numerals_round_trip():
         assert cn_to_int(int_to_cn(n)) == n
 
 
-# A work report that writes its parts as bare lines and numbers only inside the plan (as 乐山's does).
+# A work report that writes its parts as bare lines and numbers only inside the plan, as many city reports do.
 _REPORT = """各位代表：
 
 现在，我代表市人民政府向大会报告工作，请予审议。
