@@ -181,7 +181,6 @@ def _clause_row(pos: int, ord_: int, clause: Clause, tokens: str, sha: str, titl
             "tokens": tokens, "text_sha": sha, "data": data}
 
 
-
 def _create(client: Any, name: str, dim: int, target: Any) -> None:
     clauses, windows, meta = version_names(name)
     for coll, (schema, index) in ((clauses, clause_schema(client, dim, target)),

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_left
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 
 _CN_DIGITS = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7,
               "八": 8, "九": 9}
@@ -165,20 +165,24 @@ def parse_blocks(text: str) -> list[Block]:
         paragraphs. A numbered document's unnumbered section headings (:func:`section_headings`)
         each open a section whose blocks carry its label (``H1``…) and title first.
     """
-    markers = accept_markers(find_markers(text))
+    candidates = find_markers(text)
+    markers = accept_markers(candidates)
     if len(markers) < MIN_NUMBERED:
         return paragraph_blocks(text, 0, len(text), kind="paragraph")
-    sections = section_headings(text, markers)
+    sections = section_headings(text, markers, candidates)
     if not sections:
         return _numbered_blocks(text, 0, len(text), markers)
-    blocks = _numbered_blocks(text, 0, sections[0][0], accept_markers(find_markers(text[:sections[0][0]])))
+
+    def numbers(lo: int, hi: int) -> list[Marker]:
+        # Each section numbers on its own (a review 一…八, then a plan 一…十).
+        return accept_markers([m for m in candidates if lo <= m.start < hi])
+
+    blocks = _numbered_blocks(text, 0, sections[0][0], numbers(0, sections[0][0]))
     for i, (start, end) in enumerate(sections):
         stop = sections[i + 1][0] if i + 1 < len(sections) else len(text)
         label, title = f"H{i + 1}", heading_title(text[start:end])
         blocks.append(Block("heading", (label,), (title,), start, end))
-        inside = [replace(m, start=m.start + end, end=m.end + end)
-                  for m in accept_markers(find_markers(text[end:stop]))]
-        blocks += _numbered_blocks(text, end, stop, inside, section=(label, title))
+        blocks += _numbered_blocks(text, end, stop, numbers(end, stop), section=(label, title))
     return blocks
 
 
@@ -221,7 +225,7 @@ _DOC_NUMBER = re.compile(r"[〔［\[【（(﹝{]\s*(?:19|20)\d{2}\s*[〕］\]】
 MIN_SECTIONS = 2
 
 
-def section_headings(text: str, markers: list[Marker]) -> list[tuple[int, int]]:
+def section_headings(text: str, markers: list[Marker], candidates: list[Marker]) -> list[tuple[int, int]]:
     """Unnumbered headings that divide a numbered document into sections: ``(start, end)`` of each line.
 
     Work reports often write their parts as bare lines (``2023年工作回顾`` … ``2024年工作安排`` …
@@ -232,9 +236,9 @@ def section_headings(text: str, markers: list[Marker]) -> list[tuple[int, int]]:
     number, holds Chinese text and is no ``label：value`` line or 文号. It must not cut into the
     numbering: it comes before the first number, or the next number restarts the document's outermost
     numbering at 1, or no number follows it. Fewer than ``MIN_SECTIONS`` such lines divide nothing.
+    ``markers`` are the accepted numbers, ``candidates`` every one ``find_markers`` found, in order.
     """
     lines = _content_lines(text, 0, len(text))
-    candidates = sorted(find_markers(text), key=lambda m: m.start)
     starts = [m.start for m in candidates]
     outer = markers[0].style if markers else ""
     out: list[tuple[int, int]] = []

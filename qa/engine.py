@@ -151,6 +151,7 @@ class QAEngine:
         # Any other question narrows to the most specific place it names.
         resolve = corpus.gazetteer.documents_each if analysis.intent == "compare" else corpus.gazetteer.documents_for
         doc_ids = resolve(places)
+        quoted: tuple[str, ...] = ()
         if analysis.intent != "compare":
             asked = years_in(query)
             if asked_modality(query, english=analysis.english) == "outcome":
@@ -180,7 +181,7 @@ class QAEngine:
             doc_ids = inside or doc_ids
         filters = Filters(doc_ids=doc_ids) if doc_ids else None
         hits = self.search(query, k=self.config.k, filters=filters)
-        return Retrieval(question, query, analysis, places, doc_ids, tuple(hits), problem, tuple(missing))
+        return Retrieval(question, query, analysis, places, doc_ids, tuple(hits), problem, tuple(missing), quoted)
 
     def _of_asked_years(self, doc_ids: tuple[str, ...], asked: frozenset[int]) -> tuple[str, ...]:
         """Of a place's documents, those about a year the question names (its title's years, else its
@@ -257,7 +258,7 @@ class QAEngine:
         # Beyond the documents about a place, a clause elsewhere naming it may answer; a document the
         # question quotes by its title is the one asked, and its silence is the answer.
         if answer.abstained and not r.problem and r.doc_ids and (r.places.scopes or r.places.mentioned) \
-                and not self.corpus.documents_quoted(r.query):
+                and not r.quoted:
             return self.extractive.answer(self._beyond_scope(r))
         return answer
 

