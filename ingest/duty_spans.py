@@ -96,6 +96,8 @@ class RoleWords:
     enabling_verbs: tuple[str, ...] = ()
     transmittal: tuple[str, ...] = ()
     partner_verbs: tuple[str, ...] = ()
+    enabled_actor_verbs: tuple[str, ...] = ()
+    actor_endings: tuple[str, ...] = ()
 
 
 @functools.lru_cache(maxsize=1)
@@ -123,7 +125,8 @@ def role_words() -> RoleWords:
         sector_list=re.compile(r"^((?:[\u4e00-\u9fff]{2,10}、)+[\u4e00-\u9fff]{2,10})(?:"
                                + "|".join(map(re.escape, longest_first("sector_list_ends"))) + ")"),
         enabling_verbs=longest_first("enabling_verbs"), transmittal=longest_first("transmittal_phrases"),
-        partner_verbs=longest_first("partner_verbs"))
+        partner_verbs=longest_first("partner_verbs"), enabled_actor_verbs=longest_first("enabled_actor_verbs"),
+        actor_endings=longest_first("actor_endings"))
 
 
 @dataclass(frozen=True, slots=True)
@@ -253,16 +256,26 @@ def _read_segments(segments: list[str], places: frozenset[str] = frozenset()) ->
             continue
         # A segment read whole keeps its reading (A会同B、C加强…), except a list opening with an enabling
         # verb, whose first item alone gave it.
-        expand = "、" in segment and (not duty or segment.startswith(words.enabling_verbs))
-        items = segment.split("、") if expand else []
-        # The list's opening verb (支持 / 推动 …) governs every item; the first item is read without it.
-        opening = next((w for w in words.not_name_starts if items and items[0].startswith(w)), "")
-        read = [segment_duty(item.removeprefix(opening) if i == 0 else item) for i, item in enumerate(items)]
+        enabling = _after_enabling(segment, words)
+        # A partnership read whole (支持A与B、C合作…) is one reading, not a list of subjects.
+        items = _outside_brackets(segment, "、") if "、" in segment and (not duty or enabling >= 0) \
+            and not duty.cooperating else []
+        if items and enabling >= 0:
+            read = _enabled_list(segment[:enabling], items, words)
+        else:
+            # The list's opening verb (推动 …) governs every item; the first item is read without it.
+            opening = next((w for w in words.not_name_starts if items and items[0].startswith(w)), "")
+            read = [segment_duty(item.removeprefix(opening) if i == 0 else item) for i, item in enumerate(items)]
         if sum(map(bool, read)) >= 2:
             out.extend(zip(items, read))
         else:
             out.append((segment, duty))
     return out
+
+
+def _enabled_list(verb: str, items: list[str], words: RoleWords) -> list[Duty]:
+    """支持甲公司争创…、乙县创建…: the enabling verb governs every item; each is read with it."""
+    return [segment_duty(item if i == 0 else verb + item) for i, item in enumerate(items)]
 
 
 def _authority_spans(sentence: str) -> list[DutySpan]:
@@ -299,11 +312,9 @@ def segment_duty(segment: str, *, authorities: bool = False) -> Duty:
     names, rest = _names(compact, allow_function_chars=False)
     if names and rest:
         return _with_predicate(names, rest, words)
-    enabling = next((v for v in words.enabling_verbs if compact.startswith(v)), "")
-    if enabling:
-        names, rest = _names(compact[len(enabling):], allow_function_chars=False)
-        if names and rest:
-            return _with_predicate(names, rest, words)
+    enabled = _enabled_actors(compact, words)
+    if enabled:
+        return enabled
     inner = _inner_subject(compact, words) or _role_phrase(compact, words)
     if inner:
         return inner
@@ -322,6 +333,129 @@ _PRESSES = re.compile(r"压实(?P<rest>[^，,；;。]{2,40}?)的?(?:主体|属�
 # 依托A(、B)打造/建设…: the body relied on does the building (依托龙头企业打造产业联合体). Only a name with a
 # unit's ending counts: 依托 is as often followed by a resource (依托资源优势打造…).
 _RELIES_ON = re.compile(r"依托(?P<rest>[^，,；;。]{2,30}?)(?:打造|建设|建立|组建|创建|搭建|构建|建成|筹建)")
+
+
+# An enabling verb may follow a short adverbial (全力支持 / 积极鼓励 / 举全省之力支持).
+_MAX_ENABLING_LEAD = 6
+
+
+def _after_enabling(text: str, words: RoleWords) -> int:
+    """Where the object of the segment's enabling verb begins (支持|A创建…), or -1."""
+    for verb in words.enabling_verbs:
+        at = text.find(verb)
+        if at < 0 or at > _MAX_ENABLING_LEAD:
+            continue
+        lead = text[:at]
+        if at == 0 or not (_FUNCTION_CHARS.search(lead) or "、" in lead or _has_unit_ending(lead, words)):
+            return at + len(verb)
+    return -1
+
+
+def _enabled_actors(text: str, words: RoleWords) -> Duty:
+    """支持A(、B等)创建… / 全力支持A申报…: the units an enabling verb governs are the subject of the verb
+    after them. Their names need no unit's ending where the verb is one only an organisation does
+    (``enabled_actor_verbs``), or where the name opens with a place (某市师范学院, 某县): a company's
+    brand name is an actor here."""
+    at = _after_enabling(text, words)
+    if at < 0:
+        return Duty()
+    body = text[at:]
+    names, rest = _names(body, allow_function_chars=False)
+    actors = _actors_before_verb(body, words)
+    # 支持A学院开展…单位建设 / 支持A、B县创建… / 支持A等重点企业…: the names end at the first verb
+    # after them, not at a later unit word or at a name the unit grammar does not read. The grammar's
+    # reading is kept where it agrees (支持A会同B…: B cooperates).
+    if names and rest and (not actors or actors == names):
+        return _with_predicate(names, rest, words)
+    # A role phrase about the same actors says more (鼓励A依托B建设…: B is A's partner).
+    role = _role_phrase(body, words) if actors else Duty()
+    return role if role.leads == actors else Duty(leads=actors)
+
+
+def _actors_before_verb(body: str, words: RoleWords) -> tuple[str, ...]:
+    """The names before the first verb of ``body`` that reads as their predicate (see ``_enabled_actors``):
+    the shortest stretch whose items end like units (or whose list has one that does: a list's items share
+    their kind), else the shortest whose items open with a place or are followed by an actor's verb."""
+    verbs = words.predicate_starts + words.not_name_starts + words.enabled_actor_verbs + words.partner_verbs
+    readings = []
+    for i in range(2, min(len(body), _MAX_NAME) + 1):
+        verb = next((v for v in verbs if body.startswith(v, i)), "")
+        if not verb or body.startswith(words.list_joiners + ("等",), i):
+            continue
+        items, kind = _actor_items(body[:i], words)
+        if items:
+            # A verb other than an actor's needs its object (支持某园区建设 is the park's construction).
+            actor_verb = verb in words.enabled_actor_verbs
+            readings.append((items, kind, actor_verb, actor_verb or len(body) - i - len(verb) >= 2))
+    for items, kind, _, acts in readings:
+        ends = [_ends_like_an_actor(item, words) for item in items]
+        if acts and (all(ends) or (any(ends) and len(items) > 1) or _ends_like_an_actor(kind, words)):
+            return items
+    for items, _, actor_verb, acts in readings:
+        if actor_verb or (acts and all(_opens_with_a_place(item) for item in items)):
+            return items
+    return ()
+
+
+def _actor_items(stretch: str, words: RoleWords) -> tuple[tuple[str, ...], str]:
+    """A、B和C等重点企业: the names of a stretch before a verb and the kind after 等 (重点企业), or
+    ``((), "")`` where it is no list of names."""
+    names, _, kind = stretch.partition("等") if not stretch.startswith("等") else (stretch, "", "")
+    # 、 separates names; 和 / 及 only where each side is a name (甲县和乙县), for they join words inside
+    # one name as often (经济和信息化局, 和…生物).
+    items = tuple(part for item in _outside_brackets(names, "、") for part in _joined_names(item, words))
+    for item in items:
+        if not 2 <= len(item) <= 12 or _FUNCTION_CHARS.search(item) or _QUOTES.search(item) \
+                or _opens_with_a_predicate(item, words) or item.endswith(words.not_unit_endings):
+            return (), ""
+    return items, kind
+
+
+def _joined_names(item: str, words: RoleWords) -> list[str]:
+    """甲县和乙县 → 甲县, 乙县: split at a joiner whose both sides are names (太和县 holds 和 itself)."""
+    for joiner in words.list_joiners:
+        for m in re.finditer(re.escape(joiner), item):
+            left, right = item[:m.start()], item[m.end():]
+            if all(len(side) >= 2 and (_ends_like_an_actor(side, words) or _opens_with_a_place(side))
+                   for side in (left, right)):
+                return [left, *_joined_names(right, words)]
+    return [item]
+
+
+def _outside_brackets(text: str, separator: str) -> list[str]:
+    """``text`` split at ``separator`` (a pattern) where it stands outside brackets: 县（市、区） is one name."""
+    parts, depth, start = [], 0, 0
+    for m in re.finditer(rf"[（(]|[）)]|{separator}", text):
+        if m[0] in "（(":
+            depth += 1
+        elif m[0] in "）)":
+            depth -= 1
+        elif depth <= 0:
+            parts.append(text[start:m.start()])
+            start = m.end()
+    return parts + [text[start:]]
+
+
+def _opens_with_a_predicate(item: str, words: RoleWords) -> bool:
+    """Whether a stretch opens with a verb or adverb (推动…, 要…): a word of two characters or more that
+    jieba cuts off, or a single one other than a joiner's character (和 opens 和…生物 as well as a list)."""
+    first = _words(item)[0]
+    if len(first) > 1:
+        return first in words.not_name_starts
+    return first in words.not_name_starts and first not in words.list_joiners
+
+
+def _ends_like_an_actor(name: str, words: RoleWords) -> bool:
+    return _has_unit_ending(name, words) or name.endswith(words.actor_endings)
+
+
+def _opens_with_a_place(name: str) -> bool:
+    from policyqa.ingest.metadata.places import find_places, is_place_name
+
+    if is_place_name(name, district_short_names=True):
+        return True
+    found = find_places(name[:6], district_short_names=True)
+    return bool(found) and found[0].start == 0
 
 
 def _role_phrase(text: str, words: RoleWords) -> Duty:

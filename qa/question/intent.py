@@ -62,10 +62,17 @@ _DUTY_STRONG = re.compile(r"负责|牵头|承担|参与|参加|配合|协助|协
                           r"|tasks?|duties|approve|regulate|oversee|supervise)\b", re.IGNORECASE)
 # The kinds of body a who-question may ask for besides a department: work reports give tasks to districts
 # and counties, parks, enterprises, task forces (哪个区 / 哪家企业 / 什么专班 / 哪个园区).
-_AGENT_KINDS = (r"(?:部门|单位|机构|机关|县区|区县|园区|开发区|新区|区|县|企业|公司|集团|学校|高校|团队|专班|领导"
-                r"|组织|主体)")
+# Schools, hospitals and scenic areas are bodies too (哪所大学 / 哪个医院).
+_AGENT_KINDS = (r"(?:部门|单位|机构|机关|县区|区县|园区|开发区|新区|区|县|企业|公司|集团|学校|高校|学院|大学|院校|院所"
+                r"|医院|景区|团队|专班|领导|组织|主体)")
 # 由哪些学校 / 由哪些企业: 由 makes the bodies asked for the doers (哪些企业 alone may ask who qualifies).
-_WHICH_AGENT = rf"(?:(?:哪|什么)(?:一|几)?(?:个|家|级|片|所|类)?{_AGENT_KINDS}|由哪些{_AGENT_KINDS})"
+# 哪三个区 counts them; 哪所高职院校 / 哪家本地企业 put a modifier between the classifier and the kind.
+_WHICH_AGENT = (rf"(?:(?:哪|什么)[一两二三四五几]?(?:个|家|级|片|所|类)?{_AGENT_KINDS}"
+                rf"|哪[所家][\u4e00-\u9fff]{{1,3}}?{_AGENT_KINDS}|由哪些{_AGENT_KINDS})")
+# English kinds of body besides a department's (which college / which Tianmen company).
+_AGENT_KINDS_EN = (r"(?:department|agency|agencies|unit|units|office|bureau|body|bodies|organi[sz]ations?"
+                   r"|county|counties|district|districts|enterprises?|compan(?:y|ies)|firms?|teams?|parks?|zones?"
+                   r"|institutions?|colleges?|universit(?:y|ies)|schools?|hospitals?|institutes?|scenic areas?)")
 _ASKS_UNIT = re.compile(r"谁|由何|哪个?(?:一个|几个)?(?:部门|单位|机构|机关)|哪些(?:部门|单位|机构|机关)|哪几个?(?:部门|单位)"
                         rf"|{_WHICH_AGENT}"
                         r"|哪几?家|(?:单位|部门|机构|机关)(?:有|是|为)?(?:哪些|哪几个?|哪个|谁)"
@@ -78,8 +85,7 @@ _RESPONSIBILITY = re.compile(
     r"谁|由何|哪个?(?:一个|几个)?(?:部门|单位|机构|机关)|哪些(?:部门|单位|机构|机关)|哪几个?(?:部门|单位)"
     r"|责任单位|牵头单位|牵头部门|配合单位|责任部门|主管部门|负责单位|负责部门|牵头|负责"
     rf"|{_WHICH_AGENT}|哪几?家"
-    r"|\bwho\b|\bwhich (?:department|agency|agencies|unit|units|office|bureau|body|bodies|organi[sz]ation"
-    r"|county|counties|district|districts|enterprise|enterprises|company|companies|firm|firms|team|park|zone)"
+    rf"|\bwho\b|\bwhich (?:[\w-]+ ){{0,2}}{_AGENT_KINDS_EN}\b"
     r"|\bresponsib|\bin charge\b|\blead(?:s|ing)?\b|\bled by\b",
     re.IGNORECASE,
 )

@@ -194,6 +194,39 @@ def test_an_enabling_verb_s_object_is_the_actor_and_lists_are_read_item_by_item(
     assert duty_spans("支持企业开展技术改造。") == []
 
 
+@pytest.mark.parametrize(("text", "leads"), [
+    # The name ends at the verb after it, not at a later word that ends like a unit (…授权单位).
+    ("支持滨江师范学院开展博士学位授权单位建设、重点学科建设。", ("滨江师范学院",)),
+    # A company's brand name has no unit's ending: applying for something is what an organisation does.
+    ("支持青禾科技申报国家级技术创新中心。", ("青禾科技",)),
+    ("全力支持高新区争创国家级创新型园区。", ("高新区",)),
+    # A list closed by 等 and its kind: the names before 等 are the actors.
+    ("支持星河光电、蓝海材料等重点企业加快股改上市。", ("星河光电", "蓝海材料")),
+    # A list's items share their kind: one name ending like a unit makes the others actors too.
+    ("支持华东钢铁集团、远航新材等打造智能工厂。", ("华东钢铁集团", "远航新材")),
+    # A name opening with a place is an actor before any verb with an object.
+    ("支持合肥化纤建设新材料产业基地。", ("合肥化纤",)),
+    ("支持甲乙米业争创区域公用品牌、丙丁县申报全国示范县。", ("甲乙米业",)),
+    ("支持太和县和临泉县创建示范县。", ("太和县", "临泉县")),
+    ("支持市经济和信息化局牵头建设工业互联网平台。", ("市经济和信息化局",)),
+    # A list inside brackets is part of one name.
+    ("支持县（市、区）创建生态文明建设示范区。", ("县（市、区）",)),
+])
+def test_the_units_an_enabling_verb_governs_act_without_a_unit_s_ending(text, leads):
+    assert duty_spans(text)[0].duty.leads == leads
+
+
+@pytest.mark.parametrize("text", ["支持产业园区建设。", "支持民营经济发展壮大。", "支持新能源汽车产业发展。",
+                                  "积极支持在原机场规划建设产业园。", "支持高校毕业生创业。"])
+def test_an_enabling_verb_s_object_that_names_no_actor_gives_no_duty(text):
+    assert duty_spans(text) == []
+
+
+def test_a_partnership_after_an_enabling_verb_is_read_whole_not_as_a_list_of_subjects():
+    [span] = duty_spans("支持江北新区与甲集团、乙数科合作建设算力中心。")
+    assert span.duty == Duty(leads=("江北新区",), cooperating=("甲集团", "乙数科"))
+
+
 @pytest.mark.parametrize(("text", "leads", "cooperating"), [
     ("支持骨干企业牵头攻关关键技术", ("骨干企业",), ()),
     ("支持链主企业联合高校院所组建产业研究院", ("链主企业",), ("高校院所",)),

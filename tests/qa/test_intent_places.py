@@ -67,6 +67,13 @@ def test_a_question_made_only_of_wording_keeps_its_wording_as_content() -> None:
     ("组建的是什么专班？", "responsibility"),
     ("Which county is meant to become the sleep capital?", "responsibility"),
     ("江西“一办五牵头”里省司法厅牵头哪项工作？", "unit_tasks"),
+    # Schools, hospitals and scenic areas are bodies; a count or a modifier may stand before the kind.
+    ("新校区由哪所大学承建？", "responsibility"),
+    ("哪个医院牵头组建医联体？", "responsibility"),
+    ("哪三个区要试点老旧小区改造？", "responsibility"),
+    ("扩招的任务落到哪所高职院校？", "responsibility"),
+    ("Which Hubei college is backed to become a university?", "responsibility"),
+    ("Which local firm is to build the new cold store?", "responsibility"),
 ])
 def test_a_who_question_may_ask_for_a_district_a_body_or_a_task_force(question: str, intent: str) -> None:
     assert detect_intent(question) == intent
