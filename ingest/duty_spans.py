@@ -365,11 +365,11 @@ def _enabled_actors(text: str, words: RoleWords) -> Duty:
     # 支持A学院开展…单位建设 / 支持A、B县创建… / 支持A等重点企业…: the names end at the first verb
     # after them, not at a later unit word or at a name the unit grammar does not read. The grammar's
     # reading is kept where it agrees (支持A会同B…: B cooperates).
-    if names and rest and (not actors or actors == names):
+    if names and rest.startswith(words.predicate_starts) and (not actors or actors == names):
         return _with_predicate(names, rest, words)
     # A role phrase about the same actors says more (鼓励A依托B建设…: B is A's partner).
     role = _role_phrase(body, words) if actors else Duty()
-    return role if role.leads == actors else Duty(leads=actors)
+    return role if role.leads == actors else Duty(leads=actors) if actors else Duty()
 
 
 def _actors_before_verb(body: str, words: RoleWords) -> tuple[str, ...]:

@@ -50,6 +50,15 @@ def default_config(embedder_name: str) -> QAConfig:
     return QAConfig() if embedder_name in E5_NAMES else QAConfig().words_only()
 
 
+def _without_places(query: str, spans: Sequence[str]) -> str:
+    """The query searched within the documents about the places it names: every clause there is about
+    them, so their names only favour the clauses that repeat them (清廉防城港 over 地区生产总值…)."""
+    rest = query
+    for span in sorted(spans, key=len, reverse=True):
+        rest = rest.replace(span, " ")
+    return rest if rest.strip(" ？?。，,") else query
+
+
 class QAEngine:
     """Ask, search, compare and list a unit's tasks over one ``ClauseIndex``.
 
@@ -180,7 +189,8 @@ class QAEngine:
             inside = tuple(d for d in titled if d in doc_ids) if doc_ids else titled
             doc_ids = inside or doc_ids
         filters = Filters(doc_ids=doc_ids) if doc_ids else None
-        hits = self.search(query, k=self.config.k, filters=filters)
+        hits = self.search(_without_places(query, places.spans) if doc_ids and places.scopes else query,
+                           k=self.config.k, filters=filters)
         return Retrieval(question, query, analysis, places, doc_ids, tuple(hits), problem, tuple(missing), quoted)
 
     def _of_asked_years(self, doc_ids: tuple[str, ...], asked: frozenset[int]) -> tuple[str, ...]:
@@ -259,7 +269,9 @@ class QAEngine:
         # question quotes by its title is the one asked, and its silence is the answer.
         if answer.abstained and not r.problem and r.doc_ids and (r.places.scopes or r.places.mentioned) \
                 and not r.quoted:
-            return self.extractive.answer(self._beyond_scope(r))
+            # Where nothing beyond answers either, the reason given is the one about the place asked.
+            wider = self.extractive.answer(self._beyond_scope(r))
+            return answer if wider.abstained else wider
         return answer
 
     def _beyond_scope(self, r: Retrieval) -> Retrieval:

@@ -7,7 +7,7 @@ from its code, not from a list of the places in our corpus. The file is read as 
 the package (which would need pandas and pyahocorasick).
 
 Short names are derived by rule: 宿州市 → 宿州, 宁夏回族自治区 → 宁夏, 凉山彝族自治州 → 凉山,
-锡林郭勒盟 → 锡林郭勒; one-character province abbreviations (沪, 皖 …) come from ``abbreviations.toml``.
+锡林郭勒盟 → 锡林郭勒 and 锡盟; one-character province abbreviations (沪, 皖 …) come from ``abbreviations.toml``.
 
 Example:
     >>> table = division_table()
@@ -78,7 +78,7 @@ class DivisionTable:
         self._full: dict[str, list[Place]] = {}
         for place in places:
             self._full.setdefault(place.name, []).append(place)
-            for name in {place.name, short_name(place.name, place.level)}:
+            for name in {place.name, short_name(place.name, place.level), *league_short(place.name)}:
                 self._by_name.setdefault(name, []).append(place)
         provinces = {p.name: p for p in places if p.level == "province"}
         self.abbreviations = {a: provinces[n] for a, n in abbreviations.items() if n in provinces}
@@ -126,6 +126,14 @@ def short_name(name: str, level: str) -> str:
                 stem = _strip_nations(stem)
             return stem if len(stem) >= 2 else name
     return name
+
+
+def league_short(name: str) -> tuple[str, ...]:
+    """A league (盟) with a long name is written by its first character and 盟 (锡林郭勒盟 → 锡盟, 阿拉善盟 →
+    阿盟), the way its own documents and the press write it."""
+    if name.endswith("盟") and len(name) >= 4:
+        return (name[0] + "盟",)
+    return ()
 
 
 def _strip_nations(stem: str) -> str:

@@ -173,6 +173,10 @@ class Candidate:
     via: Clause | None = None         # the retrieved heading this clause was reached through
 
 
+# A term this long is a compound naming a specific thing (增加值, 进出口, 碳排放); see ``_missing_here``.
+_SPECIFIC_TERM = 3
+
+
 @dataclass
 class ExtractiveAnswerer:
     """Turns a ``Retrieval`` into a cited ``Answer`` without any model but the embedder."""
@@ -271,11 +275,13 @@ class ExtractiveAnswerer:
         Evidence, not vocabulary: no retrieved sentence holds enough of the question's subject while
         being close to it in meaning (``evidence``), or a figure the question names is not in the
         document. A question word the corpus lacks only lowers a sentence's coverage; on its own it
-        never abstains.
+        never abstains. A specific term the corpus holds but the documents asked about do not does
+        (``_missing_here``): the answer would come from another place's words.
         """
         if r.analysis.english and candidates[0].cosine < self.config.min_cosine_en:
             return "没有与问题足够相近的条款"
-        return self._weak_evidence(r, candidates) or self._missing_figures(r, candidates[0])
+        return (self._missing_here(r) or self._weak_evidence(r, candidates)
+                or self._missing_figures(r, candidates[0]))
 
     def _weak_evidence(self, r: Retrieval, candidates: list[Candidate]) -> str:
         """No retrieved sentence whose ``sentence_support`` reaches ``min_evidence`` (Chinese), or, for an
@@ -322,6 +328,23 @@ class ExtractiveAnswerer:
         missing = [f for f in r.analysis.figures if f not in doc_text]
         if missing:
             return f"问题中的数字（{'、'.join(missing)}）在相关文件中没有出现"
+        return ""
+
+    def _missing_here(self, r: Retrieval) -> str:
+        """A specific term of the question that the corpus holds but no document asked about does (a city's
+        report that never says 增加值): another place's document says it, this one cannot answer. Only where
+        the question names its documents, by place or title, and only a compound of three characters or
+        more: a two-character noun is as often the asker's own wording (层面, 方面) as the subject. Not for a
+        who-question, which names the kind of body it asks for in its own words (哪所高职院校, 哪家车企)."""
+        if not r.doc_ids or not (r.places.scopes or r.quoted) or r.analysis.intent == "responsibility":
+            return ""
+        text = "".join(c.search_text for d in r.doc_ids for c in self.corpus.doc_clauses(d))
+        vocab = self.corpus.vocabulary
+        here = (vocab.missing_concepts(concepts(r.query), within=text) if r.analysis.english
+                else vocab.missing_terms(r.analysis.content, within=text))
+        absent = [t for t in here if t not in r.missing and len(t) >= _SPECIFIC_TERM]
+        if absent:
+            return f"问题所问的“{'”“'.join(absent)}”在所问地方的文件中没有出现"
         return ""
 
     def _placed(self, r: Retrieval, candidates: list[Candidate]) -> list[Candidate]:

@@ -35,6 +35,7 @@ _GENERIC_ENDINGS = (
     "集聚区", "合作区", "自贸区", "保税区", "经开区", "高新区", "库区", "山区", "市区", "县区", "校区",
     "城市", "都市", "超市", "上市", "门市", "夜市", "股市", "楼市", "车市", "入市", "街区", "商圈区",
     "承载区", "先行区", "实验区", "核心区", "引领区", "服务区", "生活区", "工业区", "农区", "牧区",
+    "建成区", "规划区", "保护区",
 )
 _GENERIC_STARTS = "各全本我该外每此两三四五六七八九十多其省市区县分地城跨州"
 _GOVERNMENT = re.compile(r"([省市区县])(?=(?:人民)?政府)")
@@ -43,11 +44,11 @@ _HAN_NAME = re.compile(r"^[\u4e00-\u9fff]{3,10}$")
 
 def scope_keys(name: str) -> set[str]:
     """The ways a question writes a region: 宿州市 / 宿州; 阿坝藏族羌族自治州 / 阿坝 / 阿坝州 (an autonomous
-    prefecture is commonly called by its short name and 州)."""
-    from policyqa.ingest.metadata.divisions import short_name
+    prefecture is commonly called by its short name and 州); 阿拉善盟 / 阿盟 (``league_short``)."""
+    from policyqa.ingest.metadata.divisions import league_short, short_name
 
     short = short_name(name, "")
-    keys = {name, place_stem(name), short}
+    keys = {name, place_stem(name), short, *league_short(name)}
     if name.endswith("自治州") and short != name:
         keys.add(short + "州")
     return {k for k in keys if len(k) >= 2}

@@ -58,44 +58,37 @@ class Vocabulary:
         """True when some clause contains ``term`` (case-insensitive for Latin letters)."""
         return self._lexicon.contains(term)
 
-    def missing_terms(self, content: str) -> list[str]:
-        """Specific noun-like words (2+ characters, not common language) of ``content`` no clause contains."""
+    def missing_terms(self, content: str, within: str | None = None) -> list[str]:
+        """Specific noun-like words (2+ characters, not common language) of ``content`` no clause contains
+        (or, given ``within``, the search text of some documents, that text does not)."""
         from jieba import posseg
 
+        contains = self.contains if within is None else within.__contains__
         missing = []
         for token in posseg.cut(content):
             word = token.word.strip()
             if len(word) < 2 or not _is_term(word, token.flag) or is_common_word(word):
                 continue
-            if not self._covered(word):
+            if not _covered(word, contains):
                 missing.append(word)
         return list(dict.fromkeys(missing))
 
-    def missing_concepts(self, concepts: Iterable[tuple[str, ...]]) -> list[str]:
+    def missing_concepts(self, concepts: Iterable[tuple[str, ...]], within: str | None = None) -> list[str]:
         """For an English question: the noun-like concepts (each given as its Chinese terms, from
-        `index.glossary.concepts`) of which no clause holds any term; each named by its first term."""
+        `index.glossary.concepts`) of which no clause (or ``within``) holds any term; each named by its
+        first term."""
         from jieba import posseg
 
+        contains = self.contains if within is None else within.__contains__
         missing = []
         for terms in concepts:
             first = terms[0] if terms else ""
             flags = [t.flag for t in posseg.cut(first)]
             if len(first) < 2 or len(flags) != 1 or not _is_term(first, flags[0]) or is_common_word(first):
                 continue
-            if not any(self._covered(t) for t in terms):
+            if not any(_covered(t, contains) for t in terms):
                 missing.append(first)
         return list(dict.fromkeys(missing))
-
-    def _covered(self, word: str) -> bool:
-        """The word occurs in some clause, or the word less a one-character affix (最高奖 → 最高,
-        奖补资金 → 补资金 …), or, for a compound of 4+ characters, both of its halves of 2+ characters
-        (信贷政策 → 信贷 + 政策): jieba glues affixes and compounds the corpus writes apart."""
-        if self.contains(word):
-            return True
-        if len(word) >= 3 and (self.contains(word[:-1]) or self.contains(word[1:])):
-            return True
-        return len(word) >= 4 and any(self.contains(word[:i]) and self.contains(word[i:])
-                                      for i in range(2, len(word) - 1))
 
     def subject_coverage(self, content: str, text: str) -> float:
         """``coverage`` where a word of ordinary language the text lacks does not count (名称, 情况 …):
@@ -131,6 +124,17 @@ class Vocabulary:
         have = bigrams(text)
         total = sum(self.idf(g) for g in wanted)
         return sum(self.idf(g) for g in wanted if g in have) / total if total else 0.0
+
+
+def _covered(word: str, contains: Any) -> bool:
+    """The word occurs (``contains``), or the word less a one-character affix (最高奖 → 最高, 奖补资金 →
+    补资金 …), or, for a compound of 4+ characters, both of its halves of 2+ characters (信贷政策 → 信贷 +
+    政策): jieba glues affixes and compounds the corpus writes apart."""
+    if contains(word):
+        return True
+    if len(word) >= 3 and (contains(word[:-1]) or contains(word[1:])):
+        return True
+    return len(word) >= 4 and any(contains(word[:i]) and contains(word[i:]) for i in range(2, len(word) - 1))
 
 
 @lru_cache(maxsize=4096)

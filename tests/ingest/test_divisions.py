@@ -28,3 +28,9 @@ def test_same_named_places_resolved_by_context_or_reported():
 def test_docnumber_abbreviation_and_national_issuer():
     assert infer_region(docnumber="沪科规〔2025〕2号").province == "上海市"
     assert infer_region(issuer="国务院", filename="台州").level == "national"
+
+
+def test_a_league_with_a_long_name_is_also_written_by_its_first_character():
+    table = division_table()
+    assert [p.name for p in table.lookup("阿盟")] == ["阿拉善盟"]
+    assert table.lookup("兴盟") == ()  # 兴安盟 is short already

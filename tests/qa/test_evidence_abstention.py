@@ -205,3 +205,10 @@ def test_a_quoted_document_that_says_nothing_of_it_abstains(two_policies) -> Non
     # 1个工作日 is another document's figure, not an answer.
     answer = two_policies.ask("《关于促进文旅产业发展的若干措施》把企业开办时间压缩到几个工作日？")
     assert answer.abstained and "1个工作日" not in answer.text
+
+
+def test_a_subject_only_another_place_s_report_holds_abstains(reports) -> None:  # noqa: ANN001
+    # Only 洛阳's report gives 建成区绿化覆盖率; 开封's has a figure on green space that would read as an answer.
+    answer = reports.ask("开封建成区绿化覆盖率达到多少？")
+    assert answer.abstained and "覆盖率" in answer.text
+    assert "41%" in reports.ask("洛阳建成区绿化覆盖率达到多少？").text

@@ -129,3 +129,9 @@ def test_a_compound_the_corpus_writes_apart_is_not_missing() -> None:
     question = "企业可以纳入哪些信贷政策"
     assert "信贷政策" not in vocabulary(["将企业纳入科技信贷支持范围。", "落实相关政策。"]).missing_terms(question)
     assert "信贷政策" in vocabulary(["将企业纳入科技支持范围。", "落实相关政策。"]).missing_terms(question)
+
+
+def test_a_league_is_a_scope_by_its_short_name_too() -> None:
+    from policyqa.qa.question.places import scope_keys
+
+    assert {"阿拉善盟", "阿拉善", "阿盟"} <= scope_keys("阿拉善盟")
