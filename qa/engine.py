@@ -30,7 +30,7 @@ from policyqa.qa.answerers.extractive import ABSTAIN_PREFIX, ExtractiveAnswerer,
 from policyqa.qa.question.intent import QuestionAnalysis, analyse, asks_for_tasks
 from policyqa.qa.question.language import concepts, english_places, is_english, search_query
 from policyqa.qa.question.places import PlaceMatch
-from policyqa.qa.question.shorthand import spelled_out
+from policyqa.qa.question.shorthand import spelled_out, written_or_short
 from policyqa.qa.question.modality import asked_modality
 from policyqa.qa.question.years import about_other_years, years_in
 from policyqa.settings import Settings
@@ -181,7 +181,8 @@ class QAEngine:
             # the retrieved sentences (a paraphrase may say it in other words). English concepts are
             # checked by their glossary terms (hydrogen → 氢能).
             missing = (corpus.vocabulary.missing_concepts(concepts(query)) if analysis.english
-                       else corpus.vocabulary.missing_terms(analysis.content))
+                       else written_or_short(corpus.vocabulary.missing_terms(analysis.content), query,
+                                             corpus.vocabulary.contains))
         if analysis.intent == "unit_tasks":
             # "X意见里，某局负责哪些任务": a document title the question names narrows the unit's task list,
             # within the places it names (上海食品科技行动方案: the one Shanghai plan of that title).

@@ -8,12 +8,15 @@ Example:
     '某市地区生产总值规模'
     >>> written_forms("某县固投规模")
     ['固定资产投资']
+    >>> short_forms_for("生产总值", "某市GDP总量")
+    ['GDP']
 """
 
 from __future__ import annotations
 
 import re
 import sys
+from collections.abc import Callable
 from functools import lru_cache
 from pathlib import Path
 
@@ -60,3 +63,20 @@ def spelled_out(text: str) -> str:
         if not any(f in text for f in forms):
             text = pattern.sub(forms[0], text)
     return text
+
+
+def short_forms_for(term: str, text: str) -> list[str]:
+    """The short forms ``text`` uses (as written there) whose written forms hold ``term``: a document
+    may write the short form itself (GDP总量), so a term spelled out from it is not missing there."""
+    found: list[str] = []
+    for pattern, forms in _table():
+        m = pattern.search(text)
+        if m and any(term in f for f in forms):
+            found.append(m.group(0))
+    return found
+
+
+def written_or_short(missing: list[str], question: str, contains: Callable[[str], bool]) -> list[str]:
+    """Of the terms missing from some text, those it does not hold as the question's short form either
+    (a report writing GDP总量 holds the 生产总值 the question's GDP was spelled out to)."""
+    return [t for t in missing if not any(contains(short) for short in short_forms_for(t, question))]

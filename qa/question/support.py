@@ -21,6 +21,8 @@ from typing import Any
 from policyqa.index.lexicon import ASCII_TERM as _ASCII_TERM
 from policyqa.index.lexicon import HAN_RUN as _HAN_RUN
 from policyqa.index.lexicon import bigrams
+from policyqa.qa.question.shorthand import spelled_out
+
 # jieba tags of words that name a thing (nouns, noun-verbs, foreign words, unknown words);
 # a missing verb or pronoun (引入, 获得, 这些) is paraphrase, a missing noun is missing content.
 _NOUN_TAGS = ("n", "vn", "nz", "nt", "nl", "ng", "eng", "nr", "ns", "x")
@@ -63,7 +65,7 @@ class Vocabulary:
         (or, given ``within``, the search text of some documents, that text does not)."""
         from jieba import posseg
 
-        contains = self.contains if within is None else within.__contains__
+        contains = self.contains if within is None else spelled_out(within).__contains__
         missing = []
         for token in posseg.cut(content):
             word = token.word.strip()
@@ -79,7 +81,7 @@ class Vocabulary:
         first term."""
         from jieba import posseg
 
-        contains = self.contains if within is None else within.__contains__
+        contains = self.contains if within is None else spelled_out(within).__contains__
         missing = []
         for terms in concepts:
             first = terms[0] if terms else ""
@@ -97,6 +99,7 @@ class Vocabulary:
         A common word that modifies the word after it, as the corpus writes them together, is part of
         the subject (城镇调查失业率: 城镇 and 调查 say which rate): Chinese compounds put the head last, and
         only a head of ordinary language (…目标, …情况) is wording."""
+        text = spelled_out(text)
         absent = [w for w in common_words(content) if w not in text and not self._modifies(w, content)]
         for word in sorted(absent, key=len, reverse=True):
             content = content.replace(word, " ")
@@ -121,7 +124,7 @@ class Vocabulary:
         wanted = bigrams(content) if isinstance(content, str) else content
         if not wanted:
             return 0.0
-        have = bigrams(text)
+        have = bigrams(spelled_out(text))  # the question's short forms were spelled out too (GDP → 生产总值)
         total = sum(self.idf(g) for g in wanted)
         return sum(self.idf(g) for g in wanted if g in have) / total if total else 0.0
 

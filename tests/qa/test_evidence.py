@@ -56,7 +56,7 @@ def test_an_english_question_on_a_city_the_corpus_lacks_abstains(engine) -> None
 
 def test_short_forms_are_searched_and_judged_by_their_written_forms(engine) -> None:  # noqa: ANN001
     from policyqa.qa.question.language import search_query
-    from policyqa.qa.question.shorthand import spelled_out, written_forms
+    from policyqa.qa.question.shorthand import spelled_out, written_forms, written_or_short
 
     assert spelled_out("芜湖GDP增长目标") == "芜湖地区生产总值增长目标"
     assert written_forms("宁波固投增速") == ["固定资产投资"] and written_forms("固定资产投资增速") == []
@@ -64,3 +64,6 @@ def test_short_forms_are_searched_and_judged_by_their_written_forms(engine) -> N
     assert search_query("宿州市GDP增长目标") == "宿州市GDP增长目标 地区生产总值 生产总值"
     # The seed corpus writes 地区生产总值: GDP is not a term it lacks.
     assert "GDP" not in engine.retrieve("宿州市GDP增长目标是多少？").missing
+    # A corpus writing only the short form holds the term the question's short form was spelled out to.
+    report = "全年GDP总量实现4620亿元".__contains__
+    assert written_or_short(["生产总值", "冷链"], "某市GDP是多少？", report) == ["冷链"]

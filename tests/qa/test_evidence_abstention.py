@@ -212,3 +212,30 @@ def test_a_subject_only_another_place_s_report_holds_abstains(reports) -> None: 
     answer = reports.ask("开封建成区绿化覆盖率达到多少？")
     assert answer.abstained and "覆盖率" in answer.text
     assert "41%" in reports.ask("洛阳建成区绿化覆盖率达到多少？").text
+
+
+NANYANG = """南阳市2024年政府工作报告
+
+一、2023年工作回顾
+
+过去一年，面对复杂严峻的外部环境，全市上下坚持稳中求进工作总基调，统筹发展和安全，经济社会发展取得新成效。全年GDP总量实现4620.5亿元，增长4.8%，规模以上工业增加值增长6.1%，社会消费品零售总额增长5.2%，一般公共预算收入完成268亿元，城乡居民人均可支配收入分别增长4.5%和7.3%，主要经济指标增速高于全省平均水平。
+
+二、2024年主要目标任务
+
+（一）建设现代物流枢纽。新建冷链物流园区2个，新开通国际货运班列线路3条。
+"""
+
+
+@pytest.fixture(scope="module")
+def short_forms(request, tmp_path_factory):  # noqa: ANN001, ANN201 - QAEngine
+    engine = _engine_over(request, tmp_path_factory, "short-forms", {"nanyang.txt": NANYANG, "luoyang.txt": LUOYANG})
+    yield engine
+    engine.index.close()
+
+
+def test_a_report_writing_the_short_form_answers_the_question_s_short_form(short_forms) -> None:  # noqa: ANN001
+    # The question's GDP is spelled out (地区生产总值) to match the 洛阳 report, but 南阳's writes GDP总量 in a
+    # long paragraph of other figures: its sentence holds the subject, so its figure answers.
+    answer = short_forms.ask("南阳2023年GDP是多少？")
+    assert not answer.abstained and "4620.5亿元" in answer.text
+    assert "5480亿元" not in answer.text
