@@ -455,8 +455,12 @@ class ExtractiveAnswerer:
             return []
         cos = self.dense.similarities(r.query, [s for s, _ in pool])
         vocab = self.corpus.vocabulary
+        # An English question's words are its glossary concepts: the sentence holding their Chinese terms
+        # (air quality → 空气质量), the rarer the more, is ranked as a Chinese one holding the question's bigrams.
+        asked = concepts(r.query) if r.analysis.english else ()
         scored = [SentenceEvidence(s, cand, float(c),
-                                   0.0 if r.analysis.english else vocab.coverage(r.analysis.content, to_search_form(s)),
+                                   vocab.concept_coverage(asked, to_search_form(s)) if r.analysis.english
+                                   else vocab.coverage(r.analysis.content, to_search_form(s)),
                                    self._sentence_coverage(r, s, cand.clause.doc_title))
                   for (s, cand), c in zip(pool, cos)]
         if _QUANTITY_CUES.search(r.query):

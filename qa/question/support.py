@@ -105,6 +105,22 @@ class Vocabulary:
             content = content.replace(word, " ")
         return self.coverage(content, text) if content.strip() else 1.0
 
+    def concept_coverage(self, concepts: Iterable[tuple[str, ...]], text: str) -> float:
+        """For an English question: ``concept_coverage`` with each concept weighted by how rare its
+        Chinese terms are in the corpus (mean bigram IDF of its rarest term), as ``coverage`` weights the
+        bigrams of a Chinese one: holding 空气质量 says more than holding 目标 or 考核."""
+        specific = [terms for terms in concepts if terms and not all(len(t) < 2 or is_common_word(t) for t in terms)]
+        if not specific:
+            return 1.0
+        weights = [max((self._rarity(t) for t in terms), default=0.0) for terms in specific]
+        total = sum(weights)
+        held = sum(w for terms, w in zip(specific, weights) if any(t in text for t in terms))
+        return held / total if total else 0.0
+
+    def _rarity(self, term: str) -> float:
+        grams = bigrams(term)
+        return sum(self.idf(g) for g in grams) / len(grams) if grams else 0.0
+
     def _modifies(self, word: str, content: str) -> bool:
         """``word``, a noun, stands right before two more Han characters of ``content`` and the corpus
         holds them together (城镇调查, 调查失业): it is a modifier inside a term, not question wording.
