@@ -18,11 +18,21 @@ Example:
 from __future__ import annotations
 
 import re
+import sys
 from collections.abc import Iterable
 from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
 from typing import Any
 
 from policyqa.model import Document
+
+if sys.version_info >= (3, 11):
+    import tomllib
+else:  # pragma: no cover - Python 3.10
+    import tomli as tomllib
+
+PLACES_PATH = Path(__file__).resolve().parent / "places.toml"
 
 # Longest first, so 浦东新区 → 浦东 and 广西壮族自治区 → 广西壮族 (still ≥ 2 characters).
 _SUFFIXES = ("特别行政区", "自治区", "自治州", "自治县", "新区", "省", "市", "区", "县")
@@ -73,6 +83,22 @@ def _is_place_token(word: str, flag: str) -> bool:
     # A bare ns stem counts only if the dictionary also knows it as a city/county/province
     # (合肥 ↔ 合肥市): ns alone also tags rivers, regions and words like 深度.
     return flag == "ns" and _known_with_suffix(word)
+
+
+def _division_stem(word: str) -> bool:
+    """A bare short name of a province or prefecture-level city (通化, 合肥) that jieba does not tag as a
+    place, and not an ordinary word (``places.toml``): counties are left out, thousands of them share
+    their names with ordinary words."""
+    return word in _division_stems()
+
+
+@lru_cache(maxsize=1)
+def _division_stems() -> frozenset[str]:
+    from policyqa.ingest.metadata.divisions import division_table, short_name
+
+    ordinary = set(tomllib.loads(PLACES_PATH.read_text(encoding="utf-8"))["ordinary_stems"])
+    return frozenset(short_name(p.name, p.level) for p in division_table().places
+                     if p.level in ("province", "city")) - ordinary
 
 
 def is_place_stem(stem: str) -> bool:
@@ -162,7 +188,7 @@ class Gazetteer:
         for name in mentioned:
             rest = rest.replace(name, " ")
         unknown: list[str] = []
-        for name in _place_tokens(rest):
+        for name in _place_tokens(rest, bare_divisions=True):
             (mentioned if self.mentions(name) else unknown).append(name)
         return PlaceMatch(tuple(scopes), tuple(dict.fromkeys(mentioned)), tuple(dict.fromkeys(unknown)),
                           spans=tuple(covered) + tuple(dict.fromkeys(mentioned + unknown)))
@@ -236,8 +262,10 @@ def _by_level(name: str) -> tuple[str, str, str]:
     return "", name, ""
 
 
-def _place_tokens(text: str) -> list[str]:
-    """Place-like tokens of a short text, by jieba POS tags and the X省/市/区/县 rule."""
+def _place_tokens(text: str, *, bare_divisions: bool = False) -> list[str]:
+    """Place-like tokens of a short text, by jieba POS tags and the X省/市/区/县 rule; with
+    ``bare_divisions`` (a question), also the bare short names of provinces and cities."""
     from jieba import posseg
 
-    return [w.word for w in posseg.cut(text) if _is_place_token(w.word, w.flag)]
+    return [w.word for w in posseg.cut(text)
+            if _is_place_token(w.word, w.flag) or (bare_divisions and _division_stem(w.word))]
