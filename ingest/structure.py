@@ -234,8 +234,8 @@ def section_headings(text: str, markers: list[Marker], candidates: list[Marker])
     heading-like line (:func:`_is_heading_line`) that stands alone between paragraphs — the content lines
     before and after it are not heading-like, so a title block at the top never counts — opens with no
     number, holds Chinese text and is no ``label：value`` line or 文号. It must not cut into the
-    numbering: it comes before the first number, or the next number restarts the document's outermost
-    numbering at 1, or no number follows it. Fewer than ``MIN_SECTIONS`` such lines divide nothing.
+    numbering: it comes before the first number, or the next number is a 1 and the next of the
+    document's outermost style restarts it at 1, or no number follows it. Fewer than ``MIN_SECTIONS`` such lines divide nothing.
     ``markers`` are the accepted numbers, ``candidates`` every one ``find_markers`` found, in order.
     """
     lines = _content_lines(text, 0, len(text))
@@ -255,8 +255,10 @@ def section_headings(text: str, markers: list[Marker], candidates: list[Marker])
         if at < len(starts) and starts[at] < end:
             continue  # the line opens with a number
         if markers and start > markers[0].start and at < len(candidates):
-            nxt = candidates[at]
-            if not (nxt.style == outer and nxt.value == 1):
+            # The outermost numbering restarts after it, maybe after a list of its own (a plan's
+            # 1.…10. 十件大事 before its （一）…).
+            nxt = next((m for m in candidates[at:] if m.style == outer), None)
+            if not (nxt is not None and nxt.value == 1 and candidates[at].value == 1):
                 continue
         out.append((start, end))
     return out if len(out) >= MIN_SECTIONS else []

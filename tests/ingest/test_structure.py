@@ -172,3 +172,18 @@ def test_a_bare_line_inside_the_numbering_does_not_cut_it():
     clauses = _parse(text)
     assert [c.numbering for c in clauses if c.kind == "heading"][:1] == [("二",)]
     assert any(c.numbering == ("三",) for c in clauses)
+
+
+def test_a_section_line_opening_a_list_before_the_outer_numbering_restarts_still_divides():
+    # The review numbers （一）（二）; the plan opens with its own 1.–3. list of key projects before its
+    # （一）（二）: the bare plan line still opens a section, so the plan is not read as part of the review.
+    text = ("各位代表：\n\n2023年工作回顾\n\n一年来，我们稳增长促发展。\n\n（一）经济发展更向好。全市地区生产总值增长6%。\n\n"
+            "（二）民生福祉更殷实。新增公办学位5100个。\n\n2024年工作安排\n\n今年要全力抓好三件大事：\n\n"
+            "1.建设现代物流枢纽，开工铁路专用线。\n\n2.建设职业教育园区，新增学位8000个。\n\n3.建设城市数据中心，年内投用。\n\n"
+            "（一）聚力强工业促转型。支持某某县争创国家级经济技术开发区。\n\n（二）聚力抓三产扩消费。新建商业综合体3个。\n\n"
+            "加强政府自身建设\n\n我们将坚持依法行政。\n")
+    clauses = _parse(text)
+    plan = next(c for c in clauses if "争创国家级经济技术开发区" in c.text)
+    assert plan.path[0] == "2024年工作安排"
+    assert next(c for c in clauses if "新增公办学位5100个" in c.text).path[0] == "2023年工作回顾"
+    assert next(c for c in clauses if "依法行政" in c.text).path[0] == "加强政府自身建设"
