@@ -160,3 +160,31 @@ def test_ocr_bounds_are_settings():
     assert (config.ocr_max_minutes, config.ocr_max_pages, config.ocr_threads) == (5.0, 300, 1)
     with pytest.raises(ValueError, match="ocr_max_pages"):
         IngestConfig(ocr_max_pages=-1)
+
+
+def _hard_wrapped(paragraphs: list[str], width: int = 29) -> str:
+    """The paragraphs as a PDF exported line by line: every printed line its own paragraph, the first
+    indented, with a page number between two lines of one paragraph."""
+    lines: list[str] = []
+    for text in paragraphs:
+        text = "　　" + text
+        lines += [text[i:i + width] for i in range(0, len(text), width)]
+    lines.insert(len(lines) // 2, "— 3 —")
+    return "\n\n".join(lines) + "\n"
+
+
+def test_a_hard_wrapped_text_file_reads_as_paragraphs(tmp_path):
+    body = ("全市上下坚持稳中求进工作总基调，统筹发展和安全，经济社会发展取得新成效，主要经济指标增速高于全省平均水平，"
+            "城乡居民人均可支配收入稳步增长。")
+    paragraphs = ["各位代表：", "一、2023年工作回顾", body * 6, "二、2024年重点工作",
+                  "（一）推进生态文明建设。拓展生态价值实现路径，启动集体林碳汇开发，拓展草原湿地、景区景点、光伏项目碳汇核算，"
+                  "支持某某生态开发集团争列国家第三方审定与核查机构。鼓励发展排污权抵押贷款等绿色金融。",
+                  "（二）推进城乡融合发展。" + body * 4]
+    path = tmp_path / "某市2024年政府工作报告.txt"
+    path.write_text(_hard_wrapped(paragraphs), encoding="utf-8")
+    clauses = parse_file(path).clauses
+    green = next(c for c in clauses if "碳汇核算" in c.text)
+    assert "支持某某生态开发集团争列国家第三方审定与核查机构。" in green.text
+    assert "\n" not in green.text.strip() and green.numbering[-1] == "（一）"
+    assert any(c.numbering[-1:] == ("（二）",) for c in clauses)
+    assert not any("— 3 —" in c.text for c in clauses)
