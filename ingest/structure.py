@@ -34,6 +34,8 @@ _MARKER = re.compile(
     rf"|第(?P<article>[{_CN}\d]{{1,5}})条"
     r")"
 )
+# The conventional order of Chinese numbering, outermost first: 一、 > （一） > 1. / 1、 > （1） > ①.
+_OUTER_FIRST = {"cn_dun": 0, "cn_paren": 1, "ar_dot": 2, "ar_dun": 2, "ar_paren": 3, "circled": 4}
 _SLIPS = {"ar_dun": "cn_dun", "cn_dun": "ar_dun", "ar_paren": "cn_paren", "cn_paren": "ar_paren"}
 # Fewer accepted numbers than this and the document is read as paragraphs (a news report).
 MIN_NUMBERED = 3
@@ -142,6 +144,13 @@ def _place(stack: list[tuple[str, int]], last: dict[str, int], cand: Marker) -> 
         level = styles.index(cand.style)
         return (level, cand.style) if cand.value == stack[level][1] + 1 else None
     if cand.value == 1 or (cand.style in last and cand.value == last[cand.style] + 1):
+        # A style conventionally outer to the open one (（一） after a 1.…10. list) is not nested inside
+        # it: it opens at the level of the first open style it is outer to.
+        rank = _OUTER_FIRST.get(cand.style)
+        if rank is not None:
+            for level, style in enumerate(styles):
+                if _OUTER_FIRST.get(style, -1) > rank:
+                    return level, cand.style
         return len(stack), cand.style
     if cand.style not in last:
         # A slip of style (2、 for 二、, (2) for (二)): same punctuation, other digits, and the number

@@ -20,6 +20,7 @@ import numpy as np
 
 from policyqa.index.embedders import E5_NAMES
 from policyqa.index.hybrid import Filters, Hit
+from policyqa.index.lexicon import HAN_RUN as _HAN_RUN
 from policyqa.model import Clause
 from policyqa.ingest.normalize import to_search_form
 from policyqa.qa.answer import Answer
@@ -149,8 +150,10 @@ class QAEngine:
         """Analyse a question, resolve its places to documents, and retrieve clauses."""
         query = to_search_form(question)
         corpus = self.corpus
-        # An English question's places are looked up by their Chinese names (Suzhou → 宿州).
-        places = corpus.gazetteer.find(english_places(query, corpus.gazetteer) if is_english(query) else query)
+        # An English question's places are looked up by their Chinese names (Suzhou → 宿州), and by those it
+        # writes in Chinese itself (Cengong County (岑巩县)).
+        places = corpus.gazetteer.find(" ".join([english_places(query, corpus.gazetteer), *_HAN_RUN.findall(query)])
+                                       if is_english(query) else query)
         analysis = analyse(query, places=places.spans)
         if not analysis.english:
             # 固投 / GDP are judged by what documents write: 固定资产投资 / 地区生产总值.

@@ -27,7 +27,7 @@ from policyqa.qa.answerers.extractive import ABSTAIN_PREFIX, Retrieval
 from policyqa.model import Clause
 from policyqa.qa.ledger.ledger import ROLE_ZH, Ledger, Task, Unit
 from policyqa.qa.ledger.mentions import mention_pattern, mentioned_tasks, question_unit
-from policyqa.qa.question.intent import names_duty
+from policyqa.qa.question.intent import asks_for_tasks, names_duty
 from policyqa.qa.question.places import place_stem
 from policyqa.qa.ledger.unit_names import fold
 
@@ -105,9 +105,16 @@ def unknown_unit(ledger: Ledger, r: Retrieval) -> str:
         # 某市发改委今年牵头…: a time word between the unit and its duty.
         duty = segment_duty(_TIME_WORDS.sub("", segment))
         for name in duty.leads + duty.cooperating + duty.responsible:
+            if _is_own_place(r, name):
+                continue  # 某市对某县有哪些要求: the documents' own city is where, not who
             if not is_collective(name) and not any(form in fold(name) for form in forms if len(form) >= 3):
                 return name
     return ""
+
+
+def _is_own_place(r: Retrieval, name: str) -> bool:
+    """``name`` is a place the question names that is the asked documents' own (a scope), not a unit."""
+    return name in r.places.spans and any(scope.startswith(name) for scope in r.places.scopes)
 
 
 def _find_english(ledger: Ledger, question: str) -> UnitMention | None:
@@ -217,9 +224,24 @@ def scope_clauses(ledger: Ledger, doc_ids: tuple[str, ...]) -> list[Clause]:
 
 def text_unit(ledger: Ledger, r: Retrieval) -> str:
     """A unit the question names that no ledger row has but the asked documents' text names, or ''."""
-    if not names_duty(r.query) or unknown_unit(ledger, r):
+    if not asks_for_tasks(r.query) or unknown_unit(ledger, r):
         return ""
-    return question_unit(r.query, scope_clauses(ledger, r.doc_ids))
+    return _asked_text_unit(r, scope_clauses(ledger, r.doc_ids))
+
+
+def _asked_text_unit(r: Retrieval, clauses: list[Clause]) -> str:
+    """``question_unit``, where the question asks for duties (``names_duty``) — 市政府有哪些工作 asks for a
+    plan's contents — or where the unit is a place inside the asked documents' own (某县 of a city's
+    report): what a report gives one of its counties to do is that county's tasks, however it is asked
+    (某县要做哪些事 / 对某县有哪些安排)."""
+    if names_duty(r.query):
+        return question_unit(r.query, clauses)
+    rest = r.query
+    for span in r.places.spans:
+        if _is_own_place(r, span):
+            rest = rest.replace(span, " ")  # the documents' own place (眉山市 of 眉山市给某县…) is no unit
+    name = question_unit(rest, clauses)
+    return name if name in r.places.spans else ""
 
 
 def text_tasks_answer(ledger: Ledger, r: Retrieval, role: str, *, name: str = "") -> Answer | None:
@@ -227,7 +249,7 @@ def text_tasks_answer(ledger: Ledger, r: Retrieval, role: str, *, name: str = ""
     tasks of a unit written in running text. None when no clause names it."""
     clauses = scope_clauses(ledger, r.doc_ids)
     # The subject of the question's duty (包头市交通运输局牵头考核…) is the unit asked about, if it has one.
-    name = name or unknown_unit(ledger, r) or (question_unit(r.query, clauses) if names_duty(r.query) else "")
+    name = name or unknown_unit(ledger, r) or _asked_text_unit(r, clauses)
     if not name:
         return None
     tasks: list[Task] = []

@@ -90,10 +90,12 @@ def question_unit(question: str, clauses: Iterable[Clause]) -> str:
     whole = "\n".join(texts)
     if not any(n in whole for n in candidates):
         # A work report gives tasks to its counties and districts by name (支持某市创建…, 某县申建…); of
-        # several (a city's county), the last named is the most specific.
+        # several (a city's county), the last named is the most specific, and of names ending there the
+        # longest (仁寿县, not the 寿县 inside it).
         named = [n for n in _division_names(question) if n in whole]
         if named:
-            return max(named, key=lambda n: to_search_form(question).rfind(n))
+            asked = to_search_form(question)
+            return max(named, key=lambda n: (asked.rfind(n) + len(n), len(n)))
     if not candidates:
         return ""
     literal = [n for n in candidates if n in whole]
@@ -112,20 +114,20 @@ _PLACE_ENDS = "区县市州旗"
 
 
 def _division_names(question: str) -> set[str]:
-    """Names of divisions (counties, districts, county-level cities; whole or short) in the question, each
-    followed by what follows a unit asked about (``_ends_name``)."""
+    """Names of divisions (counties, districts, county-level cities; whole or short) in the question; a
+    short one followed by what follows a unit asked about (``_ends_name``)."""
     from policyqa.ingest.metadata.places import is_place_name
 
     found: set[str] = set()
     for run in _HAN_RUN.findall(to_search_form(question)):
         for end in range(2, len(run) + 1):
-            if end < len(run) and not _ends_name(run[end:]):
-                continue
+            goes_on_as_unit = end == len(run) or _ends_name(run[end:])
             for start in range(max(0, end - 8), end - 1):
                 name = run[start:end]
+                whole = name[-1] in _PLACE_ENDS
                 # A short name (某县 written without 县) only where the question goes on as about a unit
-                # (…今年要承担).
-                if is_place_name(name, district_short_names=name[-1] not in _PLACE_ENDS):
+                # (…今年要承担); a whole name (某县) whatever follows it (某县安排了…).
+                if (whole or goes_on_as_unit) and is_place_name(name, district_short_names=not whole):
                     found.add(name)
     return found
 

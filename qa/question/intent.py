@@ -51,7 +51,9 @@ _TASKS_OF_UNIT = re.compile(
 # X负责哪些任务 / X牵头的任务有哪些 / X参与了…哪些任务 / 哪些工作由X承担 / X的职责是什么 / What does X lead?
 # Three general signals together: a duty verb or a task noun, a which/what word, and no question for a unit.
 _DUTY = re.compile(r"负责|牵头|承担|参与|参加|配合|协助|协同|会同|主管|职责|职能|分工|任务|工作|事项|事|做|指标|条款|条|涉及"
-                   r"|\b(?:lead|leads|led|responsible|charge|handle|handles|participate|cooperate|tasks?|duties|work)\b",
+                   r"|安排|部署|支持|要求"
+                   r"|\b(?:lead|leads|led|responsible|charge|handle|handles|participate|cooperate|tasks?|duties|work"
+                   r"|plans?|planned|assigns?|assigned|arranges?|arranged)\b",
                    re.IGNORECASE)
 _WHICH = re.compile(r"哪些|哪几|有哪|何种|何项|什么(?:工作|任务|事项|职责|内容)|(?:职责|任务|分工)是什么"
                     r"|列出|列举|罗列|全部|所有|\b(?:what|which|list|all)\b", re.IGNORECASE)

@@ -185,5 +185,7 @@ def test_a_section_line_opening_a_list_before_the_outer_numbering_restarts_still
     clauses = _parse(text)
     plan = next(c for c in clauses if "争创国家级经济技术开发区" in c.text)
     assert plan.path[0] == "2024年工作安排"
+    # （一） is outer to 1. by convention: a sibling of the list, not a part of its item 3.
+    assert plan.numbering == ("H2", "（一）")
     assert next(c for c in clauses if "新增公办学位5100个" in c.text).path[0] == "2023年工作回顾"
     assert next(c for c in clauses if "依法行政" in c.text).path[0] == "加强政府自身建设"

@@ -41,6 +41,8 @@ WUHU_2024 = """芜湖市2024年政府工作报告
 今年经济社会发展的主要预期目标是：地区生产总值增长6.5%左右，一般公共预算收入增长5%，城镇新增就业7万人以上。
 全面开展消费品以旧换新，汽车以旧换新补贴全年发放8万辆次，家电以旧换新带动消费40亿元。
 推进信访工作法治化，市委信访局牵头受理法治化和办理法治化工作，市公安局牵头维护秩序法治化工作。
+支持南陵县建设现代农业产业园，争创国家级农业现代化示范区。
+推动南陵县、繁昌区创建省级学前教育普及普惠县区。
 """
 
 BENGBU_2024 = """蚌埠市2024年政府工作报告
@@ -228,3 +230,13 @@ def test_a_work_report_s_review_of_past_years_gives_no_tasks():
 def test_a_county_may_be_named_short_and_the_last_place_named_is_the_unit():
     clauses = [_clause("一", "支持临清申建保税物流中心。"), _clause("二", "聊城推进轴承产业整合。")]
     assert question_unit("聊城的临清今年要承担哪些工作？", clauses) == "临清"
+
+
+@pytest.mark.parametrize("question", ["芜湖今年给南陵县安排了哪些事？", "芜湖市对南陵县有哪些支持和要求？",
+                                      "What does the Wuhu report plan for Nanling County (南陵县) in 2024?"])
+def test_what_a_report_gives_one_of_its_counties_is_its_task_list(mention_engine, question):
+    # A county of the report's city, asked without duty words: its tasks are the clauses naming it.
+    answer = mention_engine.ask(question)
+    assert answer.intent == "unit_tasks" and not answer.abstained
+    cited = {c.clause.text for c in answer.citations}
+    assert len(cited) == 2 and all("南陵县" in t for t in cited)
