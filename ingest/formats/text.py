@@ -113,6 +113,7 @@ def unwrap_hard_lines(text: str) -> str:
     if width < _MIN_WRAP_WIDTH or full < max(_MIN_WRAPPED_LINES, _MIN_WRAPPED_SHARE * sum(widths.values())):
         return text
     out: list[str] = []
+    joins = 0
     goes_on = False  # the last line kept is a full one without a sentence's end: the next continues it
     for line in lines:
         stripped = line.strip()
@@ -123,13 +124,15 @@ def unwrap_hard_lines(text: str) -> str:
             continue
         if goes_on and not any(m.start == 0 for m in find_markers(stripped[:12])):
             out[-1] += stripped
+            joins += 1
         else:
             if goes_on:
                 out.append("")  # the blank line skipped while the paragraph seemed to go on
             out.append(line)
         # A paragraph's first line is indented and digits are narrow: "full" is most of the width.
         goes_on = _width(line.rstrip()) >= _FULL_LINE * width and not _SENTENCE_END.search(stripped)
-    return "\n".join(out)
+    # Lines of one width that mostly open with a number (a list, a table as text) are no wrapped prose.
+    return "\n".join(out) if joins >= _MIN_WRAPPED_SHARE * sum(widths.values()) else text
 
 
 def _width(line: str) -> int:

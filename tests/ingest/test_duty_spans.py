@@ -72,6 +72,7 @@ def test_segments_that_name_no_duty(segment):
     "打造一批科创中心",
     "全部干部参加培训",                          # 部 ends no unit here
     "由有权机关依法处理",                        # a competent authority, not a named unit
+    "合理确定产业布局和建设时序",                # 布局 ends in 局 and is no bureau
 ])
 def test_ordinary_phrases_are_no_units(segment):
     assert not segment_duty(segment)
