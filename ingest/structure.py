@@ -244,8 +244,9 @@ def section_headings(text: str, markers: list[Marker], candidates: list[Marker])
     before and after it are not heading-like, so a title block at the top never counts — opens with no
     number, holds Chinese text and is no ``label：value`` line or 文号. It must not cut into the
     numbering: it comes before the first number, or the next number is a 1 and the next of the
-    document's outermost style restarts it at 1, or no number follows it. Fewer than ``MIN_SECTIONS`` such lines divide nothing.
-    ``markers`` are the accepted numbers, ``candidates`` every one ``find_markers`` found, in order.
+    document's outermost style restarts it at 1, or no number follows it. Fewer than ``MIN_SECTIONS``
+    such lines divide nothing. ``markers`` are the accepted numbers, ``candidates`` every one
+    ``find_markers`` found, in order.
     """
     lines = _content_lines(text, 0, len(text))
     starts = [m.start for m in candidates]

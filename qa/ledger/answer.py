@@ -233,7 +233,7 @@ def _asked_text_unit(r: Retrieval, clauses: list[Clause]) -> str:
     """``question_unit``, where the question asks for duties (``names_duty``) — 市政府有哪些工作 asks for a
     plan's contents — or where the unit is a place inside the asked documents' own (某县 of a city's
     report): what a report gives one of its counties to do is that county's tasks, however it is asked
-    (某县要做哪些事 / 对某县有哪些安排)."""
+    (让某县干哪些事 / 对某县提出了哪些要求)."""
     if names_duty(r.query):
         return question_unit(r.query, clauses)
     rest = r.query

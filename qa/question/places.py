@@ -86,7 +86,7 @@ def _is_place_token(word: str, flag: str) -> bool:
 
 
 def _division_stem(word: str) -> bool:
-    """A bare short name of a province or prefecture-level city (通化, 合肥) that jieba does not tag as a
+    """A bare short name of a province or prefecture-level city (商丘, 合肥) that jieba does not tag as a
     place, and not an ordinary word (``places.toml``): counties are left out, thousands of them share
     their names with ordinary words."""
     return word in _division_stems()

@@ -109,7 +109,7 @@ class Vocabulary:
         """For an English question: ``concept_coverage`` with each concept weighted by how rare its
         Chinese terms are in the corpus (mean bigram IDF of its rarest term), as ``coverage`` weights the
         bigrams of a Chinese one: holding 空气质量 says more than holding 目标 or 考核."""
-        specific = [terms for terms in concepts if terms and not all(len(t) < 2 or is_common_word(t) for t in terms)]
+        specific = _specific(concepts)
         if not specific:
             return 1.0
         weights = [max((self._rarity(t) for t in terms), default=0.0) for terms in specific]
@@ -195,7 +195,12 @@ def concept_coverage(concepts: Iterable[tuple[str, ...]], text: str) -> float:
     """For an English question: the share of its specific concepts (each as its Chinese terms, from
     ``language.concepts``) of which ``text`` holds some term; concepts of ordinary language (年, 多少 …)
     do not count. 1.0 when the question names no specific concept (nothing to hold)."""
-    specific = [terms for terms in concepts if terms and not all(len(t) < 2 or is_common_word(t) for t in terms)]
+    specific = _specific(concepts)
     if not specific:
         return 1.0
     return sum(any(t in text for t in terms) for terms in specific) / len(specific)
+
+
+def _specific(concepts: Iterable[tuple[str, ...]]) -> list[tuple[str, ...]]:
+    """The concepts not of ordinary language (年, 多少 …): some term of two or more characters is no common word."""
+    return [terms for terms in concepts if terms and not all(len(t) < 2 or is_common_word(t) for t in terms)]
