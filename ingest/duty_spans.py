@@ -274,8 +274,15 @@ def _read_segments(segments: list[str], places: frozenset[str] = frozenset()) ->
 
 
 def _enabled_list(verb: str, items: list[str], words: RoleWords) -> list[Duty]:
-    """支持甲公司争创…、乙县创建…: the enabling verb governs every item; each is read with it."""
-    return [segment_duty(item if i == 0 else verb + item) for i, item in enumerate(items)]
+    """支持甲公司争创…、乙县创建…: the enabling verb governs every item; each is read with it. A list's
+    items share their kind: where one names an actor (支持甲米业争创…), a peer named before a verb of its
+    own (、乙食品打造…) is one too, though its name has no unit's ending."""
+    read = [segment_duty(item if i == 0 else verb + item) for i, item in enumerate(items)]
+    if not any(read):
+        return read
+    peers = [Duty(leads=names) if not duty and (names := _actors_before_verb(item, words, peers=True)) else duty
+             for i, (item, duty) in enumerate(zip(items, read)) if i > 0]
+    return read[:1] + peers
 
 
 def _authority_spans(sentence: str) -> list[DutySpan]:
@@ -372,10 +379,11 @@ def _enabled_actors(text: str, words: RoleWords) -> Duty:
     return role if role.leads == actors else Duty(leads=actors) if actors else Duty()
 
 
-def _actors_before_verb(body: str, words: RoleWords) -> tuple[str, ...]:
+def _actors_before_verb(body: str, words: RoleWords, *, peers: bool = False) -> tuple[str, ...]:
     """The names before the first verb of ``body`` that reads as their predicate (see ``_enabled_actors``):
     the shortest stretch whose items end like units (or whose list has one that does: a list's items share
-    their kind), else the shortest whose items open with a place or are followed by an actor's verb."""
+    their kind), else the shortest whose items open with a place or are followed by an actor's verb (or,
+    for ``peers`` of an actor in a list, by any verb with its object)."""
     verbs = words.predicate_starts + words.not_name_starts + words.enabled_actor_verbs + words.partner_verbs
     readings = []
     for i in range(2, min(len(body), _MAX_NAME) + 1):
@@ -392,7 +400,7 @@ def _actors_before_verb(body: str, words: RoleWords) -> tuple[str, ...]:
         if acts and (all(ends) or (any(ends) and len(items) > 1) or _ends_like_an_actor(kind, words)):
             return items
     for items, _, actor_verb, acts in readings:
-        if actor_verb or (acts and all(_opens_with_a_place(item) for item in items)):
+        if actor_verb or (acts and (peers or all(_opens_with_a_place(item) for item in items))):
             return items
     return ()
 

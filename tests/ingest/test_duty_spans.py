@@ -250,3 +250,12 @@ def test_a_county_s_short_name_is_a_subject_only_when_asked_for_a_county():
     text = "孝南打造全国纸基新材料产业基地，孝昌打造全国微特电机制造名城。"
     assert duty_spans(text, authorities=True) == []
     assert [s.duty.leads for s in duty_spans(text, authorities=True, short_places=True)] == [("孝南",), ("孝昌",)]
+
+
+def test_a_peer_of_an_enabled_actor_in_one_list_is_an_actor_too():
+    # 甲乙米业 acts by its verb (争创); 丙丁食品, the next item of the same list, is named the same way before
+    # a verb of its own and has no unit's ending either: the list's items share their kind.
+    spans = duty_spans("支持甲乙米业争创省级龙头企业、丙丁食品打造地方特色品牌，新认证绿色食品5个。")
+    assert [s.duty.leads for s in spans] == [("甲乙米业",), ("丙丁食品",)]
+    # A peer that is a predicate (提升…) is no actor.
+    assert [s.duty.leads for s in duty_spans("支持甲乙科技申报专精特新企业、提升企业创新能力。")] == [("甲乙科技",)]
