@@ -266,7 +266,7 @@ def section_headings(text: str, markers: list[Marker], candidates: list[Marker])
             continue  # the line opens with a number
         if markers and start > markers[0].start and at < len(candidates):
             # The outermost numbering restarts after it, maybe after a list of its own (a plan's
-            # 1.…10. 十件大事 before its （一）…).
+            # 1.…10. key projects before its （一）…).
             nxt = next((m for m in candidates[at:] if m.style == outer), None)
             if not (nxt is not None and nxt.value == 1 and candidates[at].value == 1):
                 continue

@@ -151,7 +151,7 @@ class QAEngine:
         query = to_search_form(question)
         corpus = self.corpus
         # An English question's places are looked up by their Chinese names (Suzhou → 宿州), and by those it
-        # writes in Chinese itself (Cengong County (岑巩县)).
+        # writes in Chinese itself (Nanling County (南陵县)).
         places = corpus.gazetteer.find(" ".join([english_places(query, corpus.gazetteer), *_HAN_RUN.findall(query)])
                                        if is_english(query) else query)
         analysis = analyse(query, places=places.spans)

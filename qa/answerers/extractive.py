@@ -456,7 +456,7 @@ class ExtractiveAnswerer:
         cos = self.dense.similarities(r.query, [s for s, _ in pool])
         vocab = self.corpus.vocabulary
         # An English question's words are its glossary concepts: the sentence holding their Chinese terms
-        # (air quality → 空气质量), the rarer the more, is ranked as a Chinese one holding the question's bigrams.
+        # (hydrogen → 氢能), the rarer the more, is ranked as a Chinese one holding the question's bigrams.
         asked = concepts(r.query) if r.analysis.english else ()
         scored = [SentenceEvidence(s, cand, float(c),
                                    vocab.concept_coverage(asked, to_search_form(s)) if r.analysis.english

@@ -106,7 +106,7 @@ def unknown_unit(ledger: Ledger, r: Retrieval) -> str:
         duty = segment_duty(_TIME_WORDS.sub("", segment))
         for name in duty.leads + duty.cooperating + duty.responsible:
             if _is_own_place(r, name):
-                continue  # 某市对某县有哪些要求: the documents' own city is where, not who
+                continue  # 某市给某县的部署: the documents' own city is where, not who
             if not is_collective(name) and not any(form in fold(name) for form in forms if len(form) >= 3):
                 return name
     return ""
@@ -233,7 +233,7 @@ def _asked_text_unit(r: Retrieval, clauses: list[Clause]) -> str:
     """``question_unit``, where the question asks for duties (``names_duty``) — 市政府有哪些工作 asks for a
     plan's contents — or where the unit is a place inside the asked documents' own (某县 of a city's
     report): what a report gives one of its counties to do is that county's tasks, however it is asked
-    (让某县干哪些事 / 对某县提出了哪些要求)."""
+    (让某县干哪些事 / 给某县部署什么工作)."""
     if names_duty(r.query):
         return question_unit(r.query, clauses)
     rest = r.query

@@ -126,7 +126,7 @@ def _division_names(question: str) -> set[str]:
                 name = run[start:end]
                 whole = name[-1] in _PLACE_ENDS
                 # A short name (某县 written without 县) only where the question goes on as about a unit
-                # (…今年要承担); a whole name (某县) whatever follows it (某县安排了…).
+                # (…牵头); a whole name (某县) whatever follows it (某县建设…).
                 if (whole or goes_on_as_unit) and is_place_name(name, district_short_names=not whole):
                     found.add(name)
     return found

@@ -94,11 +94,10 @@ def _division_stem(word: str) -> bool:
 
 @lru_cache(maxsize=1)
 def _division_stems() -> frozenset[str]:
-    from policyqa.ingest.metadata.divisions import division_table, short_name
+    from policyqa.qa.question.language import division_stems
 
     ordinary = set(tomllib.loads(PLACES_PATH.read_text(encoding="utf-8"))["ordinary_stems"])
-    return frozenset(short_name(p.name, p.level) for p in division_table().places
-                     if p.level in ("province", "city")) - ordinary
+    return frozenset(division_stems()) - ordinary
 
 
 def is_place_stem(stem: str) -> bool:

@@ -103,12 +103,12 @@ class Vocabulary:
         absent = [w for w in common_words(content) if w not in text and not self._modifies(w, content)]
         for word in sorted(absent, key=len, reverse=True):
             content = content.replace(word, " ")
-        return self.coverage(content, text) if content.strip() else 1.0
+        return self._coverage(bigrams(content), bigrams(text)) if content.strip() else 1.0
 
     def concept_coverage(self, concepts: Iterable[tuple[str, ...]], text: str) -> float:
         """For an English question: ``concept_coverage`` with each concept weighted by how rare its
         Chinese terms are in the corpus (mean bigram IDF of its rarest term), as ``coverage`` weights the
-        bigrams of a Chinese one: holding 空气质量 says more than holding 目标 or 考核."""
+        bigrams of a Chinese one: holding 氢能 says more than holding 目标 or 考核."""
         specific = _specific(concepts)
         if not specific:
             return 1.0
@@ -138,9 +138,12 @@ class Vocabulary:
     def coverage(self, content: str | set[str], text: str) -> float:
         """IDF-weighted share of the content's bigrams found in ``text`` (0 when none)."""
         wanted = bigrams(content) if isinstance(content, str) else content
+        # The question's short forms were spelled out too (GDP → 生产总值).
+        return self._coverage(wanted, bigrams(spelled_out(text)))
+
+    def _coverage(self, wanted: set[str], have: set[str]) -> float:
         if not wanted:
             return 0.0
-        have = bigrams(spelled_out(text))  # the question's short forms were spelled out too (GDP → 生产总值)
         total = sum(self.idf(g) for g in wanted)
         return sum(self.idf(g) for g in wanted if g in have) / total if total else 0.0
 
