@@ -24,6 +24,7 @@ from dataclasses import dataclass, field, replace
 
 from policyqa.index.hybrid import Hit
 from policyqa.model import Clause
+from policyqa.ingest.duty_spans import duty_spans
 from policyqa.ingest.normalize import to_search_form
 from policyqa.qa.answer import Answer, Citation
 from policyqa.qa.answerers.citations import cite, reference, sentences
@@ -34,7 +35,7 @@ from policyqa.qa.question.modality import asked_modality, states_target
 from policyqa.qa.question.support import best_coverage, concept_coverage
 from policyqa.qa.question.years import (about_other_years, asks_this_year, before_document, reviews_past,
                                         section_years, years_in)
-from policyqa.qa.question.intent import QuestionAnalysis
+from policyqa.qa.question.intent import DIVISION_ENDS, QuestionAnalysis
 from policyqa.qa.question.places import PlaceMatch, place_stem
 
 ABSTAIN_PREFIX = "语料中未找到依据"
@@ -498,7 +499,12 @@ class ExtractiveAnswerer:
         text = to_search_form(f"{sentence} {title}")
         if r.analysis.english:
             return concept_coverage(concepts(r.query), text)
-        return vocab.subject_coverage(r.analysis.content, text)
+        content, kind = r.analysis.content, r.analysis.kind
+        if kind and r.analysis.intent == "responsibility" and names_actor_of_kind(sentence, kind):
+            # The sentence names an instance of the kind asked for (哪所职业院校 / 锡林郭勒职业学院): it holds
+            # the kind, though not its words.
+            content, text = content.replace(kind, f" {kind} "), f"{text} {kind}"
+        return vocab.subject_coverage(content, text)
 
     def figure_supported(self, e: SentenceEvidence) -> bool:
         """Whether a figure-stating sentence is about the question's subject: near it in meaning and
@@ -627,3 +633,19 @@ def _quote(text: str, limit: int) -> str:
     text = " ".join(text.split())
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
+
+
+def names_actor_of_kind(sentence: str, kind: str) -> bool:
+    """A duty span of ``sentence`` names an actor of ``kind`` (a who-question's ``asked_kind``): a name
+    sharing a character with it (职业院校 / 锡林郭勒职业学院, 车企 / 长城汽车), or, for a kind that is a
+    division's level (县, 区), a place (石渠 for 石渠县)."""
+    from policyqa.ingest.metadata.places import is_place_name
+
+    kind_chars = set(kind)
+    for span in duty_spans(sentence, short_places=True):
+        for name in span.duty.leads + span.duty.cooperating + span.duty.responsible:
+            if kind_chars & set(name):
+                return True
+            if kind[0] in DIVISION_ENDS and (name[-1] in DIVISION_ENDS or is_place_name(name, district_short_names=True)):
+                return True
+    return False

@@ -70,7 +70,7 @@ _AGENT_KINDS = (r"(?:部门|单位|机构|机关|县区|区县|园区|开发区|
 # 由哪些学校 / 由哪些企业: 由 makes the bodies asked for the doers (哪些企业 alone may ask who qualifies).
 # 哪三个区 counts them; 哪所高职院校 / 哪家本地企业 put a modifier between the classifier and the kind.
 _WHICH_AGENT = (rf"(?:(?:哪|什么)[一两二三四五几]?(?:个|家|级|片|所|类)?{_AGENT_KINDS}"
-                rf"|哪[所家][\u4e00-\u9fff]{{1,3}}?{_AGENT_KINDS}|由哪些{_AGENT_KINDS})")
+                rf"|哪一?[所家][\u4e00-\u9fff]{{1,3}}?{_AGENT_KINDS}|由哪些{_AGENT_KINDS})")
 # English kinds of body besides a department's (which college / which Tianmen company).
 _AGENT_KINDS_EN = (r"(?:department|agency|agencies|unit|units|office|bureau|body|bodies|organi[sz]ations?"
                    r"|county|counties|district|districts|enterprises?|compan(?:y|ies)|firms?|teams?|parks?|zones?"
@@ -130,6 +130,7 @@ class QuestionAnalysis:
     english: bool
     figures: tuple[str, ...]
     content: str  # the question minus question words, places and punctuation
+    kind: str = ""  # a who-question's kind of answer (``asked_kind``): 哪所职业院校 → 职业院校
 
 
 def listed_places(question: str, places: tuple[str, ...]) -> int:
@@ -212,6 +213,36 @@ def asked_predicate(question: str) -> str:
     return after or content_text(_CLAUSE_BREAK.split(question[: m.start()])[-1][-6:])
 
 
+# 哪所 / 哪家 / 哪一级 / 哪几家 …: an interrogative with its measure word, before the kind of thing asked for;
+# the kind is a kind of body (``_AGENT_KINDS``) with at most a short modifier (哪所高职院校, 哪家本地企业).
+_WHICH_KIND = re.compile(r"哪[一两二三四五几]?[个家所位些级片类种座支名]?")
+_KIND_NAMED = re.compile(rf"[\u4e00-\u9fff]{{0,4}}?{_AGENT_KINDS}")
+# Characters that end a division's name: a kind that is one of them (哪个县) asks for a place.
+DIVISION_ENDS = "省市区县州旗盟乡镇村"
+_GENERIC_KINDS = frozenset({"部门", "单位", "机构", "机关"})
+
+
+def asked_kind(question: str) -> str:
+    """The kind of thing a who-question asks for, in the question's words (哪所职业院校 → 职业院校,
+    哪家车企 → 车企, 哪一级领导 → 领导, 哪个县 → 县), or ''. A document names an instance (锡林郭勒职业学院,
+    长城汽车, 石渠), rarely the kind: the kind is held by a sentence naming an actor of it, not by its words.
+    A kind of body with its modifier, or else the one noun jieba reads right after the interrogative; the
+    kinds every unit is (部门, 单位) are question wording, no kind."""
+    from jieba import posseg
+
+    for m in _WHICH_KIND.finditer(question):
+        rest = question[m.end(): m.end() + 8]
+        named = _KIND_NAMED.match(rest)
+        if named:
+            kind = named.group(0)
+        else:
+            first = next(iter(posseg.cut(rest)), None)
+            kind = first.word if first and first.flag.startswith(("n", "j")) and _HAN.fullmatch(first.word[0]) else ""
+        if kind and kind not in _GENERIC_KINDS:
+            return kind
+    return ""
+
+
 def question_figures(question: str) -> tuple[str, ...]:
     """The numbers a question states (e.g. 2025, 400), in order, without duplicates."""
     return tuple(dict.fromkeys(_FIGURE.findall(question)))
@@ -249,4 +280,5 @@ def analyse(question: str, *, places: tuple[str, ...] = ()) -> QuestionAnalysis:
         english=is_english(question),
         figures=question_figures(question),
         content=content_text(question, drop=places),
+        kind=asked_kind(question) if _ASKS_UNIT.search(question) or _WHICH_KIND.search(question) else "",
     )

@@ -263,3 +263,33 @@ def test_a_city_name_that_is_an_ordinary_word_is_no_place_without_its_suffix(rep
     gazetteer = reports.corpus.gazetteer
     assert gazetteer.find("合肥地区生产总值").unknown == ("合肥",)
     assert gazetteer.find("与阿里云合作建设数据中心").unknown == ()  # 阿里 (阿里地区) of 阿里云
+
+
+XUCHANG = """许昌市2024年政府工作报告
+
+二、2024年主要目标任务
+
+（一）办好职业教育。实施职业院校办学条件达标工程，支持许昌职业技术学院升本，新建产教融合实训基地12个。
+
+（二）壮大电力装备产业。支持许继集团建设智能电网装备产业园，全年电力装备产业营收突破800亿元。
+"""
+
+
+@pytest.fixture(scope="module")
+def kinds(request, tmp_path_factory):  # noqa: ANN001, ANN201 - QAEngine
+    engine = _engine_over(request, tmp_path_factory, "kinds", {"xuchang.txt": XUCHANG, "kaifeng.txt": KAIFENG})
+    yield engine
+    engine.index.close()
+
+
+def test_a_who_question_s_kind_is_held_by_the_instance_the_sentence_names(kinds) -> None:  # noqa: ANN001
+    # 高职院校 and 本科层次 are not the report's words: it names the college (…职业技术学院) and says 升本.
+    # The college is an instance of the kind asked for, so the sentence holds that part of the question.
+    answer = kinds.ask("许昌是哪一所高职院校要办成本科层次的学校？")
+    assert not answer.abstained and answer.leads == ("许昌职业技术学院",)
+
+
+def test_a_kind_the_sentence_s_actor_is_not_of_gives_no_evidence(kinds) -> None:  # noqa: ANN001
+    # No hospital is named anywhere: the college does not stand in for 医疗机构.
+    answer = kinds.ask("许昌是哪家医疗机构要办成本科层次的学校？")
+    assert answer.abstained or "许昌职业技术学院" not in answer.leads
