@@ -17,6 +17,7 @@ import re
 from dataclasses import dataclass, replace
 from itertools import groupby
 
+from policyqa.ingest.metadata.places import is_place_name
 from policyqa.ingest.duty_spans import segment_duty
 from policyqa.ingest.normalize import to_search_form
 from policyqa.ingest.responsibility import is_collective
@@ -241,7 +242,14 @@ def _asked_text_unit(r: Retrieval, clauses: list[Clause]) -> str:
         if _is_own_place(r, span):
             rest = rest.replace(span, " ")  # the documents' own place (眉山市 of 眉山市给某县…) is no unit
     name = question_unit(rest, clauses)
-    return name if name in r.places.spans else ""
+    if name and (name in r.places.spans or is_place_name(name, district_short_names=True)):
+        return name
+    # A place the question names short (罗江 for 罗江区) with any verb after it, named by the asked
+    # documents' text: one of their counties or districts.
+    whole = "\n".join(c.search_text for c in clauses)
+    named = [s for s in r.places.spans if not _is_own_place(r, s) and s in whole and s not in r.places.scopes
+             and is_place_name(s, district_short_names=True)]
+    return max(named, key=len, default="")
 
 
 def text_tasks_answer(ledger: Ledger, r: Retrieval, role: str, *, name: str = "") -> Answer | None:

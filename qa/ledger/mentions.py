@@ -60,7 +60,32 @@ def mention_pattern(name: str) -> re.Pattern[str]:
                                     + rf"(?:、{_ITEM})+等?" + re.escape(head))
                 # …、消防救援、市场监管等部门: the list's last item, right before its head.
                 alternatives.append(r"(?<=、)" + re.escape(opening + item) + "等" + re.escape(head))
+    short = _division_short_name(name)
+    if short:
+        # A report writes its counties short as often as whole (什邡、绵竹、中江争创… for 中江县) — as the
+        # subject, before a list's separator or a verb; before a noun the short name only says where a
+        # thing is (某县东站, 某县经开区, 某县莲藕) and names no task of the county.
+        alternatives.append(re.escape(short) + f"(?={_short_name_follows()})")
     return re.compile("|".join(f"(?:{a})" for a in dict.fromkeys(alternatives)))
+
+
+@functools.lru_cache(maxsize=1)
+def _short_name_follows() -> str:
+    words = role_words()
+    verbs = words.predicate_starts + words.enabled_actor_verbs + words.partner_verbs + words.enabling_verbs
+    return "|".join(["[、，,。；;—－-]", "等", "和", "与", "及", "$"] + [re.escape(v) for v in sorted(set(verbs), key=len, reverse=True)])
+
+
+def _division_short_name(name: str) -> str:
+    """A county's, district's or county-level city's name without its level (中江县 → 中江), or '' for
+    another name or a stem of one character."""
+    from policyqa.ingest.metadata.places import is_place_name
+    from policyqa.qa.question.places import place_stem
+
+    if name[-1:] not in _PLACE_ENDS or not is_place_name(name):
+        return ""
+    stem = place_stem(name)
+    return stem if stem != name and len(stem) >= 2 else ""
 
 
 def question_unit(question: str, clauses: Iterable[Clause]) -> str:
@@ -92,7 +117,7 @@ def question_unit(question: str, clauses: Iterable[Clause]) -> str:
         # A work report gives tasks to its counties and districts by name (支持某市创建…, 某县申建…); of
         # several (a city's county), the last named is the most specific, and of names ending there the
         # longest (仁寿县, not the 寿县 inside it).
-        named = [n for n in _division_names(question) if n in whole]
+        named = [n for n in _division_names(question) if n in whole or mention_pattern(n).search(whole)]
         if named:
             asked = to_search_form(question)
             return max(named, key=lambda n: (asked.rfind(n) + len(n), len(n)))

@@ -240,3 +240,27 @@ def test_what_a_report_gives_one_of_its_counties_is_its_task_list(mention_engine
     assert answer.intent == "unit_tasks" and not answer.abstained
     cited = {c.clause.text for c in answer.citations}
     assert len(cited) == 2 and all("南陵县" in t for t in cited)
+
+
+@pytest.mark.parametrize(("text", "named"), [
+    ("支持繁昌、南陵创建省级全域旅游示范区。", True),    # short, before a list's separator
+    ("繁昌争创国家级农业现代化示范区。", True),          # short, before its verb
+    ("推动繁昌区建设物流园区。", True),                  # whole
+    ("加快繁昌东站建设。", False),                      # a station's name says where it is
+    ("做好繁昌窑遗址保护利用。", False),
+])
+def test_a_county_written_short_is_named_where_it_is_the_subject(text, named):
+    assert bool(mention_pattern("繁昌区").search(to_search_form(text))) is named
+
+
+def test_a_county_the_text_writes_short_is_the_unit_asked_whole():
+    clauses = [_clause("一", "支持繁昌、南陵创建省级全域旅游示范区。"), _clause("二", "加快繁昌东站建设。")]
+    assert question_unit("芜湖的繁昌区今年要承担哪些工作？", clauses) == "繁昌区"
+    assert [t.clause.numbering for t in mentioned_tasks(clauses, "繁昌区")] == [("一",)]
+
+
+def test_a_county_asked_short_before_any_verb_is_the_unit(mention_engine):
+    # 南陵 for 南陵县, followed by a verb of the asker's own (做): a county of the report's city.
+    answer = mention_engine.ask("芜湖安排南陵做哪些事？")
+    assert answer.intent == "unit_tasks" and not answer.abstained
+    assert len(answer.citations) == 2 and all("南陵县" in c.clause.text for c in answer.citations)
