@@ -501,7 +501,7 @@ class ExtractiveAnswerer:
             return concept_coverage(concepts(r.query), text)
         content, kind = r.analysis.content, r.analysis.kind
         if kind and r.analysis.intent == "responsibility" and names_actor_of_kind(sentence, kind):
-            # The sentence names an instance of the kind asked for (哪所职业院校 / 锡林郭勒职业学院): it holds
+            # The sentence names an instance of the kind asked for (哪所高职院校 / 某某职业技术学院): it holds
             # the kind, though not its words.
             content, text = content.replace(kind, f" {kind} "), f"{text} {kind}"
         return vocab.subject_coverage(content, text)
@@ -637,8 +637,8 @@ def _quote(text: str, limit: int) -> str:
 
 def names_actor_of_kind(sentence: str, kind: str) -> bool:
     """A duty span of ``sentence`` names an actor of ``kind`` (a who-question's ``asked_kind``): a name
-    sharing a character with it (职业院校 / 锡林郭勒职业学院, 车企 / 长城汽车), or, for a kind that is a
-    division's level (县, 区), a place (石渠 for 石渠县)."""
+    sharing a character with it (高职院校 / 某某职业技术学院, 药企 / 某某药业), or, for a kind that is a
+    division's level (县, 区), a place (a county written without its 县)."""
     from policyqa.ingest.metadata.places import is_place_name
 
     kind_chars = set(kind)

@@ -62,7 +62,7 @@ def mention_pattern(name: str) -> re.Pattern[str]:
                 alternatives.append(r"(?<=、)" + re.escape(opening + item) + "等" + re.escape(head))
     short = _division_short_name(name)
     if short:
-        # A report writes its counties short as often as whole (什邡、绵竹、中江争创… for 中江县) — as the
+        # A report writes its counties short as often as whole (甲、乙、丙争创… for 丙县) — as the
         # subject, before a list's separator or a verb; before a noun the short name only says where a
         # thing is (某县东站, 某县经开区, 某县莲藕) and names no task of the county.
         alternatives.append(re.escape(short) + f"(?={_short_name_follows()})")
@@ -77,7 +77,7 @@ def _short_name_follows() -> str:
 
 
 def _division_short_name(name: str) -> str:
-    """A county's, district's or county-level city's name without its level (中江县 → 中江), or '' for
+    """A county's, district's or county-level city's name without its level (繁昌区 → 繁昌), or '' for
     another name or a stem of one character."""
     from policyqa.ingest.metadata.places import is_place_name
     from policyqa.qa.question.places import place_stem

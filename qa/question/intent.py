@@ -130,7 +130,7 @@ class QuestionAnalysis:
     english: bool
     figures: tuple[str, ...]
     content: str  # the question minus question words, places and punctuation
-    kind: str = ""  # a who-question's kind of answer (``asked_kind``): 哪所职业院校 → 职业院校
+    kind: str = ""  # a who-question's kind of answer (``asked_kind``): 哪所高职院校 → 高职院校
 
 
 def listed_places(question: str, places: tuple[str, ...]) -> int:
@@ -223,9 +223,9 @@ _GENERIC_KINDS = frozenset({"部门", "单位", "机构", "机关"})
 
 
 def asked_kind(question: str) -> str:
-    """The kind of thing a who-question asks for, in the question's words (哪所职业院校 → 职业院校,
-    哪家车企 → 车企, 哪一级领导 → 领导, 哪个县 → 县), or ''. A document names an instance (锡林郭勒职业学院,
-    长城汽车, 石渠), rarely the kind: the kind is held by a sentence naming an actor of it, not by its words.
+    """The kind of thing a who-question asks for, in the question's words (哪所高职院校 → 高职院校,
+    哪家银行 → 银行, 哪一级干部 → 干部, 哪个县 → 县), or ''. A document names an instance (某某职业技术学院,
+    某某药业, a county's name), rarely the kind: the kind is held by a sentence naming an actor of it, not by its words.
     A kind of body with its modifier, or else the one noun jieba reads right after the interrogative; the
     kinds every unit is (部门, 单位) are question wording, no kind."""
     from jieba import posseg

@@ -137,8 +137,8 @@ def test_a_league_is_a_scope_by_its_short_name_too() -> None:
     assert {"阿拉善盟", "阿拉善", "阿盟"} <= scope_keys("阿拉善盟")
 
 
-@pytest.mark.parametrize(("question", "kind"), [("开封哪所高职院校争取升本？", "高职院校"), ("靠哪家车企带动？", "车企"),
-                                                ("由哪一级领导联系企业？", "领导"), ("哪个县要建飞地园区？", "县"),
+@pytest.mark.parametrize(("question", "kind"), [("开封哪所高职院校争取升本？", "高职院校"), ("由哪家银行提供贷款？", "银行"),
+                                                ("由哪一级领导包联重点项目？", "领导"), ("哪个县要建物流园区？", "县"),
                                                 ("由哪个部门牵头？", ""), ("项目建在哪里？", "")])
 def test_the_kind_a_who_question_asks_for(question: str, kind: str) -> None:
     from policyqa.qa.question.intent import asked_kind
