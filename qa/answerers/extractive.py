@@ -634,7 +634,6 @@ def _quote(text: str, limit: int) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
-
 def names_actor_of_kind(sentence: str, kind: str) -> bool:
     """A duty span of ``sentence`` names an actor of ``kind`` (a who-question's ``asked_kind``): a name
     sharing a character with it (高职院校 / 某某职业技术学院, 药企 / 某某药业), or, for a kind that is a

@@ -216,7 +216,7 @@ def asked_predicate(question: str) -> str:
 # 哪所 / 哪家 / 哪一级 / 哪几家 …: an interrogative with its measure word, before the kind of thing asked for;
 # the kind is a kind of body (``_AGENT_KINDS``) with at most a short modifier (哪所高职院校, 哪家本地企业).
 _WHICH_KIND = re.compile(r"哪[一两二三四五几]?[个家所位些级片类种座支名]?")
-_KIND_NAMED = re.compile(rf"[\u4e00-\u9fff]{{0,4}}?{_AGENT_KINDS}")
+_KIND_NAMED = re.compile(rf"[\u4e00-\u9fff]{{0,2}}?{_AGENT_KINDS}")
 # Characters that end a division's name: a kind that is one of them (哪个县) asks for a place.
 DIVISION_ENDS = "省市区县州旗盟乡镇村"
 _GENERIC_KINDS = frozenset({"部门", "单位", "机构", "机关"})
@@ -225,8 +225,8 @@ _GENERIC_KINDS = frozenset({"部门", "单位", "机构", "机关"})
 def asked_kind(question: str) -> str:
     """The kind of thing a who-question asks for, in the question's words (哪所高职院校 → 高职院校,
     哪家银行 → 银行, 哪一级干部 → 干部, 哪个县 → 县), or ''. A document names an instance (某某职业技术学院,
-    某某药业, a county's name), rarely the kind: the kind is held by a sentence naming an actor of it, not by its words.
-    A kind of body with its modifier, or else the one noun jieba reads right after the interrogative; the
+    某某银行, a county's name), rarely the kind: the kind is held by a sentence naming an actor of it, not by
+    its words. A kind of body with its modifier, or else the one noun jieba reads right after the interrogative; the
     kinds every unit is (部门, 单位) are question wording, no kind."""
     from jieba import posseg
 
@@ -280,5 +280,5 @@ def analyse(question: str, *, places: tuple[str, ...] = ()) -> QuestionAnalysis:
         english=is_english(question),
         figures=question_figures(question),
         content=content_text(question, drop=places),
-        kind=asked_kind(question) if _ASKS_UNIT.search(question) or _WHICH_KIND.search(question) else "",
+        kind=asked_kind(question),
     )
