@@ -247,7 +247,7 @@ def _asked_text_unit(r: Retrieval, clauses: list[Clause]) -> str:
     # A place the question names short (南陵 for 南陵县) with any verb after it, named by the asked
     # documents' text: one of their counties or districts.
     whole = "\n".join(c.search_text for c in clauses)
-    named = [s for s in r.places.spans if not _is_own_place(r, s) and s in whole and s not in r.places.scopes
+    named = [s for s in r.places.spans if not _is_own_place(r, s) and s in whole
              and is_place_name(s, district_short_names=True)]
     return max(named, key=len, default="")
 
