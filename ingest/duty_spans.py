@@ -98,6 +98,9 @@ class RoleWords:
     partner_verbs: tuple[str, ...] = ()
     enabled_actor_verbs: tuple[str, ...] = ()
     actor_endings: tuple[str, ...] = ()
+    person_roles: tuple[str, ...] = ()
+    mechanism_nouns: tuple[str, ...] = ()
+    mechanism_verbs: tuple[str, ...] = ()
 
 
 @functools.lru_cache(maxsize=1)
@@ -126,7 +129,8 @@ def role_words() -> RoleWords:
                                + "|".join(map(re.escape, longest_first("sector_list_ends"))) + ")"),
         enabling_verbs=longest_first("enabling_verbs"), transmittal=longest_first("transmittal_phrases"),
         partner_verbs=longest_first("partner_verbs"), enabled_actor_verbs=longest_first("enabled_actor_verbs"),
-        actor_endings=longest_first("actor_endings"))
+        actor_endings=longest_first("actor_endings"), person_roles=longest_first("person_roles"),
+        mechanism_nouns=longest_first("mechanism_nouns"), mechanism_verbs=longest_first("mechanism_verbs"))
 
 
 @dataclass(frozen=True, slots=True)
@@ -245,11 +249,15 @@ def _read_segments(segments: list[str], places: frozenset[str] = frozenset()) ->
     is a list of places with their tasks (``_place_list``)."""
     out: list[tuple[str, Duty]] = []
     words = role_words()
+    enabled = False  # the last segment's units were governed by an enabling verb (支持A建设…，B打造…)
     for segment in segments:
         segment = segment.strip(" \t\u3000\xa0")
         if not segment:
             continue
         duty = segment_duty(segment)
+        if not duty and enabled:
+            duty = _enabled_peer(segment, words)
+        enabled = bool(duty) and (_after_enabling(segment, words) >= 0 or enabled)
         place = _opening_place(segment) if places and not duty else ""
         if place and place in places:
             out.append((segment, Duty(leads=(place,))))
@@ -280,9 +288,19 @@ def _enabled_list(verb: str, items: list[str], words: RoleWords) -> list[Duty]:
     read = [segment_duty(item if i == 0 else verb + item) for i, item in enumerate(items)]
     if not any(read):
         return read
-    peers = [Duty(leads=names) if not duty and (names := _actors_before_verb(item, words, peers=True)) else duty
-             for i, (item, duty) in enumerate(zip(items, read)) if i > 0]
-    return read[:1] + peers
+    bodies = [item[len(verb):] if i == 0 else item for i, item in enumerate(items)]
+    return [Duty(leads=names) if not duty and (names := _actors_before_verb(body, words, peers=True)) else duty
+            for body, duty in zip(bodies, read)]
+
+
+def _enabled_peer(segment: str, words: RoleWords) -> Duty:
+    """支持甲学院建设…，乙学院打造…: after a segment whose enabling verb governs an actor, a segment
+    opening with another actor's name and a verb of its own is governed by the same verb. Its name must
+    end like an actor or open with a place: the verb stands far from it."""
+    names = _actors_before_verb(segment, words, peers=True)
+    if names and all(_ends_like_an_actor(n, words) or _opens_with_a_place(n) for n in names):
+        return Duty(leads=names)
+    return Duty()
 
 
 def _authority_spans(sentence: str) -> list[DutySpan]:
@@ -497,7 +515,49 @@ def _role_phrase(text: str, words: RoleWords) -> Duty:
             subject, rest = _names(before + "建设", allow_function_chars=False, follow=("建设",))
             if subject and rest == "建设":
                 return Duty(leads=subject, cooperating=items)
+    return _mechanism_actor(text, words)
+
+
+# 市长负责制 / 首问负责制: the system makes the person before it answerable.
+_ANSWERABLE = re.compile(r"(?P<before>[^，,；;。]{2,20}?)负责制")
+
+
+def _mechanism_actor(text: str, words: RoleWords) -> Duty:
+    """The person a mechanism or system names as its actor: 落实区领导包联园区机制 → 区领导; 实行乡长负责制 →
+    乡长. A segment (or the last item of its list) that is such a mechanism says who does its work, though
+    no predicate of duty follows the name."""
+    m = _ANSWERABLE.search(text)
+    if m:
+        before = m["before"]
+        for start in range(len(before) - 2, -1, -1):
+            name = before[start:]
+            if _QUOTES.search(name) or _FUNCTION_CHARS.search(name):
+                break
+            if _names_a_person(name, words, bare=True):
+                return Duty(leads=(name,))
+    body = _outside_brackets(text, "、")[-1]
+    noun = next((n for n in words.mechanism_nouns if body.endswith(n)), "")
+    if not noun:
+        return Duty()
+    body = body[:-len(noun)]
+    while verb := next((v for v in words.mechanism_verbs if body.startswith(v)), ""):
+        body = body[len(verb):]
+    # The shortest name that ends in a person and leaves the mechanism's own words after it.
+    for end in range(2, min(len(body) - 2, _MAX_NAME) + 1):
+        name = body[:end]
+        if _DEBRIS.search(name) or _FUNCTION_CHARS.search(name):
+            continue
+        if _names_a_person(name, words, bare=False):
+            return Duty(leads=(name,))
     return Duty()
+
+
+def _names_a_person(name: str, words: RoleWords, *, bare: bool) -> bool:
+    """Whether ``name`` is a person's role (县（市、区）长 reads as 县长), with a qualifier before it unless
+    ``bare`` (市领导, 县级领导; a bare 领导 is anyone)."""
+    plain = re.sub(r"[（(][^）)]*[）)]", "", name)
+    role = next((r for r in words.person_roles if plain.endswith(r)), "")
+    return bool(role) and (bare or len(plain) > len(role) or role[-1] == "长")
 
 
 def _partnership(text: str, words: RoleWords) -> Duty:

@@ -259,3 +259,38 @@ def test_a_peer_of_an_enabled_actor_in_one_list_is_an_actor_too():
     assert [s.duty.leads for s in spans] == [("甲乙米业",), ("丙丁食品",)]
     # A peer that is a predicate (提升…) is no actor.
     assert [s.duty.leads for s in duty_spans("支持甲乙科技申报专精特新企业、提升企业创新能力。")] == [("甲乙科技",)]
+
+
+def test_an_unread_first_item_of_an_enabled_list_is_a_peer_of_the_items_that_act():
+    # 甲港投 has no unit's ending and 建设 is no actor's verb, but the list's next item (丙物流集团) acts:
+    # the items share their kind, the first as much as the later ones.
+    spans = duty_spans("支持甲港投建设临江物流枢纽、丙物流集团建设冷链基地。")
+    assert [s.duty.leads for s in spans] == [("甲港投",), ("丙物流集团",)]
+
+
+def test_an_enabling_verb_governs_the_actor_of_the_next_segment_too():
+    # 支持A…，B…: the second body's verb is its own, the enabling verb is elided before it.
+    spans = duty_spans("支持滨江学院建设应用型大学，滨江职业技术学院打造技能人才培养基地。")
+    assert [s.duty.leads for s in spans] == [("滨江学院",), ("滨江职业技术学院",)]
+    # A segment after it that opens with a predicate has no actor of its own: it goes on with the first.
+    [span] = duty_spans("支持滨江学院建设应用型大学，打造区域人才高地。")
+    assert span.duty.leads == ("滨江学院",)
+
+
+@pytest.mark.parametrize(("text", "leads"), [
+    ("落实区领导包联重点园区工作机制", ("区领导",)),
+    ("健全县级领导定期走访企业制度", ("县级领导",)),
+    # the last item of a list names the mechanism; a bracketed list inside the name is part of it
+    ("压实属地责任、乡（镇、街道）长直接抓安全生产机制", ("乡（镇、街道）长",)),
+    ("全面落实“米袋子”省长负责制", ("省长",)),
+])
+def test_a_mechanism_names_the_person_who_runs_it(text, leads):
+    [span] = duty_spans(text)
+    assert span.duty.leads == leads
+
+
+@pytest.mark.parametrize("text", ["建立健全企业信用评价机制", "建立部门协同工作机制", "完善市场主体退出制度",
+                                  "落实首问负责制"])
+def test_a_mechanism_about_bodies_names_no_actor(text):
+    # The bodies in these are the mechanism's topic: only a person's role before its verb runs it.
+    assert duty_spans(text) == []
