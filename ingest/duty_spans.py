@@ -637,8 +637,22 @@ def _authority(text: str, words: RoleWords) -> Duty:
             # runs on past the names and no matter goes to them.
             if names and rest.startswith(follow):
                 return Duty(leads=names)
+            named = _named_authority(text[at + len(marker):], words)
+            if named:
+                return Duty(leads=named)
             at = text.find(marker, at + 1)
     return Duty()
+
+
+def _named_authority(text: str, words: RoleWords) -> tuple[str, ...]:
+    """报A初审 / 向A提交…: the matter's verb need not be a listed one where the authority is plainly a unit
+    (a qualified name with a unit's ending, not a bare 企业 or 部门) and a verb follows it."""
+    names, rest = _names(text, allow_function_chars=True, need_predicate=False)
+    if not names or not rest or any(not _named_like_a_unit(n, words) or words.long_suffix.fullmatch(n)
+                                    for n in names):
+        return ()
+    first = _word_tags(rest[:8])
+    return names if first and first[0][1] in ("v", "vn") and len(first[0][0]) >= 2 else ()
 
 
 def _expand_collective_lists(text: str, words: RoleWords) -> str:

@@ -83,11 +83,19 @@ def test_ordinary_phrases_are_no_units(segment):
     ("拟订的收费标准应当报省发展改革委审批", "省发展改革委"),
     ("经营者应当通过省通信管理局批准设立的接入点接入", "省通信管理局"),
     ("运营平台应当接受市网信办的监督检查", "市网信办"),
+    # any verb after a qualified unit's name: the matter need not be one of the listed verbs
+    ("年度计划报县财政局复审", "县财政局"),
+    ("申请表及证明材料向区商务局递交", "区商务局"),
 ])
 def test_the_authority_a_matter_goes_to(segment, lead):
     # Read for who-questions only: an applicant's duty to report is not a task of the authority.
     assert segment_duty(segment, authorities=True) == Duty(leads=(lead,))
     assert not segment_duty(segment)
+
+
+@pytest.mark.parametrize("segment", ["向企业提供上门服务", "向社会公开征求意见", "报部门存档"])
+def test_a_bare_kind_of_body_after_a_marker_is_no_authority(segment):
+    assert not segment_duty(segment, authorities=True)
 
 
 def test_unit_names_hold_no_verb_or_quotation_debris():
