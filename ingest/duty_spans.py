@@ -408,10 +408,14 @@ def _actors_before_verb(body: str, words: RoleWords, *, peers: bool = False) -> 
         verb = next((v for v in verbs if body.startswith(v, i)), "")
         if not verb or body.startswith(words.list_joiners + ("等",), i):
             continue
+        if body.startswith("以") and verb == "为":
+            continue  # 以A为龙头的…: a frame naming what something centres on, not an actor
         items, kind = _actor_items(body[:i], words)
         if items:
             # A verb other than an actor's needs its object (支持某园区建设 is the park's construction).
-            actor_verb = verb in words.enabled_actor_verbs
+            # 牵头组建 / 负责申报: a strong predicate before an actor's verb is the actor's too.
+            actor_verb = verb in words.enabled_actor_verbs or (
+                verb in words.strong_predicates and body.startswith(words.enabled_actor_verbs, i + len(verb)))
             readings.append((items, kind, actor_verb, actor_verb or len(body) - i - len(verb) >= 2))
     for items, kind, _, acts in readings:
         ends = [_ends_like_an_actor(item, words) for item in items]
@@ -432,7 +436,8 @@ def _actor_items(stretch: str, words: RoleWords) -> tuple[tuple[str, ...], str]:
     items = tuple(part for item in _outside_brackets(names, "、") for part in _joined_names(item, words))
     for item in items:
         if not 2 <= len(item) <= 12 or _FUNCTION_CHARS.search(item) or _QUOTES.search(item) \
-                or _opens_with_a_predicate(item, words) or item.endswith(words.not_unit_endings):
+                or _opens_with_a_predicate(item, words) or item.endswith(words.not_unit_endings) \
+                or any(w in item for w in words.never_in_names):
             return (), ""
     return items, kind
 

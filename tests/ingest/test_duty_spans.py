@@ -302,3 +302,13 @@ def test_a_mechanism_names_the_person_who_runs_it(text, leads):
 def test_a_mechanism_about_bodies_names_no_actor(text):
     # The bodies in these are the mechanism's topic: only a person's role before its verb runs it.
     assert duty_spans(text) == []
+
+
+def test_a_strong_predicate_before_an_actor_s_verb_is_no_part_of_the_name():
+    # 牵头组建: the brand name before it acts; 牵头 never ends up inside the name (青禾科技牵头).
+    assert duty_spans("支持青禾科技牵头组建创新联合体。")[0].duty.leads == ("青禾科技",)
+
+
+def test_a_frame_of_what_something_centres_on_names_no_actor():
+    # 以A为龙头的…: A is what the park centres on, not who builds it.
+    assert duty_spans("支持以鑫达集团为龙头的产业园建设提速。") == []
