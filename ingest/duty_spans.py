@@ -650,7 +650,7 @@ def _authority(text: str, words: RoleWords) -> Duty:
 
 
 def _named_authority(text: str, words: RoleWords) -> tuple[str, ...]:
-    """报A初审 / 向A提交…: the matter's verb need not be a listed one where the authority is plainly a unit
+    """报A复审 / 向A提交…: the matter's verb need not be a listed one where the authority is plainly a unit
     (a qualified name with a unit's ending, not a bare 企业 or 部门) and a verb follows it."""
     names, rest = _names(text, allow_function_chars=True, need_predicate=False)
     if not names or not rest or any(not _named_like_a_unit(n, words) or words.long_suffix.fullmatch(n)
