@@ -17,8 +17,8 @@ import re
 from dataclasses import dataclass, replace
 from itertools import groupby
 
-from policyqa.ingest.metadata.places import is_place_name
 from policyqa.ingest.duty_spans import segment_duty
+from policyqa.ingest.metadata.places import is_place_name
 from policyqa.ingest.normalize import to_search_form
 from policyqa.ingest.responsibility import is_collective
 from policyqa.qa.answer import Answer, Citation

@@ -77,7 +77,7 @@ def _short_name_follows() -> str:
 
 
 def _division_short_name(name: str) -> str:
-    """A county's, district's or county-level city's name without its level (繁昌区 → 繁昌), or '' for
+    """A county's, district's or county-level city's name without its level (临湖区 → 临湖), or '' for
     another name or a stem of one character."""
     from policyqa.ingest.metadata.places import is_place_name
     from policyqa.qa.question.places import place_stem
