@@ -71,7 +71,7 @@ def test_extra_set_gold_substrings_are_in_their_files(extra_dir: Path, name: str
 
 
 @pytest.mark.corpus_extra
-@pytest.mark.parametrize("name", ["extra_general", "extra_mixed", "extra_mixed2", "extra_reports", "extra_reports2", "extra_probe", "heldout3", "heldout"])
+@pytest.mark.parametrize("name", ["extra_general", "extra_mixed", "extra_mixed2", "extra_reports", "extra_reports2", "extra_probe", "extra_ho5", "heldout3"])
 def test_sets_with_compare_and_unit_tasks_have_their_gold_in_their_files(extra_dir: Path, name: str) -> None:
     """Gold substrings (clauses, tasks) occur once across a question's files; compare names one file per place."""
     for case in load_testset(name):
