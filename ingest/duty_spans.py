@@ -97,6 +97,7 @@ class RoleWords:
     transmittal: tuple[str, ...] = ()
     partner_verbs: tuple[str, ...] = ()
     enabled_actor_verbs: tuple[str, ...] = ()
+    actor_verb_enablers: tuple[str, ...] = ()
     actor_endings: tuple[str, ...] = ()
     person_roles: tuple[str, ...] = ()
     mechanism_nouns: tuple[str, ...] = ()
@@ -129,6 +130,7 @@ def role_words() -> RoleWords:
                                + "|".join(map(re.escape, longest_first("sector_list_ends"))) + ")"),
         enabling_verbs=longest_first("enabling_verbs"), transmittal=longest_first("transmittal_phrases"),
         partner_verbs=longest_first("partner_verbs"), enabled_actor_verbs=longest_first("enabled_actor_verbs"),
+        actor_verb_enablers=longest_first("actor_verb_enablers"),
         actor_endings=longest_first("actor_endings"), person_roles=longest_first("person_roles"),
         mechanism_nouns=longest_first("mechanism_nouns"), mechanism_verbs=longest_first("mechanism_verbs"))
 
@@ -364,9 +366,9 @@ _RELIES_ON = re.compile(r"依托(?P<rest>[^，,；;。]{2,30}?)(?:打造|建设|
 _MAX_ENABLING_LEAD = 6
 
 
-def _after_enabling(text: str, words: RoleWords) -> int:
-    """Where the object of the segment's enabling verb begins (支持|A创建…), or -1."""
-    for verb in words.enabling_verbs:
+def _after_enabling(text: str, words: RoleWords, verbs: tuple[str, ...] = ()) -> int:
+    """Where the object of the segment's enabling verb (or of one of ``verbs``) begins (支持|A创建…), or -1."""
+    for verb in verbs or words.enabling_verbs:
         at = text.find(verb)
         if at < 0 or at > _MAX_ENABLING_LEAD:
             continue
@@ -383,7 +385,13 @@ def _enabled_actors(text: str, words: RoleWords) -> Duty:
     brand name is an actor here."""
     at = _after_enabling(text, words)
     if at < 0:
-        return Duty()
+        # 推动某县创建…: a weaker enabling verb governs an actor only before an organisation's own act, and
+        # only one named like a body or a place (推动某塔申报文物保护单位 nominates a monument).
+        at = _after_enabling(text, words, words.actor_verb_enablers)
+        actors = _actors_before_verb(text[at:], words, actor_verbs_only=True) if at >= 0 else ()
+        named_like_bodies = actors and (_list_kind(text[at:], actors[-1]) or all(
+            _ends_like_an_actor(a, words) or _opens_with_a_place(a) for a in actors))
+        return Duty(leads=actors) if named_like_bodies else Duty()
     body = text[at:]
     names, rest = _names(body, allow_function_chars=False)
     actors = _actors_before_verb(body, words)
@@ -397,11 +405,13 @@ def _enabled_actors(text: str, words: RoleWords) -> Duty:
     return role if role.leads == actors else Duty(leads=actors) if actors else Duty()
 
 
-def _actors_before_verb(body: str, words: RoleWords, *, peers: bool = False) -> tuple[str, ...]:
+def _actors_before_verb(body: str, words: RoleWords, *, peers: bool = False,
+                        actor_verbs_only: bool = False) -> tuple[str, ...]:
     """The names before the first verb of ``body`` that reads as their predicate (see ``_enabled_actors``):
     the shortest stretch whose items end like units (or whose list has one that does: a list's items share
     their kind), else the shortest whose items open with a place or are followed by an actor's verb (or,
-    for ``peers`` of an actor in a list, by any verb with its object)."""
+    for ``peers`` of an actor in a list, by any verb with its object). ``actor_verbs_only``: only names
+    followed by an actor's verb."""
     verbs = words.predicate_starts + words.not_name_starts + words.enabled_actor_verbs + words.partner_verbs
     readings = []
     for i in range(2, min(len(body), _MAX_NAME) + 1):
@@ -416,7 +426,8 @@ def _actors_before_verb(body: str, words: RoleWords, *, peers: bool = False) -> 
             # 牵头组建 / 负责申报: a strong predicate before an actor's verb is the actor's too.
             actor_verb = verb in words.enabled_actor_verbs or (
                 verb in words.strong_predicates and body.startswith(words.enabled_actor_verbs, i + len(verb)))
-            readings.append((items, kind, actor_verb, actor_verb or len(body) - i - len(verb) >= 2))
+            if actor_verb or not actor_verbs_only:
+                readings.append((items, kind, actor_verb, actor_verb or len(body) - i - len(verb) >= 2))
     for items, kind, _, acts in readings:
         ends = [_ends_like_an_actor(item, words) for item in items]
         if acts and (all(ends) or (any(ends) and len(items) > 1) or _ends_like_an_actor(kind, words)):
@@ -425,6 +436,17 @@ def _actors_before_verb(body: str, words: RoleWords, *, peers: bool = False) -> 
         if actor_verb or (acts and (peers or all(_opens_with_a_place(item) for item in items))):
             return items
     return ()
+
+
+def _list_kind(body: str, last: str) -> str:
+    """The kind a list closes with after 等 (甲、乙等企业 → 企业), its last name being ``last``, or ''."""
+    words = role_words()
+    rest = body[body.find(last) + len(last):]
+    if not rest.startswith("等"):
+        return ""
+    # A kind may be a bare suffix (企业, 院所): the suffix itself, not a name's ending, is looked for.
+    return next((rest[1:end] for end in range(min(len(rest), 8), 2, -1)
+                 if words.unit_suffix.search(rest[1:end]) or rest[1:end].endswith(words.actor_endings)), "")
 
 
 def _actor_items(stretch: str, words: RoleWords) -> tuple[tuple[str, ...], str]:

@@ -27,7 +27,7 @@ from policyqa.ingest.duty_spans import DutySpan, duty_spans
 from policyqa.ingest.normalize import to_search_form
 from policyqa.ingest.responsibility import extract_responsibility
 from policyqa.model import Clause
-from policyqa.qa.question.intent import asked_predicate
+from policyqa.qa.question.intent import asked_predicate, is_place_kind
 from policyqa.qa.question.language import concepts
 from policyqa.qa.question.support import concept_coverage
 
@@ -103,17 +103,19 @@ _ASKS_PLACE = re.compile(r"哪(?:一|几)?(?:个|片)?(?:县区|区县|县市|�
 
 
 def choose_answer_duty(ranked: Sequence[_Ranked], query: str, content: str, scorer: _Scorer,
-                       vocabulary: _Coverage | None, *, english: bool = False) -> tuple[int, ChosenDuty] | None:
+                       vocabulary: _Coverage | None, *, english: bool = False,
+                       kind: str = "") -> tuple[int, ChosenDuty] | None:
     """The best answer among the duties of the best-supported clauses: (index in ``ranked``, duty).
 
     Each option is judged by its own text (a span, or a whole marked clause): dense cosine plus
-    lexical coverage of the question's content, plus a share of its clause's support. ``None`` when no
-    clause names any unit.
+    lexical coverage of the question's content, plus a share of its clause's support. A ``kind`` of place
+    asked for (哪个镇, 哪些城市) lets a county's short name be a subject. ``None`` when no clause names any
+    unit.
     """
     texts: list[str] = []
     owners: list[tuple[int, ChosenDuty]] = []
     owning = 0
-    short_places = _ASKS_PLACE.search(query) is not None
+    short_places = _ASKS_PLACE.search(query) is not None or is_place_kind(kind)
     for at, cand in enumerate(ranked):
         options = duty_options(cand.clause, short_places=short_places)
         if not options:

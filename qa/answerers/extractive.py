@@ -28,14 +28,14 @@ from policyqa.ingest.duty_spans import duty_spans
 from policyqa.ingest.normalize import to_search_form
 from policyqa.qa.answer import Answer, Citation
 from policyqa.qa.answerers.citations import cite, reference, sentences
-from policyqa.qa.answerers.duty_choice import choose_answer_duty
+from policyqa.qa.answerers.duty_choice import choose_answer_duty, duty_options
 from policyqa.qa.question.corpus_view import CorpusView, SentenceScorer
 from policyqa.qa.question.language import concepts
 from policyqa.qa.question.modality import asked_modality, states_target
 from policyqa.qa.question.support import best_coverage, concept_coverage
 from policyqa.qa.question.years import (about_other_years, asks_this_year, before_document, reviews_past,
                                         section_years, years_in)
-from policyqa.qa.question.intent import DIVISION_ENDS, QuestionAnalysis
+from policyqa.qa.question.intent import QuestionAnalysis, is_place_kind, of_kind
 from policyqa.qa.question.places import PlaceMatch, place_stem
 
 ABSTAIN_PREFIX = "语料中未找到依据"
@@ -369,11 +369,20 @@ class ExtractiveAnswerer:
         pool = self._with_children(r, candidates)
         if not years_in(r.query):
             # Who does a task is in the plan, not in a review of past years (一、2023年工作回顾), unless
-            # the question names a year.
-            pool = [c for c in pool if not reviews_past(c.clause.doc_title, c.clause.path)] or pool
+            # the question names a year, or no clause of the plan names anyone: a report whose plan lost its
+            # heading files the plan under the review.
+            plan = [c for c in pool if not reviews_past(c.clause.doc_title, c.clause.path)]
+            if any(duty_options(c.clause) for c in plan):
+                pool = plan
         # The sentence, among the best clauses' duties, that describes the asked task.
         chosen = choose_answer_duty(pool, r.query, r.analysis.content, self.dense, self.corpus.vocabulary,
-                                    english=r.analysis.english)
+                                    english=r.analysis.english, kind=r.analysis.kind)
+        kind = r.analysis.kind
+        if chosen is not None and is_place_kind(kind) and not any(
+                of_kind(u, kind) for u in chosen[1].leads + chosen[1].cooperating + chosen[1].responsible):
+            # 哪个城市 asks for a place: where no duty names one, the place is the object of the task (辐射某市),
+            # and the sentence that states it answers, not the units of another duty.
+            return self._fact(r, candidates)
         if chosen is None:
             return self._general(r, candidates, note="相关条款未写明责任单位。")
         best, duty = pool[chosen[0]], chosen[1]
@@ -635,16 +644,7 @@ def _quote(text: str, limit: int) -> str:
 
 
 def names_actor_of_kind(sentence: str, kind: str) -> bool:
-    """A duty span of ``sentence`` names an actor of ``kind`` (a who-question's ``asked_kind``): a name
-    sharing a character with it (高职院校 / 某某职业技术学院, 药企 / 某某药业), or, for a kind that is a
-    division's level (县, 区), a place (a county written without its 县)."""
-    from policyqa.ingest.metadata.places import is_place_name
-
-    kind_chars = set(kind)
-    for span in duty_spans(sentence, short_places=True):
-        for name in span.duty.leads + span.duty.cooperating + span.duty.responsible:
-            if kind_chars & set(name):
-                return True
-            if kind[0] in DIVISION_ENDS and (name[-1] in DIVISION_ENDS or is_place_name(name, district_short_names=True)):
-                return True
-    return False
+    """A duty span of ``sentence`` names an actor of ``kind`` (a who-question's ``asked_kind``, see
+    ``of_kind``)."""
+    return any(of_kind(name, kind) for span in duty_spans(sentence, short_places=True)
+               for name in span.duty.leads + span.duty.cooperating + span.duty.responsible)

@@ -27,7 +27,7 @@ from policyqa.qa.ledger.duty_table import clause_number
 from policyqa.qa.answerers.extractive import ABSTAIN_PREFIX, Retrieval
 from policyqa.model import Clause
 from policyqa.qa.ledger.ledger import ROLE_ZH, Ledger, Task, Unit
-from policyqa.qa.ledger.mentions import mention_pattern, mentioned_tasks, question_unit
+from policyqa.qa.ledger.mentions import mention_pattern, mentioned_tasks, question_unit, role_in
 from policyqa.qa.question.intent import asks_for_tasks, names_duty
 from policyqa.qa.question.places import place_stem
 from policyqa.qa.ledger.unit_names import fold
@@ -85,14 +85,15 @@ def _find_chinese(ledger: Ledger, r: Retrieval) -> UnitMention | None:
 
 
 def _naming_sentence(text: str, name: str) -> str:
-    """Of a long clause (a work report's paragraph), the sentence that names the unit: its task."""
+    """Of a long clause (a work report's paragraph), the sentence that names the unit: its task, the
+    first where a duty span gives it a role, else the first that names it."""
     pattern = mention_pattern(name)
-    for sentence in re.split(r"(?<=[。；;！!])", text):
-        if pattern.search(to_search_form(sentence)):
-            return sentence.strip()
-    return text
+    naming = [s.strip() for s in re.split(r"(?<=[。；;！!])", text) if pattern.search(to_search_form(s))]
+    return next((s for s in naming if role_in(s, pattern)), naming[0] if naming else text)
 
 
+# The last character of a division's or a zone's name (某县, 某镇, 某高新区).
+_PLACE_ENDS = "省市区县州旗盟乡镇"
 _TIME_WORDS = re.compile(r"今年|明年|年内|本年度|目前|当前|近期")
 
 
@@ -235,14 +236,16 @@ def _asked_text_unit(r: Retrieval, clauses: list[Clause]) -> str:
     plan's contents — or where the unit is a place inside the asked documents' own (某县 of a city's
     report): what a report gives one of its counties to do is that county's tasks, however it is asked
     (让某县干哪些事 / 给某县部署什么工作)."""
-    if names_duty(r.query):
-        return question_unit(r.query, clauses)
     rest = r.query
     for span in r.places.spans:
         if _is_own_place(r, span):
             rest = rest.replace(span, " ")  # the documents' own place (眉山市 of 眉山市给某县…) is no unit
+    if names_duty(r.query):
+        # 某市报告给某县哪些任务: the unit is the county, unless the own place is all it names.
+        return question_unit(rest, clauses) or question_unit(r.query, clauses)
     name = question_unit(rest, clauses)
-    if name and (name in r.places.spans or is_place_name(name, district_short_names=True)):
+    # A town or a zone (某镇, 某高新区) is no division of the gazetteer but is a place all the same.
+    if name and (name in r.places.spans or name[-1] in _PLACE_ENDS or is_place_name(name, district_short_names=True)):
         return name
     # A place the question names short (南陵 for 南陵县) with any verb after it, named by the asked
     # documents' text: one of their counties or districts.
@@ -273,10 +276,24 @@ def text_tasks_answer(ledger: Ledger, r: Retrieval, role: str, *, name: str = ""
             break
     if not tasks:
         return None
+    acting: list[Task] = []
+    if heading_role == "any" and (name[-1] in _PLACE_ENDS or is_place_name(name, district_short_names=True)):
+        # What a report gives a county to do are first the clauses that make it an actor (支持某县创建…); the
+        # others name it as where a project is (某县抽水蓄能电站). Both are listed, the actor's first: a
+        # complete list is what a 分工表 keeps, and which of them is the county's work is the reader's call.
+        acting = [t for t in mentioned_tasks(clauses, name, acting=True) if t in tasks]
+        if len({t.clause.doc_id for t in tasks}) > 1:
+            acting = []  # several documents are listed each in its reading order
+        if acting:
+            tasks = acting + [t for t in tasks if t not in acting]
     english = r.analysis.english
     ordered = tasks
     head = (f"Clauses naming {name} ({len(tasks)}):" if english
             else f"提到“{name}”的条款共 {len(tasks)} 项" + (f"（未写明其{ROLE_ZH[role]}）" if heading_role != role else "") + "：")
+    if acting and len(acting) < len(tasks):
+        first = "[1]" if len(acting) == 1 else f"[1]–[{len(acting)}]"
+        head = (f"Clauses naming {name} ({len(tasks)}): {first} give it a task, the rest name it as a place:"
+                if english else f"提到“{name}”的条款共 {len(tasks)} 项，其中 {first} 由其承担，其余只提到其地名：")
     lines = [head]
     for doc_id, doc_tasks in groupby(ordered, key=lambda t: t.clause.doc_id):
         doc_tasks = list(doc_tasks)

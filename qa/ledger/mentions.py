@@ -136,6 +136,7 @@ def question_unit(question: str, clauses: Iterable[Clause]) -> str:
 # 网信部门的职责 / 市科委有哪些任务 / 海关都管哪些 / 某开发区今年负责….
 _AFTER_NAME = ("的", "有", "涉及", "管", "哪", "都", "还", "所", "名", "今年", "明年", "年内", "将", "也", "来")
 _PLACE_ENDS = "区县市州旗"
+_TOWN_ENDS = "镇乡"
 
 
 def _division_names(question: str) -> set[str]:
@@ -154,6 +155,8 @@ def _division_names(question: str) -> set[str]:
                 # (…牵头); a whole name (某县) whatever follows it (某县建设…).
                 if (whole or goes_on_as_unit) and is_place_name(name, district_short_names=not whole):
                     found.add(name)
+                elif goes_on_as_unit and name[-1] in _TOWN_ENDS and len(name) >= 3 and not _opens_like_predicate(name):
+                    found.add(name)  # a town (某镇): no division of the gazetteer, named whole
     return found
 
 
@@ -165,28 +168,33 @@ def _opens_like_predicate(name: str) -> bool:
     return any(name.startswith(w) for w in role_words().not_name_starts)
 
 
-def mentioned_tasks(clauses: Iterable[Clause], name: str, *, role: str = "any") -> list[Task]:
+def mentioned_tasks(clauses: Iterable[Clause], name: str, *, role: str = "any", acting: bool = False) -> list[Task]:
     """The clauses (each once, all of its parts) whose text names ``name``, in reading order.
 
     ``role`` lead / cooperating / responsible keeps those where a duty span gives the unit that role
-    (``ingest.duty_spans``: 省委信访局牵头受理… leads); ``any`` keeps every clause that names it.
+    (``ingest.duty_spans``: 省商务厅牵头受理… leads); ``any`` keeps every clause that names it, or with
+    ``acting`` every clause where a duty span gives it some role (a county a report names as the place of a
+    project, 某县抽水蓄能电站, is given no task there).
     """
     pattern = mention_pattern(name)
     groups: dict[tuple[str, tuple[str, ...]], list[Clause]] = {}
     for clause in clauses:
         key = clause.numbering or (f"@{clause.start}",)
         groups.setdefault((clause.doc_id, key), []).append(clause)
-    out = []
+    out, reviewed = [], []
     for parts in groups.values():
         parts.sort(key=lambda c: (c.part, c.start))
         text = "".join(p.text for p in parts)
         search = "".join(p.search_text for p in parts)
-        if not pattern.search(search) or _names_only(search) or reviews_past(parts[0].doc_title, parts[0].path):
+        if not pattern.search(search) or _names_only(search):
             continue
-        found = _role_in(text, pattern)
-        if role == "any" or role == found:
-            out.append(Task(parts[0], text, found or "responsible"))
-    return out
+        found = role_in(text, pattern)
+        if (role == "any" and (found or not acting)) or role == found:
+            # A review of past years is no task, unless it is all there is: a report whose plan lost its
+            # heading files the plan under the review.
+            (reviewed if reviews_past(parts[0].doc_title, parts[0].path) else out).append(
+                Task(parts[0], text, found or "responsible"))
+    return out or reviewed
 
 
 # A notice's addressees (各省、自治区…发展改革委、海关总署：) or its issuer line name units and give none a task.
@@ -202,11 +210,11 @@ def _names_only(text: str) -> bool:
     return bool(_NAME_LIST.match(text)) or (len(text) <= 20 and not _PUNCTUATION.search(text))
 
 
-def _role_in(text: str, pattern: re.Pattern[str]) -> str:
+def role_in(text: str, pattern: re.Pattern[str]) -> str:
     """The role a duty span of ``text`` gives the unit (lead before cooperating before responsible), or ''."""
     best = ""
     order = ("lead", "cooperating", "responsible")
-    for span in duty_spans(text):
+    for span in duty_spans(text, short_places=True):
         for role, names in zip(order, (span.duty.leads, span.duty.cooperating, span.duty.responsible)):
             if any(pattern.search(to_search_form(n)) for n in names):
                 if not best or order.index(role) < order.index(best):

@@ -64,17 +64,23 @@ _DUTY_STRONG = re.compile(r"负责|牵头|承担|参与|参加|配合|协助|协
                           r"|tasks?|duties|approve|regulate|oversee|supervise)\b", re.IGNORECASE)
 # The kinds of body a who-question may ask for besides a department: work reports give tasks to districts
 # and counties, parks, enterprises, task forces (哪个区 / 哪家企业 / 什么专班 / 哪个园区).
-# Schools, hospitals and scenic areas are bodies too (哪所大学 / 哪个医院).
-_AGENT_KINDS = (r"(?:部门|单位|机构|机关|县区|区县|园区|开发区|新区|区|县|企业|公司|集团|学校|高校|学院|大学|院校|院所"
-                r"|医院|景区|团队|专班|领导|组织|主体)")
-# 由哪些学校 / 由哪些企业: 由 makes the bodies asked for the doers (哪些企业 alone may ask who qualifies).
+# Schools, hospitals, museums and scenic areas are bodies too (哪所大学 / 哪个医院 / 哪座纪念馆), and a report
+# names the town, city or area that is to do a task (哪个镇 / 哪些城市 / 哪片区域). 市场, 市民 and 乡村 are no
+# places.
+_PLACE_KINDS = r"(?:县区|区县|县市|地市|城市|乡镇|街道|市(?![场民级])|镇|乡(?![村土])|区|县)"
+_AGENT_KINDS = (r"(?:部门|单位|机构|机关|园区|开发区|新区|企业|国企|央企|车企|药企|公司|集团|学校|高校|学院|大学|院校"
+                r"|院所|医院|纪念馆|博物馆|图书馆|文化馆|场馆|公园|景区|团队|专班|领导|组织|主体|区域|片区"
+                rf"|{_PLACE_KINDS})")
+# 由哪些高校 / 由哪些企业: 由 makes the bodies asked for the doers (哪些企业 alone may ask who qualifies);
+# places asked for are the doers (哪些县要…): no place qualifies for a task as a firm does for a grant.
 # 哪三个区 counts them; 哪所高职院校 / 哪家本地企业 put a modifier between the classifier and the kind.
-_WHICH_AGENT = (rf"(?:(?:哪|什么)[一两二三四五几]?(?:个|家|级|片|所|类)?{_AGENT_KINDS}"
-                rf"|哪一?[所家][\u4e00-\u9fff]{{1,3}}?{_AGENT_KINDS}|由哪些{_AGENT_KINDS})")
-# English kinds of body besides a department's (which college / which Tianmen company).
+_WHICH_AGENT = (rf"(?:(?:哪|什么)[一两二三四五几]?(?:个|家|级|片|所|类|座|块|位)?{_AGENT_KINDS}"
+                rf"|哪一?[所家座][\u4e00-\u9fff]{{1,3}}?{_AGENT_KINDS}|由哪些{_AGENT_KINDS}|哪些{_PLACE_KINDS})")
+# English kinds of body besides a department's (which college / which Tianmen company / which city).
 _AGENT_KINDS_EN = (r"(?:department|agency|agencies|unit|units|office|bureau|body|bodies|organi[sz]ations?"
                    r"|county|counties|district|districts|enterprises?|compan(?:y|ies)|firms?|teams?|parks?|zones?"
-                   r"|institutions?|colleges?|universit(?:y|ies)|schools?|hospitals?|institutes?|scenic areas?)")
+                   r"|institutions?|colleges?|universit(?:y|ies)|schools?|hospitals?|institutes?|scenic areas?"
+                   r"|cit(?:y|ies)|towns?|museums?|memorial halls?)")
 _ASKS_UNIT = re.compile(r"谁|由何|哪个?(?:一个|几个)?(?:部门|单位|机构|机关)|哪些(?:部门|单位|机构|机关)|哪几个?(?:部门|单位)"
                         rf"|{_WHICH_AGENT}"
                         r"|哪几?家|(?:单位|部门|机构|机关)(?:有|是|为)?(?:哪些|哪几个?|哪个|谁)"
@@ -170,11 +176,42 @@ def detect_intent(question: str, *, place_count: int = 0, unit_tasks: bool = Tru
         return "compare"
     if unit_tasks and _TASKS_OF_UNIT.search(question):
         return "unit_tasks"
-    if _RESPONSIBILITY.search(_NOT_RESPONSIBILITY.sub(" ", question)):
+    if _asks_for_someone(_NOT_RESPONSIBILITY.sub(" ", question)):
         return "responsibility"
     if _FACT.search(question):
         return "fact"
     return "general"
+
+
+def _asks_for_someone(question: str) -> bool:
+    """Wording of a who-question (``_RESPONSIBILITY``), other than a kind of place that opens a compound
+    noun: 哪个县域经济 asks for an economy, 哪个市县财政 for budgets, not for a county."""
+    for m in _RESPONSIBILITY.finditer(question):
+        if not (_ENDS_WITH_PLACE_KIND.search(m.group(0)) and _noun_follows(question, m.end())):
+            return True
+    return False
+
+
+_ENDS_WITH_PLACE_KIND = re.compile(rf"{_PLACE_KINDS}$")
+# jieba's flags of a plain noun (not a place's or a person's name, nor a verb's noun use: 哪个镇建设…).
+_PLAIN_NOUN = frozenset({"n", "nz", "ng", "nl"})
+
+
+def _noun_follows(question: str, end: int) -> bool:
+    """Whether the kind ending at ``end`` opens a compound noun: the word holding its last character is a
+    longer plain noun (县域, 市县), or the next word is one (城市 定位)."""
+    from jieba import posseg
+
+    at = 0
+    for token in posseg.cut(question):
+        start, at = at, at + len(token.word)
+        if at < end:
+            continue
+        if start < end < at:  # the kind is glued to what follows (县域, 镇去)
+            return token.flag in _PLAIN_NOUN
+        if start >= end:
+            return token.flag in _PLAIN_NOUN
+    return False
 
 
 def asks_for_tasks(question: str) -> bool:
@@ -215,7 +252,7 @@ def asked_predicate(question: str) -> str:
 
 # 哪所 / 哪家 / 哪一级 / 哪几家 …: an interrogative with its measure word, before the kind of thing asked for;
 # the kind is a kind of body (``_AGENT_KINDS``) with at most a short modifier (哪所高职院校, 哪家本地企业).
-_WHICH_KIND = re.compile(r"哪[一两二三四五几]?[个家所位些级片类种座支名]?")
+_WHICH_KIND = re.compile(r"哪[一两二三四五几]?[个家所位些级片类种座块支名]?")
 _KIND_NAMED = re.compile(rf"[\u4e00-\u9fff]{{0,2}}?{_AGENT_KINDS}")
 # Characters that end a division's name: a kind that is one of them (哪个县) asks for a place.
 DIVISION_ENDS = "省市区县州旗盟乡镇村"
@@ -241,6 +278,25 @@ def asked_kind(question: str) -> str:
         if kind and kind not in _GENERIC_KINDS:
             return kind
     return ""
+
+
+def is_place_kind(kind: str) -> bool:
+    """Whether a which-question's kind is a level of division (县, 城市, 乡镇): its instances are places."""
+    return _PLACE_KIND.fullmatch(kind) is not None
+
+
+_PLACE_KIND = re.compile(_PLACE_KINDS)
+
+
+def of_kind(name: str, kind: str) -> bool:
+    """Whether a unit's name is an instance of a which-question's ``kind``: it shares a character with it
+    (高职院校 / 某某职业技术学院, 药企 / 某某药业), or the kind is a division's level (县, 城市) and the name a
+    place (a county written without its 县, a city without its 市)."""
+    from policyqa.ingest.metadata.places import is_place_name
+
+    if is_place_kind(kind):  # 市交通运输局 shares 市 with 城市 and is no city
+        return name[-1] in DIVISION_ENDS or is_place_name(name, district_short_names=True)
+    return bool(set(kind) & set(name))
 
 
 def question_figures(question: str) -> tuple[str, ...]:

@@ -312,3 +312,20 @@ def test_a_strong_predicate_before_an_actor_s_verb_is_no_part_of_the_name():
 def test_a_frame_of_what_something_centres_on_names_no_actor():
     # 以A为龙头的…: A is what the park centres on, not who builds it.
     assert duty_spans("支持以鑫达集团为龙头的产业园建设提速。") == []
+
+
+@pytest.mark.parametrize(("text", "leads"), [("推动云门镇创建省级卫生镇。", ("云门镇",)),
+                                             ("推进红枫纪念馆、白塔博物馆争创国家一级博物馆。", ("红枫纪念馆", "白塔博物馆")),
+                                             # Brand names closed by their kind (等企业) are bodies too.
+                                             ("推动青禾、远帆等企业组建中试基地。", ("青禾", "远帆"))])
+def test_a_weaker_enabling_verb_governs_the_actor_of_an_organisation_s_own_act(text, leads):
+    assert duty_spans(text)[0].duty.leads == leads
+
+
+@pytest.mark.parametrize("text", ["推动数字政府建设。", "推动云门镇建设污水处理厂。", "推动白云塔、青石桥申报文物保护单位。"])
+def test_a_weaker_enabling_verb_before_any_other_verb_governs_no_actor(text):
+    assert duty_spans(text) == []
+
+
+def test_a_research_body_or_a_hospital_named_short_acts_after_an_enabling_verb():
+    assert duty_spans("支持市三院建设胸痛中心。")[0].duty.leads == ("市三院",)

@@ -144,3 +144,34 @@ def test_the_kind_a_who_question_asks_for(question: str, kind: str) -> None:
     from policyqa.qa.question.intent import asked_kind
 
     assert asked_kind(question) == kind
+
+
+@pytest.mark.parametrize(("question", "kind"), [("哪些县区要建设物流园区？", "县区"), ("哪座博物馆要升级改造？", "博物馆"),
+                                                ("哪座城市将承办科创大会？", "城市"), ("哪片区域要设立综合保税区？", "区域"),
+                                                ("哪个镇将建设污水处理厂？", "镇")])
+def test_a_question_for_a_place_or_an_institution_is_a_who_question(question: str, kind: str) -> None:
+    from policyqa.qa.question.intent import asked_kind, detect_intent
+
+    assert (detect_intent(question), asked_kind(question)) == ("responsibility", kind)
+
+
+@pytest.mark.parametrize("question", ["哪个市场主体可以申请贷款贴息？", "哪些乡村振兴项目获得了补助？"])
+def test_a_market_or_the_countryside_is_no_place_asked_for(question: str) -> None:
+    from policyqa.qa.question.intent import asked_kind
+
+    assert asked_kind(question) not in {"市", "乡"}
+
+
+def test_a_name_is_of_the_kind_asked_by_a_shared_character_or_as_a_place() -> None:
+    from policyqa.qa.question.intent import of_kind
+
+    assert of_kind("红枫纪念馆", "博物馆") and of_kind("青禾职业学院", "院校") and of_kind("太和县", "县区")
+    assert of_kind("阜阳", "城市") and not of_kind("远航集团", "大学") and not of_kind("市长", "县")
+    assert not of_kind("市交通运输局", "城市")
+
+
+@pytest.mark.parametrize("question", ["哪个市县财政要配套资金？", "哪个县域经济增速最快？"])
+def test_a_kind_of_place_opening_a_compound_noun_asks_for_no_one(question: str) -> None:
+    from policyqa.qa.question.intent import detect_intent
+
+    assert detect_intent(question) != "responsibility"
