@@ -58,9 +58,18 @@ _ASKED_UNIT = re.compile(r"(?:多少|几)[万亿千百]?(万元|亿元|元|家|�
                          r"|辆|台|套|座|床|位|人)")
 # 第三条 / 第二章: an article's number, not a figure it states.
 _ARTICLE_NUMBER = re.compile(r"第[一二三四五六七八九十百零〇\d]+[条章节款项]")
-_MONEY = ("万元", "亿元", "元")  # a figure's clause covers at least this share of the best clause's coverage
+_MONEY = ("万元", "亿元", "元")
+# A question for a rate or a share (增长率是多少 / 百分之几 / what percentage / what share), and how a sentence
+# states one. 增长多少 alone may ask for an amount.
+_ASKS_PERCENT = re.compile(r"百分之几|多少个?百分点|(?:率|比例|比重|占比|增速|增幅)(?:是|为|要?达到|目标是|目标为)?多少"
+                           r"|\b(?:percent|percentage|proportion|share|rate)\b", re.IGNORECASE)
+_PERCENT = re.compile(r"\d\s*[%％]|百分点|百分之")
+# Units an English figure question names (how many tonnes / mu / kilometres / days / yuan).
+_ASKED_UNIT_EN = tuple((re.compile(p, re.IGNORECASE), unit) for p, unit in (
+    (r"\bton(?:ne)?s\b", "吨"), (r"\bmu\b", "亩"), (r"\bkilomet(?:er|re)s\b|\bkm\b", "公里"),
+    (r"\bdays\b", "天"), (r"\byuan\b|\brmb\b", "元"), (r"\bsquare met(?:er|re)s\b", "平方米")))  # a figure's clause covers at least this share of the best clause's coverage
 _QUANTITY_CUES = re.compile(r"多少|(?<!哪)几|哪年|哪一年|何时|什么时候|多久|多长|比例|比率|\bhow (?:many|much|long)\b|\bwhen\b|\byear\b|"
-                            r"\bdate\b|\bsize\b|\btarget|\bpercent", re.IGNORECASE)
+                            r"\bdate\b|\bsize\b|\btarget|\bpercent|\bgrowth rate\b", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -600,12 +609,16 @@ def body_text(clause: Clause) -> str:
 
 
 def asked_unit(query: str) -> re.Pattern[str] | None:
-    """The unit a figure question asks in (多少万元 / 几家 / how many days), as a pattern a sentence must
-    match: a figure in that unit. Money in any of 元 / 万元 / 亿元 counts for another."""
+    """The unit a figure question asks in (多少万元 / 几家 / 比例是多少 / how many tonnes / what share), as a
+    pattern a sentence must match: a figure in that unit. Money in any of 元 / 万元 / 亿元 counts for
+    another; a rate or a share is stated in per cent or in percentage points."""
+    if _ASKS_PERCENT.search(query):
+        return _PERCENT
     found = _ASKED_UNIT.search(query)
-    if not found:
+    english = next((unit for pattern, unit in _ASKED_UNIT_EN if pattern.search(query)), "")
+    if not found and not english:
         return None
-    unit = found.group(1)
+    unit = found.group(1) if found else english
     if unit in _MONEY:
         return re.compile(r"[\d一二三四五六七八九十两]\s*(?:万|亿)?元")
     if unit == "天":  # days are also written 日 and counted in 工作日

@@ -293,3 +293,10 @@ def test_a_kind_the_sentence_s_actor_is_not_of_gives_no_evidence(kinds) -> None:
     # No hospital is named anywhere: the college does not stand in for 医疗机构.
     answer = kinds.ask("许昌是哪家医疗机构要办成本科层次的学校？")
     assert answer.abstained or "许昌职业技术学院" not in answer.leads
+
+
+def test_a_rate_asked_for_is_answered_only_by_a_figure_in_per_cent(reports) -> None:  # noqa: ANN001
+    # The plan gives the time to open a business in working days (1个工作日): no rate of its cut is stated.
+    assert reports.ask("洛阳企业开办时间压缩的比例是多少？").abstained
+    answer = reports.ask("洛阳建成区绿化覆盖率是多少？")
+    assert not answer.abstained and "41%" in answer.text
