@@ -87,6 +87,7 @@ class Comparison:
 
     topic: str
     rows: list[CompareRow]
+    terms: str = ""  # the topic as each document was judged by (营造林), which a long clause's excerpt shows
 
     def to_dict(self) -> dict[str, Any]:
         return {"topic": self.topic, "rows": [r.to_dict() for r in self.rows]}
@@ -149,7 +150,7 @@ def compare_documents(engine: CompareSource, topic: str, *, doc_ids: tuple[str, 
     rows.sort(key=lambda row: -max((s for _, s in row.clauses), default=-1.0))
     if not named and len(rows) > config.max_rows:
         rows = [row for row in rows if row.clauses][: config.max_rows]
-    return Comparison(topic, rows)
+    return Comparison(topic, rows, terms=content)
 
 
 # Words of a compare question that ask for each place's part, not for a topic (各… to the end of its piece:
@@ -162,6 +163,7 @@ _ASKS_EACH = re.compile(r"(?<=\S)各\S*|(?:^|(?<=\s))各(?:地|城市|市|区)?|
 # everywhere, and in the topic it only favours the lines that restate the title.
 _YEAR_WORD = re.compile(r"(?:19|20)\d\d年?")
 _EDGE_HEAD = "在和与及对把将就从"
+_GENERIC_TAIL = re.compile(r"(?:任务|情况|工作)$")
 _EDGE_TAIL = "上中里方面的有"
 
 
@@ -172,6 +174,9 @@ def compare_topic(content: str) -> str:
     for piece in _ASKS_EACH.sub(" ", content).split():
         piece = _YEAR_WORD.sub("", piece).lstrip(_EDGE_HEAD)
         piece = piece.removesuffix("方面").rstrip(_EDGE_TAIL)
+        # 营造林任务 / 招商引资工作: a measure's task or work is the measure; a document writes 完成营造林
+        # 600万亩, and the words joined across 林任 would be read as the rarest part of the topic.
+        piece = _GENERIC_TAIL.sub("", piece) if len(_GENERIC_TAIL.sub("", piece)) >= 2 else piece
         if len(piece) >= 2:
             pieces.append(piece)
     return " ".join(pieces) or content
@@ -304,7 +309,8 @@ def comparison_answer(question: str, comparison: Comparison) -> Answer:
             units = (responsibility_sentence(clause.leads, clause.cooperating, source_text=clause.text,
                                              responsible=clause.responsible)
                      if clause.has_responsibility else "")
-            items.append(f"{' '.join(clause.path)}：“{_short(clause.text)}”{units}[{number[clause.clause_id]}]")
+            items.append(f"{' '.join(clause.path)}：“{_excerpt(clause.text, comparison.terms)}”{units}"
+                         f"[{number[clause.clause_id]}]")
         parts.append(f"《{row.doc_title}》：" + "；".join(items))
     abstained = not cited
     text = "\n".join(parts) if not abstained else "语料中未找到依据：各文件均未涉及该主题。"
@@ -319,7 +325,7 @@ def to_markdown(comparison: Comparison) -> str:
         if not row.clauses:
             lines.append(f"| {row.doc_title} | {row.region} | {NOTHING} | | | |")
         for clause, _ in row.clauses:
-            text = _short(clause.text).replace("|", "\\|")
+            text = _excerpt(clause.text, comparison.terms).replace("|", "\\|")
             lines.append(f"| {row.doc_title} | {row.region} | {' '.join(clause.path)} {text} | "
                          f"{'、'.join(clause.leads)} | {'、'.join(clause.cooperating)} | "
                          f"{'、'.join(clause.responsible)} |")
@@ -353,10 +359,25 @@ def to_text(comparison: Comparison) -> str:
         if not row.clauses:
             lines.append(f"  {NOTHING}")
         for clause, score in row.clauses:
-            lines.append(f"  {reference(clause)}  ({score:.2f})\n    {_short(clause.text, 200)}")
+            lines.append(f"  {reference(clause)}  ({score:.2f})\n    {_excerpt(clause.text, comparison.terms, 200)}")
             if clause.has_responsibility:
                 lines.append(f"    {responsibility_sentence(clause.leads, clause.cooperating, source_text=clause.text, responsible=clause.responsible)}")
     return "\n".join(lines) + "\n"
+
+
+def _excerpt(text: str, terms: str, limit: int = 120) -> str:
+    """A clause as a row shows it: whole when short, else from the sentence holding most of the topic (a
+    province's paragraph on ecology states 完成营造林600万亩 in its sixth sentence)."""
+    text = " ".join(text.split())
+    if len(text) <= limit or not terms:
+        return _short(text, limit)
+    on_topic = _topic_sentences(text, terms)
+    if not on_topic:
+        return _short(text, limit)
+    wanted = bigrams(terms)
+    best = max(on_topic, key=lambda t: len(wanted & bigrams(to_search_form(t))))  # the first of the best
+    at = text.find(best)
+    return _short(text[at:], limit) if at <= 0 else "…" + _short(text[at:], limit - 1)
 
 
 def _short(text: str, limit: int = 120) -> str:

@@ -70,6 +70,9 @@ def test_the_topic_of_a_compare_question_is_its_subject_alone() -> None:
     assert topic("芜湖、深圳和成都在低空经济上今年各有什么打算？", ("芜湖", "深圳", "成都")) == "低空经济"
     assert topic("温州、宁波、杭州在优化营商环境方面今年各提了什么？", ("温州", "宁波", "杭州")) == "优化营商环境"
     assert topic("各地共建产业合作园区的做法有什么不同？", ()) == "共建产业合作园区"
+    # A measure's task or work is the measure: documents write 完成植树造林…, rarely 植树造林任务.
+    assert topic("合肥、芜湖植树造林任务各是多少？", ("合肥", "芜湖")) == "植树造林"
+    assert topic("合肥、芜湖的招商引资工作有何不同？", ("合肥", "芜湖")) == "招商引资"
 
 
 def test_a_unit_task_question_about_a_unit_without_tasks_says_so(engine) -> None:  # noqa: ANN001
@@ -83,3 +86,16 @@ def test_a_name_for_several_levels_is_each_levels_unit() -> None:
     assert distributed("州、县（市）数据资源主管部门") == ("州数据资源主管部门", "县（市）数据资源主管部门")
     assert distributed("各县、区") == ("各县、区",)  # a collective stays one
     assert distributed("市发展改革委") == ("市发展改革委",)
+
+
+def test_a_long_clause_in_a_comparison_shows_its_sentence_on_the_topic() -> None:
+    from policyqa.model import Clause
+    from policyqa.qa.answerers.compare import Comparison, CompareRow, comparison_answer, to_markdown
+
+    text = ("（六）建设美丽家园。持续打好蓝天、碧水、净土保卫战，巩固空气质量改善成果，推进重点流域水环境综合治理，"
+            "加强土壤污染源头防控。深化生态文明体制改革，健全生态保护补偿机制。实施国土绿化行动，完成植树造林60万亩，"
+            "修复退化湿地5万亩。")
+    clause = Clause(doc_id="d", numbering=("（六）",), path=("（六）",), text=text, search_text=text, start=0, end=len(text))
+    comparison = Comparison("植树造林任务", [CompareRow("d", "某省政府工作报告", "某省", [(clause, 0.9)])], terms="植树造林")
+    assert "完成植树造林60万亩" in comparison_answer("各省植树造林任务？", comparison).text
+    assert "完成植树造林60万亩" in to_markdown(comparison)
