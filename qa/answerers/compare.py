@@ -29,10 +29,12 @@ from policyqa.qa.answer import Answer
 from policyqa.qa.answerers.citations import cite, reference, without_duty
 from policyqa.qa.question.intent import analyse
 from policyqa.qa.question.language import chinese_terms, is_english
+from policyqa.qa.question.modality import asked_modality
 from policyqa.qa.question.shorthand import spelled_out
 from policyqa.qa.answerers.extractive import is_bare_heading, responsibility_sentence
 from policyqa.qa.question.corpus_view import CorpusView
 from policyqa.qa.question.support import bigrams
+from policyqa.qa.question.years import reviews_past
 
 NOTHING = "本文件未涉及该主题"
 _PER_DOC_HITS = 4  # hits judged per document (the best clauses; at most ``per_document`` are kept)
@@ -144,6 +146,11 @@ def compare_documents(engine: CompareSource, topic: str, *, doc_ids: tuple[str, 
         found = {corpus.region(d) for d in spare if again[d]}
         kept_by_doc = {d: kept for d, kept in kept_by_doc.items() if kept or corpus.region(d) not in found}
         kept_by_doc.update({d: again[d] for d in spare if again[d]})
+    if asked_modality(query, english=english) != "outcome":
+        # A report's plan says what each place is to do; its review of past years what it did (营造林319万亩
+        # last year beside 260万亩 this year): the plan's clause leads its row unless results are asked for.
+        kept_by_doc = {d: sorted(kept, key=lambda t: reviews_past(t[0].doc_title, t[0].path))
+                       for d, kept in kept_by_doc.items()}
     rows = [CompareRow(d, corpus.title(d), corpus.region(d), kept, "" if kept else NOTHING)
             for d, kept in kept_by_doc.items()]
     # Best-covered documents first; those with nothing on the topic last.

@@ -264,3 +264,13 @@ def test_a_county_asked_short_before_any_verb_is_the_unit(mention_engine):
     answer = mention_engine.ask("芜湖安排南陵做哪些事？")
     assert answer.intent == "unit_tasks" and not answer.abstained
     assert len(answer.citations) == 2 and all("南陵县" in c.clause.text for c in answer.citations)
+
+
+def test_a_row_leads_with_the_plan_s_clause_and_with_the_review_s_when_results_are_asked(mention_engine):
+    def first(question: str, title: str) -> str:
+        row = next(r for r in mention_engine.compare(question).rows if r.doc_title == title)
+        return row.clauses[0][0].text
+
+    # Both clauses of 芜湖's report state growth; the plan's target is what each place is to do.
+    assert "左右" in first("芜湖、蚌埠地区生产总值增长各是多少？", "芜湖市2024年政府工作报告")
+    assert "过去一年" in first("芜湖、蚌埠地区生产总值增长实现了多少？", "芜湖市2024年政府工作报告")
