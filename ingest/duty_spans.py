@@ -98,6 +98,7 @@ class RoleWords:
     partner_verbs: tuple[str, ...] = ()
     enabled_actor_verbs: tuple[str, ...] = ()
     actor_verb_enablers: tuple[str, ...] = ()
+    bare_bodies: tuple[str, ...] = ()
     actor_endings: tuple[str, ...] = ()
     person_roles: tuple[str, ...] = ()
     mechanism_nouns: tuple[str, ...] = ()
@@ -130,7 +131,7 @@ def role_words() -> RoleWords:
                                + "|".join(map(re.escape, longest_first("sector_list_ends"))) + ")"),
         enabling_verbs=longest_first("enabling_verbs"), transmittal=longest_first("transmittal_phrases"),
         partner_verbs=longest_first("partner_verbs"), enabled_actor_verbs=longest_first("enabled_actor_verbs"),
-        actor_verb_enablers=longest_first("actor_verb_enablers"),
+        actor_verb_enablers=longest_first("actor_verb_enablers"), bare_bodies=longest_first("bare_bodies"),
         actor_endings=longest_first("actor_endings"), person_roles=longest_first("person_roles"),
         mechanism_nouns=longest_first("mechanism_nouns"), mechanism_verbs=longest_first("mechanism_verbs"))
 
@@ -748,6 +749,13 @@ def _names(text: str, *, allow_function_chars: bool, need_predicate: bool = True
         nxt = _name_end(text, pos + len(joiner), words, allow_function_chars=allow_function_chars,
                         need_predicate=need_predicate, follow=follow)
         if nxt < 0:
+            # 各市党委和政府每年…: a bare suffix after the joiner is the same place's other body, one name
+            # with the first (a government alone names no one).
+            bare = next((x for x in words.bare_bodies if text.startswith(x, pos + len(joiner))), "")
+            after = pos + len(joiner) + len(bare)
+            if bare and joiner == "和" and text.startswith(words.predicate_starts, after):
+                names[-1] += joiner + bare
+                pos = after
             break  # 与企业对接: the joiner starts the predicate
         pos += len(joiner)
     if not names:

@@ -329,3 +329,8 @@ def test_a_weaker_enabling_verb_before_any_other_verb_governs_no_actor(text):
 
 def test_a_research_body_or_a_hospital_named_short_acts_after_an_enabling_verb():
     assert duty_spans("支持市三院建设胸痛中心。")[0].duty.leads == ("市三院",)
+
+
+def test_a_unit_followed_by_how_often_it_acts_is_read_whole():
+    assert duty_spans("各市党委和政府每年向省委报告乡村建设进展。")[0].duty.leads == ("各市党委和政府",)
+    assert duty_spans("市统计局每季度通报重点指标完成情况。")[0].duty.leads == ("市统计局",)
