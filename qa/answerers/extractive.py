@@ -67,7 +67,7 @@ _PERCENT = re.compile(r"\d\s*[%％]|百分点|百分之")
 # Units an English figure question names (how many tonnes / mu / kilometres / days / yuan).
 _ASKED_UNIT_EN = tuple((re.compile(p, re.IGNORECASE), unit) for p, unit in (
     (r"\bton(?:ne)?s\b", "吨"), (r"\bmu\b", "亩"), (r"\bkilomet(?:er|re)s\b|\bkm\b", "公里"),
-    (r"\bdays\b", "天"), (r"\byuan\b|\brmb\b", "元"), (r"\bsquare met(?:er|re)s\b", "平方米")))  # a figure's clause covers at least this share of the best clause's coverage
+    (r"\bdays\b", "天"), (r"\byuan\b|\brmb\b", "元"), (r"\bsquare met(?:er|re)s\b", "平方米")))
 _QUANTITY_CUES = re.compile(r"多少|(?<!哪)几|哪年|哪一年|何时|什么时候|多久|多长|比例|比率|\bhow (?:many|much|long)\b|\bwhen\b|\byear\b|"
                             r"\bdate\b|\bsize\b|\btarget|\bpercent|\bgrowth rate\b", re.IGNORECASE)
 

@@ -28,7 +28,7 @@ from policyqa.qa.answerers.extractive import ABSTAIN_PREFIX, Retrieval
 from policyqa.model import Clause
 from policyqa.qa.ledger.ledger import ROLE_ZH, Ledger, Task, Unit
 from policyqa.qa.ledger.mentions import mention_pattern, mentioned_tasks, question_unit, role_in
-from policyqa.qa.question.intent import asks_for_tasks, names_duty
+from policyqa.qa.question.intent import DIVISION_ENDS, asks_for_tasks, names_duty
 from policyqa.qa.question.places import place_stem
 from policyqa.qa.ledger.unit_names import fold
 
@@ -92,8 +92,6 @@ def _naming_sentence(text: str, name: str) -> str:
     return next((s for s in naming if role_in(s, pattern)), naming[0] if naming else text)
 
 
-# The last character of a division's or a zone's name (某县, 某镇, 某高新区).
-_PLACE_ENDS = "省市区县州旗盟乡镇"
 _TIME_WORDS = re.compile(r"今年|明年|年内|本年度|目前|当前|近期")
 
 
@@ -245,7 +243,7 @@ def _asked_text_unit(r: Retrieval, clauses: list[Clause]) -> str:
         return question_unit(rest, clauses) or question_unit(r.query, clauses)
     name = question_unit(rest, clauses)
     # A town or a zone (某镇, 某高新区) is no division of the gazetteer but is a place all the same.
-    if name and (name in r.places.spans or name[-1] in _PLACE_ENDS or is_place_name(name, district_short_names=True)):
+    if name and (name in r.places.spans or name[-1] in DIVISION_ENDS or is_place_name(name, district_short_names=True)):
         return name
     # A place the question names short (南陵 for 南陵县) with any verb after it, named by the asked
     # documents' text: one of their counties or districts.
@@ -277,7 +275,7 @@ def text_tasks_answer(ledger: Ledger, r: Retrieval, role: str, *, name: str = ""
     if not tasks:
         return None
     acting: list[Task] = []
-    if heading_role == "any" and (name[-1] in _PLACE_ENDS or is_place_name(name, district_short_names=True)):
+    if heading_role == "any" and (name[-1] in DIVISION_ENDS or is_place_name(name, district_short_names=True)):
         # What a report gives a county to do are first the clauses that make it an actor (支持某县创建…); the
         # others name it as where a project is (某县抽水蓄能电站). Both are listed, the actor's first: a
         # complete list is what a 分工表 keeps, and which of them is the county's work is the reader's call.
