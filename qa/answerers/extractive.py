@@ -489,8 +489,10 @@ class ExtractiveAnswerer:
                        and (unit is None or unit.search(_CITED_TITLE.sub("", e.sentence)))]
             # The figure must come from a sentence about what was asked (a 50万元 on another subsidy does
             # not answer a question about this one). English questions have only their glossary terms as lexical
-            # evidence, too few to judge a sentence by: their figure sentences are ranked, not vetted.
-            scored = stating if r.analysis.english else [e for e in stating if self.figure_supported(e)]
+            # evidence, too few to weigh a sentence by: their figure sentences are ranked, vetted only for
+            # holding one of those terms at all (a 5G target is not in a sentence on parking spaces).
+            scored = ([e for e in stating if e.subject > 0] if r.analysis.english
+                      else [e for e in stating if self.figure_supported(e)])
             modality = asked_modality(r.query, english=r.analysis.english)
             if modality == "outcome":
                 # 实际完成了多少: a target (不少于26万人) is no result, whatever its words share.

@@ -25,6 +25,8 @@ QINGZHOU = """青州市2024年政府工作报告
 （三）办好人民满意的教育。支持青州二中创建省级示范性普通高中，新建幼儿园5所。
 
 （四）深化区域合作。城际铁路东延线建成后将连接潍坊，市交通运输局负责线路协调。
+
+（五）培育新兴产业。谋划氢能产业发展路径，完善产业扶持政策。全年新增规上工业企业30家。
 """
 
 
@@ -56,3 +58,8 @@ def test_a_town_s_tasks_list_first_the_clauses_that_make_it_an_actor(report) -> 
 def test_a_place_that_is_the_object_of_a_task_is_stated_not_replaced_by_the_task_s_unit(report) -> None:  # noqa: ANN001
     answer = report.ask("城际铁路东延线将连接哪个城市？")
     assert answer.leads == () and "潍坊" in answer.text and "东延线" in answer.citations[0].clause.text
+
+
+def test_an_english_figure_question_is_not_answered_by_a_figure_on_something_else(report) -> None:  # noqa: ANN001
+    # 氢能 is planned, with no figure; the clause's figure counts new firms.
+    assert report.ask("How many hydrogen projects will Qingzhou start this year?").abstained
