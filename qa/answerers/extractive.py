@@ -611,7 +611,7 @@ def body_text(clause: Clause) -> str:
 
 
 def asked_unit(query: str) -> re.Pattern[str] | None:
-    """The unit a figure question asks in (多少万元 / 几家 / 比例是多少 / how many tonnes / what share), as a
+    """The unit a figure question asks in (多少万元 / 几家 / 占比达到多少 / how many tonnes / what share), as a
     pattern a sentence must match: a figure in that unit. Money in any of 元 / 万元 / 亿元 counts for
     another; a rate or a share is stated in per cent or in percentage points."""
     if _ASKS_PERCENT.search(query):

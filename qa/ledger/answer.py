@@ -276,10 +276,11 @@ def text_tasks_answer(ledger: Ledger, r: Retrieval, role: str, *, name: str = ""
         return None
     acting: list[Task] = []
     if heading_role == "any" and (name[-1] in DIVISION_ENDS or is_place_name(name, district_short_names=True)):
-        # What a report gives a county to do are first the clauses that make it an actor (支持某县创建…); the
-        # others name it as where a project is (某县抽水蓄能电站). Both are listed, the actor's first: a
-        # complete list is what a 分工表 keeps, and which of them is the county's work is the reader's call.
-        acting = [t for t in mentioned_tasks(clauses, name, acting=True) if t in tasks]
+        # A county's work in a plan is first the clauses that make it an actor (支持某县创建…); the others
+        # name it as where a project is (某县抽水蓄能电站). Both are listed, the actor's first: a complete list
+        # is what a 分工表 keeps, and which of them is the county's work is the reader's call.
+        pattern = mention_pattern(name)
+        acting = [t for t in tasks if role_in(t.text, pattern)]
         if len({t.clause.doc_id for t in tasks}) > 1:
             acting = []  # several documents are listed each in its reading order
         if acting:

@@ -168,13 +168,11 @@ def _opens_like_predicate(name: str) -> bool:
     return any(name.startswith(w) for w in role_words().not_name_starts)
 
 
-def mentioned_tasks(clauses: Iterable[Clause], name: str, *, role: str = "any", acting: bool = False) -> list[Task]:
+def mentioned_tasks(clauses: Iterable[Clause], name: str, *, role: str = "any") -> list[Task]:
     """The clauses (each once, all of its parts) whose text names ``name``, in reading order.
 
     ``role`` lead / cooperating / responsible keeps those where a duty span gives the unit that role
-    (``ingest.duty_spans``: 省商务厅牵头受理… leads); ``any`` keeps every clause that names it, or with
-    ``acting`` every clause where a duty span gives it some role (a county a report names as the place of a
-    project, 某县抽水蓄能电站, is given no task there).
+    (``ingest.duty_spans``: 省商务厅牵头受理… leads); ``any`` keeps every clause that names it.
     """
     pattern = mention_pattern(name)
     groups: dict[tuple[str, tuple[str, ...]], list[Clause]] = {}
@@ -189,7 +187,7 @@ def mentioned_tasks(clauses: Iterable[Clause], name: str, *, role: str = "any", 
         if not pattern.search(search) or _names_only(search):
             continue
         found = role_in(text, pattern)
-        if (role == "any" and (found or not acting)) or role == found:
+        if role == "any" or role == found:
             # A review of past years is no task, unless it is all there is: a report whose plan lost its
             # heading files the plan under the review.
             (reviewed if reviews_past(parts[0].doc_title, parts[0].path) else out).append(

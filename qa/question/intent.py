@@ -76,7 +76,7 @@ _AGENT_KINDS = (r"(?:部门|单位|机构|机关|园区|开发区|新区|企业|
 # 哪三个区 counts them; 哪所高职院校 / 哪家本地企业 put a modifier between the classifier and the kind.
 _WHICH_AGENT = (rf"(?:(?:哪|什么)[一两二三四五几]?(?:个|家|级|片|所|类|座|块|位)?{_AGENT_KINDS}"
                 rf"|哪一?[所家座][\u4e00-\u9fff]{{1,3}}?{_AGENT_KINDS}|由哪些{_AGENT_KINDS}|哪些{_PLACE_KINDS})")
-# English kinds of body besides a department's (which college / which Tianmen company / which city).
+# English kinds of body besides a department's (which college / which Wuhu firm / which city).
 _AGENT_KINDS_EN = (r"(?:department|agency|agencies|unit|units|office|bureau|body|bodies|organi[sz]ations?"
                    r"|county|counties|district|districts|enterprises?|compan(?:y|ies)|firms?|teams?|parks?|zones?"
                    r"|institutions?|colleges?|universit(?:y|ies)|schools?|hospitals?|institutes?|scenic areas?"
