@@ -159,6 +159,10 @@ class QAEngine:
             # 固投 / GDP are judged by what documents write: 固定资产投资 / 地区生产总值.
             analysis = replace(analysis, content=spelled_out(analysis.content))
         analysis = self._unit_tasks_intent(question, query, analysis, places)
+        if analysis.intent in ("fact", "general") and self._lists_places(query, analysis, places):
+            # 济南和青岛的算力建设目标: what two places' own documents each say is read per document,
+            # not from whichever one ranks first.
+            analysis = replace(analysis, intent="compare")
         # A compare question names places side by side (宿州市和埇桥区): each keeps its documents.
         # Any other question narrows to the most specific place it names.
         resolve = corpus.gazetteer.documents_each if analysis.intent == "compare" else corpus.gazetteer.documents_for
@@ -196,6 +200,14 @@ class QAEngine:
         hits = self.search(_without_places(query, places.spans) if doc_ids and places.scopes else query,
                            k=self.config.k, filters=filters)
         return Retrieval(question, query, analysis, places, doc_ids, tuple(hits), problem, tuple(missing), quoted)
+
+    def _lists_places(self, query: str, analysis: QuestionAnalysis, places: PlaceMatch) -> bool:
+        """The question lists places side by side (芜湖、深圳; Jinan and Qingdao), each with documents of its
+        own (``Gazetteer.side_by_side``). An English question's places are found by their Chinese names,
+        so its list is not seen in its wording: a place named within another is one place there."""
+        if not analysis.english and listed_places(query, places.spans) < 2:
+            return False
+        return self.corpus.gazetteer.side_by_side(places, nested_too=not analysis.english)
 
     def _of_asked_years(self, doc_ids: tuple[str, ...], asked: frozenset[int]) -> tuple[str, ...]:
         """Of a place's documents, those about a year the question names (its title's years, else its

@@ -20,6 +20,7 @@ from __future__ import annotations
 import re
 import sys
 from collections.abc import Iterable
+from itertools import combinations
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -229,6 +230,22 @@ class Gazetteer:
         for name in match.scopes:
             out += [d for d in self.documents_for(PlaceMatch(scopes=(name,))) if d not in out]
         return tuple(out)
+
+    def side_by_side(self, match: PlaceMatch, *, nested_too: bool = True) -> bool:
+        """True when the match names two or more places each with documents of its own, no document
+        being about two of them (济南 and 青岛: two cities' plans to read side by side, where a joint plan
+        of 宿州 and 苏州 is one document about both). ``nested_too=False`` also refuses a place named
+        within another (Yongqiao District, Suzhou: one place by its levels, not a list)."""
+        names = list(dict.fromkeys(match.scopes))
+        if len(names) < 2:
+            return False
+        docs = [set(self.documents_for(PlaceMatch(scopes=(n,)))) for n in names]
+        if not all(docs) or any(a & b for a, b in combinations(docs, 2)):
+            return False
+        if nested_too:
+            return True
+        levels = [{d.province, d.city, d.district} for d in self._docs if _own_region(d)]
+        return not any({a, b} <= lv for a, b in combinations(names, 2) for lv in levels)
 
     def region_of(self, doc_id: str) -> str:
         """The document's full region string (安徽省宿州市埇桥区), or ''."""

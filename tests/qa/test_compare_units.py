@@ -99,3 +99,17 @@ def test_a_long_clause_in_a_comparison_shows_its_sentence_on_the_topic() -> None
     comparison = Comparison("植树造林任务", [CompareRow("d", "某省政府工作报告", "某省", [(clause, 0.9)])], terms="植树造林")
     assert "完成植树造林60万亩" in comparison_answer("各省植树造林任务？", comparison).text
     assert "完成植树造林60万亩" in to_markdown(comparison)
+
+
+def test_places_listed_side_by_side_are_compared_without_a_compare_word(engine) -> None:  # noqa: ANN001
+    # Two cities each with a document of its own, listed: each document's clauses, not the first one's.
+    answer = engine.ask("宿州市、宿迁市的承接产业转移举措是什么？")
+    assert answer.intent == "compare"
+    assert {"suzhou-yrd-action-plan-2021", "suqian-north-south-opinions-2020"} <= {
+        c.clause.doc_id for c in answer.citations}
+
+
+def test_a_place_named_within_another_is_one_place_not_a_list(engine) -> None:  # noqa: ANN001
+    answer = engine.ask("What does Yongqiao District in Suzhou plan for cadre exchanges?")
+    assert answer.intent != "compare"
+    assert {c.clause.doc_id for c in answer.citations} == {"yongqiao-pairing-plan-2022"}
