@@ -108,8 +108,11 @@ class Vocabulary:
     def concept_coverage(self, concepts: Iterable[tuple[str, ...]], text: str) -> float:
         """For an English question: ``concept_coverage`` with each concept weighted by how rare its
         Chinese terms are in the corpus (mean bigram IDF of its rarest term), as ``coverage`` weights the
-        bigrams of a Chinese one: holding 氢能 says more than holding 目标 or 考核."""
-        specific = _specific(concepts)
+        bigrams of a Chinese one: holding 氢能 says more than holding 目标 or 考核. A question whose concepts
+        are all of ordinary language (public … plan: 公共, 规划) still ranks by them, the rarer the more:
+        they are its only lexical evidence, and a sentence holding none of them is not the better for it."""
+        concepts = list(concepts)
+        specific = _specific(concepts) or [terms for terms in concepts if any(len(t) >= 2 for t in terms)]
         if not specific:
             return 1.0
         weights = [max((self._rarity(t) for t in terms), default=0.0) for terms in specific]
@@ -171,6 +174,7 @@ def is_common_word(word: str) -> bool:
     """True for a word of ordinary language (``COMMON_WORD_FREQ``), which never marks a subject."""
     import jieba
 
+    jieba.dt.check_initialized()  # its word frequencies load with the dictionary, on first use
     return jieba.dt.FREQ.get(word, 0) >= COMMON_WORD_FREQ
 
 

@@ -60,3 +60,19 @@ def test_no_phrase_of_a_single_test_question_is_in_the_glossary() -> None:
 def test_an_expanded_english_query_finds_the_logistics_clause(seed_index: ClauseIndex) -> None:
     hits = seed_index.search(expand_query("Who leads logistics projects in Suzhou?", seed_index.lexicon), k=5)
     assert any("物流" in h.clause.search_text for h in hits), [h.clause.text[:30] for h in hits]
+
+
+def test_an_english_question_of_ordinary_concepts_still_ranks_sentences_by_them() -> None:
+    # public … plan → 公共, 规划: no concept is specific, yet they are all the lexical evidence there is.
+    from policyqa.index.lexicon import Lexicon, count_lexicon
+    from policyqa.qa.question.language import concepts
+    from policyqa.qa.question.support import Vocabulary
+
+    import jieba
+
+    jieba.initialize()  # as in the engine, where tokenizing has loaded its word frequencies
+    texts = ["新建公共停车泊位3000个。", "完成5条道路雨水管网改造。", "编制全市养老服务设施规划。", "改造老旧小区214个。"]
+    vocab = Vocabulary(Lexicon(count_lexicon(texts), scan=lambda term: any(term in t for t in texts)))
+    asked = concepts("How many public parking spaces will the city plan to add?")
+    held, none = vocab.concept_coverage(asked, texts[0]), vocab.concept_coverage(asked, texts[1])
+    assert held > none == 0.0
