@@ -103,6 +103,7 @@ class RoleWords:
     person_roles: tuple[str, ...] = ()
     mechanism_nouns: tuple[str, ...] = ()
     mechanism_verbs: tuple[str, ...] = ()
+    review_verbs: tuple[str, ...] = ()
 
 
 @functools.lru_cache(maxsize=1)
@@ -133,6 +134,7 @@ def role_words() -> RoleWords:
         partner_verbs=longest_first("partner_verbs"), enabled_actor_verbs=longest_first("enabled_actor_verbs"),
         actor_verb_enablers=longest_first("actor_verb_enablers"), bare_bodies=longest_first("bare_bodies"),
         actor_endings=longest_first("actor_endings"), person_roles=longest_first("person_roles"),
+        review_verbs=longest_first("review_verbs"),
         mechanism_nouns=longest_first("mechanism_nouns"), mechanism_verbs=longest_first("mechanism_verbs"))
 
 
@@ -334,6 +336,9 @@ def segment_duty(segment: str, *, authorities: bool = False) -> Duty:
     sectors = _sector_list(compact, words)
     if sectors:
         return Duty(responsible=sectors)
+    reviewer = _reviewer(compact, words)
+    if reviewer:
+        return reviewer
     partners = _partnership(compact, words)
     if partners:
         return partners
@@ -347,6 +352,22 @@ def segment_duty(segment: str, *, authorities: bool = False) -> Duty:
     if inner:
         return inner
     return _authority(compact, words) if authorities else Duty()
+
+
+# Not after 未 / 非 / 不: 未经A批准，不得… forbids others to act unapproved; it gives A no task.
+_WITHIN_SEGMENT_JING = re.compile(r"(?<=[\u4e00-\u9fff])(?<![未非不])经(?=[\u4e00-\u9fff])")
+
+
+def _reviewer(segment: str, words: RoleWords) -> Duty:
+    """…经A审核(同意)…: inside a segment, the unit named after 经 and followed by a review verb reviews the
+    matter (经 opening a segment is an agent marker of its own, ``RoleWords.agent``)."""
+    for m in _WITHIN_SEGMENT_JING.finditer(segment):
+        if not _is_marker_word(segment, m.start(), words):
+            continue
+        names, rest = _names(segment[m.end():], allow_function_chars=False, need_predicate=False)
+        if names and rest.startswith(words.review_verbs):
+            return Duty(leads=names)
+    return Duty()
 
 
 # 发挥A(的)…作用: A is given the role the sentence goes on to describe (发挥市融资担保公司作用，对…提供担保).
@@ -788,6 +809,10 @@ def _name_end(text: str, start: int, words: RoleWords, *, allow_function_chars: 
                 continue
         if name.count("（") + name.count("(") != name.count("）") + name.count(")"):
             continue  # 县（ → 县（市）数据资源主管部门: a bracket inside a name closes later
+        if any(len(piece) > 2 for piece in _BRACKETED.sub("", name).split("、")[:-1]):
+            # 、 separates names (物流园区、配送中心); within one it joins only levels (各县、区人民政府,
+            # 州、县（市）数据资源主管部门) or sits inside brackets (县（市、区）).
+            return -1
         if not _has_unit_ending(name, words):
             continue
         if not allow_function_chars and _FUNCTION_CHARS.search(name):
@@ -805,6 +830,9 @@ def _name_end(text: str, start: int, words: RoleWords, *, allow_function_chars: 
                 or after.startswith(words.predicate_starts) or not need_predicate:
             return end
     return -1
+
+
+_BRACKETED = re.compile(r"[（(][^（()）]*[)）]")
 
 
 def _closes_unopened(name: str) -> bool:

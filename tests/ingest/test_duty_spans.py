@@ -334,3 +334,36 @@ def test_a_research_body_or_a_hospital_named_short_acts_after_an_enabling_verb()
 def test_a_unit_followed_by_how_often_it_acts_is_read_whole():
     assert duty_spans("各市党委和政府每年向省委报告乡村建设进展。")[0].duty.leads == ("各市党委和政府",)
     assert duty_spans("市统计局每季度通报重点指标完成情况。")[0].duty.leads == ("市统计局",)
+
+
+@pytest.mark.parametrize("text", ["新建一批养老服务中心、社区卫生服务站等设施，提升服务能力。",
+                                  "谋划布局若干冷链集配中心，争取快递企业落户。",
+                                  # 、 inside a name only within brackets: these are two objects, not one unit.
+                                  "规划布局物流园区、物流配送中心等节点设施，争取快递企业落户。"])
+def test_the_objects_of_a_verb_are_no_actors_though_they_end_like_bodies(text):
+    assert duty_spans(text) == []
+
+
+def test_a_list_inside_brackets_stays_part_of_one_name():
+    assert duty_spans("县（市、区）数据资源主管部门负责本辖区工作。")[0].duty.leads == ("县（市、区）数据资源主管部门",)
+
+
+@pytest.mark.parametrize(("text", "leads"), [("项目资金经市财政局审核后拨付。", ("市财政局",)),
+                                             ("共享数据经市大数据中心确认后开放使用。", ("市大数据中心",))])
+def test_the_unit_named_after_jing_inside_a_segment_reviews_the_matter(text, leads):
+    assert duty_spans(text)[0].duty.leads == leads
+
+
+def test_jing_inside_a_unit_s_name_is_no_marker():
+    assert duty_spans("市经信局负责推进工业互联网。")[0].duty.leads == ("市经信局",)
+
+
+@pytest.mark.parametrize(("text", "leads"), [("州、县（市）数据资源主管部门具体负责统筹协调数据共享工作。",
+                                              ("州、县（市）数据资源主管部门",)),
+                                             ("各县、区人民政府负责组织实施。", ("各县、区人民政府",))])
+def test_levels_joined_by_a_list_mark_are_one_unit(text, leads):
+    assert duty_spans(text)[0].duty.leads == leads
+
+
+def test_a_prohibition_without_approval_gives_the_approving_body_no_task():
+    assert duty_spans("未经市卫生健康委批准，不得擅自开展诊疗活动。") == []
