@@ -11,6 +11,7 @@ Example:
 from __future__ import annotations
 
 import logging
+import re
 import threading
 from collections.abc import Sequence
 from dataclasses import replace
@@ -28,7 +29,7 @@ from policyqa.qa.answerers.compare import Comparison, comparison_answer, compare
 from policyqa.qa.ledger.duty_table import DutyTable, table_title
 from policyqa.qa.question.corpus_view import CorpusView, SentenceScorer
 from policyqa.qa.answerers.extractive import ABSTAIN_PREFIX, ExtractiveAnswerer, QAConfig, Retrieval
-from policyqa.qa.question.intent import QuestionAnalysis, analyse, asks_for_tasks
+from policyqa.qa.question.intent import QuestionAnalysis, analyse, asks_for_tasks, content_text
 from policyqa.qa.question.language import concepts, english_places, is_english, search_query
 from policyqa.qa.question.places import PlaceMatch
 from policyqa.qa.question.shorthand import spelled_out, written_or_short
@@ -49,6 +50,26 @@ def default_config(embedder_name: str) -> QAConfig:
     """The answering thresholds for an index's embedder: calibrated ones for the bundled e5-small (any
     engine of it), words-only evidence for another model (``QAConfig.words_only``)."""
     return QAConfig() if embedder_name in E5_NAMES else QAConfig().words_only()
+
+
+def _removed(query: str, titles: Sequence[str]) -> str:
+    for title in sorted(titles, key=len, reverse=True):
+        query = query.replace(title, " ")
+    return query
+
+
+def _without_titles(query: str, titles: Sequence[str], analysis: QuestionAnalysis,
+                    places: Sequence[str]) -> QuestionAnalysis:
+    """The question without the document titles it names, once they have chosen its documents: inside
+    them a title's words only match the clauses that cite it (原《…办法》同时废止), not the answer
+    (《…办法》自何时施行 → 本办法自…起施行). A question with no word of its own beside the title
+    (《…》讲了什么) keeps it."""
+    import jieba
+
+    rest = content_text(_removed(query, titles), drop=tuple(places))
+    if not any(len(w) >= 2 and _HAN_RUN.fullmatch(w) for w in jieba.cut(rest)):
+        return analysis
+    return replace(analysis, content=rest if analysis.english else spelled_out(rest))
 
 
 def _without_places(query: str, spans: Sequence[str]) -> str:
@@ -168,6 +189,7 @@ class QAEngine:
         resolve = corpus.gazetteer.documents_each if analysis.intent == "compare" else corpus.gazetteer.documents_for
         doc_ids = resolve(places)
         quoted: tuple[str, ...] = ()
+        searched = query
         if analysis.intent != "compare":
             asked = years_in(query)
             if asked_modality(query, english=analysis.english) == "outcome":
@@ -177,8 +199,16 @@ class QAEngine:
             # A document quoted by its title (《…》里…) is the one asked, within the places named if it
             # is among theirs (a place may only say where the copy was collected).
             quoted = corpus.documents_quoted(query)
+            titles = [f"《{name}》" for name in corpus.quoted_names(query)] if quoted else []
+            if not quoted:
+                # A title written whole without 《》 names its document as a quoted one does.
+                written = corpus.titles_written(query)
+                quoted, titles = tuple(d for d, _ in written), list(dict.fromkeys(run for _, run in written))
             if quoted:
                 doc_ids = tuple(d for d in quoted if d in doc_ids) or quoted
+                untitled = _without_titles(query, titles, analysis, places.spans)
+                if untitled is not analysis:
+                    analysis, searched = untitled, _removed(query, titles)
         problem = ""
         missing: list[str] = []
         if places.unknown:
@@ -197,7 +227,7 @@ class QAEngine:
             inside = tuple(d for d in titled if d in doc_ids) if doc_ids else titled
             doc_ids = inside or doc_ids
         filters = Filters(doc_ids=doc_ids) if doc_ids else None
-        hits = self.search(_without_places(query, places.spans) if doc_ids and places.scopes else query,
+        hits = self.search(_without_places(searched, places.spans) if doc_ids and places.scopes else searched,
                            k=self.config.k, filters=filters)
         return Retrieval(question, query, analysis, places, doc_ids, tuple(hits), problem, tuple(missing), quoted)
 

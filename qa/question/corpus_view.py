@@ -119,6 +119,25 @@ class CorpusView:
                     out.append(doc_id)
         return tuple(out)
 
+    def titles_written(self, query: str) -> list[tuple[str, str]]:
+        """(document, the words naming it) for each document whose whole title a question writes without
+        《》 (上海市技术交易场所管理细则什么时候实施): at least 80% of a title's own name of 8 characters or
+        more, as one run; the longest such run wins (a shorter title inside a longer one names neither)."""
+        from difflib import SequenceMatcher
+
+        text = to_search_form(query)
+        found: list[tuple[str, str]] = []
+        for doc_id, doc in self.documents.items():
+            name = _title_name(to_search_form(doc.title))
+            if len(name) < _WRITTEN_TITLE:
+                continue
+            m = SequenceMatcher(None, text, name, autojunk=False).find_longest_match(0, len(text), 0, len(name))
+            if m.size >= 0.8 * len(name):
+                found.append((doc_id, text[m.a: m.a + m.size]))
+        longest = max((len(run) for _, run in found), default=0)
+        chosen = [(d, run) for d, run in found if len(run) == longest]
+        return chosen if len(chosen) < len(self.documents) else []
+
     @staticmethod
     def quoted_names(query: str) -> list[str]:
         """The 《…》 names a question quotes (search form), at least four characters each.
@@ -135,6 +154,9 @@ class CorpusView:
     def region(self, doc_id: str) -> str:
         doc = self.documents.get(doc_id)
         return doc.region if doc else ""
+
+
+_WRITTEN_TITLE = 8  # characters of the shortest title a question may name without 《》
 
 
 def _same_name(quoted: str, name: str) -> bool:

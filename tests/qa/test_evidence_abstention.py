@@ -300,3 +300,58 @@ def test_a_rate_asked_for_is_answered_only_by_a_figure_in_per_cent(reports) -> N
     assert reports.ask("洛阳企业开办时间压缩的比例是多少？").abstained
     answer = reports.ask("洛阳建成区绿化覆盖率是多少？")
     assert not answer.abstained and "41%" in answer.text
+
+
+EXPERTS = """某市科技专家库管理办法
+
+第一章 总则
+
+第一条 为规范科技专家库建设与管理，发挥专家在科技决策咨询中的作用，制定本办法。
+
+第二条 本办法所称科技专家库，是指市科学技术局建设的、为科技管理工作提供咨询评审的专家信息库。
+
+第二章 专家入库
+
+第三条 入库专家应当具有副高级以上专业技术职称，身体健康，能够履行评审职责。
+
+第四条 专家库实行动态管理，每两年复核一次专家信息。
+
+第三章 附则
+
+第五条 本办法由市科学技术局负责解释。
+
+第六条 本办法自2025年3月1日起施行。原《某市科技专家库管理办法》（某科规〔2020〕1号）同时废止。
+"""
+
+
+FLATS = """某市人才公寓管理办法
+
+第一条 为做好人才公寓分配管理，制定本办法。
+
+第二条 人才公寓由市住房保障中心统一运营，租期每次不超过三年。
+
+第三条 本办法由市住房城乡建设局负责解释，自2024年7月1日起施行。
+"""
+
+
+@pytest.fixture(scope="module")
+def rules(request, tmp_path_factory):  # noqa: ANN001, ANN201 - QAEngine
+    engine = _engine_over(request, tmp_path_factory, "expert-rules", {"某市科技专家库管理办法.txt": EXPERTS,
+                                                                       "某市人才公寓管理办法.txt": FLATS})
+    yield engine
+    engine.index.close()
+
+
+def test_a_quoted_title_chooses_the_document_and_the_rest_of_the_question_the_answer(rules) -> None:  # noqa: ANN001
+    # The title's words would pick the sentence that cites the old rules; the question asks when these start.
+    when = rules.ask("《某市科技专家库管理办法》自什么时候起施行？")
+    assert "2025年3月1日" in when.text and "同时废止" not in when.text
+    who = rules.ask("《某市科技专家库管理办法》由哪个部门负责解释？")
+    assert who.leads == ("市科学技术局",) and "负责解释" in who.citations[0].clause.text
+
+
+def test_a_title_written_without_quotation_marks_names_its_document_too(rules) -> None:  # noqa: ANN001
+    question = "某市科技专家库管理办法由哪个部门负责解释？"
+    assert rules.retrieve(question).doc_ids == (_doc_of(rules, "科技专家库"),)
+    answer = rules.ask(question)
+    assert answer.leads == ("市科学技术局",) and "负责解释" in answer.citations[0].clause.text
