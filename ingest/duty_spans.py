@@ -811,7 +811,7 @@ def _name_end(text: str, start: int, words: RoleWords, *, allow_function_chars: 
             continue  # 县（ → 县（市）数据资源主管部门: a bracket inside a name closes later
         if any(len(piece) > 2 for piece in _BRACKETED.sub("", name).split("、")[:-1]):
             # 、 separates names (物流园区、配送中心); within one it joins only levels (各县、区人民政府,
-            # 州、县（市）数据资源主管部门) or sits inside brackets (县（市、区）).
+            # 省、市（州）生态环境部门) or sits inside brackets (县（市、区）).
             return -1
         if not _has_unit_ending(name, words):
             continue

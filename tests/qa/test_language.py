@@ -71,7 +71,7 @@ def test_an_english_question_of_ordinary_concepts_still_ranks_sentences_by_them(
     import jieba
 
     jieba.initialize()  # as in the engine, where tokenizing has loaded its word frequencies
-    texts = ["新建公共停车泊位3000个。", "完成5条道路雨水管网改造。", "编制全市养老服务设施规划。", "改造老旧小区214个。"]
+    texts = ["新建公共停车泊位3000个。", "完成5条道路雨水管网改造。", "编制全市文化设施规划。", "改造老旧小区214个。"]
     vocab = Vocabulary(Lexicon(count_lexicon(texts), scan=lambda term: any(term in t for t in texts)))
     asked = concepts("How many public parking spaces will the city plan to add?")
     held, none = vocab.concept_coverage(asked, texts[0]), vocab.concept_coverage(asked, texts[1])
