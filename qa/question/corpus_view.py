@@ -120,23 +120,29 @@ class CorpusView:
         return tuple(out)
 
     def titles_written(self, query: str) -> list[tuple[str, str]]:
-        """(document, the words naming it) for each document whose whole title a question writes without
-        《》 (上海市技术交易场所管理细则什么时候实施): at least 80% of a title's own name of 8 characters or
-        more, as one run; the longest such run wins (a shorter title inside a longer one names neither)."""
+        """(document, the words naming it) for each document whose title a question writes without 《》
+        (上海市技术交易场所管理细则什么时候实施): the title's own name of 8 characters or more, whole, or at
+        least 80% of it as one run that no other title shares (市2024年政府工作报告 is in every city's
+        report's title and names none of them); the longest such run wins."""
         from difflib import SequenceMatcher
 
         text = to_search_form(query)
-        found: list[tuple[str, str]] = []
+        found: list[tuple[str, str, bool]] = []
         for doc_id, doc in self.documents.items():
             name = _title_name(to_search_form(doc.title))
             if len(name) < _WRITTEN_TITLE:
                 continue
+            if name in text:
+                found.append((doc_id, name, True))
+                continue
             m = SequenceMatcher(None, text, name, autojunk=False).find_longest_match(0, len(text), 0, len(name))
             if m.size >= 0.8 * len(name):
-                found.append((doc_id, text[m.a: m.a + m.size]))
-        longest = max((len(run) for _, run in found), default=0)
-        chosen = [(d, run) for d, run in found if len(run) == longest]
-        return chosen if len(chosen) < len(self.documents) else []
+                found.append((doc_id, text[m.a: m.a + m.size], False))
+        longest = max((len(run) for _, run, _ in found), default=0)
+        chosen = [(d, run, whole) for d, run, whole in found if len(run) == longest]
+        if len(chosen) > 1 and not all(whole for _, _, whole in chosen):
+            return []
+        return [(d, run) for d, run, _ in chosen] if len(chosen) < len(self.documents) else []
 
     @staticmethod
     def quoted_names(query: str) -> list[str]:

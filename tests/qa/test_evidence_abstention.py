@@ -355,3 +355,19 @@ def test_a_title_written_without_quotation_marks_names_its_document_too(rules) -
     assert rules.retrieve(question).doc_ids == (_doc_of(rules, "科技专家库"),)
     answer = rules.ask(question)
     assert answer.leads == ("市科学技术局",) and "负责解释" in answer.citations[0].clause.text
+
+
+@pytest.fixture(scope="module")
+def library(request, tmp_path_factory):  # noqa: ANN001, ANN201 - QAEngine
+    engine = _engine_over(request, tmp_path_factory, "reports-and-rules",
+                          {"luoyang.txt": LUOYANG, "kaifeng.txt": KAIFENG, "某市人才公寓管理办法.txt": FLATS})
+    yield engine
+    engine.index.close()
+
+
+def test_a_run_every_report_s_title_shares_names_no_document(library) -> None:  # noqa: ANN001
+    # 某市2024年政府工作报告: the run 市2024年政府工作报告 is in both reports' titles and chooses neither.
+    assert library.corpus.titles_written("许昌市2024年政府工作报告提出的地区生产总值目标是多少？") == []
+    kaifeng = _doc_of(library, "开封")
+    title = library.corpus.documents[kaifeng].title
+    assert [d for d, _ in library.corpus.titles_written(f"{title}提出的目标是多少？")] == [kaifeng]
