@@ -113,10 +113,11 @@ _FIGURE = re.compile(r"\d+(?:\.\d+)?")
 # content terms are taken, so "由哪个部门牵头" does not count as evidence for any clause.
 _QUESTION_WORDS = re.compile(
     r"由哪个部门|由哪些部门|哪个部门|哪些部门|哪个单位|哪些单位|哪几个部门|责任单位|牵头单位|配合单位|"
-    r"主管部门|由谁|是谁|谁|牵头|负责|配合|多少|哪一年|哪年|何时|什么时候|什么|哪些|哪个|哪里|"
+    r"主管部门|由谁|是谁|谁|牵头|负责|配合|多少[个家项条所座批套处台辆件种次名]?|哪一年|哪年|何时|什么时候|什么|哪些|哪个|哪里|"
     r"哪家|哪一级|哪一片|哪一类|哪一个|哪一|哪|"
     r"怎么|如何|怎样|是否|有没有|分别|各自|请问|其中|提出|要求|规定|明确|安排|计划中|方案中|文件中|"
-    # how-long / how-many / which-kind wording: 多久, 几条, 文号, 年份, 区别
+    # how-long / how-many / which-kind wording: 多久, 几条, 多少个 (its measure word goes with it: 多少个停车位
+    # asks for 停车位, and 个停 is no bigram of any sentence stating 新增停车位3000个), 文号, 年份, 区别
     r"多长时间|多久|多长|几[个条名项次家年批天月小时倍]*|文号|年份|日期|区别|不同|异同|"
     r"根据|按照|关于|有关|相关|主要|具体|工作|情况|内容|方面|问题|目标是|达到|吗|呢|的|了|是"
 )

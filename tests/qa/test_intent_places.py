@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from policyqa.qa.question.intent import analyse, asks_for_tasks, detect_intent
+from policyqa.qa.question.intent import analyse, asks_for_tasks, content_text, detect_intent
 
 
 @pytest.mark.parametrize(("question", "intent"), [
@@ -175,3 +175,9 @@ def test_a_kind_of_place_opening_a_compound_noun_asks_for_no_one(question: str) 
     from policyqa.qa.question.intent import detect_intent
 
     assert detect_intent(question) != "responsibility"
+
+
+@pytest.mark.parametrize(("question", "content"), [("全市新建多少家养老机构？", "全市新建 养老机构"),
+                                                   ("今年改造多少个老旧小区？", "今年改造 老旧小区")])
+def test_the_measure_word_of_how_many_is_no_part_of_the_subject(question, content):
+    assert content_text(question) == content
