@@ -11,7 +11,6 @@ Example:
 from __future__ import annotations
 
 import logging
-import re
 import threading
 from collections.abc import Sequence
 from dataclasses import replace
@@ -53,6 +52,7 @@ def default_config(embedder_name: str) -> QAConfig:
 
 
 def _removed(query: str, titles: Sequence[str]) -> str:
+    """The query with each of ``titles`` (longest first) replaced by a space."""
     for title in sorted(titles, key=len, reverse=True):
         query = query.replace(title, " ")
     return query

@@ -20,9 +20,9 @@ from __future__ import annotations
 import re
 import sys
 from collections.abc import Iterable
-from itertools import combinations
 from dataclasses import dataclass
 from functools import lru_cache
+from itertools import combinations
 from pathlib import Path
 from typing import Any
 
