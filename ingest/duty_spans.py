@@ -236,6 +236,17 @@ def _opening_place(segment: str) -> str:
     # 孝昌、大悟 / 孝昌的 / 孝昌县: a list of places, a possessive or a longer name is no subject here.
     if not after or not re.match(r"[\u4e00-\u9fff]", after) or after.startswith(("的", "和", "与", "及", "等")):
         return ""
+    # 某江医学院更名… / 某仙某某矿业有限公司…: nouns after the place that close like a body make it the
+    # opening of that body's name, and the body is the subject, not the place.
+    from jieba import posseg
+
+    words, name = role_words(), found[0].name
+    for word, flag in posseg.cut(after[:12]):
+        if not (flag.startswith("n") or flag == "g"):
+            break
+        name += word
+        if _ends_like_an_actor(name, words):
+            return ""
     return found[0].name
 
 

@@ -367,3 +367,11 @@ def test_levels_joined_by_a_list_mark_are_one_unit(text, leads):
 
 def test_a_prohibition_without_approval_gives_the_approving_body_no_task():
     assert duty_spans("未经市市场监管局批准，不得擅自开展检验检测活动。") == []
+
+
+def test_a_place_opening_a_body_s_name_is_no_subject_of_its_own():
+    # Each segment opens with a county's short name, but the name goes on to a body (医学院, 医院, 公司).
+    text = "孝昌医学院更名大学通过考察，大悟人民医院新院区竣工，安陆化工有限公司二期投产。"
+    assert duty_spans(text, authorities=True) == []
+    assert [s.duty.leads for s in duty_spans("孝昌重点发展食品加工，大悟加快发展文化旅游，安陆建设新材料产业园。")] == [
+        ("孝昌",), ("大悟",), ("安陆",)]
