@@ -68,7 +68,9 @@ _PERCENT = re.compile(r"\d\s*[%％]|百分点|百分之")
 _ASKED_UNIT_EN = tuple((re.compile(p, re.IGNORECASE), unit) for p, unit in (
     (r"\bton(?:ne)?s\b", "吨"), (r"\bmu\b", "亩"), (r"\bkilomet(?:er|re)s\b|\bkm\b", "公里"),
     (r"\bdays\b", "天"), (r"\byuan\b|\brmb\b", "元"), (r"\bsquare met(?:er|re)s\b", "平方米")))
-_QUANTITY_CUES = re.compile(r"多少|(?<!哪)几|哪年|哪一年|何时|什么时候|多久|多长|比例|比率|\bhow (?:many|much|long)\b|\bwhen\b|\byear\b|"
+# 多大 / 多高 / 多快 … ask for a size, a height, a speed: a figure (not 多大程度, an extent).
+_QUANTITY_CUES = re.compile(r"多少|(?<!哪)几|哪年|哪一年|何时|什么时候|多久|多长|多大(?!程度)|多高|多快|多远|多重|"
+                            r"比例|比率|\bhow (?:many|much|long)\b|\bwhen\b|\byear\b|"
                             r"\bdate\b|\bsize\b|\btarget|\bpercent|\bgrowth rate\b", re.IGNORECASE)
 
 

@@ -118,7 +118,7 @@ _QUESTION_WORDS = re.compile(
     r"怎么|如何|怎样|是否|有没有|分别|各自|请问|其中|提出|要求|规定|明确|安排|计划中|方案中|文件中|"
     # how-long / how-many / which-kind wording: 多久, 几条, 多少个 (its measure word goes with it: 多少个停车位
     # asks for 停车位, and 个停 is no bigram of any sentence stating 新增停车位3000个), 文号, 年份, 区别
-    r"多长时间|多久|多长|几[个条名项次家年批天月小时倍]*|文号|年份|日期|区别|不同|异同|"
+    r"多长时间|多久|多长|多大(?!程度)|多高|多快|多远|几[个条名项次家年批天月小时倍]*|文号|年份|日期|区别|不同|异同|"
     r"根据|按照|关于|有关|相关|主要|具体|工作|情况|内容|方面|问题|目标是|达到|吗|呢|的|了|是"
 )
 _PUNCT = re.compile(r"[\s\W_]+")
