@@ -371,5 +371,3 @@ def test_a_run_every_report_s_title_shares_names_no_document(library) -> None:  
     kaifeng = _doc_of(library, "开封")
     title = library.corpus.documents[kaifeng].title
     assert [d for d, _ in library.corpus.titles_written(f"{title}提出的目标是多少？")] == [kaifeng]
-
-
