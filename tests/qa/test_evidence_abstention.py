@@ -353,6 +353,8 @@ def test_a_quoted_title_chooses_the_document_and_the_rest_of_the_question_the_an
 def test_a_title_written_without_quotation_marks_names_its_document_too(rules) -> None:  # noqa: ANN001
     question = "某市科技专家库管理办法由哪个部门负责解释？"
     assert rules.retrieve(question).doc_ids == (_doc_of(rules, "科技专家库"),)
+    # Written from memory, most of the title still names it.
+    assert [d for d, _ in rules.corpus.titles_written("某市科技专家库管理规定由谁解释？")] == [_doc_of(rules, "科技专家库")]
     answer = rules.ask(question)
     assert answer.leads == ("市科学技术局",) and "负责解释" in answer.citations[0].clause.text
 
