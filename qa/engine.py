@@ -181,7 +181,7 @@ class QAEngine:
             analysis = replace(analysis, content=spelled_out(analysis.content))
         analysis = self._unit_tasks_intent(question, query, analysis, places)
         if analysis.intent in ("fact", "general") and self._lists_places(query, analysis, places):
-            # 济南和青岛的算力建设目标: what two places' own documents each say is read per document,
+            # 合肥和芜湖的充电桩布局: what two places' own documents each say is read per document,
             # not from whichever one ranks first.
             analysis = replace(analysis, intent="compare")
         # A compare question names places side by side (宿州市和埇桥区): each keeps its documents.
@@ -232,7 +232,7 @@ class QAEngine:
         return Retrieval(question, query, analysis, places, doc_ids, tuple(hits), problem, tuple(missing), quoted)
 
     def _lists_places(self, query: str, analysis: QuestionAnalysis, places: PlaceMatch) -> bool:
-        """The question lists places side by side (芜湖、深圳; Jinan and Qingdao), each with documents of its
+        """The question lists places side by side (芜湖、深圳; Hefei and Wuhu), each with documents of its
         own (``Gazetteer.side_by_side``). An English question's places are found by their Chinese names,
         so its list is not seen in its wording: a place named within another is one place there."""
         if not analysis.english and listed_places(query, places.spans) < 2:

@@ -121,7 +121,7 @@ class CorpusView:
 
     def titles_written(self, query: str) -> list[tuple[str, str]]:
         """(document, the words naming it) for each document whose title a question writes without 《》
-        (上海市技术交易场所管理细则什么时候实施): the title's own name of 8 characters or more, whole, or at
+        (某市科技专家库管理办法什么时候施行): the title's own name of 8 characters or more, whole, or at
         least 80% of it as one run that no other title shares (市2024年政府工作报告 is in every city's
         report's title and names none of them); the longest such run wins."""
         from difflib import SequenceMatcher
