@@ -82,13 +82,12 @@ def test_sets_with_compare_and_unit_tasks_have_their_gold_in_their_files(extra_d
             assert len(case.expected_files) == len(case.places or case.expected_files) >= 2, case.id
 
 
-def test_the_heldout_set_has_its_gold_in_its_bundled_documents() -> None:
-    """The held-out set's documents travel with it (``eval/testsets/heldout-docs``): every gold file exists
-    and every gold substring occurs once across a question's files (a comparison's relevance is by document)."""
-    docs = Path(__file__).resolve().parents[2] / "eval" / "testsets" / "heldout-docs"
-    cases = load_testset("heldout")
-    assert {c.kind for c in cases} == {"heldout"}
-    for case in cases:
+@pytest.mark.parametrize("name,folder", [("extra_ho7", "ho7-docs"), ("heldout", "heldout-docs")])
+def test_sets_with_bundled_documents_have_their_gold_in_them(name: str, folder: str) -> None:
+    """A set whose documents travel with it (``eval/testsets/<folder>``): every gold file exists and every gold
+    substring occurs once across a question's files (a comparison's relevance is by document)."""
+    docs = Path(__file__).resolve().parents[2] / "eval" / "testsets" / folder
+    for case in load_testset(name):
         files = case.gold_files + case.expected_files
         assert all((docs / f).is_file() for f in files), case.id
         texts = [(docs / f).read_text(encoding="utf-8") for f in case.gold_files]

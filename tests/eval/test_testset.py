@@ -121,6 +121,6 @@ def test_bundled_sets_declare_their_kind() -> None:
     from policyqa.eval.testset import testset_kind
 
     assert {n: testset_kind(load_testset(n)) for n in ("seed", "extra_responsibility", "extra_facts", "extra_mixed", "extra_mixed2",
-                                                      "extra_reports", "extra_reports2", "extra_ho5", "heldout3", "heldout6", "heldout")} \
+                                                      "extra_reports", "extra_reports2", "extra_ho5", "extra_ho7", "heldout3", "heldout6", "heldout")} \
         == {"seed": "dev", "extra_responsibility": "dev", "extra_facts": "dev", "extra_mixed": "dev", "extra_mixed2": "dev",
-            "extra_reports": "dev", "extra_reports2": "dev", "extra_ho5": "dev", "heldout3": "heldout", "heldout6": "heldout", "heldout": "heldout"}
+            "extra_reports": "dev", "extra_reports2": "dev", "extra_ho5": "dev", "heldout3": "heldout", "extra_ho7": "dev", "heldout3": "heldout", "heldout6": "heldout", "heldout": "heldout"}
