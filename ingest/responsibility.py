@@ -45,6 +45,9 @@ _NOT_UNITS = re.compile(r"简称|以下|包括|含|即|指|如|年|号|稿|见|�
 # One-character administrative pieces such as the 区 of 各县、区 belong to the unit before them.
 _ADMIN_TAIL = re.compile(r"^[县区市镇乡]$|^[县区市]（[^）]*）$")
 _ADMIN_HEAD = re.compile(r"^[县区市镇乡](?:$|（|[^\u4e00-\u9fff]|人民政府|政府|委|直|级)")
+# 各区 is a whole collective, but 各区、县级市 and 各市、县 name one collective of two levels.
+_BARE_COLLECTIVE = re.compile(r"^各[省市区县镇乡]$")
+_BARE_LEVEL = re.compile(r"^[县区市镇乡](?:级市)?(?:人民政府|政府)?$")
 
 
 # A document's own convention for 责任单位 lists: 列第一位的为牵头单位 / 排在首位的为牵头单位 /
@@ -241,8 +244,9 @@ def _verb_list(inner: str) -> Responsibility:
 def _continues_admin_list(previous: str, name: str) -> bool:
     """各县、区 and 各县、市、区人民政府 are one unit: a bare level (区, 市人民政府) continues a
     previous piece that is not yet a unit name of its own (各县)."""
-    return bool(_ADMIN_HEAD.match(name)) and not _UNIT_SUFFIX.search(previous.split("、")[-1] if
-                                                                       "、" in previous else previous)
+    last = previous.split("、")[-1]
+    return bool(_ADMIN_HEAD.match(name)) and (
+        not _UNIT_SUFFIX.search(last) or bool(_BARE_COLLECTIVE.match(previous) and _BARE_LEVEL.match(name)))
 
 
 def _clean_unit(piece: str) -> str:

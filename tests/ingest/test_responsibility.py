@@ -183,6 +183,13 @@ def test_split_units():
     assert split_units("各县、市、区人民政府") == ("各县、市、区人民政府",)
 
 
+def test_a_bare_collective_and_a_level_after_it_are_one_unit():
+    """各区、县 is one collective like 各县、区, though 各区 alone ends like a unit's name; a unit after it is not."""
+    assert split_units("市民政局、各区、镇") == ("市民政局", "各区、镇")
+    assert split_units("各区、县级市人民政府，市财政局") == ("各区、县级市人民政府", "市财政局")
+    assert split_units("各区、市委宣传部") == ("各区", "市委宣传部")
+
+
 def _extra(extra_dir: Path, pattern: str) -> ParsedDocument:
     files = sorted(extra_dir.glob(pattern))
     assert len(files) == 1, pattern
