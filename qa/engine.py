@@ -180,14 +180,22 @@ class QAEngine:
             # 固投 / GDP are judged by what documents write: 固定资产投资 / 地区生产总值.
             analysis = replace(analysis, content=spelled_out(analysis.content))
         analysis = self._unit_tasks_intent(question, query, analysis, places)
-        if analysis.intent in ("fact", "general") and self._lists_places(query, analysis, places):
-            # 合肥和芜湖的充电桩布局: what two places' own documents each say is read per document,
-            # not from whichever one ranks first.
+        naming = corpus.documents_named(query)
+        named = tuple(dict.fromkeys(d for d, _ in naming))
+        if analysis.intent in ("fact", "general") and (len(named) > 1 or self._lists_places(query, analysis, places)):
+            # 合肥和芜湖的充电桩布局: what two places' own documents (or two documents named) each say is read
+            # per document, not from whichever one ranks first.
             analysis = replace(analysis, intent="compare")
         # A compare question names places side by side (宿州市和埇桥区): each keeps its documents.
         # Any other question narrows to the most specific place it names.
         resolve = corpus.gazetteer.documents_each if analysis.intent == "compare" else corpus.gazetteer.documents_for
         doc_ids = resolve(places)
+        if analysis.intent == "compare" and len(named) > 1:
+            # The documents a question names by title or 文号 are the ones compared, on what it asks
+            # besides their names (a title's words are no topic).
+            doc_ids = named
+            query = _removed(query, [words for _, words in naming])
+            analysis = _without_titles(query, [], analysis, places.spans)
         quoted: tuple[str, ...] = ()
         searched = query
         if analysis.intent != "compare":
@@ -201,8 +209,8 @@ class QAEngine:
             quoted = corpus.documents_quoted(query)
             titles = [f"《{name}》" for name in corpus.quoted_names(query)] if quoted else []
             if not quoted:
-                # A title written whole without 《》 names its document as a quoted one does.
-                written = corpus.titles_written(query)
+                # A title written whole without 《》, or a 文号, names its document as a quoted one does.
+                written = corpus.titles_written(query) or corpus.documents_numbered(query)
                 quoted, titles = tuple(d for d, _ in written), list(dict.fromkeys(run for _, run in written))
             if quoted:
                 doc_ids = tuple(d for d in quoted if d in doc_ids) or quoted

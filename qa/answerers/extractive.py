@@ -21,14 +21,17 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field, replace
+from typing import Any
 
 from policyqa.index.hybrid import Hit
 from policyqa.model import Clause
 from policyqa.ingest.duty_spans import duty_spans
+from policyqa.ingest.responsibility import extract_responsibility
 from policyqa.ingest.normalize import to_search_form
 from policyqa.qa.answer import Answer, Citation
 from policyqa.qa.answerers.citations import cite, reference, sentences
 from policyqa.qa.answerers.duty_choice import choose_answer_duty, duty_options
+from policyqa.qa.answerers.slot_fill import best_fill, question_slot
 from policyqa.qa.question.corpus_view import CorpusView, SentenceScorer
 from policyqa.qa.question.language import concepts
 from policyqa.qa.question.modality import asked_modality, states_target
@@ -53,6 +56,8 @@ _LONG_CLAUSE = 300  # characters a general answer quotes whole (see ``_quote``)
 # What a target question adds to a target sentence's score: less than the spread between a sentence on
 # the measure asked and one on another measure (coverage and cosine differ by 0.2 and more).
 _TARGET_PREFERENCE = 0.1
+# Clauses, best supported first, whose sentences are laid under a which-question's slot (``slot_fill``).
+_SLOT_CLAUSES = 3
 # 多少万元 / 几家 / 多少个工作日: the measure word after the question word is the unit of the answer.
 _ASKED_UNIT = re.compile(r"(?:多少|几)[万亿千百]?(万元|亿元|元|家|个工作日|工作日|天|年|件|所|张|名|人次|公里|平方米|亩|吨|户"
                          r"|辆|台|套|座|床|位|人)")
@@ -389,6 +394,9 @@ class ExtractiveAnswerer:
         chosen = choose_answer_duty(pool, r.query, r.analysis.content, self.dense, self.corpus.vocabulary,
                                     english=r.analysis.english, kind=r.analysis.kind)
         kind = r.analysis.kind
+        filled = self._slot_answer(r, pool, chosen)
+        if filled is not None:
+            return filled
         if chosen is not None and is_place_kind(kind) and not any(
                 of_kind(u, kind) for u in chosen[1].leads + chosen[1].cooperating + chosen[1].responsible):
             # 哪个城市 asks for a place: where no duty names one, the place is the object of the task (辐射某市),
@@ -406,6 +414,41 @@ class ExtractiveAnswerer:
         return Answer(question=r.question, text=body, intent="responsibility", leads=duty.leads,
                       cooperating=duty.cooperating, responsible=duty.responsible, citations=cited,
                       related=self._related(r, cited))
+
+    def _slot_answer(self, r: Retrieval, pool: list[Candidate], chosen: tuple[int, Any] | None) -> Answer | None:
+        """The answer read where the question's 谁 / 哪里 / 哪个X stands in a sentence of the best clauses
+        (``slot_fill``), when no marker answers: a work report's 支持X创建… names no duty a span reads, and
+        where a span's units differ from the words the question's slot points at, the slot is what was asked.
+        A marked clause's units stay the answer: its marker says who does its task, with the roles."""
+        slot = None if r.analysis.english else question_slot(r.query)
+        if slot is None:
+            return None
+        top = pool[:_SLOT_CLAUSES]
+        found = [(at, f) for at, cand in enumerate(top)
+                 if (f := best_fill(slot, sentences(body_text(cand.clause)))) is not None]
+        if not found:
+            return None
+        at, filled = max(found, key=lambda x: (x[1].strength, -x[0]))
+        best = top[at]
+        if extract_responsibility(best.clause.text):
+            return None
+        if chosen is not None:
+            duty = chosen[1]
+            units = set(duty.leads + duty.cooperating + duty.responsible)
+            if set(filled.names) <= units or (extract_responsibility(pool[chosen[0]].clause.text)
+                                              and chosen[0] <= at):
+                return None
+        c = best.clause
+        names = "、".join(filled.names)
+        cited = cite([(c, best.support)])
+        if not slot.right:
+            # 壮大哪家集团 / 连接哪个城市: the slot is the verb's object, what the task is about, not its doer.
+            body = f"据语料：“{_quote(filled.sentence, 200)}”[1]\n出处：[1] {reference(c)}"
+            return Answer(question=r.question, text=body, intent="fact", citations=cited,
+                          related=self._related(r, cited))
+        body = f"{names}。[1]\n依据：{reference(c)}：“{_quote(filled.sentence, 200)}”"
+        return Answer(question=r.question, text=body, intent="responsibility", leads=filled.names,
+                      citations=cited, related=self._related(r, cited))
 
     def _with_children(self, r: Retrieval, candidates: list[Candidate]) -> list[Candidate]:
         """Candidates plus the children of retrieved headings/sections, re-ranked together.
@@ -445,8 +488,14 @@ class ExtractiveAnswerer:
         lines = [f"“{s}”[{number[cl.clause_id]}]" for s, cl in picked]
         refs = "；".join(f"[{c.n}] {reference(c.clause)}" for c in cited)
         lead = "According to the corpus: " if r.analysis.english else "据语料："
+        # 支持哪里创建… / 由哪家企业…: the words of the sentence where the question's slot stands are the answer.
+        slot = None if r.analysis.english or _QUANTITY_CUES.search(r.query) else question_slot(r.query)
+        filled = best_fill(slot, [s for s, _ in picked]) if slot is not None and slot.right else None
+        names = filled.names if filled else ()
+        if names:
+            lead = f"{'、'.join(names)}。{lead}"
         return Answer(question=r.question, text=lead + "".join(lines) + f"\n出处：{refs}", intent="fact",
-                      citations=cited, related=self._related(r, cited))
+                      leads=names, citations=cited, related=self._related(r, cited))
 
     def _neighbours(self, r: Retrieval, best: Candidate, seen: set[str]) -> list[Candidate]:
         """The clauses just before and after the best one: a date or document number often sits on

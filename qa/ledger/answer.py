@@ -95,6 +95,9 @@ def _naming_sentence(text: str, name: str) -> str:
 _TIME_WORDS = re.compile(r"今年|明年|年内|本年度|目前|当前|近期")
 
 
+_INTERROGATIVE = re.compile(r"哪|谁|什么|何")
+
+
 def unknown_unit(ledger: Ledger, r: Retrieval) -> str:
     """A unit the question names as doing something (包头市交通运输局牵头考核哪些指标) that no document
     gives a task, or ''. Such a question is answered "no tasks of X", never with another unit's clause."""
@@ -107,6 +110,8 @@ def unknown_unit(ledger: Ledger, r: Retrieval) -> str:
         for name in duty.leads + duty.cooperating + duty.responsible:
             if _is_own_place(r, name):
                 continue  # 某市给某县的部署: the documents' own city is where, not who
+            if _INTERROGATIVE.search(name):
+                continue  # 由哪些企业牵头…: the unit is what is asked, not named
             if not is_collective(name) and not any(form in fold(name) for form in forms if len(form) >= 3):
                 return name
     return ""

@@ -108,6 +108,30 @@ class CorpusView:
         chosen = tuple(d for d, run in best.items() if len(run) == longest)
         return chosen if len(chosen) < len(self.documents) else ()
 
+    def documents_numbered(self, query: str) -> list[tuple[str, str]]:
+        """(document, the words naming it) for each document whose 文号 the question writes, in any brackets
+        (国发[2018]39号 for 国发〔2018〕39号), in the question's order."""
+        from policyqa.ingest.metadata.docnumber import docnumber_key, docnumbers_written
+
+        written = docnumbers_written(query)
+        if not written:
+            return []
+        keys = {d: docnumber_key(doc.docnumber) for d, doc in self.documents.items() if doc.docnumber}
+        out: list[tuple[str, str]] = []
+        for (org, year, no), words in written:
+            for doc_id, key in keys.items():
+                if key and key[1:] == (year, no) and org.endswith(key[0]) and doc_id not in dict(out):
+                    out.append((doc_id, words[len(org) - len(key[0]):]))
+        return out
+
+    def documents_named(self, query: str) -> list[tuple[str, str]]:
+        """(document, the words naming it) for every document a question names: by 《title》, by its title
+        written whole, or by its 文号 — the documents a comparison of named documents compares."""
+        quoted = [(d, f"《{name}》") for name in self.quoted_names(query) for d in self.documents_quoted(f"《{name}》")]
+        found = quoted + self.titles_written(query, every=True) + self.documents_numbered(query)
+        seen: set[str] = set()
+        return [(d, words) for d, words in found if not (d in seen or seen.add(d))]
+
     def documents_quoted(self, query: str) -> tuple[str, ...]:
         """Documents whose title a question quotes in 《…》: the quoted name is the title's own name (the
         《…》 of 关于印发《…》的通知) or all but a few characters of it, e.g. a year or 的 left out."""
@@ -119,11 +143,12 @@ class CorpusView:
                     out.append(doc_id)
         return tuple(out)
 
-    def titles_written(self, query: str) -> list[tuple[str, str]]:
+    def titles_written(self, query: str, *, every: bool = False) -> list[tuple[str, str]]:
         """(document, the words naming it) for each document whose title a question writes without 《》
         (某市科技专家库管理办法什么时候施行): the title's own name of 8 characters or more, whole, or at
         least 80% of it as one run that no other title shares (市2024年政府工作报告 is in every city's
-        report's title and names none of them); the longest such run wins."""
+        report's title and names none of them); the longest such run wins. ``every``: each title written
+        whole, however long (a question naming two documents to compare them)."""
         from difflib import SequenceMatcher
 
         text = to_search_form(query)
@@ -135,12 +160,23 @@ class CorpusView:
             if name in text:
                 found.append((doc_id, name, True))
                 continue
+            # 国务院办公厅关于…的通知 is written without its issuer as often as with it.
+            about = name.find("关于")
+            if about > 0 and len(name) - about >= _WRITTEN_TITLE and name[about:] in text:
+                found.append((doc_id, name[about:], True))
+                continue
             middle = len(name) // 2
             if name[middle - 2: middle + 2] not in text:
                 continue  # a run of 80% of the name holds its middle: most titles cost one substring test
             m = SequenceMatcher(None, text, name, autojunk=False).find_longest_match(0, len(text), 0, len(name))
             if m.size >= 0.8 * len(name):
                 found.append((doc_id, text[m.a: m.a + m.size], False))
+        if every:
+            # A title inside another one written (X办法 in X办法实施细则) is not named besides it.
+            runs = [run for _, run, whole in found if whole]
+            return [(d, run) for d, run, whole in found
+                    if whole and not any(run != other and run in other for other in runs)] \
+                if len(found) < len(self.documents) else []
         longest = max((len(run) for _, run, _ in found), default=0)
         chosen = [(d, run, whole) for d, run, whole in found if len(run) == longest]
         if len(chosen) > 1 and not all(whole for _, _, whole in chosen):

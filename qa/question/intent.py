@@ -71,11 +71,11 @@ _PLACE_KINDS = r"(?:县区|区县|县市|地市|城市|乡镇|街道|市(?![场�
 _AGENT_KINDS = (r"(?:部门|单位|机构|机关|园区|开发区|新区|企业|国企|央企|车企|药企|公司|集团|学校|高校|学院|大学|院校"
                 r"|院所|医院|纪念馆|博物馆|图书馆|文化馆|场馆|公园|景区|团队|专班|领导|组织|主体|区域|片区"
                 rf"|{_PLACE_KINDS})")
-# 由哪些高校 / 由哪些企业: 由 makes the bodies asked for the doers (哪些企业 alone may ask who qualifies);
+# 由哪些高校 / 由哪些骨干企业: 由 makes the bodies asked for the doers (哪些企业 alone may ask who qualifies);
 # places asked for are the doers (哪些县要…): no place qualifies for a task as a firm does for a grant.
 # 哪三个区 counts them; 哪所高职院校 / 哪家本地企业 put a modifier between the classifier and the kind.
 _WHICH_AGENT = (rf"(?:(?:哪|什么)[一两二三四五几]?(?:个|家|级|片|所|类|座|块|位)?{_AGENT_KINDS}"
-                rf"|哪一?[所家座][\u4e00-\u9fff]{{1,3}}?{_AGENT_KINDS}|由哪些{_AGENT_KINDS}|哪些{_PLACE_KINDS})")
+                rf"|哪一?[所家座][\u4e00-\u9fff]{{1,3}}?{_AGENT_KINDS}|由哪些[\u4e00-\u9fff]{{0,3}}?{_AGENT_KINDS}|哪些{_PLACE_KINDS})")
 # English kinds of body besides a department's (which college / which Wuhu firm / which city).
 _AGENT_KINDS_EN = (r"(?:department|agency|agencies|unit|units|office|bureau|body|bodies|organi[sz]ations?"
                    r"|county|counties|district|districts|enterprises?|compan(?:y|ies)|firms?|teams?|parks?|zones?"
