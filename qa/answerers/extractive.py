@@ -33,11 +33,12 @@ from policyqa.qa.answerers.citations import cite, reference, sentences
 from policyqa.qa.answerers.duty_choice import choose_answer_duty, duty_options
 from policyqa.qa.answerers.slot_fill import best_fill, question_slot
 from policyqa.qa.question.corpus_view import CorpusView, SentenceScorer
+from policyqa.qa.question.counted import counted_head, counts_it
 from policyqa.qa.question.language import concepts
 from policyqa.qa.question.modality import asked_modality, states_target
 from policyqa.qa.question.support import best_coverage, concept_coverage
 from policyqa.qa.question.years import (about_other_years, asks_this_year, before_document, reviews_past,
-                                        section_years, years_in)
+                                        section_years, years_dated, years_in)
 from policyqa.qa.question.intent import QuestionAnalysis, is_place_kind, of_kind
 from policyqa.qa.question.places import PlaceMatch, place_stem
 
@@ -58,6 +59,8 @@ _LONG_CLAUSE = 300  # characters a general answer quotes whole (see ``_quote``)
 _TARGET_PREFERENCE = 0.1
 # Clauses, best supported first, whose sentences are laid under a which-question's slot (``slot_fill``).
 _SLOT_CLAUSES = 3
+# Characters of the question found around a slot's fill for it to replace the duty a span reads.
+_SLOT_OVERRIDES = 6
 # 多少万元 / 几家 / 多少个工作日: the measure word after the question word is the unit of the answer.
 _ASKED_UNIT = re.compile(r"(?:多少|几)[万亿千百]?(万元|亿元|元|家|个工作日|工作日|天|年|件|所|张|名|人次|公里|平方米|亩|吨|户"
                          r"|辆|台|套|座|床|位|人)")
@@ -433,10 +436,13 @@ class ExtractiveAnswerer:
         if extract_responsibility(best.clause.text):
             return None
         if chosen is not None:
+            # The duty a span reads stays the answer unless the slot is found firmly, in a clause ranked
+            # no lower; the object a question asks for (壮大哪家集团) is no duty's unit, wherever it stands.
             duty = chosen[1]
             units = set(duty.leads + duty.cooperating + duty.responsible)
-            if set(filled.names) <= units or (extract_responsibility(pool[chosen[0]].clause.text)
-                                              and chosen[0] <= at):
+            if set(filled.names) <= units or extract_responsibility(pool[chosen[0]].clause.text):
+                return None
+            if slot.right and (filled.strength < _SLOT_OVERRIDES or at > chosen[0]):
                 return None
         c = best.clause
         names = "、".join(filled.names)
@@ -536,8 +542,15 @@ class ExtractiveAnswerer:
         if _QUANTITY_CUES.search(r.query):
             unit = asked_unit(r.query)
             years = _TIME_CUES.search(r.query) is not None
+            # 多少个充电桩: the figure stands in a phrase with what it counts, not beside another noun's.
+            # A sentence dated to other years than those asked (初步统计，2025年… for a 2026 target) states
+            # their figure, whatever its section.
+            head = "" if r.analysis.english else counted_head(r.query)
+            asked_years = years_in(r.query)
             stating = [e for e in scored if _states_number(e.sentence, years=years)
-                       and (unit is None or unit.search(_CITED_TITLE.sub("", e.sentence)))]
+                       and (unit is None or unit.search(_CITED_TITLE.sub("", e.sentence)))
+                       and counts_it(e.sentence, head)
+                       and not about_other_years(asked_years, years_dated(_CITED_TITLE.sub("", e.sentence)))]
             # The figure must come from a sentence about what was asked (a 50万元 on another subsidy does
             # not answer a question about this one). English questions have only their glossary terms as lexical
             # evidence, too few to weigh a sentence by: their figure sentences are ranked, vetted only for

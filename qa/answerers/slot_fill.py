@@ -25,13 +25,15 @@ _WH = re.compile(r"谁|哪里|哪儿|何处|何地|哪[一两二三四五几]?[�
 _FILLERS = re.compile(r"^(?:来|去|要|将|会|能|可以|可|才能|来负责)")
 _QUESTION_END = re.compile(r"[？?。！!\s]*(?:呢|吗|啊)?[？?。！!\s]*$")
 # What opens a phrase: the answer never runs back across it.
-_PHRASE_BREAK = re.compile(r"[，,。；;：:！？!?（）()\n]")
+_PHRASE_BREAK = re.compile(r"[，,。；;：:！？!?（）()\s\u3000]")
 # jieba tags a name never opens with (支持 / 推动 / 加快: the sentence's own verb before the answer).
 _NOT_OPENING = frozenset({"v", "vd", "d", "ad", "p", "c", "u", "r", "f"})
 # The closing words of a list that are not names (某县等地 / 甲公司、乙公司等骨干企业).
 _LIST_TAIL = re.compile(r"等(?:地|地区|地方|城市|市县|县市)?$")
 _QUOTES = "“”‘’\"'「」『』《》"
 _MAX_ANSWER = 30
+# Characters of the question that must be found around a fill: a right context of 负责 alone says nothing.
+_MIN_STRENGTH = 4
 # Kinds that ask only "where" (哪些地方 / 哪个地区): any name answers, not one holding the word.
 _WHERE_KINDS = frozenset({"地方", "地区", "区域", "地"})
 
@@ -96,6 +98,8 @@ def fill(slot: Slot, sentence: str) -> Filled | None:
         if not slot.right and matched_left < 2:
             continue
         strength = matched_left + matched_right
+        if slot.right and strength < _MIN_STRENGTH:
+            continue  # 由谁负责 against "A负责…": two characters place no answer
         if best is None or strength > best.strength:
             best = Filled(names, sentence, strength)
     return best
@@ -169,7 +173,7 @@ def _names(span: str, kind: str) -> tuple[str, ...]:
     if not 2 <= len(span) <= _MAX_ANSWER or _PHRASE_BREAK.search(span) or re.search(r"\d", span):
         return ()
     names = tuple(n.strip(_QUOTES) for n in span.split("、") if n.strip(_QUOTES))
-    if not names or any(len(n) < 2 for n in names) or not _opens_as_name(names[0]):
+    if not names or any(len(n) < 2 or n.endswith("的") for n in names) or not _opens_as_name(names[0]):
         return ()
     if kind and not of_the_kind and not any(of_kind(n, kind) for n in names):
         return ()

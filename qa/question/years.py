@@ -36,6 +36,19 @@ def years_in(text: str) -> frozenset[int]:
     return frozenset(out)
 
 
+_DATED_YEAR = re.compile(r"(?<!\d)((?:19|20)\d{2})(?:\s*(?:-|—|–|－|~|～|至|到)\s*((?:19|20)\d{2}))?\s*年")
+
+
+def years_dated(text: str) -> frozenset[int]:
+    """The years a sentence dates itself by, written as years (2025年, 2021—2025年): not an amount such
+    as 2000亿元 that ``years_in`` would read as one."""
+    out: set[int] = set()
+    for start, end in _DATED_YEAR.findall(text):
+        first, last = int(start), int(end or start)
+        out.update(range(first, last + 1) if first <= last <= first + _LONGEST_RANGE else {first, last})
+    return frozenset(out)
+
+
 def section_years(path: tuple[str, ...]) -> frozenset[int]:
     """The years the titles of a clause's enclosing sections name (一、2023年工作回顾 → 2023)."""
     return years_in(" ".join(path))

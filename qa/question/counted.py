@@ -1,0 +1,44 @@
+"""What a figure question counts, and whether a sentence's figure counts it.
+
+"新建多少个充电桩" asks for a number of 充电桩: a sentence on charging that states a number of base stations
+(加密布局充电设施，新建基站4000座) names both, but its figure is not of the thing asked. The figure and the
+counted thing stand in one phrase of the sentence (the part between commas, or one item of a list joined by
+、): 新建充电桩3000个, 新增就业岗位3万个. The counted thing is the noun after 多少 and its measure word; a
+phrase holds it when it holds the noun's head, its last two characters (工作岗位 / 就业岗位 are both 岗位).
+"""
+
+from __future__ import annotations
+
+import re
+
+from policyqa.ingest.normalize import to_search_form
+
+_ASKED = re.compile(r"多少|(?<!哪)几(?!乎)")
+_MEASURE = re.compile(r"^(?:万元|亿元|平方米|平方公里|公里|人次|小时|[个家项条所座批套处台辆件种次名位张户人亩吨元万亿千百天日月年周])+")
+_NOUN = re.compile(r"^[\u4e00-\u9fff]{2,8}")
+# Words after 多少 that end the noun (多少家企业参与 → 企业; 多少个呢 → none).
+_NOUN_STOP = re.compile(r"[的呢吗啊了]|参与|参加|享受|获得|能|可|要|将|需|被")
+_PHRASES = re.compile(r"[^，,；;。！？!?、：:\n]+")
+_DIGITS = re.compile(r"\d|[一二三四五六七八九十百千万两]+(?:个|名|次|项|家|所|座|万|亿|倍|条|批|人)")
+
+
+def counted_head(query: str) -> str:
+    """The head of the noun a figure question counts (新建多少个充电桩 → 电桩, 多少名专业人才 → 人才), or ''
+    where it asks for no figure or 多少 is followed by no noun (增长多少 / 多少万吨)."""
+    text = re.sub(r"\s+", "", to_search_form(query))
+    m = _ASKED.search(text)
+    if m is None:
+        return ""
+    after = text[m.end():]
+    measure = _MEASURE.match(after)
+    after = after[measure.end():] if measure else after
+    stop = _NOUN_STOP.search(after)
+    noun = _NOUN.match(after[: stop.start()] if stop else after)
+    return noun.group(0)[-2:] if noun else ""
+
+
+def counts_it(sentence: str, head: str) -> bool:
+    """Whether one phrase of ``sentence`` states a figure and holds the counted noun's ``head``."""
+    if not head:
+        return True
+    return any(head in phrase and _DIGITS.search(phrase) for phrase in _PHRASES.findall(to_search_form(sentence)))
