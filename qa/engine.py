@@ -11,6 +11,7 @@ Example:
 from __future__ import annotations
 
 import logging
+import re
 import threading
 from collections.abc import Sequence
 from dataclasses import replace
@@ -49,6 +50,10 @@ def default_config(embedder_name: str) -> QAConfig:
     """The answering thresholds for an index's embedder: calibrated ones for the bundled e5-small (any
     engine of it), words-only evidence for another model (``QAConfig.words_only``)."""
     return QAConfig() if embedder_name in E5_NAMES else QAConfig().words_only()
+
+
+# The name of an office (市统计局, 区发展改革委), not of a kind of body (企业, 单位) a question may describe.
+_OFFICE = re.compile(r"(?:局|委|委员会|办公室|办|厅|署)$")
 
 
 def _removed(query: str, titles: Sequence[str]) -> str:
@@ -318,6 +323,16 @@ class QAEngine:
         if r.analysis.intent == "compare" and not r.problem:
             comparison = self.compare(r.query, doc_ids=r.doc_ids or None)
             return comparison_answer(r.question, comparison)
+        if r.analysis.intent in ("responsibility", "fact", "general") and not r.problem:
+            from policyqa.qa.ledger.answer import unknown_unit
+
+            # 某统计局负责哪个项目: a unit the question makes its subject, written nowhere in the corpus, does
+            # nothing there; another unit's clause is no answer about it.
+            missing = re.split(r"[中的里在]", unknown_unit(self.ledger, r))[-1]  # 某工程中市统计局 → 市统计局
+            if 3 <= len(missing) <= 12 and _OFFICE.search(missing) \
+                    and not self.corpus.vocabulary.contains(to_search_form(missing)):
+                return Answer(r.question, f"{ABSTAIN_PREFIX}：文件中没有出现“{missing}”。", r.analysis.intent,
+                              abstained=True)
         answer = self.extractive.answer(r)
         # Beyond the documents about a place, a clause elsewhere naming it may answer; a document the
         # question quotes by its title is the one asked, and its silence is the answer.

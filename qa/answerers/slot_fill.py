@@ -35,6 +35,7 @@ _MAX_ANSWER = 30
 # Characters of the question that must be found around a fill: a right context of 负责 alone says nothing.
 _MIN_STRENGTH = 4
 # Kinds that ask only "where" (哪些地方 / 哪个地区): any name answers, not one holding the word.
+_GENERIC_KIND = re.compile(r"部门|单位|机构|机关")
 _WHERE_KINDS = frozenset({"地方", "地区", "区域", "地"})
 
 
@@ -67,6 +68,9 @@ def question_slot(query: str) -> Slot | None:
         return None
     kind = asked_kind(text) if m.group(0).startswith("哪") and m.group(0) not in ("哪里", "哪儿") else ""
     end = m.end()
+    generic = _GENERIC_KIND.match(text, end)
+    if generic and not kind:
+        kind = generic.group(0)  # 哪个部门批准: the sentence's name ends with it (某某主管部门批准)
     if kind and text.startswith(kind, end):
         end += len(kind)
     elif kind:

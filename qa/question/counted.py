@@ -15,10 +15,12 @@ from policyqa.ingest.normalize import to_search_form
 
 _ASKED = re.compile(r"多少|(?<!哪)几(?!乎)")
 _MEASURE = re.compile(r"^(?:万元|亿元|平方米|平方公里|公里|人次|小时|[个家项条所座批套处台辆件种次名位张户人亩吨元万亿千百天日月年周])+")
+_TIME = re.compile(r"[天日月年周]|小时")
 _NOUN = re.compile(r"^[\u4e00-\u9fff]{2,8}")
 # Words after 多少 that end the noun (多少家企业参与 → 企业; 多少个呢 → none).
 _NOUN_STOP = re.compile(r"[的呢吗啊了]|参与|参加|享受|获得|能|可|要|将|需|被")
 _PHRASES = re.compile(r"[^，,；;。！？!?、：:\n]+")
+_MONEY = re.compile(r"\d\s*(?:万|亿)?元")
 _DIGITS = re.compile(r"\d|[一二三四五六七八九十百千万两]+(?:个|名|次|项|家|所|座|万|亿|倍|条|批|人)")
 
 
@@ -31,14 +33,32 @@ def counted_head(query: str) -> str:
         return ""
     after = text[m.end():]
     measure = _MEASURE.match(after)
+    if measure and _TIME.search(measure.group(0)):
+        return ""  # 多少天内办结: a span of time, and what follows is what is done in it
     after = after[measure.end():] if measure else after
     stop = _NOUN_STOP.search(after)
     noun = _NOUN.match(after[: stop.start()] if stop else after)
-    return noun.group(0)[-2:] if noun else ""
+    if noun is None or (measure is None and _opens_with_verb(noun.group(0))):
+        return ""
+    return noun.group(0)[-2:]
+
+
+def _opens_with_verb(text: str) -> bool:
+    from jieba import posseg
+
+    first = next(iter(posseg.cut(text)), None)
+    return first is not None and first.flag.startswith("v") and first.flag != "vn"
 
 
 def counts_it(sentence: str, head: str) -> bool:
-    """Whether one phrase of ``sentence`` states a figure and holds the counted noun's ``head``."""
+    """Whether one phrase of ``sentence`` states a figure and holds the counted noun's ``head``. An amount of
+    money may follow in the next phrase (给予后补助，支持金额不超过300万元): a grant is named, then its sum."""
     if not head:
         return True
-    return any(head in phrase and _DIGITS.search(phrase) for phrase in _PHRASES.findall(to_search_form(sentence)))
+    phrases = _PHRASES.findall(to_search_form(sentence))
+    for at, phrase in enumerate(phrases):
+        if head in phrase and _DIGITS.search(phrase):
+            return True
+        if at and head in phrases[at - 1] and _MONEY.search(phrase):
+            return True
+    return False

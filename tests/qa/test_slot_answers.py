@@ -59,3 +59,10 @@ def test_a_slot_needs_the_question_s_words_around_it() -> None:
     # The task's words are not in the sentence: nothing fills the slot, whatever 支持 governs.
     assert fill(slot, "支持星河实验室开展海洋观测。") is None
     assert question_slot("主要目标是什么？") is None
+
+
+def test_a_unit_written_nowhere_does_nothing_there(report) -> None:  # noqa: ANN001
+    """The question's subject is a unit no document writes: another unit's clause is no answer about it."""
+    answer = report.ask("海晏一网通办改革中市审计局负责哪个环节？")
+    assert answer.abstained and "市审计局" in answer.text
+    assert not report.ask("海晏一网通办改革中市场监管局负责哪个环节？").abstained
