@@ -195,6 +195,9 @@ class QAEngine:
         # Any other question narrows to the most specific place it names.
         resolve = corpus.gazetteer.documents_each if analysis.intent == "compare" else corpus.gazetteer.documents_for
         doc_ids = resolve(places)
+        if analysis.intent == "compare" and len(named) < 2 and len(doc_ids) < 2:
+            # 远洋渔业意见和果园机械化通知有何不同: documents listed by part of their titles.
+            named = corpus.documents_listed(query)
         if analysis.intent == "compare" and len(named) > 1:
             # The documents a question names by title or 文号 are the ones compared, on what it asks
             # besides their names (a title's words are no topic).

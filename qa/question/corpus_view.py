@@ -24,6 +24,12 @@ from policyqa.qa.question.places import Gazetteer
 from policyqa.qa.question.support import Vocabulary
 
 
+# A comparison's list of documents: its items are joined by these, and each names one by 4+ characters of its title.
+_LIST_JOINERS = re.compile(r"以及|还有|和|与|及|跟|、|，|,")
+_HAN_CHARS = re.compile(r"[\u4e00-\u9fff]")
+_LISTED_TITLE = 4
+
+
 class CorpusView:
     """Corpus-wide facts of one index version, read from the index on demand.
 
@@ -131,6 +137,19 @@ class CorpusView:
         found = quoted + self.titles_written(query, every=True) + self.documents_numbered(query)
         seen: set[str] = set()
         return [(d, words) for d, words in found if not (d in seen or seen.add(d))]
+
+    def documents_listed(self, query: str) -> tuple[str, ...]:
+        """Documents a comparison lists by part of their titles (远洋渔业意见和果园机械化通知): each item of the
+        question's list (split on 和 / 与 / 及 / 、) naming one document by ``documents_titled``; ``()`` unless
+        two or more are named."""
+        out: list[str] = []
+        for part in _LIST_JOINERS.split(to_search_form(query)):
+            if len(_HAN_CHARS.findall(part)) < _LISTED_TITLE:
+                continue
+            titled = self.documents_titled(part, min_chars=_LISTED_TITLE)
+            if len(titled) == 1 and titled[0] not in out:
+                out.append(titled[0])
+        return tuple(out) if len(out) > 1 else ()
 
     def documents_quoted(self, query: str) -> tuple[str, ...]:
         """Documents whose title a question quotes in 《…》: the quoted name is the title's own name (the

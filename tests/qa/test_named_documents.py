@@ -71,3 +71,9 @@ def test_docnumber_keys_ignore_brackets_and_keep_the_words() -> None:
     written = docnumbers_written("按国发2030年7号文和国办发[2031]第012号执行")
     assert [key[1:] for key, _ in written] == [("2030", "7"), ("2031", "12")]
     assert written[1][0][0].endswith("国办发")  # the organ may hold the words before it: compared by its end
+
+
+def test_documents_listed_by_part_of_their_titles_are_compared(national) -> None:  # noqa: ANN001
+    answer = national.ask("远洋渔业那份意见和草原牧区防灾那份通知，在人才培养上有何异同？")
+    assert answer.intent == "compare"
+    assert _titles(answer) == {"国务院关于加快远洋渔业转型发展的意见", "国务院办公厅关于加强草原牧区防灾减灾的通知"}, answer.text
