@@ -527,6 +527,16 @@ class ExtractiveAnswerer:
         # A sentence that only restates a document title states no fact of its own.
         pool = [(s, cand) for cand in top for s in sentences(body_text(cand.clause))
                 if len(s) >= 4 and not _is_title(s, cand.clause.doc_title)]
+        if not r.doc_ids and r.places.mentioned:
+            # A place asked about beyond its own documents (or with none) is named by the sentence that
+            # answers, or by that sentence's document: a report that names 浙江 once, for a partnership,
+            # says nothing of 浙江's targets in its own.
+            stems = [place_stem(p) for p in r.places.mentioned]
+            pool = [(s, cand) for s, cand in pool if any(
+                st in f"{to_search_form(s)} {to_search_form(cand.clause.doc_title)} {cand.clause.region}"
+                for st in stems)]
+            if not pool:
+                return None if _QUANTITY_CUES.search(r.query) else []
         if not pool:
             return []
         cos = self.dense.similarities(r.query, [s for s, _ in pool])

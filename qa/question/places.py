@@ -157,6 +157,7 @@ class Gazetteer:
                 if name:
                     for key in scope_keys(name):
                         self._scope_names.setdefault(key, (rank, name))
+        self._qualified = frozenset(lexicon.qualified_places)
         self._harvested = sorted(
             {m for m in lexicon.qualified_places
              if m[0] not in _GENERIC_STARTS and m not in _GENERIC_ENDINGS and not m.endswith("园区")} - set(self._scope_names),
@@ -174,6 +175,14 @@ class Gazetteer:
         """Every place name the gazetteer knows (document scopes and corpus-harvested names), as stems."""
         return list(dict.fromkeys(place_stem(n) for n in list(self._scope_names) + self._harvested))
 
+    def _only_a_word(self, name: str) -> bool:
+        """A county's bare short name (新建 of 新建区, jieba's ns) that the corpus writes, but never as the
+        place (no 新建区 anywhere): there it is the ordinary word. Provinces and cities keep their short
+        names (合肥)."""
+        if name[-1] in _SUFFIX_CHARS or _division_stem(name):
+            return False
+        return not any(q.startswith(name) and len(q) > len(name) for q in self._qualified)
+
     def mentions(self, name: str) -> bool:
         """True when any clause of the corpus names the place (by full name or stem)."""
         return self._lexicon.contains(name) or self._lexicon.contains(place_stem(name))
@@ -189,6 +198,8 @@ class Gazetteer:
             rest = rest.replace(name, " ")
         unknown: list[str] = []
         for name in _place_tokens(rest, bare_divisions=True):
+            if self.mentions(name) and self._only_a_word(name):
+                continue
             (mentioned if self.mentions(name) else unknown).append(name)
         return PlaceMatch(tuple(scopes), tuple(dict.fromkeys(mentioned)), tuple(dict.fromkeys(unknown)),
                           spans=tuple(covered) + tuple(dict.fromkeys(mentioned + unknown)))

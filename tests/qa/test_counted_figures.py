@@ -53,3 +53,9 @@ def test_the_counted_noun_is_held_by_its_head() -> None:
 
 def test_a_year_is_dated_as_a_year_not_read_from_an_amount() -> None:
     assert years_dated("2031—2033年投资2000亿元") == frozenset({2031, 2032, 2033})
+
+
+def test_a_county_short_name_the_corpus_writes_only_as_a_word_is_no_place(report) -> None:  # noqa: ANN001
+    """新建 is 新建区's short name and jieba's place, but this corpus only builds things: no place is named."""
+    places = report.retrieve("临海今年要新建多少个5G基站？").places
+    assert places.mentioned == () and places.unknown == () and places.scopes
