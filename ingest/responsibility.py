@@ -50,10 +50,10 @@ _BARE_COLLECTIVE = re.compile(r"^各[省市区县镇乡]$")
 _BARE_LEVEL = re.compile(r"^[县区市镇乡](?:级市)?(?:人民政府|政府)?$")
 
 
-# A document's own convention for 责任单位 lists: 列第一位的为牵头单位 / 排在首位的为牵头单位 /
-# 第一个为牵头单位 / 排名第一的单位为牵头单位 (in a note, an annex heading or a footnote).
+# A document's own convention for 责任单位 lists: 列第一位的为牵头单位 / 列第一位者为牵头单位 / 排在首位的为
+# 牵头单位 / 第一个为牵头单位 / 排名第一的单位为牵头单位 (in a note, an annex heading or a footnote).
 _FIRST_LEADS = re.compile(
-    r"(?:列|排|排名|排序)?(?:在|于)?(?:第一位|首位|第一个|第一家|第一)的?(?:单位|部门)?(?:为|是)(?:牵头|主责)(?:单位|部门)")
+    r"(?:列|排|排名|排序)?(?:在|于)?(?:第一位|首位|第一个|第一家|第一)(?:的|者)?(?:单位|部门)?(?:为|是)(?:牵头|主责)(?:单位|部门)")
 # Collective names: every county, all relevant departments … — kept, but not a named unit.
 _COLLECTIVE = re.compile(r"^(?:[省市区县]?(?:各|全|有关|相关|其他|其它)|各有关|各相关)|(?:有关|相关|各)(?:单位|部门)$")
 

@@ -93,6 +93,17 @@ def _division_stem(word: str) -> bool:
     return word in _division_stems()
 
 
+# jieba's count of a word of ordinary language (新建 1000, 开发 10022; 罗江 6, 城关 89).
+_ORDINARY_FREQ = 300
+
+
+def _ordinary_word(word: str) -> bool:
+    import jieba
+
+    jieba.dt.check_initialized()
+    return jieba.dt.FREQ.get(word, 0) >= _ORDINARY_FREQ
+
+
 @lru_cache(maxsize=1)
 def _division_stems() -> frozenset[str]:
     from policyqa.qa.question.language import division_stems
@@ -179,8 +190,8 @@ class Gazetteer:
         """A county's bare short name (新建 of 新建区, jieba's ns) that the corpus writes, but never as the
         place (no 新建区 anywhere): there it is the ordinary word. Provinces and cities keep their short
         names (合肥)."""
-        if name[-1] in _SUFFIX_CHARS or _division_stem(name):
-            return False
+        if name[-1] in _SUFFIX_CHARS or _division_stem(name) or not _ordinary_word(name):
+            return False  # 罗江: a report's county by its short name, a word of no ordinary language
         return not any(q.startswith(name) and len(q) > len(name) for q in self._qualified)
 
     def mentions(self, name: str) -> bool:

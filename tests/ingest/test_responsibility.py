@@ -145,6 +145,7 @@ def test_responsible_lists_name_no_lead(text, responsible):
     "附件：重点任务分工（排在首位的为牵头单位）",
     "责任单位中第一个为牵头单位。",
     "排名第一的单位为牵头单位",
+    "表中责任单位排第一位者为牵头单位",
 ])
 def test_declared_conventions(note):
     assert declares_first_lead("前文。\n" + note + "\n后文。")
