@@ -330,9 +330,9 @@ class QAEngine:
         if r.analysis.intent in ("responsibility", "fact", "general") and not r.problem:
             from policyqa.qa.ledger.answer import unknown_unit
 
-            # 某统计局负责哪个项目: a unit the question makes its subject, written nowhere in the corpus, does
+            # 某审计局承担哪一环节: a unit the question makes its subject, written nowhere in the corpus, does
             # nothing there; another unit's clause is no answer about it.
-            missing = re.split(r"[中的里在]", unknown_unit(self.ledger, r))[-1]  # 某工程中市统计局 → 市统计局
+            missing = re.split(r"[中的里在]", unknown_unit(self.ledger, r))[-1]  # 某项目中区审计局 → 区审计局
             # The office's own words (统计局 of 江西省统计局): the corpus may write it with another level.
             core = missing[-_OFFICE_CORE:]
             if 3 <= len(missing) <= 12 and _OFFICE.search(missing) \

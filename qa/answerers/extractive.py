@@ -494,7 +494,7 @@ class ExtractiveAnswerer:
         lines = [f"“{s}”[{number[cl.clause_id]}]" for s, cl in picked]
         refs = "；".join(f"[{c.n}] {reference(c.clause)}" for c in cited)
         lead = "According to the corpus: " if r.analysis.english else "据语料："
-        # 支持哪里创建… / 由哪家企业…: the words of the sentence where the question's slot stands are the answer.
+        # 支持哪个县创建… / 由哪家协会…: the words of the sentence where the question's slot stands are the answer.
         slot = None if r.analysis.english or _QUANTITY_CUES.search(r.query) else question_slot(r.query)
         filled = best_fill(slot, [s for s, _ in picked]) if slot is not None and slot.right else None
         names = filled.names if filled else ()
@@ -552,7 +552,7 @@ class ExtractiveAnswerer:
         if _QUANTITY_CUES.search(r.query):
             unit = asked_unit(r.query)
             years = _TIME_CUES.search(r.query) is not None
-            # 多少个充电桩: the figure stands in a phrase with what it counts, not beside another noun's.
+            # 多少个停车位: the figure stands in a phrase with what it counts, not beside another noun's.
             # A sentence dated to other years than those asked (初步统计，2025年… for a 2026 target) states
             # their figure, whatever its section.
             head = "" if r.analysis.english else counted_head(r.query)

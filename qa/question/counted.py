@@ -1,6 +1,6 @@
 """What a figure question counts, and whether a sentence's figure counts it.
 
-"新建多少个充电桩" asks for a number of 充电桩: a sentence on charging that states a number of base stations
+"建成多少个充电桩" asks for a number of 充电桩: a sentence on charging that states a number of base stations
 (加密布局充电设施，新建基站4000座) names both, but its figure is not of the thing asked. The figure and the
 counted thing stand in one phrase of the sentence (the part between commas, or one item of a list joined by
 、): 新建充电桩3000个, 新增就业岗位3万个. The counted thing is the noun after 多少 and its measure word; a
@@ -25,7 +25,7 @@ _DIGITS = re.compile(r"\d|[一二三四五六七八九十百千万两]+(?:个|�
 
 
 def counted_head(query: str) -> str:
-    """The head of the noun a figure question counts (新建多少个充电桩 → 电桩, 多少名专业人才 → 人才), or ''
+    """The head of the noun a figure question counts (建成多少个停车位 → 车位, 多少名专业人才 → 人才), or ''
     where it asks for no figure or 多少 is followed by no noun (增长多少 / 多少万吨)."""
     text = re.sub(r"\s+", "", to_search_form(query))
     m = _ASKED.search(text)
