@@ -63,6 +63,6 @@ def test_a_slot_needs_the_question_s_words_around_it() -> None:
 
 def test_a_unit_written_nowhere_does_nothing_there(report) -> None:  # noqa: ANN001
     """The question's subject is a unit no document writes: another unit's clause is no answer about it."""
-    answer = report.ask("海晏一网通办改革中市审计局承担哪一环节？")
+    answer = report.ask("海晏一网通办改革中市审计局负责的是哪个环节？")
     assert answer.abstained and "市审计局" in answer.text
-    assert not report.ask("海晏一网通办改革中市场监管局承担哪一环节？").abstained
+    assert not report.ask("海晏一网通办改革中市场监管局负责的是哪个环节？").abstained
