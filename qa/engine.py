@@ -186,8 +186,9 @@ class QAEngine:
             # 固投 / GDP are judged by what documents write: 固定资产投资 / 地区生产总值.
             analysis = replace(analysis, content=spelled_out(analysis.content))
         analysis = self._unit_tasks_intent(question, query, analysis, places)
-        naming = corpus.documents_named(query)
-        named = tuple(dict.fromkeys(d for d, _ in naming))
+        # Documents named by title or 文号 matter only to a question that may compare them.
+        naming = corpus.documents_named(query) if analysis.intent in ("fact", "general", "compare") else []
+        named = tuple(d for d, _ in naming)
         if analysis.intent in ("fact", "general") and (len(named) > 1 or self._lists_places(query, analysis, places)):
             # 合肥和芜湖的充电桩布局: what two places' own documents (or two documents named) each say is read
             # per document, not from whichever one ranks first.
@@ -197,7 +198,7 @@ class QAEngine:
         resolve = corpus.gazetteer.documents_each if analysis.intent == "compare" else corpus.gazetteer.documents_for
         doc_ids = resolve(places)
         if analysis.intent == "compare" and len(named) < 2 and len(doc_ids) < 2:
-            # 远洋渔业意见和果园机械化通知有何不同: documents listed by part of their titles.
+            # 海洋渔业那份方案和果园机械化通知的异同: documents listed by part of their titles.
             named = corpus.documents_listed(query)
         if analysis.intent == "compare" and len(named) > 1:
             # The documents a question names by title or 文号 are the ones compared, on what it asks

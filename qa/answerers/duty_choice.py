@@ -89,6 +89,11 @@ def duty_options(clause: Clause, *, short_places: bool = False) -> list[ChosenDu
     return [whole_clause(clause)] if clause.has_responsibility else []
 
 
+def has_marker(text: str) -> bool:
+    """Whether a clause's text marks its units （牵头单位：… / A牵头，B配合）, read once per text."""
+    return _read(text)[0]
+
+
 @functools.lru_cache(maxsize=2048)
 def _read(text: str, short_places: bool = False) -> tuple[bool, tuple[DutySpan, ...]]:
     """Whether a clause has a marker, and its duty spans: the same clauses come back question after question."""

@@ -26,11 +26,10 @@ from typing import Any
 from policyqa.index.hybrid import Hit
 from policyqa.model import Clause
 from policyqa.ingest.duty_spans import duty_spans
-from policyqa.ingest.responsibility import extract_responsibility
 from policyqa.ingest.normalize import to_search_form
 from policyqa.qa.answer import Answer, Citation
 from policyqa.qa.answerers.citations import cite, reference, sentences
-from policyqa.qa.answerers.duty_choice import choose_answer_duty, duty_options
+from policyqa.qa.answerers.duty_choice import choose_answer_duty, duty_options, has_marker
 from policyqa.qa.answerers.slot_fill import best_fill, question_slot
 from policyqa.qa.question.corpus_view import CorpusView, SentenceScorer
 from policyqa.qa.question.counted import counted_head, counts_it
@@ -433,14 +432,14 @@ class ExtractiveAnswerer:
             return None
         at, filled = max(found, key=lambda x: (x[1].strength, -x[0]))
         best = top[at]
-        if extract_responsibility(best.clause.text):
+        if has_marker(best.clause.text):
             return None
         if chosen is not None:
             # The duty a span reads stays the answer unless the slot is found firmly, in a clause ranked
             # no lower; the object a question asks for (壮大哪家集团) is no duty's unit, wherever it stands.
             duty = chosen[1]
             units = set(duty.leads + duty.cooperating + duty.responsible)
-            if set(filled.names) <= units or extract_responsibility(pool[chosen[0]].clause.text):
+            if set(filled.names) <= units or has_marker(pool[chosen[0]].clause.text):
                 return None
             if slot.right and (filled.strength < _SLOT_OVERRIDES or at > chosen[0]):
                 return None

@@ -51,6 +51,7 @@ class CorpusView:
         self._by_doc: dict[str, list[Clause]] = {}
         self._children: dict[str, dict[tuple[str, ...], list[Clause]]] = {}
         self._lock = threading.Lock()
+        self._runs_memo: tuple[str, list[tuple[str, str, bool]]] | None = None
 
     @classmethod
     def from_index(cls, index: Any) -> CorpusView:
@@ -123,23 +124,24 @@ class CorpusView:
         if not written:
             return []
         keys = {d: docnumber_key(doc.docnumber) for d, doc in self.documents.items() if doc.docnumber}
-        out: list[tuple[str, str]] = []
+        out: dict[str, str] = {}
         for (org, year, no), words in written:
             for doc_id, key in keys.items():
-                if key and key[1:] == (year, no) and org.endswith(key[0]) and doc_id not in dict(out):
-                    out.append((doc_id, words[len(org) - len(key[0]):]))
-        return out
+                if key and key[1:] == (year, no) and org.endswith(key[0]):
+                    out.setdefault(doc_id, words[len(org) - len(key[0]):])
+        return list(out.items())
 
     def documents_named(self, query: str) -> list[tuple[str, str]]:
         """(document, the words naming it) for every document a question names: by 《title》, by its title
         written whole, or by its 文号 — the documents a comparison of named documents compares."""
         quoted = [(d, f"《{name}》") for name in self.quoted_names(query) for d in self.documents_quoted(f"《{name}》")]
-        found = quoted + self.titles_written(query, every=True) + self.documents_numbered(query)
-        seen: set[str] = set()
-        return [(d, words) for d, words in found if not (d in seen or seen.add(d))]
+        named: dict[str, str] = {}
+        for d, words in quoted + self.titles_written(query, every=True) + self.documents_numbered(query):
+            named.setdefault(d, words)
+        return list(named.items())
 
     def documents_listed(self, query: str) -> tuple[str, ...]:
-        """Documents a comparison lists by part of their titles (远洋渔业意见和果园机械化通知): each item of the
+        """Documents a comparison lists by part of their titles (海洋渔业那份方案和果园机械化通知): each item of the
         question's list (split on 和 / 与 / 及 / 、) naming one document by ``documents_titled``; ``()`` unless
         two or more are named."""
         out: list[str] = []
@@ -168,9 +170,27 @@ class CorpusView:
         least 80% of it as one run that no other title shares (市2024年政府工作报告 is in every city's
         report's title and names none of them); the longest such run wins. ``every``: each title written
         whole, however long (a question naming two documents to compare them)."""
+        found = self._title_runs(to_search_form(query))
+        if every:
+            # A title inside another one written (X办法 in X办法实施细则) is not named besides it.
+            runs = [run for _, run, whole in found if whole]
+            return [(d, run) for d, run, whole in found
+                    if whole and not any(run != other and run in other for other in runs)] \
+                if len(found) < len(self.documents) else []
+        longest = max((len(run) for _, run, _ in found), default=0)
+        chosen = [(d, run, whole) for d, run, whole in found if len(run) == longest]
+        if len(chosen) > 1 and not all(whole for _, _, whole in chosen):
+            return []
+        return [(d, run) for d, run, _ in chosen] if len(chosen) < len(self.documents) else []
+
+    def _title_runs(self, text: str) -> list[tuple[str, str, bool]]:
+        """(document, run of its title the text writes, whether whole) for ``titles_written``; the last text's
+        runs are kept, as one question asks for them once per way it may name documents."""
+        memo = self._runs_memo
+        if memo is not None and memo[0] == text:
+            return memo[1]
         from difflib import SequenceMatcher
 
-        text = to_search_form(query)
         found: list[tuple[str, str, bool]] = []
         for doc_id, doc in self.documents.items():
             name = _title_name(to_search_form(doc.title))
@@ -190,17 +210,8 @@ class CorpusView:
             m = SequenceMatcher(None, text, name, autojunk=False).find_longest_match(0, len(text), 0, len(name))
             if m.size >= 0.8 * len(name):
                 found.append((doc_id, text[m.a: m.a + m.size], False))
-        if every:
-            # A title inside another one written (X办法 in X办法实施细则) is not named besides it.
-            runs = [run for _, run, whole in found if whole]
-            return [(d, run) for d, run, whole in found
-                    if whole and not any(run != other and run in other for other in runs)] \
-                if len(found) < len(self.documents) else []
-        longest = max((len(run) for _, run, _ in found), default=0)
-        chosen = [(d, run, whole) for d, run, whole in found if len(run) == longest]
-        if len(chosen) > 1 and not all(whole for _, _, whole in chosen):
-            return []
-        return [(d, run) for d, run, _ in chosen] if len(chosen) < len(self.documents) else []
+        self._runs_memo = (text, found)
+        return found
 
     @staticmethod
     def quoted_names(query: str) -> list[str]:

@@ -168,7 +168,6 @@ class Gazetteer:
                 if name:
                     for key in scope_keys(name):
                         self._scope_names.setdefault(key, (rank, name))
-        self._qualified = frozenset(lexicon.qualified_places)
         self._harvested = sorted(
             {m for m in lexicon.qualified_places
              if m[0] not in _GENERIC_STARTS and m not in _GENERIC_ENDINGS and not m.endswith("园区")} - set(self._scope_names),
@@ -192,7 +191,7 @@ class Gazetteer:
         names (合肥)."""
         if name[-1] in _SUFFIX_CHARS or _division_stem(name) or not _ordinary_word(name):
             return False  # 罗江: a report's county by its short name, a word of no ordinary language
-        return not any(q.startswith(name) and len(q) > len(name) for q in self._qualified)
+        return not any(q.startswith(name) and len(q) > len(name) for q in self._lexicon.qualified_places)
 
     def mentions(self, name: str) -> bool:
         """True when any clause of the corpus names the place (by full name or stem)."""

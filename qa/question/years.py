@@ -25,15 +25,7 @@ _LONGEST_RANGE = 30
 
 def years_in(text: str) -> frozenset[int]:
     """The years a text names, ranges expanded."""
-    out: set[int] = set()
-    for start, end in _YEAR.findall(text):
-        first = int(start)
-        last = int(end) if end else first
-        if first <= last <= first + _LONGEST_RANGE:
-            out.update(range(first, last + 1))
-        else:
-            out.update({first, last})
-    return frozenset(out)
+    return _expanded(_YEAR.findall(text))
 
 
 _DATED_YEAR = re.compile(r"(?<!\d)((?:19|20)\d{2})(?:\s*(?:-|—|–|－|~|～|至|到)\s*((?:19|20)\d{2}))?\s*年")
@@ -42,8 +34,13 @@ _DATED_YEAR = re.compile(r"(?<!\d)((?:19|20)\d{2})(?:\s*(?:-|—|–|－|~|～|�
 def years_dated(text: str) -> frozenset[int]:
     """The years a sentence dates itself by, written as years (2025年, 2021—2025年): not an amount such
     as 2000亿元 that ``years_in`` would read as one."""
+    return _expanded(_DATED_YEAR.findall(text))
+
+
+def _expanded(found: list[tuple[str, str]]) -> frozenset[int]:
+    """(start, end or '') pairs of year matches as years, a range with the years between."""
     out: set[int] = set()
-    for start, end in _DATED_YEAR.findall(text):
+    for start, end in found:
         first, last = int(start), int(end or start)
         out.update(range(first, last + 1) if first <= last <= first + _LONGEST_RANGE else {first, last})
     return frozenset(out)
