@@ -1,9 +1,9 @@
 """The answer that fills a which-question's slot: the words a sentence has where the question has 谁 / 哪里 /
 哪个X.
 
-A work report gives its tasks to places, firms, universities and projects in running text with no marker and
-often no duty verb: "支持某县创建全域旅游示范区", "由行业协会牵头制定". A question about such a task keeps
-the sentence's words around the thing it asks for — "支持哪个县创建全域旅游示范区？" — so the answer is read by laying
+A work report hands its tasks to places, firms, universities and projects in running text with no marker and
+often no duty verb: "支持某县争创森林城市", "由商会牵头起草". A question about such a task keeps
+the sentence's words around the thing it asks for — "支持哪个县争创森林城市？" — so the answer is read by laying
 the question over the sentence: the words after the interrogative (its right context) are found in the
 sentence, and what stands before them, back to the question's left context or to the start of the phrase, is
 the answer. Nothing here knows a task, a place or a firm: only the question's and the sentence's own words.
@@ -20,8 +20,8 @@ from policyqa.qa.question.intent import asked_kind, is_place_kind, of_kind
 
 # The interrogative of a which-question (谁 / 哪里 / 哪个 / 哪几家 / 哪所 …), its kind (哪所高校 → 高校) read after it.
 _WH = re.compile(r"谁|哪里|哪儿|何处|何地|哪[一两二三四五几]?[个家所位些级片类种座块支名]?")
-# What may stand between the interrogative and the words of the task without being in the sentence (支持谁去
-# 建设 → 支持X建设), and what ends a question.
+# What may stand between the interrogative and the words of the task without being in the sentence (鼓励谁来
+# 建设 → 鼓励X建设), and what ends a question.
 _FILLERS = re.compile(r"^(?:来|去|要|将|会|能|可以|可|才能|来负责)")
 _QUESTION_END = re.compile(r"[？?。！!\s]*(?:呢|吗|啊)?[？?。！!\s]*$")
 # What opens a phrase: the answer never runs back across it.
@@ -34,7 +34,7 @@ _QUOTES = "“”‘’\"'「」『』《》"
 _MAX_ANSWER = 30
 # Characters of the question that must be found around a fill: a right context of 负责 alone says nothing.
 _MIN_STRENGTH = 4
-# Kinds that ask only "where" (哪些地方 / 哪个地区): any name answers, not one holding the word.
+# Kinds that ask only "where" (哪个地区 / 哪片区域): any name answers, not one holding the word.
 _GENERIC_KIND = re.compile(r"部门|单位|机构|机关")
 _WHERE_KINDS = frozenset({"地方", "地区", "区域", "地"})
 
@@ -70,7 +70,7 @@ def question_slot(query: str) -> Slot | None:
     end = m.end()
     generic = _GENERIC_KIND.match(text, end)
     if generic and not kind:
-        kind = generic.group(0)  # 哪个部门批准: the sentence's name ends with it (某某主管部门批准)
+        kind = generic.group(0)  # 哪个单位审定: the sentence's name ends with it (某某主管单位审定)
     if kind and text.startswith(kind, end):
         end += len(kind)
     elif kind:
@@ -80,7 +80,7 @@ def question_slot(query: str) -> Slot | None:
     right = _FILLERS.sub("", text[end:])
     left = text[: m.start()]
     if left.endswith(("的是", "是", "为")):
-        return None  # 负责审核的是哪个部门: a cleft puts the task before the slot, in no sentence's order
+        return None  # 牵头验收这项工程的部门是哪个: a cleft puts the task before the slot, in no sentence's order
     if len(right) < 2 and len(left) < 2:
         return None
     return Slot(left, right, kind)

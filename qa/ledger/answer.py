@@ -111,7 +111,7 @@ def unknown_unit(ledger: Ledger, r: Retrieval) -> str:
             if _is_own_place(r, name):
                 continue  # 某市给某县的部署: the documents' own city is where, not who
             if _INTERROGATIVE.search(name):
-                continue  # 由哪些企业牵头…: the unit is what is asked, not named
+                continue  # 由哪家机构承办…: the unit is what is asked, not named
             if not is_collective(name) and not any(form in fold(name) for form in forms if len(form) >= 3):
                 return name
     return ""

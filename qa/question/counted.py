@@ -1,6 +1,6 @@
 """What a figure question counts, and whether a sentence's figure counts it.
 
-"建成多少个充电桩" asks for a number of 充电桩: a sentence on charging that states a number of base stations
+"布设几处充电站" asks for a number of 充电站: a sentence on charging that states a number of base stations
 (加密布局充电设施，新建基站4000座) names both, but its figure is not of the thing asked. The figure and the
 counted thing stand in one phrase of the sentence (the part between commas, or one item of a list joined by
 、): 新建充电桩3000个, 新增就业岗位3万个. The counted thing is the noun after 多少 and its measure word; a
@@ -25,7 +25,7 @@ _DIGITS = re.compile(r"\d|[一二三四五六七八九十百千万两]+(?:个|�
 
 
 def counted_head(query: str) -> str:
-    """The head of the noun a figure question counts (建成多少个停车位 → 车位, 多少名专业人才 → 人才), or ''
+    """The head of the noun a figure question counts (划设多少个停车位 → 车位, 多少名专业人才 → 人才), or ''
     where it asks for no figure or 多少 is followed by no noun (增长多少 / 多少万吨)."""
     text = re.sub(r"\s+", "", to_search_form(query))
     m = _ASKED.search(text)
@@ -34,7 +34,7 @@ def counted_head(query: str) -> str:
     after = text[m.end():]
     measure = _MEASURE.match(after)
     if measure and _TIME.search(measure.group(0)):
-        return ""  # 多少天内办结: a span of time, and what follows is what is done in it
+        return ""  # 多少日内办结: a span of time, and what follows is what is done in it
     after = after[measure.end():] if measure else after
     stop = _NOUN_STOP.search(after)
     noun = _NOUN.match(after[: stop.start()] if stop else after)
