@@ -54,6 +54,8 @@ _BARE_LEVEL = re.compile(r"^[县区市镇乡](?:级市)?(?:人民政府|政府)?
 # 牵头单位 / 第一个为牵头单位 / 排名第一的单位为牵头单位 (in a note, an annex heading or a footnote).
 _FIRST_LEADS = re.compile(
     r"(?:列|排|排名|排序)?(?:在|于)?(?:第一位|首位|第一个|第一家|第一)(?:的|者)?(?:单位|部门)?(?:为|是)(?:牵头|主责)(?:单位|部门)")
+# The same declaration written inside the first marker, （A、B负责，列第一位者为牵头单位，下同）: a note, not a unit.
+_CONVENTION_NOTE = re.compile(r"[，,。；;]?" + _FIRST_LEADS.pattern + r"(?:[，,]?(?:下同|以下同|后同))?[。；;]?")
 # Collective names: every county, all relevant departments … — kept, but not a named unit.
 _COLLECTIVE = re.compile(r"^(?:[省市区县]?(?:各|全|有关|相关|其他|其它)|各有关|各相关)|(?:有关|相关|各)(?:单位|部门)$")
 
@@ -124,21 +126,24 @@ def extract_responsibility(text: str, *, first_leads: bool = False) -> Responsib
     result = Responsibility()
     consumed: list[tuple[int, int]] = []
     for start, end in parenthetical_spans(text):
-        inner = _WS.sub("", text[start + 1:end - 1])
-        found = parse_parenthetical(inner, trailing=is_sentence_final(text, start, end))
+        inner = _CONVENTION_NOTE.sub("", _WS.sub("", text[start + 1:end - 1]))
+        found = parse_parenthetical(inner, trailing=is_sentence_final(text, start, end), first_leads=first_leads)
         if found:
-            result = result.merge(found)
+            # Each list's own first unit leads, not the first of the clause's lists.
+            result = result.merge(found.first_leads() if first_leads else found)
             consumed.append((start, end))
-    result = result.merge(_labelled(_blank(text, consumed), in_parentheses=False))
-    return result.first_leads() if first_leads else result
+    labelled = _labelled(_blank(text, consumed), in_parentheses=False)
+    return result.merge(labelled.first_leads() if first_leads else labelled)
 
 
-def parse_parenthetical(inner: str, *, trailing: bool = True) -> Responsibility:
+def parse_parenthetical(inner: str, *, trailing: bool = True, first_leads: bool = False) -> Responsibility:
     """Parse the content of one parenthetical (without its brackets and whitespace).
 
     Args:
         inner: e.g. ``"责任单位：区商务局、区农业农村局"`` or ``"省商务厅牵头，合肥海关配合"``.
         trailing: whether the parenthetical ends its clause; only then may a bare unit list count.
+        first_leads: the document declares that the first unit listed leads; a list that gives no
+            role (（A、B负责）, （A、B）) then names *responsible* units, for the convention to order.
 
     Returns:
         The responsibility it states, or an empty ``Responsibility``.
@@ -147,13 +152,30 @@ def parse_parenthetical(inner: str, *, trailing: bool = True) -> Responsibility:
         return _labelled(inner, in_parentheses=True)
     verbs = _verb_list(inner)
     if verbs:
-        return verbs
-    if trailing:
-        units = split_units(inner)
-        # Without a keyword only a list of unit-like names of 3+ characters counts: （社区） is not one.
-        if units and not _NOT_UNITS.search(inner) and all(len(u) >= 3 and _looks_like_unit(u) for u in units):
-            return Responsibility(leads=units)
+        # A list in which every unit merely 负责 says who is responsible, not who leads.
+        unroled = first_leads and not verbs.cooperating and "牵头" not in inner
+        return Responsibility(responsible=verbs.leads) if unroled else verbs
+    units = _bare_list(inner, trailing=trailing, first_leads=first_leads)
+    if units:
+        return Responsibility(responsible=units) if first_leads else Responsibility(leads=units)
     return Responsibility()
+
+
+def _bare_list(inner: str, *, trailing: bool, first_leads: bool) -> tuple[str, ...]:
+    """（市经济信息化委、市科委） at a clause's end; under the first-lead convention also
+    （A、B，各省级人民政府按职责分工负责）, whose last item carries the verb for all."""
+    if not trailing or _NOT_UNITS.search(inner):
+        return ()
+    units = split_units(inner)
+    # Without a keyword only a list of unit-like names of 3+ characters counts: （社区） is not one.
+    if units and all(len(u) >= 3 and _looks_like_unit(u) for u in units):
+        return units
+    if first_leads:
+        head, _, last = inner.rpartition("，")
+        verb = _VERB_SEGMENT.match(last)
+        if head and verb and not verb.group("verb").startswith(("牵头", "配合")):
+            return _bare_list(f"{head}，{verb.group('units')}", trailing=True, first_leads=False)
+    return ()
 
 
 def split_units(text: str) -> tuple[str, ...]:
@@ -229,8 +251,14 @@ def _verb_list(inner: str) -> Responsibility:
     leads: list[str] = []
     cooperating: list[str] = []
     for m in matches:
-        units = split_units(m.group("units"))  # type: ignore[union-attr]
+        named = m.group("units")  # type: ignore[union-attr]
         verb = m.group("verb")  # type: ignore[union-attr]
+        lead, joint, partners = named.partition("会同")
+        if joint and lead and partners and verb == "负责" and not lead_seen:
+            # （A会同B负责）: A leads the duty, B joins it.
+            named, verb, lead_seen = lead, "牵头", True
+            cooperating.extend(split_units(partners))
+        units = split_units(named)
         if not units or not all(_looks_like_unit(u) for u in units):
             return Responsibility()
         if verb.startswith("牵头") or (verb == "负责" and not lead_seen):

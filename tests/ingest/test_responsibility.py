@@ -140,6 +140,33 @@ def test_responsible_lists_name_no_lead(text, responsible):
     assert extract_responsibility(text, first_leads=True) == Responsibility(responsible[:1], responsible[1:])
 
 
+@pytest.mark.parametrize(("text", "leads", "cooperating"), [
+    # The declaration inside the first marker is a note, not a unit; the list before it is ordered by it.
+    ("推进。（市交通局、市财政局负责。列第一位者为牵头单位，下同）", ("市交通局",), ("市财政局",)),
+    ("推进。（市水务局、市园林局、市城管委负责，排在第一位的部门为牵头部门，下同）",
+     ("市水务局",), ("市园林局", "市城管委")),
+    # Every later list that gives no role follows it, one list at a time.
+    ("推进。（市水务局、市园林局负责）另行推进。（市城管委、市环保局负责）",
+     ("市水务局", "市城管委"), ("市园林局", "市环保局")),
+    ("推进。（市水务局、市园林局，各区人民政府按职责分工负责）", ("市水务局",), ("市园林局", "各区人民政府")),
+    # A list that names its leads keeps them.
+    ("推进。（市水务局、市园林局牵头负责）", ("市水务局", "市园林局"), ()),
+])
+def test_first_lead_convention_orders_unroled_lists(text, leads, cooperating):
+    assert extract_responsibility(text, first_leads=True) == Responsibility(leads, cooperating)
+
+
+def test_convention_note_alone_names_no_unit():
+    assert extract_responsibility("推进。（市交通局负责，列第一位者为牵头单位，下同）") == Responsibility(("市交通局",))
+
+
+@pytest.mark.parametrize("first_leads", [False, True])
+def test_lead_joined_by_partners(first_leads):
+    # （A会同B负责）: A leads, B joins, whatever the document's convention.
+    assert extract_responsibility("推进。（市商务局会同市财政局、有关部门负责）", first_leads=first_leads) \
+        == Responsibility(("市商务局",), ("市财政局", "有关部门"))
+
+
 @pytest.mark.parametrize("note", [
     "（注：各项任务责任单位中，列第一位的为牵头单位，下同）",
     "附件：重点任务分工（排在首位的为牵头单位）",
