@@ -188,6 +188,9 @@ class QAEngine:
         analysis = self._unit_tasks_intent(question, query, analysis, places)
         # Documents named by title or 文号 matter only to a question that may compare them.
         naming = corpus.documents_named(query) if analysis.intent in ("fact", "general", "compare") else []
+        if analysis.intent in ("fact", "general") and len(naming) < 2:
+            # 渔业意见和牧区防灾通知里…: two documents abbreviated side by side are compared.
+            naming = corpus.documents_listed(query, abbreviated_only=True) or naming
         named = tuple(d for d, _ in naming)
         if analysis.intent in ("fact", "general") and (len(named) > 1 or self._lists_places(query, analysis, places)):
             # 合肥和芜湖的充电桩布局: what two places' own documents (or two documents named) each say is read
@@ -199,7 +202,8 @@ class QAEngine:
         doc_ids = resolve(places)
         if analysis.intent == "compare" and len(named) < 2 and len(doc_ids) < 2:
             # 海洋渔业那份方案和果园机械化通知的异同: documents listed by part of their titles.
-            named = corpus.documents_listed(query)
+            naming = corpus.documents_listed(query) or naming
+            named = tuple(d for d, _ in naming)
         if analysis.intent == "compare" and len(named) > 1:
             # The documents a question names by title or 文号 are the ones compared, on what it asks
             # besides their names (a title's words are no topic).

@@ -140,18 +140,64 @@ class CorpusView:
             named.setdefault(d, words)
         return list(named.items())
 
-    def documents_listed(self, query: str) -> tuple[str, ...]:
-        """Documents a comparison lists by part of their titles (海洋渔业那份方案和果园机械化通知): each item of the
-        question's list (split on 和 / 与 / 及 / 、) naming one document by ``documents_titled``; ``()`` unless
-        two or more are named."""
-        out: list[str] = []
+    def documents_listed(self, query: str, *, abbreviated_only: bool = False) -> list[tuple[str, str]]:
+        """(document, the words naming it) for the documents a comparison lists by part of their titles
+        (海洋渔业那份方案和果园机械化通知): each item of the question's list (split on 和 / 与 / 及 / 、) naming
+        one document, by its abbreviation (``document_abbreviated``) or, unless ``abbreviated_only``, by
+        ``documents_titled``; ``[]`` unless two or more are named."""
+        out: dict[str, str] = {}
         for part in _LIST_JOINERS.split(to_search_form(query)):
-            if len(_HAN_CHARS.findall(part)) < _LISTED_TITLE:
+            named, words = self.document_abbreviated(part), part
+            if named:
+                words = named[1]
+            elif not abbreviated_only and len(_HAN_CHARS.findall(part)) >= _LISTED_TITLE:
+                titled = self.documents_titled(part, min_chars=_LISTED_TITLE)
+                named = (titled[0], part) if len(titled) == 1 else ()
+            if named:
+                out.setdefault(named[0], words)
+        return list(out.items()) if len(out) > 1 else []
+
+    def document_abbreviated(self, words: str) -> tuple[str, str] | tuple[()]:
+        """The one document that ``words`` name as staff abbreviate a title: some of the title's own words
+        and its kind (渔业转型意见 for 国务院关于加快远洋渔业转型发展的意见, 牧区防灾通知, 山地果园通知);
+        returns (document, the words naming it), or ``()`` when the words hold no document kind or fit no
+        title best.
+
+        A run of the title counts when it is at least 2 characters long and fewer than half the titles
+        have it (国务院办公厅 names none of them); the runs must cover a third of the words before the kind.
+        """
+        from policyqa.ingest.metadata.doctype import ends_with_type
+
+        text = _ABBREVIATION_TAIL.sub("", words)
+        # The name may open a longer phrase (渔业意见在…方面): it ends at the first kind that fits a title.
+        for end in [len(text)] + list(range(2, len(text))):
+            kind = ends_with_type(text[:end])
+            if kind and (end == len(text) or not ends_with_type(text[:end + 1])):
+                named = self._abbreviated(text[:end], kind)
+                if named:
+                    return named, text[:end]
+        return ()
+
+    def _abbreviated(self, text: str, kind: str) -> str:
+        ending = next((e for e in _kind_endings(kind) if text.endswith(e)), "")
+        topic = text[: len(text) - len(ending)]
+        if not ending or len(_HAN_CHARS.findall(topic)) < 2:
+            return ""
+        names = {d: _title_name(to_search_form(doc.title)) for d, doc in self.documents.items()}
+        scores: dict[str, int] = {}
+        for doc_id, name in names.items():
+            if ending[-2:] not in to_search_form(self.documents[doc_id].title):
                 continue
-            titled = self.documents_titled(part, min_chars=_LISTED_TITLE)
-            if len(titled) == 1 and titled[0] not in out:
-                out.append(titled[0])
-        return tuple(out) if len(out) > 1 else ()
+            runs = [run for run in _shared_runs(topic, name)
+                    if 2 * sum(run in other for other in names.values()) < len(names)]
+            score = sum(len(run) for run in runs)
+            if score >= max(2, len(_HAN_CHARS.findall(topic)) / 3):
+                scores[doc_id] = score
+        if not scores:
+            return ""
+        best = max(scores.values())
+        chosen = [d for d, score in scores.items() if score == best]
+        return chosen[0] if len(chosen) == 1 else ""
 
     def documents_quoted(self, query: str) -> tuple[str, ...]:
         """Documents whose title a question quotes in 《…》: the quoted name is the title's own name (the
@@ -232,6 +278,30 @@ class CorpusView:
 
 
 _WRITTEN_TITLE = 8  # characters of the shortest title a question may name without 《》
+# What follows a document's name in a question: 农机指导意见里 / 那份方案中 / 这个通知的.
+_ABBREVIATION_TAIL = re.compile(r"(?:里面|里|中|上|内|的)$")
+
+
+def _kind_endings(kind: str) -> list[str]:
+    """The endings a title of this kind may show, longest first (指导意见, then 意见)."""
+    from policyqa.ingest.metadata.doctype import ends_with_type
+
+    return sorted({kind, *(kind[i:] for i in range(len(kind)) if ends_with_type(kind[i:]))}, key=len, reverse=True)
+
+
+def _shared_runs(text: str, name: str, *, shortest: int = 2) -> list[str]:
+    """The runs of ``text`` that ``name`` also holds, longest first, not overlapping in ``text``."""
+    from difflib import SequenceMatcher
+
+    runs: list[str] = []
+    pending = [(0, len(text))]
+    while pending:
+        lo, hi = pending.pop()
+        match = SequenceMatcher(None, text, name, autojunk=False).find_longest_match(lo, hi, 0, len(name))
+        if match.size >= shortest:
+            runs.append(text[match.a: match.a + match.size])
+            pending += [(lo, match.a), (match.a + match.size, hi)]
+    return runs
 
 
 def _same_name(quoted: str, name: str) -> bool:

@@ -77,3 +77,22 @@ def test_documents_listed_by_part_of_their_titles_are_compared(national) -> None
     answer = national.ask("远洋渔业那份意见和草原牧区防灾那份通知，在人才培养上有何异同？")
     assert answer.intent == "compare"
     assert _titles(answer) == {"国务院关于加快远洋渔业转型发展的意见", "国务院办公厅关于加强草原牧区防灾减灾的通知"}, answer.text
+
+
+@pytest.mark.parametrize(("words", "title"), [
+    ("渔业转型意见", "国务院关于加快远洋渔业转型发展的意见"),
+    ("牧区防灾通知里", "国务院办公厅关于加强草原牧区防灾减灾的通知"),
+    ("山地果园通知在机具方面", "国务院办公厅关于推进山地果园机械化的通知"),
+    # Words of every title, of no title, or a kind no title has name nothing.
+    ("国务院办公厅的通知", ""), ("人才培养意见", ""), ("远洋渔业方案", ""), ("远洋渔业", ""),
+])
+def test_document_abbreviated_by_title_words_and_kind(national, words, title) -> None:  # noqa: ANN001
+    named = national.corpus.document_abbreviated(words)
+    assert (national.corpus.documents[named[0]].title if named else "") == title
+
+
+def test_documents_abbreviated_side_by_side_are_compared(national) -> None:  # noqa: ANN001
+    # No word of comparison: the two documents listed make it one.
+    answer = national.ask("远洋渔业意见和牧区防灾通知对人才培养怎么要求？")
+    assert answer.intent == "compare"
+    assert _titles(answer) == {"国务院关于加快远洋渔业转型发展的意见", "国务院办公厅关于加强草原牧区防灾减灾的通知"}, answer.text
