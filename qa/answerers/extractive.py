@@ -276,7 +276,7 @@ class ExtractiveAnswerer:
         cosines = self.dense.similarities(r.query, [s for s, _ in pool])
         best = Evidence(0.0, 0.0, -1.0)
         for (sentence, cand), cosine in zip(pool, cosines):
-            subject = self._sentence_coverage(r, sentence, cand.clause.doc_title)
+            subject = self._sentence_coverage(r, sentence, cand.clause)
             support = self.sentence_support(subject, float(cosine))
             if support > best.support:
                 best = Evidence(float(cosine), subject, support, sentence)
@@ -546,7 +546,7 @@ class ExtractiveAnswerer:
         scored = [SentenceEvidence(s, cand, float(c),
                                    vocab.concept_coverage(asked, to_search_form(s)) if r.analysis.english
                                    else vocab.coverage(r.analysis.content, to_search_form(s)),
-                                   self._sentence_coverage(r, s, cand.clause.doc_title))
+                                   self._sentence_coverage(r, s, cand.clause))
                   for (s, cand), c in zip(pool, cos)]
         if _QUANTITY_CUES.search(r.query):
             unit = asked_unit(r.query)
@@ -584,12 +584,13 @@ class ExtractiveAnswerer:
             best.append(scored[1])
         return [(e.sentence, e.candidate.clause) for e in best]
 
-    def _sentence_coverage(self, r: Retrieval, sentence: str, title: str = "") -> float:
-        """How much of the question's subject one sentence, read in its document (``title``), holds
-        (``Vocabulary.subject_coverage``): "X办法的有效期" names the document and asks the sentence for
-        the rest. An English question's subject is its glossary concepts' Chinese terms."""
+    def _sentence_coverage(self, r: Retrieval, sentence: str, clause: Clause) -> float:
+        """How much of the question's subject one sentence, read in its document and under its headings
+        (``clause``'s title and path), holds (``Vocabulary.subject_coverage``): "X办法的有效期" names the
+        document and asks the sentence for the rest; an article under 第四章 住房租金 is about 住房租金
+        though it never repeats it. An English question's subject is its glossary concepts' Chinese terms."""
         vocab = self.corpus.vocabulary
-        text = to_search_form(f"{sentence} {title}")
+        text = to_search_form(f"{sentence} {' '.join(clause.path[:-1])} {clause.doc_title}")
         if r.analysis.english:
             return concept_coverage(concepts(r.query), text)
         content, kind = r.analysis.content, r.analysis.kind

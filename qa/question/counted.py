@@ -14,8 +14,8 @@ import re
 from policyqa.ingest.normalize import to_search_form
 
 _ASKED = re.compile(r"多少|(?<!哪)几(?!乎)")
-_MEASURE = re.compile(r"^(?:万元|亿元|平方米|平方公里|公里|人次|小时|[个家项条所座批套处台辆件种次名位张户人亩吨元万亿千百天日月年周])+")
-_TIME = re.compile(r"[天日月年周]|小时")
+_MEASURE = re.compile(r"^(?:万元|亿元|平方米|平方公里|公里|人次|小时|[个家项条所座批套处台辆件种次名位张户人亩吨元万亿千百天日号月年周])+")
+_TIME = re.compile(r"[天日号月年周]|小时")  # 几号: a date, as 几日
 _NOUN = re.compile(r"^[\u4e00-\u9fff]{2,8}")
 # Words after 多少 that end the noun (多少家企业参与 → 企业; 多少个呢 → none).
 _NOUN_STOP = re.compile(r"[的呢吗啊了]|参与|参加|享受|获得|能|可|要|将|需|被")

@@ -1,0 +1,47 @@
+"""A sentence is read under its headings: an article of a chapter titled 住房租金 is about 住房租金 though it
+never repeats the words, and it answers a figure question on them. Over a 办法 written for this test."""
+
+from __future__ import annotations
+
+import pytest
+
+from policyqa.qa.question.counted import counted_head
+from tests.qa.test_evidence_abstention import _engine_over
+
+RULES = """青禾市职工生活补贴发放办法
+
+第一章 总则
+
+第一条 为规范职工生活补贴发放，制定本办法。
+
+第二章 通勤交通
+
+第二条 职工居住地距工作地十公里以上的，按照每月300元的标准发放补贴。
+
+第三章 异地租房
+
+第三条 职工在工作地没有住房而租住他人房屋的，按照每月800元的标准发放补贴，发放期限最长不超过36个月。
+
+第四章 附则
+
+第四条 本办法自2033年1月1日起施行。
+"""
+
+
+@pytest.fixture(scope="module")
+def rules(request, tmp_path_factory):  # noqa: ANN001, ANN201 - QAEngine
+    engine = _engine_over(request, tmp_path_factory, "heading-context", {"rules.txt": RULES})
+    yield engine
+    engine.index.close()
+
+
+def test_a_figure_sentence_is_about_its_chapter(rules) -> None:  # noqa: ANN001
+    answer = rules.ask("异地租房补贴每月能领多少？")
+    assert not answer.abstained and "800元" in answer.text, answer.text
+    answer = rules.ask("通勤交通补贴每月发多少钱？")
+    assert not answer.abstained and "300元" in answer.text, answer.text
+
+
+def test_a_day_of_the_month_is_a_date_not_a_counted_noun() -> None:
+    # 几号 asks for a date, as 几日 does: no noun of the sentence must stand beside the figure.
+    assert counted_head("补贴每月几号发放？") == "" and counted_head("每月几日发放？") == ""
