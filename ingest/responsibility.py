@@ -28,6 +28,7 @@ _TOP_SEPARATORS = "，,；;"
 _STOPS = "。；;！？!?"
 _PADDING = " \t\u3000\u2003\xa0"  # skipped when looking for what precedes or follows a parenthetical
 _UNIT_SEPARATORS = "、，,；;"
+_LIST_RESUMED = re.compile(r"等(?:单位|部门)?(?:和|以及|及|与)")
 # A label such as 责任单位： 牵头部门： 牵头考核单位： 配合单位：
 _LABEL = re.compile(r"(牵头|主办|责任|配合|协办|参与|协同)[^：:，,；;、（()）]{0,4}?(单位|部门)[：:]")
 _VERB_SEGMENT = re.compile(
@@ -38,7 +39,7 @@ _UNIT_TAILS = ("等单位", "等部门", "等")
 # Suffixes of unit names (局, 委, 政府, 管委会, 海关, 公司 …); used only where no keyword says so.
 _UNIT_SUFFIX = re.compile(
     r"(局|委|办|厅|部|府|中心|会|公司|集团|海关|行|园区|单位|部门|组|院|所|校|联|协|署|处|站|队|室|社|"
-    r"企业|机构|专班|总部|分中心|政府|区)$"
+    r"企业|机构|专班|总部|分中心|政府|区|中央)$"
 )
 # Bare parentheticals with these words are explanations (以下简称…), not unit lists.
 _NOT_UNITS = re.compile(r"简称|以下|包括|含|即|指|如|年|号|稿|见|第")
@@ -191,7 +192,8 @@ def split_units(text: str) -> tuple[str, ...]:
         ``("市发展改革委", "市商务局", "各县、区", "各共建园区")``.
     """
     units: list[str] = []
-    for piece in _split_top(_WS.sub("", text), _UNIT_SEPARATORS):
+    # A list closed by 等 may go on with 和 / 以及 (…全国妇联等和各省级人民政府): 等 ends an item there.
+    for piece in _split_top(_LIST_RESUMED.sub("、", _WS.sub("", text)), _UNIT_SEPARATORS):
         name = _clean_unit(piece)
         if not name:
             continue

@@ -123,6 +123,8 @@ def test_headings_inherit_nothing(seeds):
     ("推进。（牵头单位：市国资委；责任单位：产业集团）", ("市国资委",), ("产业集团",)),
     ("推进。（牵头部\n\n门：市交通委、市水务局）", ("市交通委", "市水务局"), ()),
     ("推进。（市经济信息化委、市科委）", ("市经济信息化委", "市科委"), ()),
+    # A list closed by 等 goes on with 和: 等 ends an item, not the list.
+    ("推进。（市商务局、团中央、市妇联等和各区人民政府负责）", ("市商务局", "团中央", "市妇联", "各区人民政府"), ()),
 ])
 def test_forms(text, leads, cooperating):
     assert extract_responsibility(text) == Responsibility(leads, cooperating)
