@@ -245,7 +245,8 @@ class QAEngine:
         if analysis.intent == "unit_tasks":
             # "X意见里，某局负责哪些任务": a document title the question names narrows the unit's task list,
             # within the places it names (上海食品科技行动方案: the one Shanghai plan of that title).
-            titled = corpus.documents_titled(analysis.content)
+            # 渔业转型意见里，某局牵头哪些任务: a title abbreviated by its words and kind is the surer reading.
+            titled = corpus.document_abbreviated(query)[:1] or corpus.documents_titled(analysis.content)
             inside = tuple(d for d in titled if d in doc_ids) if doc_ids else titled
             doc_ids = inside or doc_ids
         filters = Filters(doc_ids=doc_ids) if doc_ids else None

@@ -69,19 +69,29 @@ def find_units(ledger: Ledger, r: Retrieval) -> UnitMention | None:
 
 def _find_chinese(ledger: Ledger, r: Retrieval) -> UnitMention | None:
     text = fold(r.query)
-    best, best_pos = "", len(text)
-    for form in ledger.forms():
-        pos = text.find(form) if len(form) >= 2 else -1
-        if pos >= 0 and (len(form) > len(best) or (len(form) == len(best) and pos < best_pos)):
-            best, best_pos = form, pos
-    if not best:
+    found = [(form, pos) for form in ledger.forms() if len(form) >= 2 for pos in [text.find(form)] if pos >= 0]
+    # The unit the question gives a role (商务部牵头了哪些 / 由某局负责的) is the one asked about, though a
+    # longer name also stands in it (综合保税区 in the name of the document asked about).
+    bound = [(form, pos) for form, pos in found if _given_a_role(text, form, pos)]
+    if not found:
         return None
+    best, _ = min(bound or found, key=lambda fp: (-len(fp[0]), fp[1]))
     same = tuple(u for u in ledger.units() if u.uid in ledger.forms()[best])
-    scopes = set(r.places.scopes)
-    # A place inside the unit's own name (泗县 in 泗县人民政府) is part of the name, not a filter.
-    others = tuple(p for p in r.places.mentioned + r.places.unknown
-                   if p not in best and place_stem(p) not in best)
+    # A place inside a unit's own name (泗县 in 泗县人民政府, or in another unit the question names) is part of
+    # the name, not a filter.
+    def naming(place: str) -> bool:
+        return any(place in form or place_stem(place) in form for form, _ in found)
+
+    scopes = {p for p in r.places.scopes if p in best or not naming(p)}
+    others = tuple(p for p in r.places.mentioned + r.places.unknown if not naming(p))
     return _narrow(best, same, scopes, others)
+
+
+_ROLE_AFTER = re.compile(r"(?:[了的]|作为|所)?(?:牵头|负责|参与|配合|承担|主办|协办|协同|会同)")
+
+
+def _given_a_role(text: str, form: str, pos: int) -> bool:
+    return bool(_ROLE_AFTER.match(text, pos + len(form))) or text[max(0, pos - 1):pos] == "由"
 
 
 def _naming_sentence(text: str, name: str) -> str:
