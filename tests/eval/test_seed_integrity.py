@@ -82,7 +82,7 @@ def test_sets_with_compare_and_unit_tasks_have_their_gold_in_their_files(extra_d
             assert len(case.expected_files) == len(case.places or case.expected_files) >= 2, case.id
 
 
-@pytest.mark.parametrize("name,folder", [("extra_ho7", "ho7-docs"), ("extra_ho8", "ho8-docs")])
+@pytest.mark.parametrize("name,folder", [("extra_ho7", "ho7-docs"), ("extra_ho8", "ho8-docs"), ("heldout", "heldout-docs")])
 def test_sets_with_bundled_documents_have_their_gold_in_them(name: str, folder: str) -> None:
     """A set whose documents travel with it (``eval/testsets/<folder>``): every gold file exists and every gold
     substring occurs once across a question's files (a comparison's relevance is by document)."""

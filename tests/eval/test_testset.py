@@ -122,6 +122,6 @@ def test_bundled_sets_declare_their_kind() -> None:
 
     dev = ("seed", "extra_responsibility", "extra_facts", "extra_mixed", "extra_mixed2", "extra_reports",
            "extra_reports2", "extra_ho5", "extra_ho7", "extra_ho8")
-    heldout = ("heldout3", "heldout6")
+    heldout = ("heldout3", "heldout6", "heldout")
     assert {n: testset_kind(load_testset(n)) for n in dev + heldout} \
         == {**dict.fromkeys(dev, "dev"), **dict.fromkeys(heldout, "heldout")}
