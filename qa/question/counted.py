@@ -16,7 +16,8 @@ from policyqa.ingest.normalize import to_search_form
 _ASKED = re.compile(r"多少|(?<!哪)几(?!乎)")
 _MEASURE = re.compile(r"^(?:万元|亿元|平方米|平方公里|公里|人次|小时|[个家项条所座批套处台辆件种次名位张户人亩吨元万亿千百天日号月年周])+")
 _TIME = re.compile(r"[天日号月年周]|小时")  # 几号: a date, as 几日
-_NOUN = re.compile(r"^[\u4e00-\u9fff]{2,8}")
+_NOUN_CHARS = 8  # a noun's characters read when no word of it is tagged a noun
+_NOUN = re.compile(r"^[\u4e00-\u9fff]{2,12}")
 # Words after 多少 that end the noun (多少家企业参与 → 企业; 多少个呢 → none).
 _NOUN_STOP = re.compile(r"[的呢吗啊了]|参与|参加|享受|获得|能|可|要|将|需|被")
 _PHRASES = re.compile(r"[^，,；;。！？!?、：:\n]+")
@@ -40,7 +41,20 @@ def counted_head(query: str) -> str:
     noun = _NOUN.match(after[: stop.start()] if stop else after)
     if noun is None or (measure is None and _opens_with_verb(noun.group(0))):
         return ""
-    return noun.group(0)[-2:]
+    # A long noun phrase (高水平高等职业学校) ends at its last noun: the head is that noun's end.
+    end = _last_noun_end(noun.group(0))
+    return noun.group(0)[:end][-2:] if end >= 2 else noun.group(0)[:_NOUN_CHARS][-2:]
+
+
+def _last_noun_end(phrase: str) -> int:
+    from jieba import posseg
+
+    end, at = 0, 0
+    for word in posseg.cut(phrase):
+        at += len(word.word)
+        if word.flag.startswith("n") and not word.flag.startswith("nr"):
+            end = at
+    return end
 
 
 def _opens_with_verb(text: str) -> bool:

@@ -48,6 +48,8 @@ def test_a_sentence_dated_to_another_year_does_not_answer_for_the_year_asked(rep
 def test_the_counted_noun_is_held_by_its_head() -> None:
     assert counted_head("全年建成多少个充电桩？") == "电桩" and counted_head("增长多少？") == ""
     assert counted_head("能提供多少个工作岗位？") == "岗位"
+    # A long noun phrase is headed by its last noun, past the first eight characters.
+    assert counted_head("计划建成多少座高标准现代化物流园区？") == "园区"
     assert counts_it("开发公益性岗位800个", "岗位") and not counts_it("加密布局充电设施，新建基站4000座", "电桩")
 
 
