@@ -37,7 +37,7 @@ from policyqa.qa.question.language import concepts
 from policyqa.qa.question.modality import asked_modality, states_target
 from policyqa.qa.question.support import best_coverage, concept_coverage
 from policyqa.qa.question.years import (about_other_years, asks_this_year, before_document, reviews_past,
-                                        section_years, years_dated, years_in)
+                                        section_years, sentence_years, years_in)
 from policyqa.qa.question.intent import QuestionAnalysis, is_place_kind, of_kind
 from policyqa.qa.question.places import PlaceMatch, place_stem
 
@@ -559,7 +559,8 @@ class ExtractiveAnswerer:
             stating = [e for e in scored if _states_number(e.sentence, years=years)
                        and (unit is None or unit.search(_CITED_TITLE.sub("", e.sentence)))
                        and counts_it(e.sentence, head)
-                       and not about_other_years(asked_years, years_dated(_CITED_TITLE.sub("", e.sentence)))]
+                       and not about_other_years(asked_years, sentence_years(
+                           _CITED_TITLE.sub("", e.sentence), self._paragraph_of(e.sentence, e.candidate.clause)))]
             # The figure must come from a sentence about what was asked (a 50万元 on another subsidy does
             # not answer a question about this one). English questions have only their glossary terms as lexical
             # evidence, too few to weigh a sentence by: their figure sentences are ranked, vetted only for
@@ -599,6 +600,26 @@ class ExtractiveAnswerer:
             # the kind, though not its words.
             content, text = content.replace(kind, f" {kind} "), f"{text} {kind}"
         return vocab.subject_coverage(content, text)
+
+    def _paragraph_of(self, sentence: str, clause: Clause) -> str:
+        """The paragraph (line) that holds the sentence, from its start: a long clause is split into parts
+        at sentence boundaries, so the line a later part opens with began in the part before."""
+        lines = clause.text.splitlines() or [clause.text]
+        at = next((i for i, line in enumerate(lines) if sentence.strip() in line), -1)
+        if at < 0:
+            return sentence
+        paragraph = lines[at]
+        if at == 0 and clause.part > 0:
+            doc = self.corpus.doc_clauses(clause.doc_id)
+            ids = [c.clause_id for c in doc]
+            i = ids.index(clause.clause_id) if clause.clause_id in ids else 0
+            while i > 0 and doc[i].part > 0 and doc[i - 1].numbering == clause.numbering:
+                i -= 1
+                before = doc[i].text.splitlines() or [""]
+                paragraph = before[-1] + paragraph
+                if len(before) > 1:
+                    break
+        return paragraph
 
     def figure_supported(self, e: SentenceEvidence) -> bool:
         """Whether a figure-stating sentence is about the question's subject: near it in meaning and

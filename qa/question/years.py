@@ -37,6 +37,17 @@ def years_dated(text: str) -> frozenset[int]:
     return _expanded(_DATED_YEAR.findall(text))
 
 
+# A paragraph that opens by its year (到2025年，… / 2026年：…) dates every sentence in it that names none.
+_OPENING_YEAR = re.compile(r"^[\s（()）一二三四五六七八九十\d.、]*(?:力争|预计)?(?:到|至|截至|截止到?)?\s*"
+                           r"((?:19|20)\d{2})(?:\s*(?:-|—|–|－|~|～|至|到)\s*((?:19|20)\d{2}))?\s*年(?:底|末|前)?[，,：:]")
+
+
+def sentence_years(sentence: str, paragraph: str) -> frozenset[int]:
+    """The years ``sentence`` is about: those it dates itself by (``years_dated``), else those its
+    ``paragraph`` opens with (到2025年，…。全国…达到75%。 is a 2025 target)."""
+    return years_dated(sentence) or _expanded(_OPENING_YEAR.findall(paragraph)[:1])
+
+
 def _expanded(found: list[tuple[str, str]]) -> frozenset[int]:
     """(start, end or '') pairs of year matches as years, a range with the years between."""
     out: set[int] = set()

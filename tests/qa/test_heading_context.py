@@ -1,5 +1,6 @@
-"""A sentence is read under its headings: an article of a chapter titled 住房租金 is about 住房租金 though it
-never repeats the words, and it answers a figure question on them. Over a 办法 written for this test."""
+"""A sentence is read in its context: an article of a chapter titled 住房租金 is about 住房租金 though it never
+repeats the words, and a sentence of a paragraph that opens with 到2035年， states a 2035 target. Over a 办法 and
+a plan written for this test."""
 
 from __future__ import annotations
 
@@ -28,9 +29,21 @@ RULES = """青禾市职工生活补贴发放办法
 """
 
 
+PLAN = """青禾市绿色交通发展规划
+
+一、发展目标
+
+到2035年，绿色出行体系基本建成。""" + "公交线网持续优化，换乘更加便捷，站点服务更加完善。" * 24 + """全市新能源公交车占比达到95%，慢行道网络覆盖所有街道。
+
+二、近期任务
+
+到2028年，建成慢行道300公里。
+"""
+
+
 @pytest.fixture(scope="module")
 def rules(request, tmp_path_factory):  # noqa: ANN001, ANN201 - QAEngine
-    engine = _engine_over(request, tmp_path_factory, "heading-context", {"rules.txt": RULES})
+    engine = _engine_over(request, tmp_path_factory, "heading-context", {"rules.txt": RULES, "plan.txt": PLAN})
     yield engine
     engine.index.close()
 
@@ -45,3 +58,15 @@ def test_a_figure_sentence_is_about_its_chapter(rules) -> None:  # noqa: ANN001
 def test_a_day_of_the_month_is_a_date_not_a_counted_noun() -> None:
     # 几号 asks for a date, as 几日 does: no noun of the sentence must stand beside the figure.
     assert counted_head("补贴每月几号发放？") == "" and counted_head("每月几日发放？") == ""
+
+
+def test_a_paragraph_opening_with_its_year_dates_its_sentences(rules) -> None:  # noqa: ANN001
+    # The paragraph is long enough to be split into parts: the year is in the part before the figure's.
+    assert any(c.part > 0 and "95%" in c.text for c in rules.corpus.doc_clauses(_plan(rules)))
+    answer = rules.ask("到2035年青禾市新能源公交车占比要达到多少？")
+    assert not answer.abstained and "95%" in answer.text, answer.text
+    assert rules.ask("到2028年青禾市新能源公交车占比要达到多少？").abstained
+
+
+def _plan(engine) -> str:  # noqa: ANN001
+    return next(d for d, doc in engine.corpus.documents.items() if "绿色交通" in doc.title)
