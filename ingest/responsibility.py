@@ -3,7 +3,7 @@
 The grammar, applied to each parenthetical of a clause (and to bare ``牵头单位：…`` labels in its text):
 
 * labelled lists — ``责任单位：A、B`` / ``牵头单位：A；配合单位：B`` / ``牵头部门：…`` / ``牵头考核单位：…``.
-  A 牵头/主办 label gives leads; 配合/协办/参与/协同 labels give cooperating; a 责任 label gives
+  A 牵头/主办/主责 label gives leads; 配合/协办/参与/协同/协助/协作/支撑/支持 labels give cooperating; a 责任 label gives
   *responsible* units (a 责任单位 list does not say which of them leads), unless the same parenthetical
   also has a 牵头 label, in which case it names the cooperating units. Where the document declares
   that the first unit listed leads (列第一位的为牵头单位 …, see :func:`declares_first_lead`), the first
@@ -30,7 +30,7 @@ _PADDING = " \t\u3000\u2003\xa0"  # skipped when looking for what precedes or fo
 _UNIT_SEPARATORS = "、，,；;"
 _LIST_RESUMED = re.compile(r"等(?:单位|部门)?(?:和|以及|及|与)")
 # A label such as 责任单位： 牵头部门： 牵头考核单位： 配合单位：
-_LABEL = re.compile(r"(牵头|主办|责任|配合|协办|参与|协同)[^：:，,；;、（()）]{0,4}?(单位|部门)[：:]")
+_LABEL = re.compile(r"(牵头|主办|主责|责任|配合|协办|参与|协同|协助|协作|支撑|支持)[^：:，,；;、（()）]{0,4}?(单位|部门)[：:]")
 _VERB_SEGMENT = re.compile(
     r"^(?P<units>.+?)(?:分别)?(?:按(?:照)?(?:各自)?(?:职责|职能)(?:分工)?)?(?P<verb>牵头负责|牵头|配合|负责)$"
 )
@@ -106,6 +106,18 @@ def running_text_units(text: str) -> Responsibility:
 def declares_first_lead(text: str) -> bool:
     """Whether a document says that the first unit of each list leads (列第一位的为牵头单位 …)."""
     return bool(_FIRST_LEADS.search(_WS.sub("", text)))
+
+
+def is_marker_line(line: str) -> bool:
+    """Whether a line only says who does the task above it: （责任单位：A、B） / 牵头单位：A；配合单位：B /
+    （A牵头，B配合）. Such a line closes the paragraph before it; it is never a heading of its own."""
+    text = _WS.sub("", line)
+    if not text:
+        return False
+    if text[0] in _OPEN and parenthetical_spans(text) == [(0, len(text))]:
+        return bool(parse_parenthetical(text[1:-1], trailing=False))
+    label = _LABEL.match(text)
+    return bool(label) and bool(_labelled(text, in_parentheses=False))
 
 
 def is_collective(name: str) -> bool:
@@ -224,7 +236,7 @@ def _labelled(text: str, *, in_parentheses: bool) -> Responsibility:
     labels = list(_LABEL.finditer(text))
     if not labels:
         return Responsibility()
-    has_lead_label = any(m.group(1) in ("牵头", "主办") for m in labels)
+    has_lead_label = any(m.group(1) in ("牵头", "主办", "主责") for m in labels)
     leads: list[str] = []
     cooperating: list[str] = []
     responsible: list[str] = []
@@ -235,7 +247,7 @@ def _labelled(text: str, *, in_parentheses: bool) -> Responsibility:
             value = re.split(r"[。\n（(）)]", value, maxsplit=1)[0]
         units = split_units(value.rstrip("；;，,"))
         kind = m.group(1)
-        if kind in ("牵头", "主办"):
+        if kind in ("牵头", "主办", "主责"):
             leads.extend(units)
         elif kind == "责任" and not has_lead_label:
             responsible.extend(units)

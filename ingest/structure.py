@@ -16,7 +16,9 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_left
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+
+from policyqa.ingest.responsibility import is_marker_line
 
 _CN_DIGITS = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7,
               "八": 8, "九": 9}
@@ -259,7 +261,7 @@ def section_headings(text: str, markers: list[Marker], candidates: list[Marker])
                 or _is_heading_line(text[slice(*lines[i + 1])]):
             continue
         if len(_CJK.findall(line)) < 2 or _SPACED_OUT.search(line) or _DOC_NUMBER.search(line) \
-                or any(mark in line for mark in "|｜:："):
+                or any(mark in line for mark in "|｜:：") or is_marker_line(line):
             continue
         at = bisect_left(starts, start)
         if at < len(starts) and starts[at] < end:
@@ -296,6 +298,10 @@ def paragraph_blocks(text: str, start: int, end: int, *, kind: str,
     n_heading = n_para = 0
     for line_start, line_end in _content_lines(text, start, end):
         line = text[line_start:line_end]
+        if kind == "paragraph" and blocks and blocks[-1].kind == "paragraph" and is_marker_line(line):
+            # （责任单位：…） on a line of its own belongs to the task above it, not a heading of what follows.
+            blocks[-1] = replace(blocks[-1], end=line_end)
+            continue
         if kind == "paragraph" and _is_heading_line(line):
             n_heading += 1
             heading, heading_no = (*section_path, heading_title(line)), (*section_no, f"H{n_heading}")

@@ -305,3 +305,12 @@ def test_running_text_units(text, leads, cooperating):
 def test_running_text_that_names_no_unit(text):
     found = running_text_units(text)
     assert not found or found == Responsibility(("市科委",))
+
+
+@pytest.mark.parametrize(("text", "leads", "cooperating"), [
+    ("推进。（牵头单位：区城运中心；支撑单位：区大数据中心、各街镇）", ("区城运中心",), ("区大数据中心", "各街镇")),
+    ("推进。（主责单位：区科委；协作单位：区经委）", ("区科委",), ("区经委",)),
+    ("推进。（牵头部门：区交通委；协助部门：区文旅局）", ("区交通委",), ("区文旅局",)),
+])
+def test_supporting_labels_name_cooperating_units(text, leads, cooperating):
+    assert extract_responsibility(text) == Responsibility(leads, cooperating)

@@ -189,3 +189,16 @@ def test_a_section_line_opening_a_list_before_the_outer_numbering_restarts_still
     assert plan.numbering == ("H2", "（一）")
     assert next(c for c in clauses if "新增公办学位5100个" in c.text).path[0] == "2023年工作回顾"
     assert next(c for c in clauses if "依法行政" in c.text).path[0] == "加强政府自身建设"
+
+
+def test_a_marker_line_closes_the_task_above_it_and_opens_no_heading():
+    # Plans without numbering write who does a task on the line after it, labelled or in brackets.
+    text = ("青禾区推进文旅融合发展实施方案\n\n为推进文旅融合发展，制定本方案。\n\n打造滨水文旅街区，提升夜间消费活力。\n"
+            "（责任单位：区文旅局、区商务委）\n\n推进非遗进景区，培育文创品牌。\n牵头单位：区文旅局\n配合单位：区文联、各街镇\n\n"
+            "完善旅游集散服务，优化公交接驳线路。\n（区交通委牵头，区文旅局配合）\n")
+    clauses = _parse(text)
+    assert not any(c.kind == "heading" and "单位" in c.text for c in clauses)
+    roles = {c.text.split("。")[0]: (c.leads, c.cooperating, c.responsible) for c in clauses if c.kind == "paragraph"}
+    assert roles["打造滨水文旅街区，提升夜间消费活力"] == ((), (), ("区文旅局", "区商务委"))
+    assert roles["推进非遗进景区，培育文创品牌"] == (("区文旅局",), ("区文联", "各街镇"), ())
+    assert roles["完善旅游集散服务，优化公交接驳线路"] == (("区交通委",), ("区文旅局",), ())

@@ -76,3 +76,10 @@ def test_lines_with_more_cells_than_the_header_end_the_table() -> None:
              "注：  表中  单位  按  职责  分工  负责  落实"]  # a note spread over the page, not a row
     (table,) = find_duty_tables(lines)
     assert (table.first, table.last) == (0, 2)
+
+
+def test_a_supporting_column_names_cooperating_units(tmp_path: Path) -> None:
+    path = tmp_path / "plan.md"
+    path.write_text("青禾区数字治理行动计划\n\n附件：重点任务分工表\n\n| 序号 | 重点任务 | 牵头单位 | 支撑单位 |\n|---|---|---|---|\n"
+                    "| 1 | 推进一网统管平台建设 | 区城运中心 | 区大数据中心、各街镇 |\n", encoding="utf-8")
+    assert [(r.leads, r.cooperating) for r in _rows(parse_file(path))] == [(("区城运中心",), ("区大数据中心", "各街镇"))]
