@@ -24,7 +24,9 @@ from policyqa.qa.question.language import is_english
 # Strong compare cues always mean "answer per document"; 分别 only does when the question names
 # several places, because "…分别不低于多少" is a plain fact question about one plan.
 _COMPARE_STRONG = re.compile(
-    r"各地|各城市|各市|各个城市|各文件|不同城市|不同地区|哪些城市|哪些地方|哪些地区"
+    # 各地 asks across places, but 各地政府… / 各地要… is the subject of a task the question quotes
+    # (各地政府性基金要优先…，由谁牵头), unless the question also sets them apart (分别 / 不同).
+    r"各地(?!政府|人民政府|党委|要|应|须|必须|可以|可)|各地.*(?:分别|各自|不同|差异)|各城市|各市|各个城市|各文件|不同城市|不同地区|哪些城市|哪些地方|哪些地区"
     # across cities / across the documents; "across the province" is within one place.
     r"|\bacross (?:the |all |different |several )?(?:cities|regions|documents|places|provinces|plans|reports)\b"
     r"|\beach (?:city|region|document|place)\b",
