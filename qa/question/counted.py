@@ -47,10 +47,14 @@ def counted_head(query: str) -> str:
 
 
 def _last_noun_end(phrase: str) -> int:
+    """Where the noun phrase opening ``phrase`` ends: after its last noun, before the first verb or
+    preposition that follows a noun (多少名同志到…跟班学习 → 同志); 0 when it opens with none."""
     from jieba import posseg
 
     end, at = 0, 0
     for word in posseg.cut(phrase):
+        if end and word.flag[:1] in "vp" and word.flag != "vn":
+            break
         at += len(word.word)
         if word.flag.startswith("n") and not word.flag.startswith("nr"):
             end = at

@@ -50,6 +50,8 @@ def test_the_counted_noun_is_held_by_its_head() -> None:
     assert counted_head("能提供多少个工作岗位？") == "岗位"
     # A long noun phrase is headed by its last noun, past the first eight characters.
     assert counted_head("计划建成多少座高标准现代化物流园区？") == "园区"
+    # …and ends before the verb or preposition that follows it.
+    assert counted_head("选派多少名干部到外地挂职锻炼？") == "干部"
     assert counts_it("开发公益性岗位800个", "岗位") and not counts_it("加密布局充电设施，新建基站4000座", "电桩")
 
 
