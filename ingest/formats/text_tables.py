@@ -1,5 +1,5 @@
-"""Duty tables written as text: markdown pipe tables, and plain-text tables whose columns are separated by
-tabs or runs of spaces (a table copied from a web page or a spreadsheet).
+"""Duty tables written as text: markdown pipe tables, plain-text tables whose columns are separated by
+tabs or runs of spaces (a table copied from a web page or a spreadsheet), and tables copied one cell per line.
 
 Only a block whose header names a task column and a unit column (:func:`tables.classify_header`) is a
 table here, so prose never becomes one; any other block stays as written. A line that leaves the 序号
@@ -14,6 +14,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from policyqa.ingest.formats.tables import classify_header
+from policyqa.ingest.responsibility import is_collective, looks_like_unit, split_units
 
 _PIPE_ROW = re.compile(r"^\s*\|.*\|\s*$")
 _PIPE_RULE = re.compile(r"^\s*\|?\s*:?-{3,}:?\s*(\|\s*:?-{3,}:?\s*)*\|?\s*$")
@@ -44,7 +45,7 @@ def find_duty_tables(lines: Sequence[str]) -> list[TextTable]:
             table = _pipe_table(lines, i, last)
             i = last  # a pipe block is one table or none: never read again from its second line
         else:
-            table = _gap_table(lines, i)
+            table = _gap_table(lines, i) or _cell_table(lines, i)
             i = table.last if table else i + 1
         if table is not None:
             found.append(table)
@@ -112,6 +113,61 @@ def _gap_table(lines: Sequence[str], first: int) -> TextTable | None:
     if len(rows) < 2 or not _is_duty(rows):
         return None
     return TextTable(first, last, rows)
+
+
+_MAX_COLUMN_NAME = 12  # characters of the longest column name written on a line of its own
+
+
+def _cell_table(lines: Sequence[str], first: int) -> TextTable | None:
+    """A table copied from a web page one cell per line: its column names on lines of their own (序号 /
+    重点任务 / 牵头单位 / 配合单位), then each row as its number and its cells, one per line. A row runs to
+    the next number in sequence; a row with fewer cells than columns leaves its last columns empty."""
+    names: list[str] = []
+    at = first
+    while at < len(lines) and len(names) < 8:
+        cell = lines[at].strip()
+        if not cell or len(cell) > _MAX_COLUMN_NAME or _serial(cell) == 1:
+            break
+        names.append(cell)
+        at += 1
+    number = _number_column(names)
+    header = classify_header([names, [""] * len(names)]) if number == 0 and len(names) >= 3 else None
+    if header is None:
+        return None
+    units = set(header[0].lead + header[0].cooperating)
+    rows: list[list[str]] = [names]
+    serial, cells, last = 1, None, at
+    for i in range(at, len(lines)):
+        cell = lines[i].strip()
+        if not cell:
+            continue
+        if _serial(cell) == serial:
+            if cells is not None:
+                rows.append(cells)
+            cells, serial, last = [cell], serial + 1, i + 1
+        elif cells is not None and len(cells) < len(names) and (len(cells) not in units or _names_units(cell)):
+            cells.append(cell)
+            last = i + 1
+        else:
+            break  # a line beyond the last row's cells: the table has ended
+    if cells is not None:
+        rows.append(cells)
+    rows = [row + [""] * (len(names) - len(row)) for row in rows]
+    if len(rows) < 2 or not _is_duty(rows):
+        return None
+    return TextTable(first, last, rows)
+
+
+def _names_units(cell: str) -> bool:
+    """Whether a cell lists units (区市场监管局、区税务局), as a unit column's cell does and a line of prose
+    after the table does not."""
+    names = split_units(cell)
+    return bool(names) and not re.search(r"[。！？!?]", cell) and all(looks_like_unit(n) or is_collective(n) for n in names)
+
+
+def _serial(cell: str) -> int:
+    match = _NUMBER.match(cell)
+    return int(re.sub(r"\D", "", cell)) if match else -1
 
 
 def _gap_cells(line: str) -> list[tuple[int, str]]:

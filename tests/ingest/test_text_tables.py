@@ -83,3 +83,39 @@ def test_a_supporting_column_names_cooperating_units(tmp_path: Path) -> None:
     path.write_text("青禾区数字治理行动计划\n\n附件：重点任务分工表\n\n| 序号 | 重点任务 | 牵头单位 | 支撑单位 |\n|---|---|---|---|\n"
                     "| 1 | 推进一网统管平台建设 | 区城运中心 | 区大数据中心、各街镇 |\n", encoding="utf-8")
     assert [(r.leads, r.cooperating) for r in _rows(parse_file(path))] == [(("区城运中心",), ("区大数据中心", "各街镇"))]
+
+
+CELL_PER_LINE = """青禾区优化营商环境行动方案
+
+附件
+
+重点任务分工表
+
+序号
+重点任务
+牵头单位
+配合单位
+1
+推行企业开办一网通办
+区市场监管局
+区政务服务办、区税务局
+2
+建设产业用地预供应机制
+区规划资源局
+区发展改革委
+3
+开展营商环境体验官活动
+区营商办
+
+各单位要按照分工抓好落实。
+"""
+
+
+def test_a_table_copied_one_cell_per_line(tmp_path: Path) -> None:
+    path = tmp_path / "plan.txt"
+    path.write_text(CELL_PER_LINE, encoding="utf-8")
+    rows = [c for c in parse_file(path).clauses if c.has_responsibility]
+    assert [(r.text.split("（")[0].split("。")[0], r.leads, r.cooperating) for r in rows] == [
+        ("推行企业开办一网通办", ("区市场监管局",), ("区政务服务办", "区税务局")),
+        ("建设产业用地预供应机制", ("区规划资源局",), ("区发展改革委",)),
+        ("开展营商环境体验官活动", ("区营商办",), ())]
