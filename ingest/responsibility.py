@@ -22,7 +22,10 @@ from dataclasses import dataclass
 
 from policyqa.ingest.duty_spans import duty_spans
 
-_OPEN, _CLOSE = "（(", "）)"
+_OPEN, _CLOSE = "（(【[", "）)】]"
+# A role written after a unit's name in a list: 区经委（牵头）、区科委 / 区财政局〔配合〕.
+_ROLE_NOTE = re.compile(r"[（(〔【\[](牵头|主责|配合|协办|参与)[）)〕】\]]")
+_NOTED = "«»"  # what a role note is rewritten to, so no bracket splits the list at it
 _WS = re.compile(r"\s+")
 _TOP_SEPARATORS = "，,；;"
 _STOPS = "。；;！？!?"
@@ -169,6 +172,9 @@ def parse_parenthetical(inner: str, *, trailing: bool = True, first_leads: bool 
         unroled = first_leads and not verbs.cooperating and "牵头" not in inner
         return Responsibility(responsible=verbs.leads) if unroled else verbs
     units = _bare_list(inner, trailing=trailing, first_leads=first_leads)
+    noted = tuple(u for u in units if re.search(f"{re.escape(u)}[（(〔【\\[](?:牵头|主责)", inner))
+    if noted:
+        return Responsibility(noted, tuple(u for u in units if u not in noted))
     if units:
         return Responsibility(responsible=units) if first_leads else Responsibility(leads=units)
     return Responsibility()
@@ -179,7 +185,7 @@ def _bare_list(inner: str, *, trailing: bool, first_leads: bool) -> tuple[str, .
     （A、B，各省级人民政府按职责分工负责）, whose last item carries the verb for all."""
     if not trailing or _NOT_UNITS.search(inner):
         return ()
-    units = split_units(inner)
+    units = split_units(_ROLE_NOTE.sub("", inner))
     # Without a keyword only a list of unit-like names of 3+ characters counts: （社区） is not one.
     if units and all(len(u) >= 3 and _looks_like_unit(u) for u in units):
         return units
@@ -233,6 +239,7 @@ def parenthetical_spans(text: str) -> list[tuple[int, int]]:
 
 
 def _labelled(text: str, *, in_parentheses: bool) -> Responsibility:
+    text = _ROLE_NOTE.sub(lambda m: f"{_NOTED[0]}{m.group(1)}{_NOTED[1]}", text)
     labels = list(_LABEL.finditer(text))
     if not labels:
         return Responsibility()
@@ -245,15 +252,26 @@ def _labelled(text: str, *, in_parentheses: bool) -> Responsibility:
         value = text[m.end():stop]
         if not in_parentheses:
             value = re.split(r"[。\n（(）)]", value, maxsplit=1)[0]
-        units = split_units(value.rstrip("；;，,"))
+        noted, units = _noted_roles(split_units(value.rstrip("；;，,")))
         kind = m.group(1)
         if kind in ("牵头", "主办", "主责"):
             leads.extend(units)
+        elif kind == "责任" and noted:
+            # 责任单位：A（牵头）、B: the note says who leads, the others cooperate.
+            leads.extend(noted)
+            cooperating.extend(u for u in units if u not in noted)
         elif kind == "责任" and not has_lead_label:
             responsible.extend(units)
         else:
             cooperating.extend(units)
     return Responsibility(_unique(tuple(leads)), _unique(tuple(cooperating)), _unique(tuple(responsible)))
+
+
+def _noted_roles(units: tuple[str, ...]) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """(the units noted as leads, every unit without its note) of a list read by ``_labelled``."""
+    pattern = re.compile(f"{_NOTED[0]}(\\w+){_NOTED[1]}")
+    leads = tuple(pattern.sub("", u) for u in units if (m := pattern.search(u)) and m.group(1) in ("牵头", "主责"))
+    return leads, tuple(pattern.sub("", u) for u in units)
 
 
 def _verb_list(inner: str) -> Responsibility:

@@ -314,3 +314,20 @@ def test_running_text_that_names_no_unit(text):
 ])
 def test_supporting_labels_name_cooperating_units(text, leads, cooperating):
     assert extract_responsibility(text) == Responsibility(leads, cooperating)
+
+
+@pytest.mark.parametrize(("text", "leads", "cooperating"), [
+    # A role noted after a unit's name in a list: the noted unit leads, the others cooperate.
+    ("推进。（责任单位：区经委（牵头）、区科委、区财政局）", ("区经委",), ("区科委", "区财政局")),
+    ("推进。（责任单位：区经委〔牵头〕、区科委）", ("区经委",), ("区科委",)),
+    ("推进。\n责任单位：区经委（牵头），区科委", ("区经委",), ("区科委",)),
+    ("推进。（区经委（牵头）、区科委）", ("区经委",), ("区科委",)),
+    # Square and lenticular brackets hold markers as round ones do.
+    ("推进。[牵头单位：区经委；配合单位：区科委]", ("区经委",), ("区科委",)),
+])
+def test_roles_noted_after_names_and_other_brackets(text, leads, cooperating):
+    assert extract_responsibility(text) == Responsibility(leads, cooperating)
+
+
+def test_lenticular_brackets_hold_a_responsible_list():
+    assert extract_responsibility("推进。【责任单位：区经委、区科委】") == Responsibility(responsible=("区经委", "区科委"))
