@@ -35,8 +35,14 @@ _LIST_RESUMED = re.compile(r"等(?:单位|部门)?(?:和|以及|及|与)")
 # A label such as 责任单位： 牵头部门： 牵头考核单位： 配合单位：
 _LABEL = re.compile(r"(牵头|主办|主责|责任|配合|协办|参与|协同|协助|协作|支撑|支持)[^：:，,；;、（()）]{0,4}?(单位|部门)[：:]")
 _VERB_SEGMENT = re.compile(
-    r"^(?P<units>.+?)(?:分别)?(?:按(?:照)?(?:各自)?(?:职责|职能)(?:分工)?)?(?P<verb>牵头负责|牵头|配合|负责)$"
+    r"^由?(?P<units>.+?)(?:分别|共同|具体)?(?:按(?:照)?(?:各自)?(?:职责|职能)(?:分工)?)?"
+    r"(?P<verb>牵头负责|牵头落实|牵头|配合|协同|协助|协办|参与|负责|落实|"
+    r"为(?:牵头|配合|协办|责任)(?:单位|部门))$"
 )
+# The verbs of a verb list that make cooperating units; 牵头 makes leads, 负责 / 落实 either (see _verb_list).
+_COOPERATING_VERBS = ("配合", "协同", "协助", "协办", "参与")
+# （A会同B、C）: A leads the duty, B and C join it, with or without a verb after them.
+_JOINED = re.compile(r"^由?(?P<lead>.+?)会同(?P<partners>.+?)(?:共同)?(?:负责|落实|推进|实施)?$")
 # Words that close a unit list but are not part of any unit name.
 _UNIT_TAILS = ("等单位", "等部门", "等")
 # Suffixes of unit names (局, 委, 政府, 管委会, 海关, 公司 …); used only where no keyword says so.
@@ -277,23 +283,26 @@ def _noted_roles(units: tuple[str, ...]) -> tuple[tuple[str, ...], tuple[str, ..
 def _verb_list(inner: str) -> Responsibility:
     segments = [s for s in _split_top(inner, _TOP_SEPARATORS) if s]
     matches = [_VERB_SEGMENT.match(s) for s in segments]
-    if not matches or not all(matches):
+    if not matches or not all(m or _JOINED.match(s) for m, s in zip(matches, segments)):
         return Responsibility()
     lead_seen = False
     leads: list[str] = []
     cooperating: list[str] = []
-    for m in matches:
-        named = m.group("units")  # type: ignore[union-attr]
-        verb = m.group("verb")  # type: ignore[union-attr]
-        lead, joint, partners = named.partition("会同")
-        if joint and lead and partners and verb == "负责" and not lead_seen:
-            # （A会同B负责）: A leads the duty, B joins it.
-            named, verb, lead_seen = lead, "牵头", True
-            cooperating.extend(split_units(partners))
+    for segment, m in zip(segments, matches):
+        joined = _JOINED.match(segment)
+        if joined and not lead_seen:
+            partners = split_units(joined.group("partners"))
+            if not partners or not all(_looks_like_unit(u) or is_collective(u) for u in partners):
+                return Responsibility()
+            cooperating.extend(partners)
+            named, verb = joined.group("lead"), "牵头"
+        else:
+            named = m.group("units")  # type: ignore[union-attr]
+            verb = m.group("verb").removeprefix("为")  # type: ignore[union-attr]
         units = split_units(named)
-        if not units or not all(_looks_like_unit(u) for u in units):
+        if not units or not all(_looks_like_unit(u) or is_collective(u) for u in units):
             return Responsibility()
-        if verb.startswith("牵头") or (verb == "负责" and not lead_seen):
+        if verb.startswith("牵头") or (not verb.startswith(_COOPERATING_VERBS) and not lead_seen):
             leads.extend(units)
             lead_seen = lead_seen or verb.startswith("牵头")
         else:

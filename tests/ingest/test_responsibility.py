@@ -331,3 +331,16 @@ def test_roles_noted_after_names_and_other_brackets(text, leads, cooperating):
 
 def test_lenticular_brackets_hold_a_responsible_list():
     assert extract_responsibility("推进。【责任单位：区经委、区科委】") == Responsibility(responsible=("区经委", "区科委"))
+
+
+@pytest.mark.parametrize(("text", "leads", "cooperating"), [
+    ("推进。（由区经委牵头，区科委配合）", ("区经委",), ("区科委",)),
+    ("推进。（区经委牵头负责，区科委协同）", ("区经委",), ("区科委",)),
+    ("推进。（区经委牵头，区科委、区财政局参与）", ("区经委",), ("区科委", "区财政局")),
+    ("推进。（区经委牵头，各街镇落实）", ("区经委",), ("各街镇",)),
+    ("推进。（区经委会同区科委、区财政局）", ("区经委",), ("区科委", "区财政局")),
+    ("推进。（区经委为牵头单位，区科委为配合单位）", ("区经委",), ("区科委",)),
+    ("推进。（区经委、区科委按职责分工落实）", ("区经委", "区科委"), ()),
+])
+def test_more_verbs_of_a_verb_list(text, leads, cooperating):
+    assert extract_responsibility(text) == Responsibility(leads, cooperating)
