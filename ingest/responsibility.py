@@ -33,7 +33,10 @@ _PADDING = " \t\u3000\u2003\xa0"  # skipped when looking for what precedes or fo
 _UNIT_SEPARATORS = "、，,；;"
 _LIST_RESUMED = re.compile(r"等(?:单位|部门)?(?:和|以及|及|与)")
 # A label such as 责任单位： 牵头部门： 牵头考核单位： 配合单位：
-_LABEL = re.compile(r"(牵头|主办|主责|责任|配合|协办|参与|协同|协助|协作|支撑|支持)[^：:，,；;、（()）]{0,4}?(单位|部门)[：:]")
+_LABEL = re.compile(r"(牵头|主办|主责|责任|实施|配合|协办|参与|协同|协助|协作|支撑|支持)[^：:，,；;、（()）]{0,4}?"
+                    r"(单位|部门|主体|处室|科室|机构)[：:]")
+# Other labels a marker may hold after its units (完成时限：2024年底): they end the list before them.
+_OTHER_LABEL = re.compile(r"(?:完成|计划|工作)?(?:时限|时间|期限|节点|进度)[：:]")
 _VERB_SEGMENT = re.compile(
     r"^由?(?P<units>.+?)(?:分别|共同|具体)?(?:按(?:照)?(?:各自)?(?:职责|职能)(?:分工)?)?"
     r"(?P<verb>牵头负责|牵头落实|牵头|配合|协同|协助|协办|参与|负责|落实|"
@@ -51,7 +54,7 @@ _UNIT_SUFFIX = re.compile(
     r"企业|机构|专班|总部|分中心|政府|区|中央)$"
 )
 # Bare parentheticals with these words are explanations (以下简称…), not unit lists.
-_NOT_UNITS = re.compile(r"简称|以下|包括|含|即|指|如|年|号|稿|见|第")
+_NOT_UNITS = re.compile(r"简称|以下|包括|含|即|指|如|年|号|稿|见|第|：|:")
 # One-character administrative pieces such as the 区 of 各县、区 belong to the unit before them.
 _ADMIN_TAIL = re.compile(r"^[县区市镇乡]$|^[县区市]（[^）]*）$")
 _ADMIN_HEAD = re.compile(r"^[县区市镇乡](?:$|（|[^\u4e00-\u9fff]|人民政府|政府|委|直|级)")
@@ -256,10 +259,12 @@ def _labelled(text: str, *, in_parentheses: bool) -> Responsibility:
     for i, m in enumerate(labels):
         stop = labels[i + 1].start() if i + 1 < len(labels) else len(text)
         value = text[m.end():stop]
+        other = _OTHER_LABEL.search(value)
+        value = value[:other.start()] if other else value
         if not in_parentheses:
             value = re.split(r"[。\n（(）)]", value, maxsplit=1)[0]
         noted, units = _noted_roles(split_units(value.rstrip("；;，,")))
-        kind = m.group(1)
+        kind = "责任" if m.group(1) == "实施" else m.group(1)  # 实施主体 / 实施单位 say who is responsible
         if kind in ("牵头", "主办", "主责"):
             leads.extend(units)
         elif kind == "责任" and noted:

@@ -344,3 +344,18 @@ def test_lenticular_brackets_hold_a_responsible_list():
 ])
 def test_more_verbs_of_a_verb_list(text, leads, cooperating):
     assert extract_responsibility(text) == Responsibility(leads, cooperating)
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("推进。（责任主体：区发展改革委、区财政局）", Responsibility(responsible=("区发展改革委", "区财政局"))),
+    ("推进。（实施主体：各街镇）", Responsibility(responsible=("各街镇",))),
+    ("推进。（牵头处室：综合处；配合处室：财务处）", Responsibility(("综合处",), ("财务处",))),
+    ("推进。（牵头机构：区金融办）", Responsibility(("区金融办",))),
+    # A deadline after the units ends their list.
+    ("推进。（责任单位：区经委 完成时限：2024年底）", Responsibility(responsible=("区经委",))),
+    ("推进。（牵头单位：区经委；配合单位：区科委；完成时间：2025年）", Responsibility(("区经委",), ("区科委",))),
+    # A label names no unit of its own.
+    ("推进。（工作要求：按期完成）", Responsibility()),
+])
+def test_labels_of_other_nouns_and_a_deadline_after_the_units(text, expected):
+    assert extract_responsibility(text) == expected
