@@ -190,7 +190,7 @@ def parse_parenthetical(inner: str, *, trailing: bool = True, first_leads: bool 
 
 
 def _bare_list(inner: str, *, trailing: bool, first_leads: bool) -> tuple[str, ...]:
-    """（市经济信息化委、市科委） at a clause's end; under the first-lead convention also
+    """（区科委、区经委） at a clause's end; under the first-lead convention also
     （A、B，各省级人民政府按职责分工负责）, whose last item carries the verb for all."""
     if not trailing or _NOT_UNITS.search(inner):
         return ()

@@ -41,14 +41,14 @@ def counted_head(query: str) -> str:
     noun = _NOUN.match(after[: stop.start()] if stop else after)
     if noun is None or (measure is None and _opens_with_verb(noun.group(0))):
         return ""
-    # A long noun phrase (高水平高等职业学校) ends at its last noun: the head is that noun's end.
+    # A long noun phrase (高标准现代化物流园区) ends at its last noun: the head is that noun's end.
     end = _last_noun_end(noun.group(0))
     return noun.group(0)[:end][-2:] if end >= 2 else noun.group(0)[:_NOUN_CHARS][-2:]
 
 
 def _last_noun_end(phrase: str) -> int:
     """Where the noun phrase opening ``phrase`` ends: after its last noun, before the first verb or
-    preposition that follows a noun (多少名同志到…跟班学习 → 同志); 0 when it opens with none."""
+    preposition that follows a noun (多少名干部到…挂职 → 干部); 0 when it opens with none."""
     from jieba import posseg
 
     end, at = 0, 0

@@ -28,7 +28,7 @@ def test_intent_from_wording(question: str, intent: str) -> None:
     ("合肥和南京的低空经济举措有何对比？", "compare"),
     ("各地的比较优势产业有哪些？", "compare"),
     # 各地政府… / 各地要… is the subject of the task quoted, not a question across places.
-    ("要求各地政府性基金优先支持科技企业，这项工作谁牵头？", "responsibility"),
+    ("各地政府性基金要优先投向科技企业，这项工作谁牵头？", "responsibility"),
     ("各地要设立服务专窗，由哪个部门负责？", "responsibility"),
     ("各地政府在人才引进上分别有什么做法？", "compare"),
 ])

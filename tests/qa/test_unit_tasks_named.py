@@ -54,5 +54,5 @@ def test_a_document_abbreviated_narrows_the_unit_tasks(national) -> None:  # noq
     answer = national.ask("口岸意见里，商务部参与了哪些任务？")
     assert _tasks(answer) == {"二、发展冷链贸易", "三、扩大服务贸易"}, answer.text
     # The first-listed unit leads, as the document declares.
-    answer = national.ask("内河航运意见里，商务部牵头了哪些任务？")
+    answer = national.ask("内河航运意见里，商务部牵头的任务有哪些？")
     assert _tasks(answer) == {"二、发展航运服务"}, answer.text
