@@ -1,4 +1,4 @@
-"""Duty tables written as text: markdown pipe tables, plain-text tables whose columns are separated by
+"""Duty tables written as text: markdown pipe tables (with or without their outer pipes), plain-text tables whose columns are separated by
 tabs or runs of spaces (a table copied from a web page or a spreadsheet), and tables copied one cell per line.
 
 Only a block whose header names a task column and a unit column (:func:`tables.classify_header`) is a
@@ -40,7 +40,7 @@ def find_duty_tables(lines: Sequence[str]) -> list[TextTable]:
     found: list[TextTable] = []
     i = 0
     while i < len(lines):
-        if _PIPE_ROW.match(lines[i]):
+        if _PIPE_ROW.match(lines[i]) or _bare_pipe_header(lines, i):
             last = _pipe_end(lines, i)
             table = _pipe_table(lines, i, last)
             i = last  # a pipe block is one table or none: never read again from its second line
@@ -52,9 +52,16 @@ def find_duty_tables(lines: Sequence[str]) -> list[TextTable]:
     return found
 
 
+def _bare_pipe_header(lines: Sequence[str], i: int) -> bool:
+    """A markdown table written without its outer pipes (序号 | 任务 | 牵头单位, then ---|---|---)."""
+    return "|" in lines[i] and i + 1 < len(lines) and "|" in lines[i + 1] and bool(_PIPE_RULE.match(lines[i + 1]))
+
+
 def _pipe_end(lines: Sequence[str], first: int) -> int:
     last = first
-    while last < len(lines) and (_PIPE_ROW.match(lines[last]) or _PIPE_RULE.match(lines[last])):
+    bare = not _PIPE_ROW.match(lines[first])
+    while last < len(lines) and (_PIPE_ROW.match(lines[last]) or _PIPE_RULE.match(lines[last])
+                                 or (bare and "|" in lines[last])):
         last += 1
     return last
 

@@ -119,3 +119,12 @@ def test_a_table_copied_one_cell_per_line(tmp_path: Path) -> None:
         ("推行企业开办一网通办", ("区市场监管局",), ("区政务服务办", "区税务局")),
         ("建设产业用地预供应机制", ("区规划资源局",), ("区发展改革委",)),
         ("开展营商环境体验官活动", ("区营商办",), ())]
+
+
+def test_a_markdown_table_without_outer_pipes(tmp_path: Path) -> None:
+    path = tmp_path / "plan.md"
+    path.write_text("青禾区数字治理行动计划\n\n附件：重点任务分工表\n\n序号 | 重点任务 | 牵头单位 | 配合单位\n---|---|---|---\n"
+                    "1 | 推进一网统管平台建设 | 区城运中心 | 区大数据中心、各街镇\n2 | 建设城市数字底座 | 区大数据中心 | 区科委\n\n"
+                    "各单位要抓好落实 | 按月报送进展。\n", encoding="utf-8")
+    assert [(r.leads, r.cooperating) for r in _rows(parse_file(path))] == [
+        (("区城运中心",), ("区大数据中心", "各街镇")), (("区大数据中心",), ("区科委",))]
