@@ -207,7 +207,10 @@ def detect_script(text: str) -> str:
 
 def _clauses(doc: Document, text: str, pieces: list[Piece], page_starts: tuple[int, ...]) -> list[Clause]:
     duties: dict[tuple[int, int], Responsibility] = {}
-    first_leads = declares_first_lead(text)
+    # The grammar of markers is written in Simplified script: a Traditional document is read in it, and
+    # the units it names are then given back as the document writes them.
+    traditional = doc.script == "traditional"
+    first_leads = declares_first_lead(to_simplified(text) if traditional else text)
     seen: dict[tuple[str, ...], int] = {}
     numbering: tuple[str, ...] = ()
     # Headings that introduce their children as one unit's duties (…是依托单位，主要职责是：).
@@ -220,8 +223,13 @@ def _clauses(doc: Document, text: str, pieces: list[Piece], page_starts: tuple[i
         if piece.scope not in duties:
             scope = text[piece.scope[0]:piece.scope[1]]
             # A clause with no marker may still name its units in a sentence (由A牵头, A会同B).
-            duties[piece.scope] = _own_duty(piece, scope, numbering, declared, first_leads=first_leads,
-                                            running=running)
+            if traditional:
+                simple = to_simplified(scope)
+                duty = _own_duty(piece, simple, numbering, declared, first_leads=first_leads, running=running)
+                duties[piece.scope] = _as_written(duty, simple, scope)
+            else:
+                duties[piece.scope] = _own_duty(piece, scope, numbering, declared, first_leads=first_leads,
+                                                running=running)
         duty = duties[piece.scope]
         body = text[piece.start:piece.end]
         clauses.append(Clause(
@@ -256,6 +264,20 @@ def _own_duty(piece: Piece, scope: str, numbering: tuple[str, ...],
         if numbering[:depth] in declared:
             return declared[numbering[:depth]]
     return Responsibility()
+
+
+def _as_written(duty: Responsibility, simple: str, original: str) -> Responsibility:
+    """``duty``'s unit names, read in ``simple`` (the Simplified form of ``original``), as ``original`` writes
+    them: OpenCC converts character for character, so a name's place in one is its place in the other."""
+    if len(simple) != len(original):
+        return duty
+
+    def written(name: str) -> str:
+        at = simple.find(name)
+        return original[at:at + len(name)] if at >= 0 else name
+
+    return Responsibility(tuple(map(written, duty.leads)), tuple(map(written, duty.cooperating)),
+                          tuple(map(written, duty.responsible)))
 
 
 def _unique_numbering(numbering: tuple[str, ...], seen: dict[tuple[str, ...], int]) -> tuple[str, ...]:

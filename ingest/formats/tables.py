@@ -13,6 +13,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from policyqa.ingest.normalize import to_simplified
 from policyqa.ingest.responsibility import split_units
 
 _WS = re.compile(r"\s+")
@@ -105,7 +106,8 @@ def _header_rest(rows: Sequence[Sequence[str]], columns: Columns) -> int:
 
 def _columns(names: tuple[str, ...]) -> Columns | None:
     number, task, lead, responsible, cooperating, deadline = [], [], [], [], [], []
-    for i, name in enumerate(names):
+    for i, written in enumerate(names):
+        name = to_simplified(written)  # 牽頭單位 names the column 牵头单位 does
         if _NUMBER.match(name):
             number.append(i)
         elif _COOPERATING.search(name) and (_UNIT_WORD.search(name) or len(name) <= 4):

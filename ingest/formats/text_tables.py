@@ -14,6 +14,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from policyqa.ingest.formats.tables import classify_header
+from policyqa.ingest.normalize import to_simplified
 from policyqa.ingest.responsibility import is_collective, looks_like_unit, split_units
 
 _PIPE_ROW = re.compile(r"^\s*\|.*\|\s*$")
@@ -204,7 +205,7 @@ def _display_width(text: str) -> int:
 
 def _number_column(names: Sequence[str]) -> int | None:
     for i, name in enumerate(names):
-        if re.fullmatch(r"序号|编号|序列", re.sub(r"\s+", "", name)):
+        if re.fullmatch(r"序号|编号|序列", to_simplified(re.sub(r"\s+", "", name))):
             return i
     return None
 

@@ -115,3 +115,14 @@ def test_explicit_unknown_file_is_reported():
 def test_reparse_is_reproducible(seeds):
     again = ingest_paths([bundled_corpus_dir()])
     assert {p.document.doc_id: p.clauses for p in again.parsed} == {k: v.clauses for k, v in seeds.items()}
+
+
+def test_markers_of_a_traditional_script_document_are_read_and_kept_as_written(tmp_path):
+    path = tmp_path / "plan.txt"
+    path.write_text("青禾區推進文旅融合發展實施方案\n\n一、主要任務\n\n（一）打造濱水文旅街區。提升夜間消費活力。"
+                    "（責任單位：區文旅局、區商務委）\n（二）推進非遺進景區。（牽頭單位：區文旅局；配合單位：區文聯）\n",
+                    encoding="utf-8")
+    parsed = parse_file(path)
+    assert parsed.document.script == "traditional"
+    duties = [(c.leads, c.cooperating, c.responsible) for c in parsed.clauses if c.has_responsibility]
+    assert duties == [((), (), ("區文旅局", "區商務委")), (("區文旅局",), ("區文聯",), ())]

@@ -128,3 +128,11 @@ def test_a_markdown_table_without_outer_pipes(tmp_path: Path) -> None:
                     "各单位要抓好落实 | 按月报送进展。\n", encoding="utf-8")
     assert [(r.leads, r.cooperating) for r in _rows(parse_file(path))] == [
         (("区城运中心",), ("区大数据中心", "各街镇")), (("区大数据中心",), ("区科委",))]
+
+
+def test_a_traditional_script_table(tmp_path: Path) -> None:
+    path = tmp_path / "plan.txt"
+    path.write_text("青禾區數字治理行動計劃\n\n附件\n\n重點任務分工表\n\n序號\n重點任務\n牽頭單位\n配合單位\n"
+                    "1\n推進一網統管平臺建設\n區城運中心\n區大數據中心、各街鎮\n", encoding="utf-8")
+    rows = [c for c in parse_file(path).clauses if c.has_responsibility]
+    assert [(r.leads, r.cooperating) for r in rows] == [(("區城運中心",), ("區大數據中心", "各街鎮"))]
