@@ -57,7 +57,7 @@ _DUTY = re.compile(r"负责|牵头|承担|参与|参加|配合|协助|协同|会
                    r"|\b(?:lead|leads|led|responsible|charge|handle|handles|participate|cooperate|tasks?|duties|work"
                    r"|plans?|planned|assigns?|assigned|arranges?|arranged)\b",
                    re.IGNORECASE)
-_WHICH = re.compile(r"哪些|哪几|有哪|何种|何项|什么(?:工作|任务|事项|职责|内容)|(?:职责|任务|分工)是什么"
+_WHICH = re.compile(r"哪些|哪几|有哪|何种|何项|什么(?:工作|任务|事项|职责|内容)|(?:职责|任务|分工)是什么|(?:做|干)(?:什么|啥)"
                     r"|列出|列举|罗列|全部|所有|\b(?:what|which|list|all)\b", re.IGNORECASE)
 # Wording that asks for a unit's duties or the clauses naming it, not merely for "work" in general
 # (市政府有哪些工作 asks for a plan's contents): needed before a unit named only in running text counts.
@@ -121,7 +121,11 @@ _QUESTION_WORDS = re.compile(
     # how-long / how-many / which-kind wording: 多久, 几条, 多少个 (its measure word goes with it: 多少个停车位
     # asks for 停车位, and 个停 is no bigram of any sentence stating 新增停车位3000个), 文号, 年份, 区别
     r"多长时间|多久|多长|多大(?!程度)|多高|多快|多远|几[个条名项次家年批天月小时倍]*|文号|年份|日期|区别|不同|异同|"
-    r"根据|按照|关于|有关|相关|主要|具体|工作|情况|内容|方面|问题|目标是|达到|吗|呢|的|了|是"
+    r"根据|按照|关于|有关|相关|主要|具体|工作|情况|内容|方面|问题|目标是|达到|"
+    # how a user asks for what one receives or may do (最多能拿多少 / 能领到几天): the document writes
+    # 给予最高… / 享受…, so these words are no evidence for any sentence.
+    r"最多能|最多可|最高能|最高可|至少要|最少要|能拿到|能拿|能领到|能领|能得到|能获得|能享受|可以拿|可以领|"
+    r"吗|呢|的|了|是"
 )
 _PUNCT = re.compile(r"[\s\W_]+")
 _HAN = re.compile(r"[\u4e00-\u9fff]")

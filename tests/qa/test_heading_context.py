@@ -7,6 +7,7 @@ from __future__ import annotations
 import pytest
 
 from policyqa.qa.question.counted import counted_head
+from policyqa.qa.question.intent import analyse
 from tests.qa.test_evidence_abstention import _engine_over
 
 RULES = """青禾市职工生活补贴发放办法
@@ -23,9 +24,13 @@ RULES = """青禾市职工生活补贴发放办法
 
 第三条 职工在工作地没有住房而租住他人房屋的，按照每月800元的标准发放补贴，发放期限最长不超过36个月。
 
-第四章 附则
+第四章 安家补贴
 
-第四条 本办法自2033年1月1日起施行。
+第四条 对新入职的青年职工给予最高5000元一次性安家补贴。
+
+第五章 附则
+
+第五条 本办法自2033年1月1日起施行。
 """
 
 
@@ -70,3 +75,11 @@ def test_a_paragraph_opening_with_its_year_dates_its_sentences(rules) -> None:  
 
 def _plan(engine) -> str:  # noqa: ANN001
     return next(d for d, doc in engine.corpus.documents.items() if "绿色交通" in doc.title)
+
+
+def test_how_a_user_asks_for_what_one_receives_is_no_subject(rules) -> None:  # noqa: ANN001
+    # 最多能拿 is how the question asks; the article writes 给予最高…: no evidence is sought for it.
+    question = "新来的青年职工最多能拿多少安家补贴？"
+    assert "能拿" not in analyse(question).content and "安家补贴" in analyse(question).content
+    answer = rules.ask(question)
+    assert not answer.abstained and "5000元" in answer.text, answer.text

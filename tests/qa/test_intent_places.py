@@ -42,6 +42,7 @@ def test_compare_words_in_a_who_question_name_the_task(question: str, intent: st
     ("Which Baotou unit is responsible for the fitness platform?", False),
     ("市经信局在数据专区建设中要做哪些事？", True),
     ("哪些工作由市发改委负责？", True),
+    ("市发改委要做什么？", True),
 ])
 def test_asking_for_a_unit_is_not_asking_for_its_tasks(question: str, tasks: bool) -> None:
     assert asks_for_tasks(question) is tasks
