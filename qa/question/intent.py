@@ -115,7 +115,7 @@ _FIGURE = re.compile(r"\d+(?:\.\d+)?")
 # content terms are taken, so "由哪个部门牵头" does not count as evidence for any clause.
 _QUESTION_WORDS = re.compile(
     r"由哪个部门|由哪些部门|哪个部门|哪些部门|哪个单位|哪些单位|哪几个部门|责任单位|牵头单位|配合单位|"
-    r"主管部门|由谁|是谁|谁|牵头|负责|配合|多少[个家项条所座批套处台辆件种次名]?|哪一年|哪年|何时|什么时候|什么|哪些|哪个|哪里|"
+    r"主管部门|由谁|是谁|谁来|谁|牵头|负责|配合|多少[个家项条所座批套处台辆件种次名]?|哪一年|哪年|何时|什么时候|什么|哪些|哪个|哪里|"
     r"哪家|哪一级|哪一片|哪一类|哪一个|哪一|哪|"
     r"怎么|如何|怎样|是否|有没有|分别|各自|请问|其中|提出|要求|规定|明确|安排|计划中|方案中|文件中|"
     # how-long / how-many / which-kind wording: 多久, 几条, 多少个 (its measure word goes with it: 多少个停车位
@@ -124,6 +124,8 @@ _QUESTION_WORDS = re.compile(
     r"根据|按照|关于|有关|相关|主要|具体|工作|情况|内容|方面|问题|目标是|达到|"
     # how a user asks for what one receives or may do (最多能拿多少 / 能领到几天): the document writes
     # 给予最高… / 享受…, so these words are no evidence for any sentence.
+    # a demonstrative pointing back at the matter just described (…，这块 / 这项工作 / 那件事): no matter itself
+    r"[这那]一?(?:块|项|件|类|个|方面)(?:事情|事儿|事|工作|任务|政策)?|"
     r"最多能|最多可|最高能|最高可|至少要|最少要|能拿到|能拿|能领到|能领|能得到|能获得|能享受|可以拿|可以领|"
     r"吗|呢|的|了|是"
 )

@@ -186,3 +186,12 @@ def test_a_kind_of_place_opening_a_compound_noun_asks_for_no_one(question: str) 
                                                    ("今年改造多少个老旧小区？", "今年改造 老旧小区")])
 def test_the_measure_word_of_how_many_is_no_part_of_the_subject(question, content):
     assert content_text(question) == content
+
+
+@pytest.mark.parametrize(("question", "content"), [
+    # A demonstrative pointing back at the matter (这块 / 这项工作) and 谁来 are how the question asks.
+    ("冷库建设这块谁来负责？", "冷库建设"),
+    ("社区食堂这项工作由谁负责？", "社区食堂"),
+])
+def test_the_question_s_pointing_words_are_no_content(question: str, content: str) -> None:
+    assert analyse(question).content == content
