@@ -22,10 +22,11 @@ import numpy as np
 from policyqa.index.embedders import E5_NAMES
 from policyqa.index.hybrid import Filters, Hit
 from policyqa.index.lexicon import HAN_RUN as _HAN_RUN
-from policyqa.model import Clause
+from policyqa.model import Clause, Document
 from policyqa.ingest.normalize import to_search_form
 from policyqa.qa.answer import Answer
 from policyqa.qa.answerers.compare import Comparison, comparison_answer, compare_documents
+from policyqa.qa.answerers.metadata import asked_field, metadata_answer
 from policyqa.qa.ledger.duty_table import DutyTable, table_title
 from policyqa.qa.question.corpus_view import CorpusView, SentenceScorer
 from policyqa.qa.answerers.extractive import ABSTAIN_PREFIX, ExtractiveAnswerer, QAConfig, Retrieval
@@ -330,6 +331,13 @@ class QAEngine:
             fallback = detect_intent(r.query, place_count=len(set(r.places.spans)), unit_tasks=False,
                                      listed=listed_places(r.query, r.places.spans))
             r = replace(r, analysis=replace(r.analysis, intent=fallback))
+        if r.analysis.intent != "compare" and not r.problem:
+            field = asked_field(r.query)
+            doc = self._document_asked(r) if field else None
+            if doc is not None:
+                # 这份方案的文号 / 谁印发的: the document's own particulars, not a clause about them.
+                return metadata_answer(r.question, field, doc, self.corpus.doc_clauses(doc.doc_id),
+                                       english=r.analysis.english)
         if r.analysis.intent == "compare" and not r.problem:
             comparison = self.compare(r.query, doc_ids=r.doc_ids or None)
             return comparison_answer(r.question, comparison)
@@ -354,6 +362,16 @@ class QAEngine:
             wider = self.extractive.answer(self._beyond_scope(r))
             return answer if wider.abstained else wider
         return answer
+
+    def _document_asked(self, r: Retrieval) -> Document | None:
+        """The one document a question asks about: the one it names, the only one of the places it names,
+        the only one of the corpus, or the document of the clause retrieved first."""
+        named = r.quoted or r.doc_ids or self.corpus.document_abbreviated(r.query)[:1]
+        if len(named) != 1 and len(self.corpus.documents) == 1:
+            named = tuple(self.corpus.documents)
+        if len(named) != 1 and r.hits:
+            named = (r.hits[0].clause.doc_id,)
+        return self.corpus.documents.get(named[0]) if len(named) == 1 else None
 
     def _beyond_scope(self, r: Retrieval) -> Retrieval:
         """The same question over every document, keeping only clauses that name the place.

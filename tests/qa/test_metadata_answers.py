@@ -1,0 +1,54 @@
+"""A question for a document's own particulars — its 文号, its issuer, the date it was issued — is answered from
+what ingest read of the document, citing the clause that writes it. Two notices written for this test."""
+
+from __future__ import annotations
+
+import pytest
+
+from policyqa.qa.answerers.metadata import asked_field
+from tests.qa.test_evidence_abstention import _engine_over
+
+PARKS = """青禾市人民政府办公室关于推进口袋公园建设的通知
+青禾政办发〔2035〕8号
+各区人民政府，市政府各部门：
+一、建设目标。全年新建口袋公园40个。
+二、建设要求。各区要优先利用边角地建设口袋公园。
+青禾市人民政府办公室
+2035年3月6日
+"""
+LIBRARIES = """青禾市人民政府办公室关于推进社区书房建设的通知
+青禾政办发〔2035〕21号
+各区人民政府，市政府各部门：
+一、建设目标。全年新建社区书房25个。
+青禾市人民政府办公室
+2035年7月9日
+"""
+
+
+@pytest.fixture(scope="module")
+def notices(request, tmp_path_factory):  # noqa: ANN001, ANN201 - QAEngine
+    engine = _engine_over(request, tmp_path_factory, "metadata", {"parks.txt": PARKS, "libraries.txt": LIBRARIES})
+    yield engine
+    engine.index.close()
+
+
+@pytest.mark.parametrize(("question", "field"), [
+    ("口袋公园那份通知的文号是多少？", "docnumber"), ("这个通知是哪个部门印发的？", "issuer"),
+    ("社区书房通知什么时候印发的？", "date"), ("What is the document number of the notice?", "docnumber"),
+    ("口袋公园要建多少个？", ""), ("哪个部门负责建设口袋公园？", ""),
+])
+def test_wording_that_asks_for_a_particular(question: str, field: str) -> None:
+    assert asked_field(question) == field
+
+
+def test_the_docnumber_of_the_document_asked(notices) -> None:  # noqa: ANN001
+    answer = notices.ask("口袋公园那份通知的文号是多少？")
+    assert "青禾政办发〔2035〕8号" in answer.text and answer.citations, answer.text
+    assert "青禾政办发〔2035〕8号" in answer.citations[0].clause.text
+
+
+def test_the_issuer_and_date_of_the_document_asked(notices) -> None:  # noqa: ANN001
+    answer = notices.ask("社区书房建设的通知是什么时候印发的？")
+    assert "2035年7月9日" in answer.text, answer.text
+    answer = notices.ask("社区书房建设的通知是哪个部门印发的？")
+    assert "青禾市人民政府办公室" in answer.text, answer.text
