@@ -26,7 +26,7 @@ from policyqa.model import Clause, Document
 from policyqa.ingest.normalize import to_search_form
 from policyqa.qa.answer import Answer
 from policyqa.qa.answerers.compare import Comparison, comparison_answer, compare_documents
-from policyqa.qa.answerers.metadata import asked_field, metadata_answer
+from policyqa.qa.answerers.metadata import asked_fields, metadata_answer
 from policyqa.qa.ledger.duty_table import DutyTable, table_title
 from policyqa.qa.question.corpus_view import CorpusView, SentenceScorer
 from policyqa.qa.answerers.extractive import ABSTAIN_PREFIX, ExtractiveAnswerer, QAConfig, Retrieval
@@ -332,12 +332,13 @@ class QAEngine:
                                      listed=listed_places(r.query, r.places.spans))
             r = replace(r, analysis=replace(r.analysis, intent=fallback))
         if r.analysis.intent != "compare" and not r.problem:
-            field = asked_field(r.query)
-            doc = self._document_asked(r) if field else None
-            if doc is not None:
-                # 这份方案的文号 / 谁印发的: the document's own particulars, not a clause about them.
-                return metadata_answer(r.question, field, doc, self.corpus.doc_clauses(doc.doc_id),
-                                       english=r.analysis.english)
+            fields = asked_fields(r.query)
+            doc = self._document_asked(r) if fields else None
+            # 这份方案的文号 / 谁印发的: the document's own particulars, not a clause about them.
+            particulars = metadata_answer(r.question, fields, doc, self.corpus.doc_clauses(doc.doc_id),
+                                          english=r.analysis.english) if doc is not None else None
+            if particulars is not None:
+                return particulars
         if r.analysis.intent == "compare" and not r.problem:
             comparison = self.compare(r.query, doc_ids=r.doc_ids or None)
             return comparison_answer(r.question, comparison)
@@ -366,6 +367,8 @@ class QAEngine:
     def _document_asked(self, r: Retrieval) -> Document | None:
         """The one document a question asks about: the one it names, the only one of the places it names,
         the only one of the corpus, or the document of the clause retrieved first."""
+        if self.corpus.quoted_names(r.query) and not r.quoted:
+            return None  # 《…》 names a document the corpus does not hold: its particulars are not ours
         named = r.quoted or r.doc_ids or self.corpus.document_abbreviated(r.query)[:1]
         if len(named) != 1 and len(self.corpus.documents) == 1:
             named = tuple(self.corpus.documents)

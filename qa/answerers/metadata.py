@@ -27,31 +27,39 @@ _LABELS = {"docnumber": ("文号", "document number"), "issuer": ("发文机关"
 
 
 @functools.lru_cache(maxsize=1)
-def _fields() -> dict[str, re.Pattern[str]]:
-    data = tomllib.loads(_VOCABULARY.read_text(encoding="utf-8"))["fields"]
-    return {field: re.compile("|".join(patterns), re.IGNORECASE) for field, patterns in data.items()}
+def _vocabulary() -> tuple[dict[str, re.Pattern[str]], re.Pattern[str]]:
+    data = tomllib.loads(_VOCABULARY.read_text(encoding="utf-8"))
+    fields = {field: re.compile("|".join(patterns), re.IGNORECASE) for field, patterns in data["fields"].items()}
+    return fields, re.compile("|".join(data["other_document"]["patterns"]), re.IGNORECASE)
 
 
-def asked_field(query: str) -> str:
-    """The metadata field a question asks for (``docnumber`` / ``issuer`` / ``date``), or ''."""
+def asked_fields(query: str) -> tuple[str, ...]:
+    """The metadata fields a question asks for (``docnumber`` / ``issuer`` / ``date``), in that order;
+    none when it asks them of another document than the one it is about (依据的…文件的文号)."""
     text = to_search_form(query)
-    return next((field for field, pattern in _fields().items() if pattern.search(text)), "")
+    fields, other = _vocabulary()
+    if other.search(text):
+        return ()
+    return tuple(field for field, pattern in fields.items() if pattern.search(text))
 
 
-def metadata_answer(question: str, field: str, doc: Document, clauses: list[Clause], *, english: bool) -> Answer:
-    """The field's value for ``doc``, citing the clause that writes it (else the document's first clause);
-    an abstention saying the document does not give it when its metadata lacks the field."""
-    value = _value(doc, field)
-    label = _LABELS[field][1 if english else 0]
-    if not value:
-        text = (f"Not found in the corpus: 《{doc.title}》 gives no {label}." if english
-                else f"语料中未找到依据：《{doc.title}》未写明{label}。")
-        return Answer(question, text, "fact", abstained=True)
-    shown = _writing(value, field)
-    clause = next((c for c in clauses if any(w in to_search_form(c.text) for w in shown)), clauses[0] if clauses else None)
+def metadata_answer(question: str, fields: tuple[str, ...], doc: Document, clauses: list[Clause], *,
+                    english: bool) -> Answer | None:
+    """The fields' values for ``doc``, citing the clause that writes the first (else the document's first
+    clause); ``None`` when its metadata lacks one of them: the text may still say it."""
+    values = [(_LABELS[f][1 if english else 0], _value(doc, f), f) for f in fields]
+    if not values or not all(value for _, value, _ in values):
+        return None
+    shown = _writing(values[0][1], values[0][2])
+    clause = next((c for c in clauses if any(w in _compact(c.text) for w in shown)), clauses[0] if clauses else None)
     cited = cite([(clause, 1.0)]) if clause is not None else ()
-    text = (f"The {label} of 《{doc.title}》 is {value}." if english else f"《{doc.title}》的{label}：{value}。")
+    text = (f"《{doc.title}》: " + "; ".join(f"{label} {value}" for label, value, _ in values) + "." if english
+            else f"《{doc.title}》" + "；".join(f"{label}：{value}" for label, value, _ in values) + "。")
     return Answer(question, text + ("[1]" if cited else ""), "fact", citations=cited)
+
+
+def _compact(text: str) -> str:
+    return re.sub(r"\s+", "", to_search_form(text))
 
 
 def _value(doc: Document, field: str) -> str:
@@ -63,7 +71,7 @@ def _value(doc: Document, field: str) -> str:
 
 def _writing(value: str, field: str) -> list[str]:
     """Forms in which a clause may write the value (a date as 2034年3月5日 or 2034-03-05)."""
-    forms = [to_search_form(value)]
+    forms = [_compact(value)]
     if field == "docnumber":
-        forms.append(to_search_form(re.sub(r"[〔［\[（(【﹝]|[〕］\])）】﹞]", "", value)))
+        forms.append(_compact(re.sub(r"[〔［\[（(【﹝]|[〕］\])）】﹞]", "", value)))
     return forms
