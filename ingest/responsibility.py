@@ -278,11 +278,14 @@ def _labelled(text: str, *, in_parentheses: bool) -> Responsibility:
     return Responsibility(_unique(tuple(leads)), _unique(tuple(cooperating)), _unique(tuple(responsible)))
 
 
+_NOTE_WRITTEN = re.compile(f"{_NOTED[0]}(\\w+){_NOTED[1]}")
+
+
 def _noted_roles(units: tuple[str, ...]) -> tuple[tuple[str, ...], tuple[str, ...]]:
     """(the units noted as leads, every unit without its note) of a list read by ``_labelled``."""
-    pattern = re.compile(f"{_NOTED[0]}(\\w+){_NOTED[1]}")
-    leads = tuple(pattern.sub("", u) for u in units if (m := pattern.search(u)) and m.group(1) in ("牵头", "主责"))
-    return leads, tuple(pattern.sub("", u) for u in units)
+    leads = tuple(_NOTE_WRITTEN.sub("", u) for u in units
+                  if (m := _NOTE_WRITTEN.search(u)) and m.group(1) in ("牵头", "主责"))
+    return leads, tuple(_NOTE_WRITTEN.sub("", u) for u in units)
 
 
 def _verb_list(inner: str) -> Responsibility:
@@ -301,9 +304,10 @@ def _verb_list(inner: str) -> Responsibility:
                 return Responsibility()
             cooperating.extend(partners)
             named, verb = joined.group("lead"), "牵头"
+        elif m is not None:
+            named, verb = m.group("units"), m.group("verb").removeprefix("为")
         else:
-            named = m.group("units")  # type: ignore[union-attr]
-            verb = m.group("verb").removeprefix("为")  # type: ignore[union-attr]
+            return Responsibility()  # （A牵头，B会同C）: a second lead's partners, no reading of ours
         units = split_units(named)
         if not units or not all(_looks_like_unit(u) or is_collective(u) for u in units):
             return Responsibility()

@@ -1,5 +1,6 @@
-"""Duty tables written as text: markdown pipe tables (with or without their outer pipes), plain-text tables whose columns are separated by
-tabs or runs of spaces (a table copied from a web page or a spreadsheet), and tables copied one cell per line.
+"""Duty tables written as text: markdown pipe tables (with or without their outer pipes), plain-text tables
+whose columns are separated by tabs or runs of spaces (a table copied from a web page or a spreadsheet), and
+tables copied one cell per line.
 
 Only a block whose header names a task column and a unit column (:func:`tables.classify_header`) is a
 table here, so prose never becomes one; any other block stays as written. A line that leaves the 序号
@@ -130,6 +131,8 @@ def _cell_table(lines: Sequence[str], first: int) -> TextTable | None:
     """A table copied from a web page one cell per line: its column names on lines of their own (序号 /
     重点任务 / 牵头单位 / 配合单位), then each row as its number and its cells, one per line. A row runs to
     the next number in sequence; a row with fewer cells than columns leaves its last columns empty."""
+    if _number_column([lines[first].strip()]) != 0:
+        return None  # such a table opens with its 序号 column
     names: list[str] = []
     at = first
     while at < len(lines) and len(names) < 8:
@@ -170,7 +173,8 @@ def _names_units(cell: str) -> bool:
     """Whether a cell lists units (区市场监管局、区税务局), as a unit column's cell does and a line of prose
     after the table does not."""
     names = split_units(cell)
-    return bool(names) and not re.search(r"[。！？!?]", cell) and all(looks_like_unit(n) or is_collective(n) for n in names)
+    return bool(names) and not re.search(r"[。！？!?]", cell) \
+        and all(looks_like_unit(n) or is_collective(n) for n in names)
 
 
 def _serial(cell: str) -> int:

@@ -71,7 +71,7 @@ def _find_chinese(ledger: Ledger, r: Retrieval) -> UnitMention | None:
     text = fold(r.query)
     found = [(form, pos) for form in ledger.forms() if len(form) >= 2 for pos in [text.find(form)] if pos >= 0]
     # The unit the question gives a role (某局牵头了哪些 / 由某局负责的) is the one asked about, though a
-    # longer name also stands in it (综合保税区 in the name of the document asked about).
+    # longer name also stands in it (口岸经济区 in the name of the document asked about).
     bound = [(form, pos) for form, pos in found if _given_a_role(text, form, pos)]
     if not found:
         return None

@@ -278,7 +278,7 @@ class CorpusView:
 
 
 _WRITTEN_TITLE = 8  # characters of the shortest title a question may name without 《》
-# What follows a document's name in a question: 农机指导意见里 / 那份方案中 / 这个通知的.
+# What follows a document's name in a question: 渔业意见里 / 那份方案中 / 这个通知的.
 _ABBREVIATION_TAIL = re.compile(r"(?:里面|里|中|上|内|的)$")
 
 

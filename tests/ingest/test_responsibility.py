@@ -359,3 +359,7 @@ def test_more_verbs_of_a_verb_list(text, leads, cooperating):
 ])
 def test_labels_of_other_nouns_and_a_deadline_after_the_units(text, expected):
     assert extract_responsibility(text) == expected
+
+
+def test_partners_joined_to_a_second_unit_give_no_reading():
+    assert extract_responsibility("推进。（区经委牵头，区科委会同区财政局）") == Responsibility()
