@@ -181,7 +181,7 @@ def parse_parenthetical(inner: str, *, trailing: bool = True, first_leads: bool 
         unroled = first_leads and not verbs.cooperating and "牵头" not in inner
         return Responsibility(responsible=verbs.leads) if unroled else verbs
     units = _bare_list(inner, trailing=trailing, first_leads=first_leads)
-    noted = tuple(u for u in units if re.search(f"{re.escape(u)}[（(〔【\\[](?:牵头|主责)", inner))
+    noted = tuple(u for u in _noted_roles(split_units(_marked_notes(inner)))[0] if u in units)
     if noted:
         return Responsibility(noted, tuple(u for u in units if u not in noted))
     if units:
@@ -248,7 +248,7 @@ def parenthetical_spans(text: str) -> list[tuple[int, int]]:
 
 
 def _labelled(text: str, *, in_parentheses: bool) -> Responsibility:
-    text = _ROLE_NOTE.sub(lambda m: f"{_NOTED[0]}{m.group(1)}{_NOTED[1]}", text)
+    text = _marked_notes(text)
     labels = list(_LABEL.finditer(text))
     if not labels:
         return Responsibility()
@@ -281,6 +281,11 @@ def _labelled(text: str, *, in_parentheses: bool) -> Responsibility:
 _NOTE_WRITTEN = re.compile(f"{_NOTED[0]}(\\w+){_NOTED[1]}")
 
 
+def _marked_notes(text: str) -> str:
+    """``text`` with each role note rewritten (区经委（牵头） → 区经委«牵头»), for ``_noted_roles`` to read."""
+    return _ROLE_NOTE.sub(lambda m: f"{_NOTED[0]}{m.group(1)}{_NOTED[1]}", text)
+
+
 def _noted_roles(units: tuple[str, ...]) -> tuple[tuple[str, ...], tuple[str, ...]]:
     """(the units noted as leads, every unit without its note) of a list read by ``_labelled``."""
     leads = tuple(_NOTE_WRITTEN.sub("", u) for u in units
@@ -291,13 +296,13 @@ def _noted_roles(units: tuple[str, ...]) -> tuple[tuple[str, ...], tuple[str, ..
 def _verb_list(inner: str) -> Responsibility:
     segments = [s for s in _split_top(inner, _TOP_SEPARATORS) if s]
     matches = [_VERB_SEGMENT.match(s) for s in segments]
-    if not matches or not all(m or _JOINED.match(s) for m, s in zip(matches, segments)):
+    joins = [_JOINED.match(s) for s in segments]
+    if not matches or not all(m or j for m, j in zip(matches, joins)):
         return Responsibility()
     lead_seen = False
     leads: list[str] = []
     cooperating: list[str] = []
-    for segment, m in zip(segments, matches):
-        joined = _JOINED.match(segment)
+    for m, joined in zip(matches, joins):
         if joined and not lead_seen:
             partners = split_units(joined.group("partners"))
             if not partners or not all(_looks_like_unit(u) or is_collective(u) for u in partners):

@@ -559,8 +559,9 @@ class ExtractiveAnswerer:
             stating = [e for e in scored if _states_number(e.sentence, years=years)
                        and (unit is None or unit.search(_CITED_TITLE.sub("", e.sentence)))
                        and counts_it(e.sentence, head)
-                       and not about_other_years(asked_years, sentence_years(
-                           _CITED_TITLE.sub("", e.sentence), self._paragraph_of(e.sentence, e.candidate.clause)))]
+                       # (the paragraph is looked up only where a year is asked: no other question needs it)
+                       and not (asked_years and about_other_years(asked_years, sentence_years(
+                           _CITED_TITLE.sub("", e.sentence), self._paragraph_of(e.sentence, e.candidate.clause))))]
             # The figure must come from a sentence about what was asked (a 50万元 on another subsidy does
             # not answer a question about this one). English questions have only their glossary terms as lexical
             # evidence, too few to weigh a sentence by: their figure sentences are ranked, vetted only for

@@ -52,6 +52,7 @@ class CorpusView:
         self._children: dict[str, dict[tuple[str, ...], list[Clause]]] = {}
         self._lock = threading.Lock()
         self._runs_memo: tuple[str, list[tuple[str, str, bool]]] | None = None
+        self._titles: dict[str, tuple[str, str]] | None = None
 
     @classmethod
     def from_index(cls, index: Any) -> CorpusView:
@@ -96,6 +97,14 @@ class CorpusView:
             children = self._children[clause.doc_id] = dict(grouped)
         return children.get(clause.numbering, [])
 
+    def _title_forms(self) -> dict[str, tuple[str, str]]:
+        """(the title's search form, its own name) of every document, read once: every question that may
+        name documents is matched against all of them."""
+        if self._titles is None:
+            forms = {d: to_search_form(doc.title) for d, doc in self.documents.items()}
+            self._titles = {d: (form, _title_name(form)) for d, form in forms.items()}
+        return self._titles
+
     def documents_titled(self, query: str, *, min_chars: int = 4) -> tuple[str, ...]:
         """Documents the question names by their title: the longest run of at least ``min_chars``
         characters that the question shares with a title's own name (the 《…》 inside 关于印发《…》的通知),
@@ -104,8 +113,7 @@ class CorpusView:
 
         text = to_search_form(query)
         best: dict[str, str] = {}
-        for doc_id, doc in self.documents.items():
-            name = _title_name(to_search_form(doc.title))
+        for doc_id, (_, name) in self._title_forms().items():
             match = SequenceMatcher(None, text, name, autojunk=False).find_longest_match(0, len(text), 0, len(name))
             if match.size >= min_chars:
                 best[doc_id] = text[match.a: match.a + match.size]
@@ -183,13 +191,18 @@ class CorpusView:
         topic = text[: len(text) - len(ending)]
         if not ending or len(_HAN_CHARS.findall(topic)) < 2:
             return ""
-        names = {d: _title_name(to_search_form(doc.title)) for d, doc in self.documents.items()}
+        titles = self._title_forms()
+        names = [name for _, name in titles.values()]
+        held: dict[str, int] = {}  # how many titles hold a run, counted once per run
         scores: dict[str, int] = {}
-        for doc_id, name in names.items():
-            if ending[-2:] not in to_search_form(self.documents[doc_id].title):
+        for doc_id, (title, name) in titles.items():
+            if ending[-2:] not in title:
                 continue
-            runs = [run for run in _shared_runs(topic, name)
-                    if 2 * sum(run in other for other in names.values()) < len(names)]
+            runs = _shared_runs(topic, name)
+            for run in runs:
+                if run not in held:
+                    held[run] = sum(run in other for other in names)
+            runs = [run for run in runs if 2 * held[run] < len(names)]
             score = sum(len(run) for run in runs)
             if score >= max(2, len(_HAN_CHARS.findall(topic)) / 3):
                 scores[doc_id] = score
@@ -204,8 +217,7 @@ class CorpusView:
         《…》 of 关于印发《…》的通知) or all but a few characters of it, e.g. a year or 的 left out."""
         out: list[str] = []
         for quoted in self.quoted_names(query):
-            for doc_id, doc in self.documents.items():
-                name = _title_name(to_search_form(doc.title))
+            for doc_id, (_, name) in self._title_forms().items():
                 if doc_id not in out and _same_name(quoted, name):
                     out.append(doc_id)
         return tuple(out)
@@ -238,8 +250,7 @@ class CorpusView:
         from difflib import SequenceMatcher
 
         found: list[tuple[str, str, bool]] = []
-        for doc_id, doc in self.documents.items():
-            name = _title_name(to_search_form(doc.title))
+        for doc_id, (_, name) in self._title_forms().items():
             if len(name) < _WRITTEN_TITLE:
                 continue
             if name in text:
